@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hvlis top-level Makefile. See README.md; `make help` lists the targets.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(TOP)/dkms.conf)
+
+# The kernel build tree to build modules for, and whether compiler warnings
+# stop the build (on in development and CI, off under DKMS: see dkms.conf).
+KDIR ?= /lib/modules/$(shell uname -r)/build
+HVLIS_WERROR ?= 1
+INSTALL_MOD_DIR ?= updates/hvlis
+DESTDIR ?=
+PREFIX ?= /usr
+
+# Probe results live per kernel release and tree, so builds for different
+# kernels never see each other's answers (lazy: only evaluated by `modules`).
+KREL = $(shell $(TOP)/compat/kernelrelease.sh $(KDIR))
+CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' -f1)
+
+KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
+	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION)
+
+.PHONY: all kdir-check modules daemons check check-unit check-fuzz check-matrix check-vm \
+	install modules_install daemons_install clean demo help version
+
+all: modules daemons
+
+help:
+	@echo "hvlis $(VERSION)"
+	@echo "  make [all]            modules for KDIR, plus the daemons"
+	@echo "  make modules KDIR=..  kernel modules only (default KDIR: running kernel)"
+	@echo "  make daemons          userspace daemons only"
+	@echo "  make check            the whole test suite (what CI runs)"
+	@echo "  make check-unit       userspace unit tests under ASan/UBSan"
+	@echo "  make check-fuzz       fuzz smoke runs"
+	@echo "  make check-matrix     build every module against every prepared kernel tree"
+	@echo "  make install          install modules (to $(INSTALL_MOD_DIR)) and daemons"
+	@echo "  make demo             build everything and show what works"
+	@echo "  make clean"
+
+version:
+	@echo $(VERSION)
+
+kdir-check:
+	@test -f "$(KDIR)/Makefile" || { \
+	  echo "hvlis: KDIR=$(KDIR) is not a kernel build tree." >&2; \
+	  echo "hvlis: install the headers for the target kernel (Debian: apt-get install linux-headers-<release>;" >&2; \
+	  echo "hvlis: RHEL: yum install kernel-devel-<release>) or pass KDIR=/path/to/build/tree." >&2; \
+	  exit 1; }
+
+modules: kdir-check
+	@$(MAKE) --no-print-directory -f $(TOP)/compat/config.mk KDIR=$(KDIR) CFGDIR=$(CFGDIR)
+	$(MAKE) $(KBUILD_ARGS) modules
+
+modules_install: modules
+	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+
+daemons:
+	$(MAKE) -C $(TOP)/daemons VERSION=$(VERSION)
+
+daemons_install: daemons
+	$(MAKE) -C $(TOP)/daemons install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+install: modules_install daemons_install
+
+check:
+	$(TOP)/tests/run.sh all
+
+check-unit:
+	$(TOP)/tests/run.sh unit
+
+check-fuzz:
+	$(TOP)/tests/run.sh fuzz
+
+check-matrix:
+	$(TOP)/tests/run.sh matrix
+
+demo:
+	$(TOP)/scripts/demo.sh
+
+clean:
+	rm -rf $(TOP)/.build
+	find $(TOP)/modules \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+	  -o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' -o -name '*.a' \
+	  -o -name '.*.d' -o -name '*.dwo' \) -delete
+	rm -rf $(TOP)/modules/.tmp_versions
+	$(MAKE) -C $(TOP)/daemons clean
+	rm -rf $(TOP)/tests/build

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvlis compat shims: the one place where kernel differences are bridged.
+ *
+ * Driver code calls the modern API; this header supplies it on kernels that
+ * lack it, keyed by the HAVE_* results of compat/probes (generated into
+ * hvlis_config.h for the exact tree being built) or, for plain macros, by
+ * whether the macro exists. Nothing here tests a kernel version.
+ */
+#ifndef HVLIS_COMPAT_H
+#define HVLIS_COMPAT_H
+
+#include <hvlis_config.h>
+#include <linux/kernel.h>
+#include <linux/compiler.h>
+#include <linux/device.h>
+#include <linux/cpu.h>
+#include <linux/workqueue.h>
+#include <asm/barrier.h>
+#include <asm/msr.h>
+
+#ifndef HAVE_HVLIS_PROBE_TRUE
+#error "hvlis_config.h is not a complete probe result; rebuild with the top-level Makefile"
+#endif
+
+/* READ_ONCE/WRITE_ONCE (3.19); before that ACCESS_ONCE. */
+#ifndef READ_ONCE
+#define READ_ONCE(x)		ACCESS_ONCE(x)
+#define WRITE_ONCE(x, v)	(ACCESS_ONCE(x) = (v))
+#endif
+
+/* virt_*mb (4.6): ordering against another VM or the hypervisor. */
+#ifndef virt_mb
+#define virt_mb()	mb()
+#define virt_rmb()	rmb()
+#define virt_wmb()	wmb()
+#endif
+
+#ifndef __rcu
+#define __rcu
+#endif
+
+#ifndef fallthrough
+#define fallthrough	do {} while (0)	/* fallthrough */
+#endif
+
+#ifndef pr_warn
+#define pr_warn pr_warning
+#endif
+
+/* MSR accessors: 6.16 renamed rdmsrl/wrmsrl to rdmsrq/wrmsrq. */
+#ifdef HAVE_RDMSRQ
+#define hvlis_rdmsr(msr, val)	rdmsrq(msr, val)
+#define hvlis_wrmsr(msr, val)	wrmsrq(msr, val)
+#else
+#define hvlis_rdmsr(msr, val)	rdmsrl(msr, val)
+#define hvlis_wrmsr(msr, val)	wrmsrl(msr, val)
+#endif
+
+#ifndef HAVE_CPUS_READ_LOCK
+#define cpus_read_lock()	get_online_cpus()
+#define cpus_read_unlock()	put_online_cpus()
+#endif
+
+#ifndef HAVE_ALLOC_ORDERED_WORKQUEUE
+#define alloc_ordered_workqueue(name, flags) create_singlethread_workqueue(name)
+#endif
+
+/* Attribute helpers (3.11). */
+#ifndef DEVICE_ATTR_RO
+#define DEVICE_ATTR_RO(_name) \
+	struct device_attribute dev_attr_##_name = __ATTR(_name, 0444, _name##_show, NULL)
+#endif
+#ifndef __ATTR_RO_MODE
+#define __ATTR_RO_MODE(_name, _mode) __ATTR(_name, _mode, _name##_show, NULL)
+#endif
+
+/*
+ * bus_type callback signatures. The driver writes its callbacks against
+ * these typedef'd parameter types, so one definition fits every kernel.
+ */
+#ifdef HAVE_BUS_UEVENT_CONST_DEV
+#define hvlis_uevent_dev_t const struct device
+#else
+#define hvlis_uevent_dev_t struct device
+#endif
+#ifdef HAVE_BUS_MATCH_CONST_DRV
+#define hvlis_match_drv_t const struct device_driver
+#else
+#define hvlis_match_drv_t struct device_driver
+#endif
+#ifdef HAVE_BUS_REMOVE_VOID
+#define hvlis_bus_remove_ret_t void
+#define hvlis_bus_remove_return(v) return
+#else
+#define hvlis_bus_remove_ret_t int
+#define hvlis_bus_remove_return(v) return (v)
+#endif
+
+#endif

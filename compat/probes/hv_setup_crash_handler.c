@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* HAVE_HV_SETUP_CRASH_HANDLER: arch crash (kdump) hook for a VMBus unload */
+/* hvlis-probe-export: hv_setup_crash_handler hv_remove_crash_handler */
+#include <linux/types.h>
+#include <asm/mshyperv.h>
+
+static void h(struct pt_regs *regs)
+{
+}
+
+void hvlis_probe(void)
+{
+	hv_setup_crash_handler(h);
+	hv_remove_crash_handler();
+}

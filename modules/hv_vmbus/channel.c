@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channels for VSC drivers: GPADLs, open and close, sending and receiving
+ * packets through the ring buffers, and the per-channel sysfs directory.
+ */
+#define pr_fmt(fmt) "hv_vmbus: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
+#include <linux/io.h>
+#include <linux/sysfs.h>
+#include <hvlis/compat.h>
+#include "vmbus_priv.h"
+
+#define HVLIS_GPADL_FIRST	0xe1e10
+
+static u64 page_pfn(void *p)
+{
+	if (is_vmalloc_addr(p))
+		return (u64)vmalloc_to_pfn(p) << (PAGE_SHIFT - HVLIS_HV_PAGE_SHIFT);
+	return virt_to_phys(p) >> HVLIS_HV_PAGE_SHIFT;
+}
+
+/**
+ * hvlis_gpadl_establish() - let the host address a guest buffer
+ * @ch: the channel the GPADL belongs to
+ * @buf: page-aligned buffer (kmalloc'd, page-allocated or vmalloc'd)
+ * @size: its size, a multiple of PAGE_SIZE
+ * @gpadl: receives the handle for packets and for the teardown
+ *
+ * Return: 0, -EINVAL for a bad buffer, -ENODEV if the channel was
+ * rescinded, -EIO if the host refused, -ETIMEDOUT or another errno.
+ */
+int hvlis_gpadl_establish(struct hvlis_channel *ch, void *buf, u32 size, u32 *gpadl)
+{
+	struct hvlis_vmbus *vb = &hvlis_vmbus;
+	struct hvlis_msg_gpadl_created *created;
+	struct hvlis_waiter *w;
+	u32 npfns, i, nmsg, len, handle;
+	u8 *msg;
+	u64 *pfns;
+	int ret = 0;
+
+	if (!buf || !size || size % PAGE_SIZE || offset_in_page(buf))
+		return -EINVAL;
+	npfns = size >> HVLIS_HV_PAGE_SHIFT;
+	if (npfns > HVLIS_GPADL_MAX_PFNS)
+		return -EINVAL;
+	if (READ_ONCE(ch->rescinded))
+		return -ENODEV;
+
+	pfns = vmalloc(npfns * sizeof(*pfns));
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	msg = kmalloc(HVLIS_MESSAGE_PAYLOAD_BYTES, GFP_KERNEL);
+	if (!pfns || !w || !msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < npfns; i++)
+		pfns[i] = page_pfn((u8 *)buf + (size_t)i * HVLIS_HV_PAGE_SIZE);
+
+	handle = atomic_inc_return(&vb->next_gpadl) + HVLIS_GPADL_FIRST;
+	hvlis_waiter_init(w);
+	hvlis_waiter_arm(vb, w, HVLIS_CHANMSG_GPADL_CREATED,
+			 ((u64)ch->relid << 32) | handle, ch->relid);
+	nmsg = hvlis_gpadl_msg_count(npfns);
+	for (i = 0; i < nmsg && !ret; i++) {
+		len = hvlis_gpadl_fill(msg, i, ch->relid, handle, size, pfns, npfns);
+		ret = hvlis_post_msg(vb, msg, len, true);
+	}
+	ret = hvlis_waiter_wait(vb, w, ret);
+	if (!ret) {
+		created = (struct hvlis_msg_gpadl_created *)w->resp;
+		if (created->creation_status) {
+			pr_err("relid %u: the host refused GPADL %#x (status %#x)\n",
+			       ch->relid, handle, created->creation_status);
+			ret = -EIO;
+		} else {
+			*gpadl = handle;
+		}
+	}
+out:
+	kfree(msg);
+	kfree(w);
+	vfree(pfns);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvlis_gpadl_establish);
+
+/**
+ * hvlis_gpadl_teardown() - take a GPADL back from the host
+ * @ch: the channel it was established on
+ * @gpadl: the handle
+ *
+ * After a rescind the host has already dropped the channel's GPADLs and
+ * does not answer; we then only forget the handle.
+ *
+ * Return: 0, or a negative errno if the host did not confirm. The buffer
+ * must not be freed unless this returned 0 or the channel was rescinded.
+ */
+int hvlis_gpadl_teardown(struct hvlis_channel *ch, u32 gpadl)
+{
+	struct hvlis_vmbus *vb = &hvlis_vmbus;
+	struct hvlis_msg_gpadl_teardown msg;
+	struct hvlis_waiter *w;
+	int ret;
+
+	if (READ_ONCE(ch->rescinded) || !vb->connected)
+		return 0;
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	hvlis_waiter_init(w);
+	memset(&msg, 0, sizeof(msg));
+	msg.header.msgtype = HVLIS_CHANMSG_GPADL_TEARDOWN;
+	msg.child_relid = ch->relid;
+	msg.gpadl = gpadl;
+	ret = hvlis_request(vb, &msg, sizeof(msg), w, HVLIS_CHANMSG_GPADL_TORNDOWN,
+			    gpadl, ch->relid);
+	kfree(w);
+	if (ret == -ENODEV)	/* rescinded while we waited */
+		ret = 0;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvlis_gpadl_teardown);
+
+static bool ring_size_ok(u32 bytes)
+{
+	return bytes >= 2 * PAGE_SIZE && bytes % PAGE_SIZE == 0;
+}
+
+static void free_rings(struct hvlis_channel *ch)
+{
+	vfree(ch->ring_pages);
+	ch->ring_pages = NULL;
+	ch->ring_alloc_bytes = 0;
+}
+
+/**
+ * hvlis_channel_open() - open a channel with fresh ring buffers
+ * @ch: an offered, not yet open channel
+ * @send_ring_bytes: outbound ring size, page multiple, control page included
+ * @recv_ring_bytes: inbound ring size, likewise
+ * @user_data: device-specific bytes for the host (may be NULL)
+ * @user_len: their length, at most 120
+ * @cb: called in softirq context when the host signals the channel
+ * @context: passed to @cb
+ *
+ * Return: 0; -EINVAL for bad sizes; -EBUSY if already open; -ENODEV if
+ * rescinded; -EIO if the host refused; -ETIMEDOUT or another errno.
+ */
+int hvlis_channel_open(struct hvlis_channel *ch, u32 send_ring_bytes,
+		       u32 recv_ring_bytes, const void *user_data, u32 user_len,
+		       hvlis_channel_cb cb, void *context)
+{
+	struct hvlis_vmbus *vb = &hvlis_vmbus;
+	struct hvlis_msg_open_channel msg;
+	struct hvlis_msg_open_result *res;
+	struct hvlis_waiter *w;
+	unsigned long flags;
+	u32 total;
+	int ret;
+
+	if (!ring_size_ok(send_ring_bytes) || !ring_size_ok(recv_ring_bytes) ||
+	    user_len > HVLIS_OPEN_USER_DATA_BYTES || (user_len && !user_data) || !cb)
+		return -EINVAL;
+	total = send_ring_bytes + recv_ring_bytes;
+	if (total >> HVLIS_HV_PAGE_SHIFT > HVLIS_GPADL_MAX_PFNS)
+		return -EINVAL;
+
+	mutex_lock(&vb->chan_mutex);
+	if (ch->rescinded)
+		ret = -ENODEV;
+	else if (ch->state != HVLIS_CHAN_OFFERED)
+		ret = -EBUSY;
+	else
+		ret = 0;
+	if (!ret)
+		ch->state = HVLIS_CHAN_OPENING;
+	mutex_unlock(&vb->chan_mutex);
+	if (ret)
+		return ret;
+
+	w = kmalloc(sizeof(*w), GFP_KERNEL);
+	ch->ring_pages = vmalloc(total);
+	if (!w || !ch->ring_pages) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	memset(ch->ring_pages, 0, total);
+	ch->ring_alloc_bytes = total;
+	hvlis_ring_init(&ch->out, ch->ring_pages, send_ring_bytes);
+	hvlis_ring_init(&ch->in, (u8 *)ch->ring_pages + send_ring_bytes, recv_ring_bytes);
+	ch->out.hdr->feature_bits = HVLIS_RING_FEAT_PENDING_SEND_SZ;
+	ch->in.hdr->feature_bits = HVLIS_RING_FEAT_PENDING_SEND_SZ;
+
+	ret = hvlis_gpadl_establish(ch, ch->ring_pages, total, &ch->ring_gpadl);
+	if (ret)
+		goto fail;
+
+	ch->context = context;
+	WRITE_ONCE(ch->callback, cb);
+
+	memset(&msg, 0, sizeof(msg));
+	msg.header.msgtype = HVLIS_CHANMSG_OPENCHANNEL;
+	msg.child_relid = ch->relid;
+	msg.open_id = ch->relid;
+	msg.ring_gpadl = ch->ring_gpadl;
+	msg.target_vp = ch->target_vp;
+	msg.downstream_ring_page_offset = send_ring_bytes >> HVLIS_HV_PAGE_SHIFT;
+	if (user_len)
+		memcpy(msg.user_data, user_data, user_len);
+	hvlis_waiter_init(w);
+	ret = hvlis_request(vb, &msg, sizeof(msg), w, HVLIS_CHANMSG_OPENCHANNEL_RESULT,
+			    ((u64)ch->relid << 32) | ch->relid, ch->relid);
+	if (!ret) {
+		res = (struct hvlis_msg_open_result *)w->resp;
+		if (res->status) {
+			pr_err("relid %u: the host refused to open the channel (status %#x)\n",
+			       ch->relid, res->status);
+			ret = -EIO;
+		}
+	}
+	if (ret) {
+		WRITE_ONCE(ch->callback, NULL);
+		tasklet_kill(&ch->tasklet);
+		if (hvlis_gpadl_teardown(ch, ch->ring_gpadl)) {
+			/* The host may still own the pages: leak, never reuse. */
+			pr_err("relid %u: ring GPADL not released; leaking its pages\n",
+			       ch->relid);
+			ch->ring_pages = NULL;
+		}
+		goto fail;
+	}
+	kfree(w);
+	spin_lock_irqsave(&ch->out_lock, flags);
+	spin_lock(&ch->in_lock);
+	ch->state = HVLIS_CHAN_OPEN;
+	spin_unlock(&ch->in_lock);
+	spin_unlock_irqrestore(&ch->out_lock, flags);
+	return 0;
+
+fail:
+	kfree(w);
+	free_rings(ch);
+	mutex_lock(&vb->chan_mutex);
+	ch->state = HVLIS_CHAN_OFFERED;
+	mutex_unlock(&vb->chan_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_open);
+
+/**
+ * hvlis_channel_close() - close an open channel and free its rings
+ * @ch: the channel; closing a channel that is not open does nothing
+ *
+ * After this returns, the channel callback no longer runs and sends and
+ * receives fail with -ENODEV; the channel can be opened again.
+ */
+void hvlis_channel_close(struct hvlis_channel *ch)
+{
+	struct hvlis_vmbus *vb = &hvlis_vmbus;
+	struct hvlis_msg_close_channel msg;
+	unsigned long flags;
+
+	mutex_lock(&vb->chan_mutex);
+	if (ch->state != HVLIS_CHAN_OPEN) {
+		mutex_unlock(&vb->chan_mutex);
+		return;
+	}
+	ch->state = HVLIS_CHAN_CLOSING;
+	mutex_unlock(&vb->chan_mutex);
+
+	/* Wait out senders and receivers already inside the rings. */
+	spin_lock_irqsave(&ch->out_lock, flags);
+	spin_lock(&ch->in_lock);
+	WRITE_ONCE(ch->callback, NULL);
+	spin_unlock(&ch->in_lock);
+	spin_unlock_irqrestore(&ch->out_lock, flags);
+	tasklet_kill(&ch->tasklet);
+
+	if (!READ_ONCE(ch->rescinded) && vb->connected) {
+		memset(&msg, 0, sizeof(msg));
+		msg.header.msgtype = HVLIS_CHANMSG_CLOSECHANNEL;
+		msg.child_relid = ch->relid;
+		if (hvlis_post_msg(vb, &msg, sizeof(msg), true))
+			pr_err("relid %u: could not send CLOSECHANNEL\n", ch->relid);
+	}
+	if (hvlis_gpadl_teardown(ch, ch->ring_gpadl)) {
+		pr_err("relid %u: ring GPADL not released; leaking its pages\n", ch->relid);
+		ch->ring_pages = NULL;
+	}
+	free_rings(ch);
+	mutex_lock(&vb->chan_mutex);
+	ch->state = HVLIS_CHAN_OFFERED;
+	mutex_unlock(&vb->chan_mutex);
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_close);
+
+static int send_vec(struct hvlis_channel *ch, const struct hvlis_ring_vec *vec,
+		    unsigned int nvec)
+{
+	unsigned long flags;
+	bool signal = false;
+	int ret;
+
+	spin_lock_irqsave(&ch->out_lock, flags);
+	if (ch->state != HVLIS_CHAN_OPEN || READ_ONCE(ch->rescinded))
+		ret = -ENODEV;
+	else
+		ret = hvlis_ring_write(&ch->out, vec, nvec, &signal);
+	if (ret == -EAGAIN)
+		ch->out_full++;
+	spin_unlock_irqrestore(&ch->out_lock, flags);
+	if (ret == -EIO)
+		pr_err_ratelimited("relid %u: outbound ring indices corrupt; channel unusable\n",
+				   ch->relid);
+	if (signal)
+		hvlis_signal_host(ch);
+	return ret;
+}
+
+/**
+ * hvlis_sendpacket() - send one in-band packet
+ * @ch: an open channel
+ * @data: payload
+ * @len: payload length
+ * @trans_id: the caller's id, echoed in the host's completion
+ * @type: packet type (usually HVLIS_PKT_DATA_INBAND)
+ * @flags: e.g. HVLIS_PKT_FLAG_COMPLETION_REQUESTED
+ *
+ * Safe in any context. Return: 0; -EAGAIN if the ring is full; -ENODEV if
+ * the channel is not open or was rescinded; -EIO if the ring is corrupt;
+ * -EINVAL for an impossible length.
+ */
+int hvlis_sendpacket(struct hvlis_channel *ch, const void *data, u32 len,
+		     u64 trans_id, u16 type, u16 flags)
+{
+	struct hvlis_packet_desc desc;
+	struct hvlis_ring_vec vec[2];
+	u32 total = sizeof(desc) + len;
+
+	if (total < len || total > 0xffff * 8u)
+		return -EINVAL;
+	desc.type = type;
+	desc.offset8 = sizeof(desc) / 8;
+	desc.len8 = (total + 7) / 8;
+	desc.flags = flags;
+	desc.trans_id = trans_id;
+	vec[0].base = &desc;
+	vec[0].len = sizeof(desc);
+	vec[1].base = data;
+	vec[1].len = len;
+	return send_vec(ch, vec, len ? 2 : 1);
+}
+EXPORT_SYMBOL_GPL(hvlis_sendpacket);
+
+/**
+ * hvlis_sendpacket_pagebuffer() - send a packet that points at guest pages
+ * @ch: an open channel
+ * @pb: the page ranges (GPA direct)
+ * @count: their number
+ * @data: in-band payload after the ranges
+ * @len: its length
+ * @trans_id: the caller's id
+ *
+ * Return: as hvlis_sendpacket().
+ */
+int hvlis_sendpacket_pagebuffer(struct hvlis_channel *ch,
+				const struct hvlis_page_buffer *pb, u32 count,
+				const void *data, u32 len, u64 trans_id)
+{
+	struct hvlis_gpa_direct_header hdr;
+	struct hvlis_ring_vec vec[3];
+	u32 desc_len = sizeof(hdr) + count * sizeof(*pb);
+	u32 total = desc_len + len;
+
+	if (count > 64 || total > 0xffff * 8u || (desc_len & 7))
+		return -EINVAL;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.desc.type = HVLIS_PKT_DATA_USING_GPA_DIRECT;
+	hdr.desc.offset8 = desc_len / 8;
+	hdr.desc.len8 = (total + 7) / 8;
+	hdr.desc.flags = HVLIS_PKT_FLAG_COMPLETION_REQUESTED;
+	hdr.desc.trans_id = trans_id;
+	hdr.range_count = count;
+	vec[0].base = &hdr;
+	vec[0].len = sizeof(hdr);
+	vec[1].base = pb;
+	vec[1].len = count * sizeof(*pb);
+	vec[2].base = data;
+	vec[2].len = len;
+	return send_vec(ch, vec, 3);
+}
+EXPORT_SYMBOL_GPL(hvlis_sendpacket_pagebuffer);
+
+static int recv(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *out_len,
+		u64 *trans_id, bool raw)
+{
+	struct hvlis_packet_desc desc;
+	unsigned long flags;
+	bool signal = false;
+	u32 pkt_len, off, len;
+	int ret;
+
+	spin_lock_irqsave(&ch->in_lock, flags);
+	if (ch->state != HVLIS_CHAN_OPEN) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = hvlis_ring_peek(&ch->in, &desc, &pkt_len);
+	if (ret)
+		goto out;
+	off = raw ? 0 : (u32)desc.offset8 * 8;
+	len = pkt_len - off;
+	*out_len = len;
+	if (trans_id)
+		*trans_id = desc.trans_id;
+	if (buf_len < len) {
+		ret = -ENOBUFS;
+		goto out;
+	}
+	ret = hvlis_ring_copy_out(&ch->in, off, buf, len);
+	if (!ret)
+		ret = hvlis_ring_skip(&ch->in, &signal);
+out:
+	if (ret == -EIO)
+		ch->bad_packets++;
+	spin_unlock_irqrestore(&ch->in_lock, flags);
+	if (ret == -EIO)
+		pr_err_ratelimited("relid %u: inbound ring holds a corrupt packet; channel unusable\n",
+				   ch->relid);
+	if (signal)
+		hvlis_signal_host(ch);
+	return ret;
+}
+
+/**
+ * hvlis_recvpacket() - take the payload of the next packet
+ * @ch: an open channel
+ * @buf: destination
+ * @buf_len: its size
+ * @data_len: receives the payload length (also on -ENOBUFS)
+ * @trans_id: receives the packet's transaction id (may be NULL)
+ *
+ * Return: 0; -EAGAIN if there is none; -ENOBUFS if @buf is too small (the
+ * packet stays); -ENODEV if not open; -EIO if the host wrote a corrupt ring.
+ */
+int hvlis_recvpacket(struct hvlis_channel *ch, void *buf, u32 buf_len,
+		     u32 *data_len, u64 *trans_id)
+{
+	return recv(ch, buf, buf_len, data_len, trans_id, false);
+}
+EXPORT_SYMBOL_GPL(hvlis_recvpacket);
+
+/**
+ * hvlis_recvpacket_raw() - take the next packet, descriptor included
+ * @ch: an open channel
+ * @buf: destination
+ * @buf_len: its size
+ * @pkt_len: receives the packet length (also on -ENOBUFS)
+ *
+ * Return: as hvlis_recvpacket().
+ */
+int hvlis_recvpacket_raw(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *pkt_len)
+{
+	return recv(ch, buf, buf_len, pkt_len, NULL, true);
+}
+EXPORT_SYMBOL_GPL(hvlis_recvpacket_raw);
+
+/**
+ * hvlis_channel_set_subchannel_cb() - be told about new sub-channels
+ * @primary: the device's primary channel
+ * @cb: called (in process context) for each sub-channel the host offers
+ */
+void hvlis_channel_set_subchannel_cb(struct hvlis_channel *primary,
+				     void (*cb)(struct hvlis_channel *sub))
+{
+	WRITE_ONCE(primary->subchannel_cb, cb);
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_set_subchannel_cb);
+
+/**
+ * hvlis_channel_subchannel_index() - 0 for a primary, else the sub-channel's
+ * @ch: the channel
+ *
+ * Return: the offer's sub-channel index.
+ */
+unsigned int hvlis_channel_subchannel_index(const struct hvlis_channel *ch)
+{
+	return ch->offer.offer.sub_channel_index;
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_subchannel_index);
+
+/**
+ * hvlis_channel_primary() - the primary channel of a channel
+ * @ch: a primary or sub-channel
+ *
+ * Return: @ch itself for a primary.
+ */
+struct hvlis_channel *hvlis_channel_primary(struct hvlis_channel *ch)
+{
+	return ch->primary ? ch->primary : ch;
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_primary);
+
+/**
+ * hvlis_channel_rescinded() - whether the host withdrew the channel
+ * @ch: the channel
+ *
+ * Return: true once a rescind arrived.
+ */
+bool hvlis_channel_rescinded(const struct hvlis_channel *ch)
+{
+	return READ_ONCE(ch->rescinded);
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_rescinded);
+
+/**
+ * hvlis_channel_set_context() - attach driver data to a channel
+ * @ch: the channel
+ * @context: the data
+ */
+void hvlis_channel_set_context(struct hvlis_channel *ch, void *context)
+{
+	ch->context = context;
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_set_context);
+
+/**
+ * hvlis_channel_context() - the driver data attached to a channel
+ * @ch: the channel
+ *
+ * Return: what hvlis_channel_set_context() or open stored.
+ */
+void *hvlis_channel_context(const struct hvlis_channel *ch)
+{
+	return ch->context;
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_context);
+
+/**
+ * hvlis_channel_offer() - the host's offer for a channel
+ * @ch: the channel
+ *
+ * Return: the offer (class, instance, user-defined bytes).
+ */
+const struct hvlis_offer *hvlis_channel_offer(const struct hvlis_channel *ch)
+{
+	return &ch->offer.offer;
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_offer);
+
+/**
+ * hvlis_vmbus_version() - the negotiated VMBus protocol version
+ *
+ * Return: HVLIS_VMBUS_VERSION(major, minor), 0 if not connected.
+ */
+u32 hvlis_vmbus_version(void)
+{
+	return hvlis_vmbus.connected ? hvlis_vmbus.version : 0;
+}
+EXPORT_SYMBOL_GPL(hvlis_vmbus_version);
+
+/* ---- sysfs: /sys/bus/vmbus/devices/<id>/channels/<relid>/ */
+
+struct chan_attr {
+	struct attribute attr;
+	ssize_t (*show)(struct hvlis_channel *ch, char *buf);
+};
+
+static ssize_t chan_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
+{
+	struct chan_attr *a = container_of(attr, struct chan_attr, attr);
+
+	return a->show(container_of(kobj, struct hvlis_channel, kobj), buf);
+}
+
+static const struct sysfs_ops chan_sysfs_ops = {
+	.show = chan_attr_show,
+};
+
+static void chan_kobj_release(struct kobject *kobj)
+{
+	hvlis_channel_put(container_of(kobj, struct hvlis_channel, kobj));
+}
+
+static struct kobj_type chan_ktype = {
+	.sysfs_ops = &chan_sysfs_ops,
+	.release = chan_kobj_release,
+};
+
+/* Ring fields read under the ring's lock, and only while it exists. */
+static ssize_t show_ring(struct hvlis_channel *ch, char *buf, bool out, int what)
+{
+	struct hvlis_ring *r = out ? &ch->out : &ch->in;
+	spinlock_t *lock = out ? &ch->out_lock : &ch->in_lock;
+	u32 to_read = 0, to_write = 0, val = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(lock, flags);
+	if (ch->state == HVLIS_CHAN_OPEN) {
+		hvlis_ring_space(r, &to_read, &to_write);
+		val = what == 0 ? READ_ONCE(r->hdr->interrupt_mask) :
+		      what == 1 ? to_read : to_write;
+	}
+	spin_unlock_irqrestore(lock, flags);
+	return scnprintf(buf, PAGE_SIZE, "%u\n", val);
+}
+
+#define CHAN_ATTR(_name, _fmt, _expr)					\
+static ssize_t chan_##_name##_show(struct hvlis_channel *ch, char *buf)	\
+{									\
+	return scnprintf(buf, PAGE_SIZE, _fmt "\n", _expr);		\
+}									\
+static struct chan_attr chan_attr_##_name = {				\
+	.attr = { .name = #_name, .mode = 0444 },			\
+	.show = chan_##_name##_show,					\
+}
+
+#define CHAN_RING_ATTR(_name, _out, _what)				\
+static ssize_t chan_##_name##_show(struct hvlis_channel *ch, char *buf)	\
+{									\
+	return show_ring(ch, buf, _out, _what);				\
+}									\
+static struct chan_attr chan_attr_##_name = {				\
+	.attr = { .name = #_name, .mode = 0444 },			\
+	.show = chan_##_name##_show,					\
+}
+
+CHAN_ATTR(cpu, "%u", ch->target_cpu);
+CHAN_ATTR(events, "%llu", (unsigned long long)ch->sig_events);
+CHAN_ATTR(interrupts, "%llu", (unsigned long long)ch->interrupts);
+CHAN_ATTR(out_full_total, "%llu", (unsigned long long)ch->out_full);
+CHAN_ATTR(bad_packets, "%llu", (unsigned long long)ch->bad_packets);
+CHAN_ATTR(subchannel_id, "%u", ch->offer.offer.sub_channel_index);
+CHAN_ATTR(monitor_id, "%u", ch->offer.monitor_id);
+CHAN_RING_ATTR(in_mask, false, 0);
+CHAN_RING_ATTR(out_mask, true, 0);
+CHAN_RING_ATTR(read_avail, false, 1);
+CHAN_RING_ATTR(write_avail, true, 2);
+
+static struct attribute *chan_attrs[] = {
+	&chan_attr_cpu.attr,
+	&chan_attr_events.attr,
+	&chan_attr_interrupts.attr,
+	&chan_attr_out_full_total.attr,
+	&chan_attr_bad_packets.attr,
+	&chan_attr_subchannel_id.attr,
+	&chan_attr_monitor_id.attr,
+	&chan_attr_in_mask.attr,
+	&chan_attr_out_mask.attr,
+	&chan_attr_read_avail.attr,
+	&chan_attr_write_avail.attr,
+	NULL,
+};
+
+static const struct attribute_group chan_group = {
+	.attrs = chan_attrs,
+};
+
+/**
+ * hvlis_channel_sysfs_add() - create channels/<relid> under the device
+ * @ch: a channel whose primary has a registered device
+ *
+ * Return: 0 or a negative errno (the channel works without its directory).
+ */
+int hvlis_channel_sysfs_add(struct hvlis_channel *ch)
+{
+	struct hvlis_device *dev = hvlis_channel_primary(ch)->device;
+	int ret;
+
+	if (!dev || !dev->channels_kobj || ch->kobj_added)
+		return -ENODEV;
+	hvlis_channel_get(ch);	/* dropped by the kobject's release */
+	ret = kobject_init_and_add(&ch->kobj, &chan_ktype, dev->channels_kobj,
+				   "%u", ch->relid);
+	if (!ret)
+		ret = sysfs_create_group(&ch->kobj, &chan_group);
+	if (ret) {
+		kobject_put(&ch->kobj);
+		return ret;
+	}
+	ch->kobj_added = true;
+	kobject_uevent(&ch->kobj, KOBJ_ADD);
+	return 0;
+}
+
+/**
+ * hvlis_channel_sysfs_del() - remove channels/<relid>
+ * @ch: the channel
+ */
+void hvlis_channel_sysfs_del(struct hvlis_channel *ch)
+{
+	if (!ch->kobj_added)
+		return;
+	ch->kobj_added = false;
+	sysfs_remove_group(&ch->kobj, &chan_group);
+	kobject_del(&ch->kobj);
+	kobject_put(&ch->kobj);
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channel management: the host's channel messages, offers (new devices and
+ * sub-channels), rescinds (devices going away) and channel lifetimes.
+ *
+ * Messages arrive in the SynIC tasklet. Answers to our requests are handed
+ * to their waiters there; offers and rescinds go, in order, to an ordered
+ * workqueue because they create and remove devices and may sleep.
+ */
+#define pr_fmt(fmt) "hv_vmbus: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/rcupdate.h>
+#include <linux/cpumask.h>
+#include <hvlis/compat.h>
+#include "vmbus_priv.h"
+
+struct offer_work {
+	struct work_struct work;
+	u32 type;
+	u32 len;
+	u8 msg[HVLIS_MESSAGE_PAYLOAD_BYTES];
+};
+
+static void channel_release(struct kref *ref)
+{
+	struct hvlis_channel *ch = container_of(ref, struct hvlis_channel, ref);
+
+	kfree(ch);
+}
+
+/**
+ * hvlis_channel_get() - take a reference on a channel
+ * @ch: the channel
+ *
+ * Return: @ch
+ */
+struct hvlis_channel *hvlis_channel_get(struct hvlis_channel *ch)
+{
+	kref_get(&ch->ref);
+	return ch;
+}
+
+/**
+ * hvlis_channel_put() - drop a reference on a channel
+ * @ch: the channel
+ */
+void hvlis_channel_put(struct hvlis_channel *ch)
+{
+	kref_put(&ch->ref, channel_release);
+}
+
+static void channel_tasklet_fn(unsigned long data)
+{
+	struct hvlis_channel *ch = (struct hvlis_channel *)data;
+	hvlis_channel_cb cb = READ_ONCE(ch->callback);
+
+	if (cb)
+		cb(ch->context);
+}
+
+/**
+ * hvlis_channel_event() - the host signalled a channel
+ * @ch: the channel
+ *
+ * Called from the interrupt handler under rcu_read_lock().
+ */
+void hvlis_channel_event(struct hvlis_channel *ch)
+{
+	ch->interrupts++;
+	if (READ_ONCE(ch->callback))
+		tasklet_schedule(&ch->tasklet);
+}
+
+static u64 response_key(u32 type, const void *msg)
+{
+	const struct hvlis_msg_open_result *open = msg;
+	const struct hvlis_msg_gpadl_created *created = msg;
+	const struct hvlis_msg_gpadl_torndown *torndown = msg;
+	const struct hvlis_msg_modify_channel_response *modify = msg;
+
+	switch (type) {
+	case HVLIS_CHANMSG_OPENCHANNEL_RESULT:
+		return ((u64)open->child_relid << 32) | open->open_id;
+	case HVLIS_CHANMSG_GPADL_CREATED:
+		return ((u64)created->child_relid << 32) | created->gpadl;
+	case HVLIS_CHANMSG_GPADL_TORNDOWN:
+		return torndown->gpadl;
+	case HVLIS_CHANMSG_MODIFYCHANNEL_RESPONSE:
+		return modify->child_relid;
+	default:
+		return 0;
+	}
+}
+
+static void offer_work_fn(struct work_struct *work);
+
+/**
+ * hvlis_handle_message() - dispatch one channel message from the host
+ * @vb: the bus
+ * @msg: a copy of the message payload
+ * @len: its length
+ *
+ * Runs in the SynIC tasklet. Anything malformed is logged and dropped.
+ */
+void hvlis_handle_message(struct hvlis_vmbus *vb, const void *msg, u32 len)
+{
+	struct offer_work *ow;
+	u32 type;
+	int ret;
+
+	ret = hvlis_chanmsg_check(msg, len, &type);
+	if (ret) {
+		atomic64_inc(&vb->msgs_bad);
+		pr_err_ratelimited("dropped a malformed host message (type %u, %u bytes): %d\n",
+				   len >= 4 ? *(const u32 *)msg : 0, len, ret);
+		return;
+	}
+
+	switch (type) {
+	case HVLIS_CHANMSG_OFFERCHANNEL:
+	case HVLIS_CHANMSG_RESCIND_CHANNELOFFER:
+	case HVLIS_CHANMSG_ALLOFFERS_DELIVERED:
+		ow = kmalloc(sizeof(*ow), GFP_ATOMIC);
+		if (!ow) {
+			pr_err("out of memory: lost a host message of type %u\n", type);
+			return;
+		}
+		INIT_WORK(&ow->work, offer_work_fn);
+		ow->type = type;
+		ow->len = len;
+		memcpy(ow->msg, msg, len);
+		queue_work(vb->wq, &ow->work);
+		return;
+	default:
+		if (!hvlis_complete_waiter(vb, type, response_key(type, msg), msg, len)) {
+			atomic64_inc(&vb->msgs_bad);
+			pr_warn_ratelimited("host answer of type %u matches no request; dropped\n",
+					    type);
+		}
+	}
+}
+
+static bool is_perf_device(const struct hvlis_guid *g)
+{
+	static const struct hvlis_guid net = HVLIS_GUID_NETWORK;
+	static const struct hvlis_guid scsi = HVLIS_GUID_SCSI;
+	static const struct hvlis_guid ide = HVLIS_GUID_IDE;
+
+	return !memcmp(g, &net, sizeof(*g)) || !memcmp(g, &scsi, sizeof(*g)) ||
+	       !memcmp(g, &ide, sizeof(*g));
+}
+
+/* Spread storage and network channels over the CPUs; the rest on CPU 0. */
+static unsigned int pick_cpu(struct hvlis_vmbus *vb, const struct hvlis_offer *o)
+{
+	unsigned int cpu;
+
+	if (vb->version < HVLIS_VMBUS_WIN8 || !is_perf_device(&o->if_type))
+		return HVLIS_CONNECT_CPU;
+	cpus_read_lock();
+	cpu = cpumask_next(vb->next_cpu, cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	vb->next_cpu = cpu;
+	cpus_read_unlock();
+	return cpu;
+}
+
+static struct hvlis_channel *find_primary(struct hvlis_vmbus *vb, const struct hvlis_offer *o)
+{
+	struct hvlis_channel *ch;
+
+	list_for_each_entry(ch, &vb->channels, node) {
+		if (!memcmp(&ch->offer.offer.if_type, &o->if_type, sizeof(o->if_type)) &&
+		    !memcmp(&ch->offer.offer.if_instance, &o->if_instance,
+			    sizeof(o->if_instance)))
+			return ch;
+	}
+	return NULL;
+}
+
+static struct hvlis_channel *channel_alloc(struct hvlis_vmbus *vb,
+					   const struct hvlis_msg_offer_channel *m)
+{
+	struct hvlis_channel *ch = kzalloc(sizeof(*ch), GFP_KERNEL);
+
+	if (!ch)
+		return NULL;
+	kref_init(&ch->ref);
+	memcpy(&ch->offer, m, sizeof(*m));
+	ch->relid = m->child_relid;
+	ch->state = HVLIS_CHAN_OFFERED;
+	INIT_LIST_HEAD(&ch->subchannels);
+	INIT_LIST_HEAD(&ch->sub_node);
+	INIT_LIST_HEAD(&ch->node);
+	spin_lock_init(&ch->out_lock);
+	spin_lock_init(&ch->in_lock);
+	tasklet_init(&ch->tasklet, channel_tasklet_fn, (unsigned long)ch);
+	ch->monitored = !!(m->monitor_flags & HVLIS_OFFER_MONITOR_ALLOCATED);
+	ch->monitor_grp = m->monitor_id / 32;
+	ch->monitor_bit = m->monitor_id % 32;
+	if (vb->version == HVLIS_VMBUS_WS2008) {
+		ch->sig_conn_id = HVLIS_VMBUS_EVENT_CONNECTION_ID;
+	} else {
+		ch->sig_conn_id = m->connection_id;
+		ch->dedicated_interrupt = !!(m->interrupt_flags & HVLIS_OFFER_DEDICATED_INTERRUPT);
+	}
+	ch->target_cpu = pick_cpu(vb, &m->offer);
+	ch->target_vp = vb->tp->vp_index(ch->target_cpu);
+	return ch;
+}
+
+static void relid_set(struct hvlis_vmbus *vb, u32 relid, struct hvlis_channel *ch)
+{
+	spin_lock_bh(&vb->relid_lock);
+	rcu_assign_pointer(vb->relid_map[relid], ch);
+	spin_unlock_bh(&vb->relid_lock);
+}
+
+static void release_relid(struct hvlis_vmbus *vb, u32 relid)
+{
+	struct hvlis_msg_relid_released msg;
+
+	relid_set(vb, relid, NULL);
+	synchronize_rcu();
+	if (!vb->connected || vb->unloading)
+		return;
+	memset(&msg, 0, sizeof(msg));
+	msg.header.msgtype = HVLIS_CHANMSG_RELID_RELEASED;
+	msg.child_relid = relid;
+	if (hvlis_post_msg(vb, &msg, sizeof(msg), true))
+		pr_err("could not release relid %u to the host\n", relid);
+}
+
+static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_channel *m)
+{
+	struct hvlis_channel *ch, *primary = NULL;
+	char guid[37];
+	int ret;
+
+	hvlis_guid_to_string(&m->offer.if_type, guid);
+	if (hvlis_offer_check(m)) {
+		pr_err("rejected an offer of class %s: relid %u or monitor id %u out of range\n",
+		       guid, m->child_relid, m->monitor_id);
+		return;
+	}
+	rcu_read_lock();
+	ch = rcu_dereference(vb->relid_map[m->child_relid]);
+	rcu_read_unlock();
+	if (ch) {
+		pr_err("rejected a second offer for relid %u (class %s)\n", m->child_relid, guid);
+		return;
+	}
+	ch = channel_alloc(vb, m);
+	if (!ch) {
+		pr_err("out of memory for the offer of relid %u\n", m->child_relid);
+		return;
+	}
+
+	mutex_lock(&vb->chan_mutex);
+	if (m->offer.sub_channel_index) {
+		primary = find_primary(vb, &m->offer);
+		if (!primary || primary->rescinded) {
+			mutex_unlock(&vb->chan_mutex);
+			pr_err("rejected sub-channel %u (relid %u): no primary channel of class %s\n",
+			       m->offer.sub_channel_index, m->child_relid, guid);
+			hvlis_channel_put(ch);
+			return;
+		}
+		ch->primary = primary;
+		list_add_tail(&ch->sub_node, &primary->subchannels);
+	} else {
+		list_add_tail(&ch->node, &vb->channels);
+	}
+	relid_set(vb, ch->relid, ch);
+	mutex_unlock(&vb->chan_mutex);
+
+	if (primary) {
+		void (*cb)(struct hvlis_channel *sub) = READ_ONCE(primary->subchannel_cb);
+
+		if (primary->device)
+			hvlis_channel_sysfs_add(ch);
+		if (cb)
+			cb(ch);
+		return;
+	}
+	ret = hvlis_device_add(ch);
+	if (ret) {
+		pr_err("could not register the device for relid %u (class %s): %d\n",
+		       ch->relid, guid, ret);
+		mutex_lock(&vb->chan_mutex);
+		list_del_init(&ch->node);
+		mutex_unlock(&vb->chan_mutex);
+		release_relid(vb, ch->relid);
+		hvlis_channel_put(ch);
+	}
+}
+
+/* Forget a channel that no driver uses any more; the caller holds no lock. */
+static void channel_remove(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
+{
+	hvlis_channel_close(ch);
+	hvlis_channel_sysfs_del(ch);
+	tasklet_kill(&ch->tasklet);
+	release_relid(vb, ch->relid);
+}
+
+static void remove_primary(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
+{
+	struct hvlis_channel *sub, *tmp;
+
+	/* The driver's remove() closes what it opened. */
+	hvlis_device_del(ch);
+	list_for_each_entry_safe(sub, tmp, &ch->subchannels, sub_node) {
+		channel_remove(vb, sub);
+		mutex_lock(&vb->chan_mutex);
+		list_del_init(&sub->sub_node);
+		mutex_unlock(&vb->chan_mutex);
+		hvlis_channel_put(sub);
+	}
+	channel_remove(vb, ch);
+	mutex_lock(&vb->chan_mutex);
+	list_del_init(&ch->node);
+	mutex_unlock(&vb->chan_mutex);
+	hvlis_channel_put(ch);
+}
+
+static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescind_offer *m)
+{
+	struct hvlis_channel *ch;
+
+	if (m->child_relid > HVLIS_MAX_RELID) {
+		pr_err("rejected a rescind of relid %u: out of range\n", m->child_relid);
+		return;
+	}
+	/* Channels are freed only on this (ordered) workqueue: no race. */
+	mutex_lock(&vb->chan_mutex);
+	rcu_read_lock();
+	ch = rcu_dereference(vb->relid_map[m->child_relid]);
+	rcu_read_unlock();
+	if (!ch || ch->rescinded) {
+		mutex_unlock(&vb->chan_mutex);
+		pr_err("rejected a rescind of relid %u: no such channel\n", m->child_relid);
+		return;
+	}
+	WRITE_ONCE(ch->rescinded, true);
+	mutex_unlock(&vb->chan_mutex);
+	/* Requests that wait for this channel's answers will not get them. */
+	hvlis_fail_waiters(vb, ch->relid, -ENODEV);
+
+	if (ch->primary) {
+		/*
+		 * A sub-channel goes away alone: close it so no more packets
+		 * flow. The structure stays on its primary's list until the
+		 * primary goes, so a driver's pointer to it stays valid.
+		 */
+		hvlis_channel_close(ch);
+		tasklet_kill(&ch->tasklet);
+		release_relid(vb, ch->relid);
+		pr_info("sub-channel relid %u rescinded\n", ch->relid);
+		return;
+	}
+	pr_info("device relid %u rescinded by the host\n", ch->relid);
+	remove_primary(vb, ch);
+}
+
+static void offer_work_fn(struct work_struct *work)
+{
+	struct offer_work *ow = container_of(work, struct offer_work, work);
+	struct hvlis_vmbus *vb = &hvlis_vmbus;
+
+	switch (ow->type) {
+	case HVLIS_CHANMSG_OFFERCHANNEL:
+		if (!vb->unloading)
+			handle_offer(vb, (const void *)ow->msg);
+		break;
+	case HVLIS_CHANMSG_RESCIND_CHANNELOFFER:
+		handle_rescind(vb, (const void *)ow->msg);
+		break;
+	case HVLIS_CHANMSG_ALLOFFERS_DELIVERED:
+		complete(&vb->offers_done);
+		break;
+	}
+	kfree(ow);
+}
+
+/**
+ * hvlis_channels_exit() - remove every device and channel (module unload)
+ * @vb: the bus
+ */
+void hvlis_channels_exit(struct hvlis_vmbus *vb)
+{
+	struct hvlis_channel *ch;
+
+	vb->unloading = true;
+	flush_workqueue(vb->wq);
+	for (;;) {
+		mutex_lock(&vb->chan_mutex);
+		ch = list_empty(&vb->channels) ? NULL :
+		     list_first_entry(&vb->channels, struct hvlis_channel, node);
+		mutex_unlock(&vb->chan_mutex);
+		if (!ch)
+			break;
+		remove_primary(vb, ch);
+	}
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_vmbus internals. Layers, bottom up:
+ *
+ *   transport   the hypervisor-facing operations (struct hvlis_transport):
+ *               HvPostMessage, HvSignalEvent, SynIC registers, the interrupt.
+ *               hv_x86.c implements it on Hyper-V; the test-only simulated
+ *               host (tests/hvsim) implements it without a hypervisor.
+ *   synic       per-CPU message and event pages, the interrupt handler.
+ *   connection  version negotiation, posting messages, request/response,
+ *               unload.
+ *   channels    offers, rescinds, open/close, GPADLs, ring buffers.
+ *   bus         the "vmbus" bus type, devices, drivers, sysfs, uevents.
+ */
+#ifndef HVLIS_VMBUS_PRIV_H
+#define HVLIS_VMBUS_PRIV_H
+
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/completion.h>
+#include <linux/interrupt.h>
+#include <linux/workqueue.h>
+#include <linux/kref.h>
+#include <linux/kobject.h>
+#include <hvlis/types.h>
+#include <hvlis/ring.h>
+#include <hvlis/chanmsg.h>
+#include <hvlis/vmbus.h>
+
+#define HVLIS_CONNECT_CPU	0	/* messages arrive on CPU 0 */
+#define HVLIS_REQUEST_TIMEOUT_MS	10000
+#define HVLIS_OFFERS_TIMEOUT_MS		60000
+
+/**
+ * struct hvlis_transport - what hv_vmbus needs from the hypervisor
+ * @name: shown in the log
+ * @init: detect the hypervisor and set up hypercalls; -ENODEV if absent.
+ *	  @isr is the function to call, in interrupt context on the CPU that
+ *	  was interrupted, whenever the VMBus SINT fires.
+ * @exit: undo @init
+ * @synic_enable: on @cpu itself: point the SynIC at the message and event
+ *	  pages (page-aligned, one 4 KiB page each), unmask the VMBus SINT
+ * @synic_disable: on @cpu itself: mask the SINT, detach the pages
+ * @vp_index: the hypervisor's number for a CPU
+ * @post_message: HvPostMessage; returns the hypervisor status code
+ * @signal_event: HvSignalEvent; returns the hypervisor status code
+ * @eom: end of message on this CPU: the next queued message may come
+ * @gpa: guest physical address the host is to use for a kernel page
+ */
+struct hvlis_transport {
+	const char *name;
+	int (*init)(void (*isr)(void));
+	void (*exit)(void);
+	void (*synic_enable)(unsigned int cpu, void *msg_page, void *event_page);
+	void (*synic_disable)(unsigned int cpu);
+	u32 (*vp_index)(unsigned int cpu);
+	u16 (*post_message)(u32 connection_id, const void *payload, u32 len);
+	u16 (*signal_event)(u32 connection_id, u16 flag);
+	void (*eom)(void);
+	struct module *owner;
+};
+
+extern const struct hvlis_transport hvlis_hyperv_transport;
+
+enum hvlis_channel_state {
+	HVLIS_CHAN_OFFERED,
+	HVLIS_CHAN_OPENING,
+	HVLIS_CHAN_OPEN,
+	HVLIS_CHAN_CLOSING,
+};
+
+struct hvlis_channel {
+	struct kref ref;
+	struct hvlis_msg_offer_channel offer;
+	u32 relid;
+	u32 sig_conn_id;		/* connection id for HvSignalEvent */
+	bool dedicated_interrupt;
+	bool monitored;
+	u8 monitor_grp, monitor_bit;
+	enum hvlis_channel_state state;
+	bool rescinded;
+
+	struct hvlis_channel *primary;	/* NULL for a primary channel */
+	struct list_head subchannels;	/* primary: its sub-channels */
+	struct list_head sub_node;
+	struct list_head node;		/* vmbus.channels (primaries) */
+	struct hvlis_device *device;	/* primary: its device */
+	void (*subchannel_cb)(struct hvlis_channel *sub);
+
+	unsigned int target_cpu;
+	u32 target_vp;
+
+	/* Open channel: both rings in one GPADL, outbound first. */
+	void *ring_pages;
+	u32 ring_alloc_bytes;
+	u32 ring_gpadl;
+	struct hvlis_ring out, in;
+	spinlock_t out_lock;
+	spinlock_t in_lock;
+
+	hvlis_channel_cb callback;
+	void *context;
+	struct tasklet_struct tasklet;
+
+	struct kobject kobj;		/* channels/<relid> in sysfs */
+	bool kobj_added;
+
+	/* counters, shown in sysfs */
+	u64 interrupts;			/* signals from the host */
+	u64 sig_events;			/* signals to the host */
+	u64 out_full;			/* sends that found no room */
+	u64 bad_packets;		/* host packets rejected */
+};
+
+/* A guest request waiting for the host's answer. */
+struct hvlis_waiter {
+	struct list_head node;
+	u32 resp_type;
+	u64 key;
+	u32 relid;		/* 0, or the channel whose rescind fails it */
+	int error;
+	struct completion done;
+	u8 resp[HVLIS_MESSAGE_PAYLOAD_BYTES];
+	u32 resp_len;
+};
+
+struct hvlis_synic_cpu {
+	void *msg_page;
+	void *event_page;
+	struct tasklet_struct msg_tasklet;
+	bool enabled;
+};
+
+struct hvlis_vmbus {
+	const struct hvlis_transport *tp;
+	u32 version;
+	u32 msg_conn_id;
+	bool connected;
+	bool unloading;
+
+	struct hvlis_synic_cpu __percpu *cpu;
+	void *int_page;			/* WS2008/WIN7 interrupt page */
+	void *monitor_pages[2];		/* [0] host->guest, [1] guest->host */
+
+	/* relid -> channel, looked up from the interrupt handler */
+	struct hvlis_channel __rcu *relid_map[HVLIS_MAX_RELID + 1];
+	spinlock_t relid_lock;
+
+	struct mutex chan_mutex;	/* offers, rescinds, open/close */
+	struct list_head channels;	/* primary channels */
+	struct workqueue_struct *wq;	/* ordered: offers and rescinds */
+
+	spinlock_t waiter_lock;
+	struct list_head waiters;
+	struct completion offers_done;
+	atomic_t next_gpadl;
+	unsigned int next_cpu;		/* round-robin channel placement */
+
+	/* counters */
+	atomic64_t msgs_in, msgs_bad, timer_msgs, eom_writes;
+};
+
+extern struct hvlis_vmbus hvlis_vmbus;
+
+/* synic.c */
+int hvlis_synic_init(struct hvlis_vmbus *vb);
+void hvlis_synic_exit(struct hvlis_vmbus *vb);
+void hvlis_vmbus_isr(void);
+void hvlis_synic_crash_disable(void);
+
+/* connection.c */
+int hvlis_post_msg(struct hvlis_vmbus *vb, const void *msg, u32 len, bool can_sleep);
+int hvlis_request(struct hvlis_vmbus *vb, const void *msg, u32 len,
+		  struct hvlis_waiter *w, u32 resp_type, u64 key, u32 relid);
+void hvlis_waiter_init(struct hvlis_waiter *w);
+void hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
+		      u32 resp_type, u64 key, u32 relid);
+int hvlis_waiter_wait(struct hvlis_vmbus *vb, struct hvlis_waiter *w, int post_ret);
+void hvlis_fail_waiters(struct hvlis_vmbus *vb, u32 relid, int error);
+bool hvlis_complete_waiter(struct hvlis_vmbus *vb, u32 type, u64 key,
+			   const void *msg, u32 len);
+int hvlis_connect(struct hvlis_vmbus *vb);
+void hvlis_disconnect(struct hvlis_vmbus *vb, bool crash);
+void hvlis_signal_host(struct hvlis_channel *ch);
+
+/* channel_mgmt.c */
+void hvlis_handle_message(struct hvlis_vmbus *vb, const void *msg, u32 len);
+void hvlis_channels_exit(struct hvlis_vmbus *vb);
+void hvlis_channel_put(struct hvlis_channel *ch);
+struct hvlis_channel *hvlis_channel_get(struct hvlis_channel *ch);
+void hvlis_channel_event(struct hvlis_channel *ch);
+
+/* channel.c */
+int hvlis_channel_sysfs_add(struct hvlis_channel *ch);
+void hvlis_channel_sysfs_del(struct hvlis_channel *ch);
+
+/* bus.c */
+int hvlis_bus_init(void);
+void hvlis_bus_exit(void);
+int hvlis_device_add(struct hvlis_channel *ch);
+void hvlis_device_del(struct hvlis_channel *ch);
+extern struct bus_type hvlis_bus;
+
+#endif

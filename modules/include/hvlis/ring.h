@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VMBus ring buffer core: index arithmetic, wrap-around copies, packet
+ * framing and the interrupt-mask / pending-send-size signalling rules.
+ *
+ * This code touches only the ring's memory, never the hypervisor, so the
+ * same source runs in hv_vmbus, in the simulated host and in the userspace
+ * tests. Both indices live in memory the other side can write at any time:
+ * every index read from the ring is validated before it is used.
+ */
+#ifndef HVLIS_RING_H
+#define HVLIS_RING_H
+
+#include <hvlis/vmbus_proto.h>
+
+struct hvlis_ring {
+	struct hvlis_ring_header *hdr;	/* control page shared with the peer */
+	u8 *data;			/* data area, 'size' bytes */
+	u32 size;			/* multiple of 8, at least one page */
+};
+
+/* A piece of a packet to write (gathered into the ring in order). */
+struct hvlis_ring_vec {
+	const void *base;
+	u32 len;
+};
+
+int hvlis_ring_init(struct hvlis_ring *r, void *ring_pages, u32 total_bytes);
+
+int hvlis_ring_space(const struct hvlis_ring *r, u32 *to_read, u32 *to_write);
+
+int hvlis_ring_write(struct hvlis_ring *r, const struct hvlis_ring_vec *vec,
+		     unsigned int nvec, bool *signal);
+
+int hvlis_ring_peek(const struct hvlis_ring *r, struct hvlis_packet_desc *desc,
+		    u32 *pkt_len);
+
+int hvlis_ring_read(struct hvlis_ring *r, void *buf, u32 buf_len,
+		    u32 *pkt_len, bool *signal);
+
+int hvlis_ring_skip(struct hvlis_ring *r, bool *signal);
+
+int hvlis_ring_copy_out(const struct hvlis_ring *r, u32 offset, void *dst, u32 len);
+
+void hvlis_ring_mask_interrupts(struct hvlis_ring *r);
+
+u32 hvlis_ring_unmask_interrupts(struct hvlis_ring *r);
+
+void hvlis_ring_set_pending_send(struct hvlis_ring *r, u32 bytes);
+
+int hvlis_packet_validate(const struct hvlis_packet_desc *desc, u32 pkt_len);
+
+/* Bytes a packet of 'payload' bytes occupies in the ring, trailer included. */
+static inline u32 hvlis_ring_packet_bytes(u32 payload)
+{
+	return ((payload + 7u) & ~7u) + HVLIS_RING_TRAILER_BYTES;
+}
+
+#endif

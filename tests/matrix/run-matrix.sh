@@ -1,0 +1,253 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run-matrix.sh - build the hvlis modules against every prepared kernel tree
+#
+# usage: tests/matrix/run-matrix.sh [ROOT]
+#        ROOT defaults to ${HVLIS_KTREES:-/var/cache/hvlis/ktrees}
+#
+# Reads ROOT/trees.list (written by tests/matrix/prep-ktrees.sh, one line per
+# tree: "<name> <absolute build dir> <kernel release>") and, for every tree,
+# copies the source tree (without .git and without build products) into a
+# scratch directory of its own, runs the build command there with the tree's
+# build dir as KDIR, and checks the result.  A tree PASSes when the command
+# succeeds, its log has no "warning:" at all (any case; the project Makefile
+# also builds with -Werror) and every modules/*/ directory holds at least one
+# .ko afterwards.  Missing trees FAIL: nothing is skipped.
+#
+# Output: a table (tree, kernel release, compiler, each module, PASS/FAIL),
+# the log path of each failure, and one line per tree for test runners:
+#   matrix: <tree> <release> PASS|FAIL
+# The exit status is non-zero if any tree failed.
+#
+# Environment:
+#   HVLIS_KTREES            default for ROOT
+#   HVLIS_MATRIX_TREES      trees that must be built (default: debian-5.10
+#                           debian-6.1 debian-6.12 debian-sid); "all" = every
+#                           tree of trees.list
+#   HVLIS_MATRIX_SRC        source tree to build (default: this repository)
+#   HVLIS_MATRIX_CMD        build command, run by bash in the scratch copy;
+#                           {kdir} = the tree's build dir, {jobs} = nproc
+#                           (default: make modules KDIR={kdir})
+#   HVLIS_MATRIX_PARALLEL   trees built at the same time (default 1)
+#   HVLIS_MATRIX_OUT        directory for logs and scratch copies (default: a
+#                           new /tmp/hvlis-matrix.XXXXXX); scratch copies of
+#                           passing trees are removed unless HVLIS_MATRIX_KEEP=1
+
+set -euo pipefail
+
+readonly DEFAULT_TREES="debian-5.10 debian-6.1 debian-6.12 debian-sid"
+# build products that must not leak from the source tree into a scratch copy
+readonly EXCLUDES=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order
+	--exclude=Module.symvers --exclude=.tmp_versions --exclude='*.dwo')
+
+SELF=$(realpath "${BASH_SOURCE[0]}")
+REPO=$(cd "$(dirname "$SELF")/../.." && pwd)
+readonly SELF REPO
+
+log() {
+	printf '[%s] run-matrix: %s\n' "$(date +%T)" "$*" >&2
+}
+
+die() {
+	log "ERROR: $*"
+	exit 1
+}
+
+# short_cc TEXT: "gcc-16 (Debian 16.2.0-4) 16.2.0" -> "gcc 16.2.0-4"
+short_cc() {
+	if [[ $1 =~ \(Debian\ ([^\)]+)\) ]]; then
+		printf 'gcc %s\n' "${BASH_REMATCH[1]}"
+	else
+		printf '%s\n' "$1"
+	fi
+}
+
+# compiler_of BUILDDIR WORKDIR: the compiler that built the modules (from the
+# .comment section of a .ko), else the one the kernel config names
+compiler_of() {
+	local ko cc
+	ko=$(find "$2" -name '*.ko' -print -quit 2>/dev/null)
+	if [[ -n $ko ]]; then
+		cc=$(readelf -p .comment "$ko" 2>/dev/null | sed -n 's/^ *\[ *[0-9]*\] *//p' |
+			grep -m 1 '^GCC: ' || true)
+		if [[ -n $cc ]]; then
+			short_cc "${cc#GCC: }"
+			return
+		fi
+	fi
+	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$1/.config" 2>/dev/null || true)
+	printf '%s (config)\n' "$(short_cc "${cc:-unknown}")"
+}
+
+# build_tree NAME BUILDDIR RELEASE: build in a scratch copy, write the result
+# to $OUT/results/NAME
+build_tree() {
+	local name=$1 kdir=$2 release=$3 work=$OUT/work/$1 logf=$OUT/logs/$1.log
+	local res=$OUT/results/$1 cmd rc=0 start warnings status=PASS d kos mods=0 line
+	start=$SECONDS
+	rm -rf "$work"
+	mkdir -p "$work"
+	tar -C "$SRC" "${EXCLUDES[@]}" -cf - . | tar -C "$work" -xf -
+	cmd=${CMD//\{kdir\}/$kdir}
+	cmd=${cmd//\{jobs\}/$(nproc)}
+	{
+		printf '# tree %s (%s), build dir %s\n# in %s: %s\n' "$name" "$release" "$kdir" "$work" "$cmd"
+		(cd "$work" && env -u KBUILD_OUTPUT -u KERNELRELEASE -u KBUILD_EXTMOD -u M -u O \
+			LC_ALL=C bash -c "$cmd") || rc=$?
+		printf '# exit status %s\n' "$rc"
+	} >"$logf" 2>&1
+	warnings=$(grep -ci 'warning:' "$logf" || true)
+	((rc == 0 && warnings == 0)) || status=FAIL
+	{
+		printf 'rc %s\nwarnings %s\nseconds %s\n' "$rc" "$warnings" "$((SECONDS - start))"
+		printf 'compiler %s\n' "$(compiler_of "$kdir" "$work")"
+		for d in "$work"/modules/*/; do
+			[[ -d $d ]] || continue
+			mods=$((mods + 1))
+			kos=$(find "$d" -name '*.ko' -printf '%P\n' | sort | tr '\n' ' ')
+			if [[ -n $kos ]]; then
+				printf 'module %s %s\n' "$(basename "$d")" "${kos% }"
+			else
+				printf 'module %s -\n' "$(basename "$d")"
+				status=FAIL
+			fi
+		done
+		if ((mods == 0)); then
+			printf 'module (none) -\n'
+			status=FAIL
+		fi
+		printf 'status %s\n' "$status"
+	} >"$res.tmp"
+	mv "$res.tmp" "$res"
+	line="$name $release $status ($((SECONDS - start))s"
+	((warnings == 0)) || line+=", $warnings warning(s)"
+	((rc == 0)) || line+=", exit $rc"
+	log "$line)"
+	if [[ $status == PASS && ${HVLIS_MATRIX_KEEP:-0} != 1 ]]; then
+		rm -rf "$work"
+	fi
+}
+
+result_get() {	# result_get NAME KEY
+	sed -n "s/^$2 //p" "$OUT/results/$1" 2>/dev/null | head -n 1
+}
+
+main() {
+	local root list t kdir release names=() want=() missing=() failed=()
+	local name mod kos st running=0 cc
+	case ${1-} in
+	-h | --help)
+		sed -n '3,/^$/s/^# \{0,1\}//p' "$SELF"
+		return 0
+		;;
+	esac
+	[[ $# -le 1 ]] || die "usage: $0 [ROOT]"
+	root=$(realpath -m "${1:-${HVLIS_KTREES:-/var/cache/hvlis/ktrees}}")
+	list=$root/trees.list
+	SRC=$(realpath -e "${HVLIS_MATRIX_SRC:-$REPO}") || die "no source tree ${HVLIS_MATRIX_SRC:-$REPO}"
+	CMD=${HVLIS_MATRIX_CMD:-make modules KDIR=\{kdir\}}
+	if [[ -n ${HVLIS_MATRIX_OUT:-} ]]; then
+		OUT=$(realpath -m "$HVLIS_MATRIX_OUT")
+		mkdir -p "$OUT"
+	else
+		OUT=$(mktemp -d "${TMPDIR:-/tmp}/hvlis-matrix.XXXXXX")
+	fi
+	rm -rf "$OUT/results"
+	mkdir -p "$OUT/logs" "$OUT/work" "$OUT/results"
+
+	declare -A KDIR=() REL=()
+	if [[ -f $list ]]; then
+		while read -r name kdir release _; do
+			[[ -z $name || $name == \#* ]] && continue
+			KDIR[$name]=$kdir
+			REL[$name]=$release
+			names+=("$name")
+		done <"$list"
+	fi
+	if [[ ${HVLIS_MATRIX_TREES:-} == all ]]; then
+		want=("${names[@]}")
+	else
+		read -ra want <<<"${HVLIS_MATRIX_TREES:-$DEFAULT_TREES}"
+	fi
+	if ((${#want[@]} == 0)); then
+		read -ra want <<<"$DEFAULT_TREES"
+	fi
+
+	for t in "${want[@]}"; do
+		kdir=${KDIR[$t]:-}
+		if [[ -z $kdir || ! -f $kdir/Makefile ]]; then
+			missing+=("$t")
+		fi
+	done
+	if ((${#missing[@]})); then
+		if [[ ! -f $list ]]; then
+			log "ERROR: $list does not exist"
+		fi
+		for t in "${missing[@]}"; do
+			log "ERROR: kernel tree $t is missing or broken (${KDIR[$t]:-not in $list})"
+		done
+		log "ERROR: prepare the trees first:  $REPO/tests/matrix/prep-ktrees.sh $root"
+	fi
+
+	log "source $SRC, command '$CMD', logs in $OUT/logs"
+	for t in "${want[@]}"; do
+		[[ " ${missing[*]} " == *" $t "* ]] && continue
+		if ((${HVLIS_MATRIX_PARALLEL:-1} > 1)); then
+			if ((running >= HVLIS_MATRIX_PARALLEL)); then
+				wait -n || true
+				running=$((running - 1))
+			fi
+			build_tree "$t" "${KDIR[$t]}" "${REL[$t]}" &
+			running=$((running + 1))
+		else
+			build_tree "$t" "${KDIR[$t]}" "${REL[$t]}"
+		fi
+	done
+	wait
+
+	# the table
+	printf '\n%-12s %-22s %-22s %-20s %s\n' TREE RELEASE COMPILER MODULE RESULT
+	for t in "${want[@]}"; do
+		if [[ " ${missing[*]} " == *" $t "* ]]; then
+			printf '%-12s %-22s %-22s %-20s %s\n' "$t" "${REL[$t]:--}" - - "FAIL (tree missing: run prep-ktrees.sh)"
+			failed+=("$t")
+			continue
+		fi
+		st=$(result_get "$t" status)
+		cc=$(result_get "$t" compiler)
+		while read -r mod kos; do
+			if [[ $kos == - ]]; then
+				printf '%-12s %-22s %-22s %-20s %s\n' "$t" "${REL[$t]}" "$cc" "$mod" "FAIL (no .ko)"
+			else
+				printf '%-12s %-22s %-22s %-20s %s\n' "$t" "${REL[$t]}" "$cc" "$kos" "${st:-FAIL}"
+			fi
+		done < <(sed -n 's/^module //p' "$OUT/results/$t" 2>/dev/null || true)
+		if [[ $st != PASS ]]; then
+			failed+=("$t")
+			printf '%-12s   FAIL: exit %s, %s warning(s); log: %s\n' "" \
+				"$(result_get "$t" rc)" "$(result_get "$t" warnings)" "$OUT/logs/$t.log"
+		fi
+	done
+	printf '\n'
+	for t in "${want[@]}"; do
+		if [[ " ${failed[*]} " == *" $t "* ]]; then
+			printf 'matrix: %s %s FAIL\n' "$t" "${REL[$t]:--}"
+		else
+			printf 'matrix: %s %s PASS\n' "$t" "${REL[$t]}"
+		fi
+	done
+	log "$((${#want[@]} - ${#failed[@]}))/${#want[@]} trees passed; logs in $OUT/logs"
+	if ((${#failed[@]})); then
+		# show where the first failure went wrong
+		for t in "${failed[@]}"; do
+			[[ -f $OUT/logs/$t.log ]] || continue
+			log "first errors/warnings of $t ($OUT/logs/$t.log):"
+			grep -iE 'error|warning:' "$OUT/logs/$t.log" | head -n 10 >&2 || true
+		done
+		exit 1
+	fi
+}
+
+main "$@"

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#define HVTEST_SUITE "chanmsg"
+#include "hvtest.h"
+#include <hvlis/chanmsg.h>
+TEST(placeholder) { CHECK(1); }
+HVTEST_MAIN()
