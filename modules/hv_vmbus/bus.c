@@ -86,24 +86,31 @@ static int vmbus_uevent(hvlis_uevent_dev_t *dev, struct kobj_uevent_env *env)
 
 /* ---- device attributes */
 
+/* dev_groups needs the attribute objects; the old dev_attrs array does not. */
+#ifdef HAVE_BUS_DEV_GROUPS
+#define HVLIS_DEV_ATTR_RO(name) static DEVICE_ATTR_RO(name)
+#else
+#define HVLIS_DEV_ATTR_RO(name) struct hvlis_unused_##name
+#endif
+
 static ssize_t id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return scnprintf(buf, PAGE_SIZE, "%u\n", to_hvlis_device(dev)->channel->relid);
 }
-static DEVICE_ATTR_RO(id);
+HVLIS_DEV_ATTR_RO(id);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return scnprintf(buf, PAGE_SIZE, "%d\n", to_hvlis_device(dev)->channel->state);
 }
-static DEVICE_ATTR_RO(state);
+HVLIS_DEV_ATTR_RO(state);
 
 static ssize_t monitor_id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return scnprintf(buf, PAGE_SIZE, "%u\n",
 			 to_hvlis_device(dev)->channel->offer.monitor_id);
 }
-static DEVICE_ATTR_RO(monitor_id);
+HVLIS_DEV_ATTR_RO(monitor_id);
 
 static ssize_t class_id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -112,7 +119,7 @@ static ssize_t class_id_show(struct device *dev, struct device_attribute *attr, 
 	hvlis_guid_to_string(&to_hvlis_device(dev)->class_id, s);
 	return scnprintf(buf, PAGE_SIZE, "{%s}\n", s);
 }
-static DEVICE_ATTR_RO(class_id);
+HVLIS_DEV_ATTR_RO(class_id);
 
 static ssize_t device_id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -121,7 +128,7 @@ static ssize_t device_id_show(struct device *dev, struct device_attribute *attr,
 	hvlis_guid_to_string(&to_hvlis_device(dev)->instance_id, s);
 	return scnprintf(buf, PAGE_SIZE, "{%s}\n", s);
 }
-static DEVICE_ATTR_RO(device_id);
+HVLIS_DEV_ATTR_RO(device_id);
 
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -130,7 +137,7 @@ static ssize_t modalias_show(struct device *dev, struct device_attribute *attr, 
 	hvlis_guid_hex(&to_hvlis_device(dev)->class_id, hex);
 	return scnprintf(buf, PAGE_SIZE, "vmbus:%s\n", hex);
 }
-static DEVICE_ATTR_RO(modalias);
+HVLIS_DEV_ATTR_RO(modalias);
 
 static ssize_t channel_vp_mapping_show(struct device *dev, struct device_attribute *attr,
 				       char *buf)
@@ -145,7 +152,7 @@ static ssize_t channel_vp_mapping_show(struct device *dev, struct device_attribu
 	mutex_unlock(&hvlis_vmbus.chan_mutex);
 	return n;
 }
-static DEVICE_ATTR_RO(channel_vp_mapping);
+HVLIS_DEV_ATTR_RO(channel_vp_mapping);
 
 /* Ring state of the primary channel, as lsvmbus -vv shows it. */
 enum ring_field { RF_MASK, RF_READ_INDEX, RF_WRITE_INDEX, RF_TO_READ, RF_TO_WRITE };
@@ -191,7 +198,7 @@ static ssize_t _name##_show(struct device *dev, struct device_attribute *attr, \
 {									\
 	return ring_show(dev, buf, _out, _field);			\
 }									\
-static DEVICE_ATTR_RO(_name)
+HVLIS_DEV_ATTR_RO(_name)
 
 RING_ATTR(out_intr_mask, true, RF_MASK);
 RING_ATTR(out_read_index, true, RF_READ_INDEX);

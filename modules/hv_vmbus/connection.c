@@ -368,16 +368,19 @@ void hvlis_disconnect(struct hvlis_vmbus *vb, bool crash)
 void hvlis_signal_host(struct hvlis_channel *ch)
 {
 	struct hvlis_vmbus *vb = &hvlis_vmbus;
-	struct hvlis_hv_monitor_page *mp;
+	u8 *pending;
 
 	ch->sig_events++;
 	/* Hosts before WIN8 look for the relid bit in the send half. */
 	if (!ch->dedicated_interrupt && vb->int_page)
 		set_bit(ch->relid, (unsigned long *)((u8 *)vb->int_page + PAGE_SIZE / 2));
 	if (ch->monitored) {
-		mp = vb->monitor_pages[1];
-		set_bit(ch->monitor_bit,
-			(unsigned long *)&mp->trigger_group[ch->monitor_grp].pending);
+		/* trigger_group[grp].pending: 8-byte aligned within the page */
+		pending = (u8 *)vb->monitor_pages[1] +
+			  offsetof(struct hvlis_hv_monitor_page, trigger_group) +
+			  ch->monitor_grp * sizeof(struct hvlis_hv_monitor_trigger_group) +
+			  offsetof(struct hvlis_hv_monitor_trigger_group, pending);
+		set_bit(ch->monitor_bit, (unsigned long *)pending);
 		return;
 	}
 	vb->tp->signal_event(ch->sig_conn_id, 0);

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/gfp.h>
 #include <linux/vmalloc.h>
+#include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/irq.h>
 #include <linux/version.h>

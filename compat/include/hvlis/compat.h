@@ -16,23 +16,37 @@
 #include <linux/device.h>
 #include <linux/cpu.h>
 #include <linux/workqueue.h>
+#ifdef HAVE_ASM_BARRIER_H
 #include <asm/barrier.h>
+#else
+#include <asm/system.h>
+#endif
 #include <asm/msr.h>
 
 #ifndef HAVE_HVLIS_PROBE_TRUE
 #error "hvlis_config.h is not a complete probe result; rebuild with the top-level Makefile"
 #endif
 
-/* READ_ONCE/WRITE_ONCE (3.19); before that ACCESS_ONCE. */
-#ifndef READ_ONCE
-#define READ_ONCE(x)		ACCESS_ONCE(x)
+/*
+ * READ_ONCE/WRITE_ONCE (3.19); before that ACCESS_ONCE. Some backports of
+ * READ_ONCE reject const objects; ACCESS_ONCE does what we need there.
+ */
+#ifndef WRITE_ONCE
 #define WRITE_ONCE(x, v)	(ACCESS_ONCE(x) = (v))
+#endif
+#if !defined(READ_ONCE) || !defined(HAVE_READ_ONCE_CONST)
+#undef READ_ONCE
+#define READ_ONCE(x)		ACCESS_ONCE(x)
 #endif
 
 /* virt_*mb (4.6): ordering against another VM or the hypervisor. */
 #ifndef virt_mb
 #define virt_mb()	mb()
+#endif
+#ifndef virt_rmb
 #define virt_rmb()	rmb()
+#endif
+#ifndef virt_wmb
 #define virt_wmb()	wmb()
 #endif
 
