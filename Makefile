@@ -21,7 +21,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION)
 
-.PHONY: all kdir-check modules daemons check check-unit check-fuzz check-matrix check-vm \
+.PHONY: print-cfgdir all kdir-check modules daemons check check-unit check-fuzz check-matrix check-vm \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -41,6 +41,10 @@ help:
 
 version:
 	@echo $(VERSION)
+
+# Where the probe results for KDIR live (used by the tests).
+print-cfgdir:
+	@echo $(CFGDIR)
 
 kdir-check:
 	@test -f "$(KDIR)/Makefile" || { \

@@ -27,14 +27,11 @@
 #include <hvlis/hv_tlfs.h>
 #include "vmbus_priv.h"
 
-#if defined(HAVE_HV_DO_HYPERCALL) || defined(HAVE_HV_SETUP_VMBUS_HANDLER) || \
-	defined(HAVE_HV_SETUP_VMBUS_IRQ)
+#if defined(HAVE_HV_DO_HYPERCALL) || defined(HVLIS_ARCH_VMBUS_VECTOR)
 #include <asm/mshyperv.h>
 #endif
 
-#if defined(HAVE_HV_SETUP_VMBUS_HANDLER) || defined(HAVE_HV_SETUP_VMBUS_IRQ)
-#define HVLIS_ARCH_VECTOR 1
-#else
+#ifndef HVLIS_ARCH_VMBUS_VECTOR
 #include <linux/acpi.h>
 #endif
 
@@ -234,26 +231,18 @@ static u16 hvx_hyperv_signal_event(u32 connection_id, u16 flag)
 
 /* ---- the VMBus interrupt */
 
-#ifdef HVLIS_ARCH_VECTOR
+#ifdef HVLIS_ARCH_VMBUS_VECTOR
 
 static int hvx_irq_init(void)
 {
 	sint_vector = HYPERVISOR_CALLBACK_VECTOR;
-#ifdef HAVE_HV_SETUP_VMBUS_HANDLER
-	hv_setup_vmbus_handler(vmbus_isr_fn);
-#else
-	hv_setup_vmbus_irq(vmbus_isr_fn);
-#endif
+	hvlis_setup_vmbus_handler(vmbus_isr_fn);
 	return 0;
 }
 
 static void hvx_irq_exit(void)
 {
-#ifdef HAVE_HV_SETUP_VMBUS_HANDLER
-	hv_remove_vmbus_handler();
-#else
-	hv_remove_vmbus_irq();
-#endif
+	hvlis_remove_vmbus_handler();
 }
 
 #elif defined(IRQ0_VECTOR) && defined(CONFIG_ACPI)

@@ -22,6 +22,11 @@
 #include <asm/system.h>
 #endif
 #include <asm/msr.h>
+#ifdef HAVE_ASM_CPUID_API_H
+#include <asm/cpuid/api.h>
+#else
+#include <asm/processor.h>
+#endif
 
 #ifndef HAVE_HVLIS_PROBE_TRUE
 #error "hvlis_config.h is not a complete probe result; rebuild with the top-level Makefile"
@@ -69,6 +74,24 @@
 #else
 #define hvlis_rdmsr(msr, val)	rdmsrl(msr, val)
 #define hvlis_wrmsr(msr, val)	wrmsrl(msr, val)
+#endif
+
+/*
+ * The arch hook for the Hyper-V callback vector (use after including
+ * asm/mshyperv.h). The irq argument of 5.8-5.11 only matters on arm64.
+ */
+#if defined(HAVE_HV_SETUP_VMBUS_HANDLER)
+#define HVLIS_ARCH_VMBUS_VECTOR 1
+#define hvlis_setup_vmbus_handler(fn)	hv_setup_vmbus_handler(fn)
+#define hvlis_remove_vmbus_handler()	hv_remove_vmbus_handler()
+#elif defined(HAVE_HV_SETUP_VMBUS_IRQ_IRQARG)
+#define HVLIS_ARCH_VMBUS_VECTOR 1
+#define hvlis_setup_vmbus_handler(fn)	((void)hv_setup_vmbus_irq(0, fn))
+#define hvlis_remove_vmbus_handler()	hv_remove_vmbus_irq()
+#elif defined(HAVE_HV_SETUP_VMBUS_IRQ)
+#define HVLIS_ARCH_VMBUS_VECTOR 1
+#define hvlis_setup_vmbus_handler(fn)	hv_setup_vmbus_irq(fn)
+#define hvlis_remove_vmbus_handler()	hv_remove_vmbus_irq()
 #endif
 
 #ifndef HAVE_CPUS_READ_LOCK
