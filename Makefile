@@ -21,7 +21,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION)
 
-.PHONY: print-cfgdir all kdir-check modules daemons check check-unit check-fuzz check-matrix check-vm \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -57,6 +57,12 @@ modules: kdir-check
 	@$(MAKE) --no-print-directory -f $(TOP)/compat/config.mk KDIR=$(KDIR) CFGDIR=$(CFGDIR)
 	$(MAKE) $(KBUILD_ARGS) modules
 
+# Test-only modules (simulated host, test drivers); never installed.
+test-modules: modules
+	$(MAKE) -C $(KDIR) M=$(TOP)/tests/hvsim HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
+		HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) \
+		KBUILD_EXTRA_SYMBOLS=$(TOP)/modules/Module.symvers modules
+
 modules_install: modules
 	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 
@@ -85,7 +91,7 @@ demo:
 
 clean:
 	rm -rf $(TOP)/.build
-	find $(TOP)/modules \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+	find $(TOP)/modules $(TOP)/tests/hvsim \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 	  -o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' -o -name '*.a' \
 	  -o -name '.*.d' -o -name '*.dwo' \) -delete
 	rm -rf $(TOP)/modules/.tmp_versions

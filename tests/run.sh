@@ -3,7 +3,7 @@
 #
 # hvlis test runner: `make check` calls `tests/run.sh all`.
 #
-# usage: tests/run.sh [all|deps|unit|fuzz|compat|matrix]...
+# usage: tests/run.sh [all|deps|unit|fuzz|ktrees|compat|matrix|vm]...
 #
 # Every suite prints one line per case, "PASS: <name>" or "FAIL: <name>";
 # this script counts them and ends with the summary line
@@ -19,7 +19,7 @@ mkdir -p "$logdir"
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 if [ "${suites[0]}" = all ]; then
-	suites=(deps unit fuzz compat matrix)
+	suites=(deps unit fuzz ktrees compat matrix)
 fi
 
 passed=0
@@ -52,6 +52,7 @@ for s in "${suites[@]}"; do
 	deps) run_suite deps "$top/tests/deps.sh" ;;
 	unit) run_suite unit make -C "$top/tests/unit" check ;;
 	fuzz) run_suite fuzz make -C "$top/tests/fuzz" smoke ;;
+	ktrees) run_suite ktrees "$top/tests/matrix/prep-ktrees.sh" ;;
 	compat) run_suite compat "$top/tests/compat/test-engine.sh" ;;
 	matrix) run_suite matrix "$top/tests/matrix/run-matrix.sh" ;;
 	*) echo "tests/run.sh: unknown suite '$s'" >&2; exit 2 ;;

@@ -219,19 +219,24 @@ static void relid_set(struct hvlis_vmbus *vb, u32 relid, struct hvlis_channel *c
 	spin_unlock_bh(&vb->relid_lock);
 }
 
-static void release_relid(struct hvlis_vmbus *vb, u32 relid)
+/* Unmap the relid and, after a rescind, give it back to the host once. */
+static void release_relid(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
 {
 	struct hvlis_msg_relid_released msg;
 
-	relid_set(vb, relid, NULL);
+	if (ch->relid_released)
+		return;
+	ch->relid_released = true;
+	relid_set(vb, ch->relid, NULL);
 	synchronize_rcu();
-	if (!vb->connected || vb->unloading)
+	/* Only a rescinded relid is released; UNLOAD releases the rest. */
+	if (!ch->rescinded || !vb->connected || vb->unloading)
 		return;
 	memset(&msg, 0, sizeof(msg));
 	msg.header.msgtype = HVLIS_CHANMSG_RELID_RELEASED;
-	msg.child_relid = relid;
+	msg.child_relid = ch->relid;
 	if (hvlis_post_msg(vb, &msg, sizeof(msg), true))
-		pr_err("could not release relid %u to the host\n", relid);
+		pr_err("could not release relid %u to the host\n", ch->relid);
 }
 
 static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_channel *m)
@@ -293,7 +298,7 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 		mutex_lock(&vb->chan_mutex);
 		list_del_init(&ch->node);
 		mutex_unlock(&vb->chan_mutex);
-		release_relid(vb, ch->relid);
+		release_relid(vb, ch);
 		hvlis_channel_put(ch);
 	}
 }
@@ -304,7 +309,7 @@ static void channel_remove(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
 	hvlis_channel_close(ch);
 	hvlis_channel_sysfs_del(ch);
 	tasklet_kill(&ch->tasklet);
-	release_relid(vb, ch->relid);
+	release_relid(vb, ch);
 }
 
 static void remove_primary(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
@@ -358,7 +363,7 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 		 */
 		hvlis_channel_close(ch);
 		tasklet_kill(&ch->tasklet);
-		release_relid(vb, ch->relid);
+		release_relid(vb, ch);
 		pr_info("sub-channel relid %u rescinded\n", ch->relid);
 		return;
 	}

@@ -81,6 +81,7 @@ struct hvlis_channel {
 	u8 monitor_grp, monitor_bit;
 	enum hvlis_channel_state state;
 	bool rescinded;
+	bool relid_released;		/* RELID_RELEASED sent (or not needed) */
 
 	struct hvlis_channel *primary;	/* NULL for a primary channel */
 	struct list_head subchannels;	/* primary: its sub-channels */

@@ -54,8 +54,9 @@ readonly TREES=(debian-5.10 debian-6.1 debian-6.12 debian-sid)
 readonly TRIPLET=x86_64-linux-gnu
 readonly SRCARCH=x86
 # bookworm packages the trees and the host tool rebuild need on the host
+# (rsync: run-matrix.sh copies the source tree with it)
 readonly HOST_DEPS=(make gcc gcc-12 binutils bison flex bc cpio kmod xz-utils
-	libelf-dev libssl-dev zlib1g-dev dwarves patchelf)
+	libelf-dev libssl-dev zlib1g-dev dwarves patchelf rsync)
 
 SELF=$(realpath "${BASH_SOURCE[0]}")
 readonly SELF
@@ -116,7 +117,7 @@ is_elf() {
 
 # glibc_needed FILE: newest GLIBC_x.y symbol version FILE requires (or nothing)
 glibc_needed() {
-	objdump -T "$1" 2>/dev/null | grep -o 'GLIBC_[0-9.]*[0-9]' |
+	{ objdump -T "$1" 2>/dev/null || true; } | { grep -o 'GLIBC_[0-9.]*[0-9]' || true; } |
 		sed 's/^GLIBC_//' | sort -Vu | tail -n 1
 }
 
@@ -158,13 +159,16 @@ host_apt_install() {
 		apt-get install -y -q --no-install-recommends "$@"
 }
 
+# host_refresh_lists: apt-get update the host's lists if this script has not
+# done so for MAX_AGE minutes (apt gives the list files the server's dates,
+# so their mtimes do not tell when they were last checked)
 host_refresh_lists() {
-	local newest
-	newest=$(find /var/lib/apt/lists -maxdepth 1 -name '*InRelease' -printf '%T@ %p\n' 2>/dev/null |
-		sort -n | tail -n 1 | cut -d' ' -f2-)
-	if [[ -z $newest ]] || older_than_minutes "$newest" "$MAX_AGE"; then
+	local stamp=$APTDIR/host-lists-updated
+	if older_than_minutes "$stamp" "$MAX_AGE"; then
 		log "apt-get update (system, bookworm)"
 		run_logged "$LOGDIR/host-apt.log" apt-get update -q
+		mkdir -p "$APTDIR"
+		touch "$stamp"
 	fi
 }
 
@@ -232,7 +236,7 @@ priv_setup() {
 	local src updated
 	mkdir -p "$APTDIR"/{sources.list.d,preferences.d,lists/partial,cache/archives/partial} "$DEBS"
 	src=$APTDIR/sources.list.d/hvlis-ktrees.sources
-	updated=$APTDIR/lists/.hvlis-updated
+	updated=$APTDIR/lists-updated
 	if ! cmp -s "$src" <(priv_sources); then
 		priv_sources >"$src"
 		rm -f "$updated"
@@ -834,7 +838,7 @@ main() {
 	fi
 	case ${1-} in
 	-h | --help)
-		sed -n '3,/^$/s/^# \{0,1\}//p' "$SELF"
+		sed -n '4,/^$/s/^# \{0,1\}//p' "$SELF"
 		return 0
 		;;
 	esac

@@ -8,23 +8,26 @@
 #
 # Reads ROOT/trees.list (written by tests/matrix/prep-ktrees.sh, one line per
 # tree: "<name> <absolute build dir> <kernel release>") and, for every tree,
-# copies the source tree (without .git and without build products) into a
-# scratch directory of its own, runs the build command there with the tree's
+# copies the source tree with rsync (without .git, without what .gitignore
+# ignores and without kbuild products) into a scratch directory of its own, runs the build command there with the tree's
 # build dir as KDIR, and checks the result.  A tree PASSes when the command
 # succeeds, its log has no "warning:" at all (any case; the project Makefile
-# also builds with -Werror) and every modules/*/ directory holds at least one
-# .ko afterwards.  Missing trees FAIL: nothing is skipped.
+# also builds with -Werror) and at least one .ko exists under modules/*/
+# afterwards.  Missing trees FAIL: nothing is skipped.
 #
-# Output: a table (tree, kernel release, compiler, each module, PASS/FAIL),
+# Output: a table (tree, kernel release, compiler, each .ko, PASS/FAIL),
 # the log path of each failure, and one line per tree for test runners:
 #   matrix: <tree> <release> PASS|FAIL
+# followed by the same in the form tests/run.sh counts:
+#   PASS|FAIL: matrix/<tree> (<release>)
 # The exit status is non-zero if any tree failed.
 #
 # Environment:
 #   HVLIS_KTREES            default for ROOT
 #   HVLIS_MATRIX_TREES      trees that must be built (default: debian-5.10
-#                           debian-6.1 debian-6.12 debian-sid); "all" = every
-#                           tree of trees.list
+#                           debian-6.1 debian-6.12 debian-sid, plus any other
+#                           tree of trees.list); "all" = just the trees of
+#                           trees.list
 #   HVLIS_MATRIX_SRC        source tree to build (default: this repository)
 #   HVLIS_MATRIX_CMD        build command, run by bash in the scratch copy;
 #                           {kdir} = the tree's build dir, {jobs} = nproc
@@ -37,9 +40,11 @@
 set -euo pipefail
 
 readonly DEFAULT_TREES="debian-5.10 debian-6.1 debian-6.12 debian-sid"
-# build products that must not leak from the source tree into a scratch copy
-readonly EXCLUDES=(--exclude=.git --exclude='*.o' --exclude='*.ko' --exclude='*.mod'
-	--exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order
+# What must not go from the source tree into a scratch copy: .git, whatever
+# the .gitignore files ignore (build output of the live tree), and kbuild
+# products in any case (also for a source tree without .gitignore).
+readonly EXCLUDES=(--exclude=.git --filter=':- .gitignore' --exclude='*.o' --exclude='*.ko'
+	--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' --exclude=modules.order
 	--exclude=Module.symvers --exclude=.tmp_versions --exclude='*.dwo')
 
 SELF=$(realpath "${BASH_SOURCE[0]}")
@@ -81,21 +86,33 @@ compiler_of() {
 	printf '%s (config)\n' "$(short_cc "${cc:-unknown}")"
 }
 
+# copy_tree SRC DST: copy the source tree (see EXCLUDES).  SRC may be a live
+# tree: files vanishing during the copy (rsync exit status 24) are fine.
+copy_tree() {
+	local rc=0
+	rsync -a "${EXCLUDES[@]}" "$1/" "$2/" || rc=$?
+	((rc == 0 || rc == 24))
+}
+
 # build_tree NAME BUILDDIR RELEASE: build in a scratch copy, write the result
 # to $OUT/results/NAME
 build_tree() {
 	local name=$1 kdir=$2 release=$3 work=$OUT/work/$1 logf=$OUT/logs/$1.log
-	local res=$OUT/results/$1 cmd rc=0 start warnings status=PASS d kos mods=0 line
+	local res=$OUT/results/$1 cmd rc=0 start warnings status=PASS ko kos=() line
 	start=$SECONDS
 	rm -rf "$work"
 	mkdir -p "$work"
-	tar -C "$SRC" "${EXCLUDES[@]}" -cf - . | tar -C "$work" -xf -
 	cmd=${CMD//\{kdir\}/$kdir}
 	cmd=${cmd//\{jobs\}/$(nproc)}
 	{
 		printf '# tree %s (%s), build dir %s\n# in %s: %s\n' "$name" "$release" "$kdir" "$work" "$cmd"
-		(cd "$work" && env -u KBUILD_OUTPUT -u KERNELRELEASE -u KBUILD_EXTMOD -u M -u O \
-			LC_ALL=C bash -c "$cmd") || rc=$?
+		if ! copy_tree "$SRC" "$work"; then
+			printf '# copying %s to %s failed\n' "$SRC" "$work"
+			rc=125
+		else
+			(cd "$work" && env -u KBUILD_OUTPUT -u KERNELRELEASE -u KBUILD_EXTMOD -u M -u O \
+				LC_ALL=C bash -c "$cmd") || rc=$?
+		fi
 		printf '# exit status %s\n' "$rc"
 	} >"$logf" 2>&1
 	warnings=$(grep -ci 'warning:' "$logf" || true)
@@ -103,19 +120,15 @@ build_tree() {
 	{
 		printf 'rc %s\nwarnings %s\nseconds %s\n' "$rc" "$warnings" "$((SECONDS - start))"
 		printf 'compiler %s\n' "$(compiler_of "$kdir" "$work")"
-		for d in "$work"/modules/*/; do
-			[[ -d $d ]] || continue
-			mods=$((mods + 1))
-			kos=$(find "$d" -name '*.ko' -printf '%P\n' | sort | tr '\n' ' ')
-			if [[ -n $kos ]]; then
-				printf 'module %s %s\n' "$(basename "$d")" "${kos% }"
-			else
-				printf 'module %s -\n' "$(basename "$d")"
-				status=FAIL
-			fi
+		# the modules: every .ko under modules/*/ (a build without any fails)
+		if [[ -d $work/modules ]]; then
+			mapfile -t kos < <(find "$work"/modules -mindepth 2 -name '*.ko' -printf '%f\n' | sort)
+		fi
+		for ko in "${kos[@]}"; do
+			printf 'module %s\n' "$ko"
 		done
-		if ((mods == 0)); then
-			printf 'module (none) -\n'
+		if ((${#kos[@]} == 0)); then
+			printf 'module -\n'
 			status=FAIL
 		fi
 		printf 'status %s\n' "$status"
@@ -139,7 +152,7 @@ main() {
 	local name mod kos st running=0 cc
 	case ${1-} in
 	-h | --help)
-		sed -n '3,/^$/s/^# \{0,1\}//p' "$SELF"
+		sed -n '4,/^$/s/^# \{0,1\}//p' "$SELF"
 		return 0
 		;;
 	esac
@@ -148,6 +161,7 @@ main() {
 	list=$root/trees.list
 	SRC=$(realpath -e "${HVLIS_MATRIX_SRC:-$REPO}") || die "no source tree ${HVLIS_MATRIX_SRC:-$REPO}"
 	CMD=${HVLIS_MATRIX_CMD:-make modules KDIR=\{kdir\}}
+	command -v rsync >/dev/null || die "rsync is missing: apt-get install rsync (prep-ktrees.sh installs it)"
 	if [[ -n ${HVLIS_MATRIX_OUT:-} ]]; then
 		OUT=$(realpath -m "$HVLIS_MATRIX_OUT")
 		mkdir -p "$OUT"
@@ -168,8 +182,14 @@ main() {
 	fi
 	if [[ ${HVLIS_MATRIX_TREES:-} == all ]]; then
 		want=("${names[@]}")
+	elif [[ -n ${HVLIS_MATRIX_TREES:-} ]]; then
+		read -ra want <<<"$HVLIS_MATRIX_TREES"
 	else
-		read -ra want <<<"${HVLIS_MATRIX_TREES:-$DEFAULT_TREES}"
+		# the expected trees (missing ones fail), then any other listed tree
+		read -ra want <<<"$DEFAULT_TREES"
+		for t in "${names[@]}"; do
+			[[ " ${want[*]} " == *" $t "* ]] || want+=("$t")
+		done
 	fi
 	if ((${#want[@]} == 0)); then
 		read -ra want <<<"$DEFAULT_TREES"
@@ -217,11 +237,11 @@ main() {
 		fi
 		st=$(result_get "$t" status)
 		cc=$(result_get "$t" compiler)
-		while read -r mod kos; do
-			if [[ $kos == - ]]; then
-				printf '%-12s %-22s %-22s %-20s %s\n' "$t" "${REL[$t]}" "$cc" "$mod" "FAIL (no .ko)"
+		while read -r mod; do
+			if [[ $mod == - ]]; then
+				printf '%-12s %-22s %-22s %-20s %s\n' "$t" "${REL[$t]}" "$cc" "(no .ko)" FAIL
 			else
-				printf '%-12s %-22s %-22s %-20s %s\n' "$t" "${REL[$t]}" "$cc" "$kos" "${st:-FAIL}"
+				printf '%-12s %-22s %-22s %-20s %s\n' "$t" "${REL[$t]}" "$cc" "$mod" "${st:-FAIL}"
 			fi
 		done < <(sed -n 's/^module //p' "$OUT/results/$t" 2>/dev/null || true)
 		if [[ $st != PASS ]]; then
@@ -236,6 +256,14 @@ main() {
 			printf 'matrix: %s %s FAIL\n' "$t" "${REL[$t]:--}"
 		else
 			printf 'matrix: %s %s PASS\n' "$t" "${REL[$t]}"
+		fi
+	done
+	# the same in the "PASS: <case>" / "FAIL: <case>" form tests/run.sh counts
+	for t in "${want[@]}"; do
+		if [[ " ${failed[*]} " == *" $t "* ]]; then
+			printf 'FAIL: matrix/%s (%s)\n' "$t" "${REL[$t]:-tree missing}"
+		else
+			printf 'PASS: matrix/%s (%s)\n' "$t" "${REL[$t]}"
 		fi
 	done
 	log "$((${#want[@]} - ${#failed[@]}))/${#want[@]} trees passed; logs in $OUT/logs"

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hvlis_echo: a test VMBus driver (never packaged) for hvsim's echo device.
+ * It opens the primary channel and every sub-channel the host offers, and on
+ * request sends packets of mixed sizes through each and checks that every
+ * echo comes back whole and in order.
+ *
+ *   /sys/kernel/debug/hvlis_echo/run     write "<count> <min> <max>"
+ *   /sys/kernel/debug/hvlis_echo/result  read the last run's result
+ */
+#define pr_fmt(fmt) "hvlis_echo: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <linux/delay.h>
+#include <linux/debugfs.h>
+#include <linux/uaccess.h>
+#include <linux/seq_file.h>
+#include <linux/mutex.h>
+#include <hvlis/compat.h>
+#include <hvlis/vmbus.h>
+#include "hvsim.h"
+
+#define ECHO_RING_BYTES		(8 * PAGE_SIZE)
+#define ECHO_MAX_PAYLOAD	(2 * PAGE_SIZE)
+#define ECHO_MAX_CHANS		16
+
+struct echo_hdr {
+	u32 seq;
+	u32 len;
+	u32 chan;
+	u32 reserved;
+};
+
+struct echo_chan {
+	struct hvlis_channel *ch;
+	unsigned int index;
+	u32 next_seq;		/* next echo expected */
+	u64 received;
+	u64 bad;
+	u8 *rxbuf;
+	bool open;
+};
+
+struct echo_dev {
+	struct hvlis_device *hd;
+	struct mutex lock;
+	struct echo_chan chans[ECHO_MAX_CHANS];
+	unsigned int nchans;
+};
+
+static DECLARE_WAIT_QUEUE_HEAD(echo_wait);
+static DEFINE_MUTEX(echo_lock);		/* the device list and runs */
+static struct echo_dev *echo_devs[8];
+static char last_result[256] = "no run yet\n";
+static struct dentry *dir;
+
+static u8 pattern(u32 seq, u32 i)
+{
+	return (u8)(seq * 31 + i * 7 + 1);
+}
+
+static bool payload_ok(const u8 *buf, u32 len, u32 want_seq, u32 chan)
+{
+	const struct echo_hdr *h = (const void *)buf;
+	u32 i;
+
+	if (len < sizeof(*h) || h->len != len || h->seq != want_seq || h->chan != chan)
+		return false;
+	for (i = sizeof(*h); i < len; i++)
+		if (buf[i] != pattern(h->seq, i))
+			return false;
+	return true;
+}
+
+static void echo_callback(void *context)
+{
+	struct echo_chan *ec = context;
+	u32 len;
+	u64 tid;
+	int ret;
+
+	for (;;) {
+		ret = hvlis_recvpacket(ec->ch, ec->rxbuf, ECHO_MAX_PAYLOAD, &len, &tid);
+		if (ret == -EAGAIN)
+			break;
+		if (ret) {
+			ec->bad++;
+			pr_err_ratelimited("channel %u: receive failed: %d\n", ec->index, ret);
+			break;
+		}
+		if (tid != ec->next_seq || !payload_ok(ec->rxbuf, len, ec->next_seq, ec->index))
+			ec->bad++;
+		ec->next_seq++;
+		ec->received++;
+	}
+	wake_up(&echo_wait);
+}
+
+static int open_chan(struct echo_dev *ed, struct hvlis_channel *ch)
+{
+	struct echo_chan *ec;
+	int ret;
+
+	mutex_lock(&ed->lock);
+	if (ed->nchans == ECHO_MAX_CHANS) {
+		mutex_unlock(&ed->lock);
+		return -ENOSPC;
+	}
+	ec = &ed->chans[ed->nchans];
+	memset(ec, 0, sizeof(*ec));
+	ec->ch = ch;
+	ec->index = ed->nchans;
+	ec->rxbuf = kmalloc(ECHO_MAX_PAYLOAD, GFP_KERNEL);
+	if (!ec->rxbuf) {
+		mutex_unlock(&ed->lock);
+		return -ENOMEM;
+	}
+	ret = hvlis_channel_open(ch, ECHO_RING_BYTES, ECHO_RING_BYTES, NULL, 0,
+				 echo_callback, ec);
+	if (ret) {
+		kfree(ec->rxbuf);
+		mutex_unlock(&ed->lock);
+		return ret;
+	}
+	ec->open = true;
+	ed->nchans++;
+	mutex_unlock(&ed->lock);
+	return 0;
+}
+
+static struct echo_dev *dev_of_channel(struct hvlis_channel *ch)
+{
+	struct hvlis_channel *primary = hvlis_channel_primary(ch);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(echo_devs); i++)
+		if (echo_devs[i] && echo_devs[i]->hd->channel == primary)
+			return echo_devs[i];
+	return NULL;
+}
+
+static void echo_subchannel(struct hvlis_channel *sub)
+{
+	struct echo_dev *ed;
+	int ret;
+
+	mutex_lock(&echo_lock);
+	ed = dev_of_channel(sub);
+	ret = ed ? open_chan(ed, sub) : -ENODEV;
+	mutex_unlock(&echo_lock);
+	if (ret)
+		pr_err("could not open sub-channel %u: %d\n",
+		       hvlis_channel_subchannel_index(sub), ret);
+	else
+		pr_info("opened sub-channel %u\n", hvlis_channel_subchannel_index(sub));
+}
+
+static int echo_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
+{
+	struct echo_dev *ed = kzalloc(sizeof(*ed), GFP_KERNEL);
+	unsigned int i;
+	int ret;
+
+	if (!ed)
+		return -ENOMEM;
+	ed->hd = hd;
+	mutex_init(&ed->lock);
+	mutex_lock(&echo_lock);
+	for (i = 0; i < ARRAY_SIZE(echo_devs) && echo_devs[i]; i++)
+		;
+	if (i == ARRAY_SIZE(echo_devs)) {
+		mutex_unlock(&echo_lock);
+		kfree(ed);
+		return -ENOSPC;
+	}
+	echo_devs[i] = ed;
+	hvlis_set_drvdata(hd, ed);
+	ret = open_chan(ed, hd->channel);
+	if (ret) {
+		echo_devs[i] = NULL;
+		mutex_unlock(&echo_lock);
+		kfree(ed);
+		return ret;
+	}
+	hvlis_channel_set_subchannel_cb(hd->channel, echo_subchannel);
+	mutex_unlock(&echo_lock);
+	dev_info(&hd->dev, "echo device ready\n");
+	return 0;
+}
+
+static void echo_remove(struct hvlis_device *hd)
+{
+	struct echo_dev *ed = hvlis_get_drvdata(hd);
+	unsigned int i;
+
+	mutex_lock(&echo_lock);
+	hvlis_channel_set_subchannel_cb(hd->channel, NULL);
+	for (i = 0; i < ARRAY_SIZE(echo_devs); i++)
+		if (echo_devs[i] == ed)
+			echo_devs[i] = NULL;
+	mutex_unlock(&echo_lock);
+	for (i = 0; i < ed->nchans; i++) {
+		hvlis_channel_close(ed->chans[i].ch);
+		kfree(ed->chans[i].rxbuf);
+	}
+	kfree(ed);
+}
+
+static const struct hvlis_device_id echo_ids[] = {
+	{ .guid = HVSIM_GUID_ECHO },
+	{ },
+};
+
+static struct hvlis_driver echo_driver = {
+	.name = "hvlis_echo",
+	.id_table = echo_ids,
+	.probe = echo_probe,
+	.remove = echo_remove,
+};
+
+/* Send on every open channel of every device; wait for all echoes. */
+static int echo_run(unsigned int count, u32 min, u32 max)
+{
+	u64 sent = 0, received = 0, bad = 0, want = 0, full = 0;
+	unsigned int d, c, i, nch = 0;
+	u32 rnd = 12345, len, j;
+	struct echo_chan *ec;
+	u8 *buf;
+	int ret = 0;
+
+	if (min < sizeof(struct echo_hdr) || max < min || max > ECHO_MAX_PAYLOAD - 64)
+		return -EINVAL;
+	buf = kmalloc(ECHO_MAX_PAYLOAD, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&echo_lock);
+	for (d = 0; d < ARRAY_SIZE(echo_devs); d++) {
+		struct echo_dev *ed = echo_devs[d];
+
+		if (!ed)
+			continue;
+		for (c = 0; c < ed->nchans; c++) {
+			ec = &ed->chans[c];
+			ec->received = ec->bad = 0;
+			ec->next_seq = 0;
+			nch++;
+			for (i = 0; i < count; i++) {
+				struct echo_hdr *h = (void *)buf;
+
+				rnd = rnd * 1103515245 + 12345;
+				len = min + (rnd >> 8) % (max - min + 1);
+				h->seq = i;
+				h->len = len;
+				h->chan = ec->index;
+				h->reserved = 0;
+				for (j = sizeof(*h); j < len; j++)
+					buf[j] = pattern(i, j);
+				for (;;) {
+					ret = hvlis_sendpacket(ec->ch, buf, len, i,
+							       HVLIS_PKT_DATA_INBAND, 0);
+					if (ret != -EAGAIN)
+						break;
+					full++;
+					usleep_range(200, 400);
+				}
+				if (ret)
+					goto done;
+				sent++;
+			}
+			want += count;
+		}
+	}
+	/* Wait for every echo: the callbacks count them. */
+	for (i = 0; i < 200; i++) {
+		received = 0;
+		for (d = 0; d < ARRAY_SIZE(echo_devs); d++)
+			for (c = 0; echo_devs[d] && c < echo_devs[d]->nchans; c++)
+				received += echo_devs[d]->chans[c].received;
+		if (received >= want)
+			break;
+		wait_event_timeout(echo_wait, false, HZ / 20);
+	}
+done:
+	received = 0;
+	for (d = 0; d < ARRAY_SIZE(echo_devs); d++)
+		for (c = 0; echo_devs[d] && c < echo_devs[d]->nchans; c++) {
+			received += echo_devs[d]->chans[c].received;
+			bad += echo_devs[d]->chans[c].bad;
+		}
+	snprintf(last_result, sizeof(last_result),
+		 "channels %u sent %llu received %llu bad %llu ring_full_retries %llu error %d\n",
+		 nch, sent, received, bad, full, ret);
+	mutex_unlock(&echo_lock);
+	kfree(buf);
+	pr_info("%s", last_result);
+	return ret;
+}
+
+static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
+{
+	char buf[64];
+	unsigned int count, min, max;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%u %u %u", &count, &min, &max) != 3)
+		return -EINVAL;
+	ret = echo_run(count, min, max);
+	return ret ? ret : len;
+}
+
+static int result_show(struct seq_file *s, void *unused)
+{
+	mutex_lock(&echo_lock);
+	seq_puts(s, last_result);
+	mutex_unlock(&echo_lock);
+	return 0;
+}
+
+static int result_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, result_show, NULL);
+}
+
+static const struct file_operations run_fops = {
+	.owner = THIS_MODULE,
+	.write = run_write,
+};
+
+static const struct file_operations result_fops = {
+	.owner = THIS_MODULE,
+	.open = result_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int __init echo_init(void)
+{
+	dir = debugfs_create_dir("hvlis_echo", NULL);
+	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
+	debugfs_create_file("result", 0444, dir, NULL, &result_fops);
+	return hvlis_driver_register(&echo_driver);
+}
+
+static void __exit echo_exit(void)
+{
+	hvlis_driver_unregister(&echo_driver);
+	debugfs_remove_recursive(dir);
+}
+
+module_init(echo_init);
+module_exit(echo_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hvlis test: echo VMBus driver for the simulated host");
+/* the echo class f00dcafe-0000-4000-8000-68766c697331 in wire order */
+MODULE_ALIAS("vmbus:feca0df000000040800068766c697331");
