@@ -34,7 +34,8 @@ help:
 	@echo "  make check            the whole test suite (what CI runs)"
 	@echo "  make check-unit       userspace unit tests under ASan/UBSan"
 	@echo "  make check-fuzz       fuzz smoke runs"
-	@echo "  make check-matrix     build every module against every prepared kernel tree"
+	@echo "  make check-matrix     build every module against every Debian kernel tree"
+	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
 	@echo "  make install          install modules (to $(INSTALL_MOD_DIR)) and daemons"
 	@echo "  make demo             build everything and show what works"
 	@echo "  make clean"
@@ -84,7 +85,10 @@ check-fuzz:
 	$(TOP)/tests/run.sh fuzz
 
 check-matrix:
-	$(TOP)/tests/run.sh matrix
+	$(TOP)/tests/run.sh ktrees compat matrix
+
+check-vm:
+	$(TOP)/tests/run.sh modinfo vm
 
 demo:
 	$(TOP)/scripts/demo.sh

@@ -37,7 +37,7 @@ struct kind_name {
 
 static const struct kind_name kinds[] = {
 	{ "echo", SIM_ECHO, HVSIM_GUID_ECHO },
-	{ "idle", SIM_IDLE, HVSIM_GUID_ECHO },
+	{ "idle", SIM_IDLE, HVSIM_GUID_IDLE },
 	{ "net", SIM_IDLE, HVLIS_GUID_NETWORK },
 	{ "scsi", SIM_IDLE, HVLIS_GUID_SCSI },
 	{ "ide", SIM_IDLE, HVLIS_GUID_IDE },

@@ -611,11 +611,17 @@ static void on_relid_released(const u8 *msg)
 	const struct hvlis_msg_relid_released *m = (const void *)msg;
 	struct sim_chan *c = chan_by_relid(m->child_relid);
 
+	struct sim_gpadl *g, *tmp;
+
 	if (!c || !c->rescinded) {
 		atomic_inc(&sim.bad_msgs);
 		pr_err("RELID_RELEASED for relid %u, which was not rescinded\n", m->child_relid);
 		return;
 	}
+	/* The relid is gone, and with it the GPADLs the guest made for it. */
+	list_for_each_entry_safe(g, tmp, &sim.gpadls, node)
+		if (g->relid == m->child_relid)
+			gpadl_free(g);
 	memset(c, 0, sizeof(*c));
 	atomic_inc(&sim.relids_released);
 }
@@ -859,8 +865,24 @@ static u16 sim_post_message(u32 conn_id, const void *payload, u32 len)
 
 static u16 sim_signal_event(u32 conn_id, u16 flag)
 {
+	unsigned long *send_half;
 	unsigned int i;
 
+	if (conn_id == HVLIS_VMBUS_EVENT_CONNECTION_ID && sim.version == HVLIS_VMBUS_WS2008) {
+		/* WS2008: one shared event; the relid bits say which channels. */
+		if (!sim.int_page)
+			return HVLIS_HV_STATUS_INVALID_CONNECTION_ID;
+		send_half = (unsigned long *)((u8 *)sim.int_page + HVLIS_HV_PAGE_SIZE / 2);
+		for (i = 0; i < SIM_MAX_CHANS; i++) {
+			struct sim_chan *c = &sim.chans[i];
+
+			if (c->used && test_and_clear_bit(c->relid, send_half)) {
+				c->signals_in++;
+				queue_work(sim.wq, &c->work);
+			}
+		}
+		return HVLIS_HV_STATUS_SUCCESS;
+	}
 	for (i = 0; i < SIM_MAX_CHANS; i++) {
 		struct sim_chan *c = &sim.chans[i];
 
@@ -1014,17 +1036,19 @@ void hvsim_show_devices(struct seq_file *s)
 
 void hvsim_show_stats(struct seq_file *s)
 {
-	unsigned int i, nchan = 0, ngpadl = 0;
+	unsigned int i, nchan = 0, nopen = 0, ngpadl = 0;
 	struct sim_gpadl *g;
 
 	mutex_lock(&sim.lock);
-	for (i = 0; i < SIM_MAX_CHANS; i++)
+	for (i = 0; i < SIM_MAX_CHANS; i++) {
 		nchan += sim.chans[i].used;
+		nopen += sim.chans[i].used && sim.chans[i].open;
+	}
 	list_for_each_entry(g, &sim.gpadls, node)
 		ngpadl++;
 	seq_printf(s, "connected %d\nversion %u.%u\nhost_version %u.%u\n", sim.connected,
 		   sim.version >> 16, sim.version & 0xffff, host_version >> 16, host_version & 0xffff);
-	seq_printf(s, "channels %u\ngpadls_live %u\n", nchan, ngpadl);
+	seq_printf(s, "channels %u\nchannels_open %u\ngpadls_live %u\n", nchan, nopen, ngpadl);
 	mutex_unlock(&sim.lock);
 	seq_printf(s, "msgs_from_guest %d\nmsgs_to_guest %d\nbad_msgs %d\neoms %d\n",
 		   atomic_read(&sim.msgs_from_guest), atomic_read(&sim.msgs_to_guest),

@@ -62,14 +62,19 @@ static u8 pattern(u32 seq, u32 i)
 	return (u8)(seq * 31 + i * 7 + 1);
 }
 
+/*
+ * VMBus packet lengths count 8-byte units: the received payload is the sent
+ * one padded to a multiple of 8.
+ */
 static bool payload_ok(const u8 *buf, u32 len, u32 want_seq, u32 chan)
 {
 	const struct echo_hdr *h = (const void *)buf;
 	u32 i;
 
-	if (len < sizeof(*h) || h->len != len || h->seq != want_seq || h->chan != chan)
+	if (len < sizeof(*h) || h->len > len || len - h->len >= 8 || len % 8 ||
+	    h->seq != want_seq || h->chan != chan)
 		return false;
-	for (i = sizeof(*h); i < len; i++)
+	for (i = sizeof(*h); i < h->len; i++)
 		if (buf[i] != pattern(h->seq, i))
 			return false;
 	return true;
@@ -258,7 +263,7 @@ static int echo_run(unsigned int count, u32 min, u32 max)
 				h->reserved = 0;
 				for (j = sizeof(*h); j < len; j++)
 					buf[j] = pattern(i, j);
-				for (;;) {
+				for (j = 0; j < 20000; j++) {
 					ret = hvlis_sendpacket(ec->ch, buf, len, i,
 							       HVLIS_PKT_DATA_INBAND, 0);
 					if (ret != -EAGAIN)
@@ -266,6 +271,9 @@ static int echo_run(unsigned int count, u32 min, u32 max)
 					full++;
 					usleep_range(200, 400);
 				}
+				/* The host stopped reading: report, don't spin. */
+				if (ret == -EAGAIN)
+					ret = -ETIMEDOUT;
 				if (ret)
 					goto done;
 				sent++;

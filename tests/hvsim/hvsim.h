@@ -15,6 +15,10 @@ enum sim_kind {
 #define HVSIM_GUID_ECHO HVLIS_GUID(0xf00dcafe, 0x0000, 0x4000, \
 	0x80, 0x00, 0x68, 0x76, 0x6c, 0x69, 0x73, 0x31)
 
+/* A class no driver binds: f00dcafe-0000-4000-8000-68766c697332 */
+#define HVSIM_GUID_IDLE HVLIS_GUID(0xf00dcafe, 0x0000, 0x4000, \
+	0x80, 0x00, 0x68, 0x76, 0x6c, 0x69, 0x73, 0x32)
+
 const char *hvsim_kind_name(enum sim_kind kind);
 int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
 		     const struct hvlis_guid *instance, u16 sub_index);

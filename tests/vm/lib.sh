@@ -1,0 +1,347 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# lib.sh - shared by prep-vm.sh, run-vm.sh and modinfo-check.sh (sourced,
+# bash).  Knows where things are, which kernel release the VM tests use, how
+# to build the project's modules for it, and how to run one scenario in a VM
+# and judge it (vm_run_scenario).  See README.md for the scenario convention.
+
+# extended patterns (vm_qemu strips terminal controls with one)
+shopt -s extglob
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+VM_TOP=$(cd "$VM_DIR/../.." && pwd -P)
+VM_CACHE=${HVLIS_VM_CACHE:-/var/cache/hvlis/vm}
+VM_OUT=${HVLIS_VM_OUT:-$VM_TOP/tests/build/vm}
+# Bump when the way prep-vm.sh prepares a kernel changes: invalidates stamps.
+# shellcheck disable=SC2034 # used by prep-vm.sh
+VM_RECIPE=1
+VM_MARKER='HVLIS-VM-RESULT:'
+VM_DEFAULT_TIMEOUT=${HVLIS_VM_TIMEOUT:-120}
+# A serial log containing any of these fails the scenario, whatever the
+# guest said.  (Debian's kernel has no lockdep: the lock patterns only fire
+# on a debug kernel, but they cost nothing.)
+VM_BAD_PATTERNS=(
+	'Oops'
+	'BUG:'
+	'kernel BUG at'
+	'WARNING:'
+	'general protection'
+	'Call Trace'
+	'possible circular locking'
+	'possible recursive locking'
+	'inconsistent lock state'
+	'suspicious RCU usage'
+	'blocked for more than'
+	'rcu_sched self-detected stall'
+	'rcu: INFO:'
+	'UBSAN:'
+	'Kernel panic'
+	'unable to handle'
+)
+
+vm_say() { echo "$(basename "$0" .sh): $*" >&2; }
+
+# vm_release: the kernel release the VM tests use: $HVLIS_VM_KREL, else the
+# newest 6.1.0-N-amd64 whose headers are installed in /usr/src.
+vm_release() {
+	if [ -n "${HVLIS_VM_KREL:-}" ]; then
+		echo "$HVLIS_VM_KREL"
+		return 0
+	fi
+	local d best=
+	for d in /usr/src/linux-headers-6.1.0-*-amd64; do
+		[ -f "$d/Makefile" ] || continue
+		d=${d#/usr/src/linux-headers-}
+		best=$(printf '%s\n%s\n' "$best" "$d" | sed '/^$/d' | sort -V | tail -n 1)
+	done
+	[ -n "$best" ] || return 1
+	echo "$best"
+}
+
+# vm_kdir REL: the kernel build tree for REL
+vm_kdir() {
+	if [ -f "/lib/modules/$1/build/Makefile" ]; then
+		echo "/lib/modules/$1/build"
+	else
+		echo "/usr/src/linux-headers-$1"
+	fi
+}
+
+# vm_build_modules REL LOG: build the project's modules for REL, output in LOG
+vm_build_modules() {
+	local kdir
+	kdir=$(vm_kdir "$1")
+	mkdir -p "$(dirname "$2")"
+	# test-modules: the modules, then the test-only ones (tests/hvsim)
+	make -C "$VM_TOP" test-modules KDIR="$kdir" > "$2" 2>&1
+}
+
+# vm_project_kos: the project's built modules, one path per line
+vm_project_kos() {
+	local k
+	for k in "$VM_TOP"/modules/*/*.ko "$VM_TOP"/tests/hvsim/*.ko; do
+		[ -f "$k" ] && echo "$k"
+	done
+	return 0
+}
+
+# vm_secs START END: END - START (EPOCHREALTIME values) in seconds, 1 decimal
+vm_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+# vm_conf_load REL: read what prep-vm.sh recorded for REL (VM_KERNEL, ...)
+vm_conf_load() {
+	local conf="$VM_CACHE/$1/vm.conf"
+	[ -f "$conf" ] || return 1
+	# shellcheck source=/dev/null
+	. "$conf"
+}
+
+# vm_accel_args: -accel options. HVLIS_VM_ACCEL=tcg (default) or kvm.  No
+# automatic choice: a /dev/kvm that opens can still fail on the first vCPU
+# (nested virtualisation without the MSRs QEMU sets), and TCG is the
+# reference the timeouts are made for.
+vm_accel_args() {
+	case ${HVLIS_VM_ACCEL:-tcg} in
+	kvm) echo "-accel kvm" ;;
+	*) echo "-accel tcg" ;;
+	esac
+}
+
+# vm_kmod_order MODROOT REL NAME...: the kernel modules (paths relative to
+# MODROOT/lib/modules/REL) to load for NAMEs, dependencies first.  Built-in
+# modules are skipped.  Fails naming an unknown module.
+vm_kmod_order() {
+	local root=$1 rel=$2
+	shift 2
+	awk -v want="$*" -v builtin="$root/lib/modules/$rel/modules.builtin" '
+	function norm(p,   b) {
+		b = p; sub(/.*\//, "", b); sub(/\.ko(\.(xz|zst|gz))?$/, "", b)
+		gsub(/-/, "_", b); return b
+	}
+	function visit(p,   n, i, d) {
+		if (p in done) return
+		done[p] = 1
+		n = split(deps[p], d, " ")
+		for (i = 1; i <= n; i++) visit(d[i])
+		print p
+	}
+	BEGIN {
+		while ((getline l < builtin) > 0) isbuiltin[norm(l)] = 1
+	}
+	{
+		p = $1; sub(/:$/, "", p)
+		path[norm(p)] = p
+		deps[p] = ""
+		for (i = 2; i <= NF; i++) deps[p] = deps[p] " " $i
+	}
+	END {
+		n = split(want, w, " ")
+		for (i = 1; i <= n; i++) {
+			m = w[i]; gsub(/-/, "_", m)
+			if (m in path) visit(path[m])
+			else if (m in isbuiltin) continue
+			else { print "unknown kernel module: " w[i] > "/dev/stderr"; bad = 1 }
+		}
+		exit bad
+	}' "$root/lib/modules/$rel/modules.dep"
+}
+
+# vm_scenario_vars FILE: print the scenario's settings as shell assignments
+# (sourcing it in a subshell: top level only sets variables and defines
+# functions, by convention)
+vm_scenario_vars() {
+	(
+		VM_KMODS="" VM_TIMEOUT="" VM_APPEND=""
+		# shellcheck source=/dev/null
+		. "$1" > /dev/null || exit 1
+		declare -F guest > /dev/null || { echo "no guest() function" >&2; exit 1; }
+		printf 'sc_kmods=%q\nsc_timeout=%q\nsc_append=%q\nsc_has_check=%q\n' \
+			"$VM_KMODS" "${VM_TIMEOUT:-$VM_DEFAULT_TIMEOUT}" "$VM_APPEND" \
+			"$(declare -F check_log > /dev/null && echo 1)"
+	)
+}
+
+# vm_add_binary ROOT HOSTPATH GUESTPATH: copy a dynamically linked host
+# program and the libraries ldd names for it into ROOT
+vm_add_binary() {
+	local root=$1 lib
+	mkdir -p "$root/$(dirname "$3")"
+	cp -L "$2" "$root/$3"
+	for lib in $(ldd "$2" | grep -o '/[^ ]*'); do
+		[ -e "$root/$lib" ] && continue
+		mkdir -p "$root/$(dirname "$lib")"
+		cp -L "$lib" "$root/$lib"
+	done
+}
+
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT: build the initramfs of
+# a scenario (cpio newc, uncompressed: unpacking is cheap, decompressing
+# under TCG is not)
+vm_mkinitramfs() {
+	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6
+	local st="$VM_OUT/work/$name" k m order
+	rm -rf "$st"
+	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
+	cp /bin/busybox "$st/bin/busybox"
+	ln -s busybox "$st/bin/sh"
+	install -m 0755 "$VM_DIR/guest/init" "$st/init"
+	cp "$VM_DIR/guest/guest-lib.sh" "$st/hvlis/guest-lib.sh"
+	cp "$scn" "$st/hvlis/scenario.sh"
+	# the console must exist before devtmpfs is mounted (the kernel opens
+	# it for /init); the built-in initramfs usually has one already
+	mknod "$st/dev/console" c 5 1 2> /dev/null || true
+	# kmod's module tools (guest-lib.sh makes the guest shell use them
+	# instead of busybox's): busybox insmod retries a failed finit_module()
+	# with init_module(), so the init of a module that fails to load runs
+	# twice
+	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
+	mkdir -p "$st/usr/sbin"
+	for m in insmod rmmod lsmod modprobe modinfo depmod; do
+		ln -s ../bin/kmod "$st/usr/sbin/$m"
+	done
+	while IFS= read -r k; do
+		cp "$k" "$st/lib/hvlis/"
+	done < <(vm_project_kos)
+	: > "$st/hvlis/kmods"
+	if [ -n "$kmods" ]; then
+		# shellcheck disable=SC2086 # a list of names
+		order=$(vm_kmod_order "$root" "$rel" $kmods) || return 1
+		for m in $order; do
+			mkdir -p "$st/lib/modules/$rel/$(dirname "$m")"
+			case $m in
+			*.ko.xz) xz -dc "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.xz}" ;;
+			*.ko.zst) zstd -dcq "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.zst}" ;;
+			*.ko.gz) gzip -dc "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.gz}" ;;
+			*) cp "$root/lib/modules/$rel/$m" "$st/lib/modules/$rel/$m" ;;
+			esac
+			echo "/lib/modules/$rel/${m%.ko*}.ko" >> "$st/hvlis/kmods"
+		done
+		for m in modules.order modules.builtin modules.builtin.modinfo; do
+			[ ! -f "$root/lib/modules/$rel/$m" ] || cp "$root/lib/modules/$rel/$m" "$st/lib/modules/$rel/"
+		done
+		depmod -b "$st" "$rel"
+	fi
+	{
+		printf 'VM_SCENARIO=%s\n' "$name"
+		printf 'VM_KREL=%s\n' "$rel"
+		printf 'VM_HUNG_TASK_SECS=%s\n' "${HVLIS_VM_HUNG_TASK_SECS:-30}"
+	} > "$st/hvlis/env"
+	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
+}
+
+# vm_qemu KERNEL INITRD APPEND TIMEOUT LOG: boot, serial console (with \r
+# removed) to LOG, qemu's own messages to LOG.qemu.  Sets vm_rc (qemu's exit
+# status, 124 on timeout), vm_t_total and vm_t_result (seconds from start to
+# exit and to the result marker; vm_t_result empty without a marker).
+vm_qemu() {
+	local kernel=$1 initrd=$2 append=$3 tmo=$4 log=$5 t0 t1 tm=
+	local rcf="$log.rc" tmf="$log.t"
+	local -a accel
+	read -r -a accel <<< "$(vm_accel_args)"
+	rm -f "$rcf" "$tmf"
+	t0=$EPOCHREALTIME
+	{
+		timeout -k 5 "$tmo" qemu-system-x86_64 "${accel[@]}" \
+			-machine q35 -cpu max -smp 2 -m 512 \
+			-nographic -no-reboot -nic none \
+			-kernel "$kernel" -initrd "$initrd" -append "$append" \
+			< /dev/null 2> "$log.qemu"
+		echo $? > "$rcf"
+	} 2> /dev/null | {
+		local line seen=
+		while IFS= read -r line || [ -n "$line" ]; do
+			line=${line%$'\r'}
+			# the firmware's terminal controls
+			line=${line//$'\e'@(c|\[*([0-9;?])[a-zA-Z])/}
+			printf '%s\n' "$line"
+			if [ -z "$seen" ] && [[ $line == *"$VM_MARKER"* ]]; then
+				seen=1
+				echo "$EPOCHREALTIME" > "$tmf"
+			fi
+		done
+	} > "$log"
+	t1=$EPOCHREALTIME
+	vm_rc=$(cat "$rcf" 2> /dev/null || echo 255)
+	[ -f "$tmf" ] && tm=$(cat "$tmf")
+	rm -f "$rcf" "$tmf"
+	vm_t_total=$(vm_secs "$t0" "$t1")
+	vm_t_result=
+	[ -n "$tm" ] && vm_t_result=$(vm_secs "$t0" "$tm")
+	return 0
+}
+
+# vm_log_problems LOG: the kernel problems in a serial log, "'PATTERN' (line
+# N: text)", one per pattern found; nothing if clean
+vm_log_problems() {
+	local p hit
+	for p in "${VM_BAD_PATTERNS[@]}"; do
+		hit=$(grep -n -F -m 1 -- "$p" "$1" || true)
+		[ -n "$hit" ] || continue
+		printf "'%s' (line %s: %.100s)\n" "$p" "${hit%%:*}" "${hit#*:}"
+	done
+}
+
+# vm_run_scenario NAME FILE KERNEL REL MODROOT: run one scenario and print
+# its one result line, "PASS: vm/NAME" or "FAIL: vm/NAME: reason".  Details
+# and timings go to stderr.  Returns 0 on PASS.  Sets vm_t_result/vm_t_total.
+vm_run_scenario() {
+	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
+	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
+	local sc_kmods sc_timeout sc_append sc_has_check result problems chk=
+	vm_t_result="" vm_t_total=""
+	mkdir -p "$VM_OUT"
+	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
+		echo "FAIL: vm/$name: bad scenario file: $(head -n 1 "$VM_OUT/$name.err")"
+		return 1
+	fi
+	eval "$vars"
+	if ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" 2> "$VM_OUT/$name.err"; then
+		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
+		return 1
+	fi
+	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log"
+
+	result=$(sed -n "s/.*$VM_MARKER //p" "$log" | tail -n 1)
+	if [ "$vm_rc" = 124 ] || [ "$vm_rc" = 137 ]; then
+		reasons+=("timeout after $sc_timeout s")
+	elif [ "$vm_rc" != 0 ]; then
+		reasons+=("qemu exited with status $vm_rc: $(head -n 1 "$log.qemu")")
+	fi
+	case $result in
+	PASS*) ;;
+	FAIL*) reasons+=("guest: ${result#FAIL: }") ;;
+	'') reasons+=("no result marker") ;;
+	*) reasons+=("bad result marker '$result'") ;;
+	esac
+	problems=$(vm_log_problems "$log")
+	if [ -n "$problems" ]; then
+		while IFS= read -r r; do
+			reasons+=("kernel log has $r")
+		done <<< "$problems"
+	fi
+	if [ -n "$sc_has_check" ] && [ -n "$result" ]; then
+		if ! chk=$(VM_KREL=$rel VM_LOG=$log bash -c '
+			. "$1"; . "$2"; check_log "$3"' check "$VM_DIR/lib.sh" "$scn" "$log" 2>&1); then
+			reasons+=("check_log: $(printf '%s\n' "$chk" | head -n 1)")
+		else
+			chk=
+		fi
+	fi
+
+	if [ ${#reasons[@]} -eq 0 ]; then
+		echo "PASS: vm/$name"
+		vm_say "vm/$name: boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
+		return 0
+	fi
+	r=$(printf '%s; ' "${reasons[@]}")
+	echo "FAIL: vm/$name: ${r%; }"
+	vm_say "vm/$name: qemu status $vm_rc after ${vm_t_total} s; log $log"
+	[ -z "$chk" ] || printf '%s\n' "$chk" | sed -n '2,40s/^/    | check_log: /p' >&2
+	if grep -q '^hvlis-vm: \(FAIL\|[|]\)' "$log"; then
+		grep '^hvlis-vm: \(FAIL\|[|]\)' "$log" | head -n 60 | sed 's/^/    | /' >&2
+	else
+		tail -n 15 "$log" | sed 's/^/    | /' >&2
+	fi
+	return 1
+}

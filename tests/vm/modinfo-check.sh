@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# modinfo-check.sh - check the metadata of the built modules (no VM)
+#
+# usage: tests/vm/modinfo-check.sh
+#
+# Builds the project's modules for the VM kernel release (as run-vm.sh does:
+# $HVLIS_VM_KREL, else the newest installed linux-headers-6.1.0-N-amd64;
+# HVLIS_VM_NOBUILD=1 skips the build), then checks every modules/*/*.ko with
+# modinfo:
+#   - vermagic names the target release,
+#   - version: is PACKAGE_VERSION of dkms.conf,
+#   - the module aliases listed below are all there.
+# Prints one line per module, "PASS: modinfo/NAME" or
+# "FAIL: modinfo/NAME: reason[; reason...]"; exits 1 if any failed.
+set -uo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# the aliases each module must carry, one per line
+declare -A want_aliases=(
+	[hv_vmbus]='acpi*:VMBUS:*
+acpi*:VMBus:*'
+)
+
+if ! rel=$(vm_release); then
+	echo "FAIL: modinfo: no kernel headers (install linux-headers-6.1.0-N-amd64 or set HVLIS_VM_KREL)"
+	exit 1
+fi
+pkgver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$VM_TOP/dkms.conf")
+if [ -z "$pkgver" ]; then
+	echo "FAIL: modinfo: no PACKAGE_VERSION in $VM_TOP/dkms.conf"
+	exit 1
+fi
+if [ -z "${HVLIS_VM_NOBUILD:-}" ] && ! vm_build_modules "$rel" "$VM_OUT/build.log"; then
+	tail -n 10 "$VM_OUT/build.log" | sed 's/^/    | /' >&2
+	echo "FAIL: modinfo: module build for $rel failed (see $VM_OUT/build.log)"
+	exit 1
+fi
+kos=$(vm_project_kos)
+if [ -z "$kos" ]; then
+	echo "FAIL: modinfo: no modules/*/*.ko built"
+	exit 1
+fi
+
+failed=0
+while IFS= read -r ko; do
+	name=$(basename "$ko" .ko)
+	bad=()
+	if ! info=$(modinfo "$ko" 2>&1); then
+		echo "FAIL: modinfo/$name: modinfo failed: $(head -n 1 <<< "$info")"
+		failed=$((failed + 1))
+		continue
+	fi
+	field() { sed -n "s/^$1: *//p" <<< "$info"; }
+
+	vermagic=$(field vermagic)
+	[ "${vermagic%% *}" = "$rel" ] || bad+=("vermagic '$vermagic' is not for $rel")
+	version=$(field version)
+	[ "$version" = "$pkgver" ] || bad+=("version '$version', dkms.conf says '$pkgver'")
+	aliases=$(field alias)
+	while IFS= read -r a; do
+		[ -n "$a" ] || continue
+		grep -qxF -- "$a" <<< "$aliases" || bad+=("no alias $a")
+	done <<< "${want_aliases[$name]:-}"
+
+	if [ ${#bad[@]} -eq 0 ]; then
+		echo "PASS: modinfo/$name"
+	else
+		r=$(printf '%s; ' "${bad[@]}")
+		echo "FAIL: modinfo/$name: ${r%; }"
+		while IFS= read -r l; do echo "    | $l"; done <<< "$info" >&2
+		failed=$((failed + 1))
+	fi
+done <<< "$kos"
+[ "$failed" -eq 0 ]

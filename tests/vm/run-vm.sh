@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run-vm.sh - run the hvlis VM test scenarios under QEMU
+#
+# usage: tests/vm/run-vm.sh [SCENARIO...]
+#        SCENARIO is a name (tests/vm/scenarios/NAME.sh) or a path; default:
+#        every tests/vm/scenarios/*.sh
+#
+# Prepares the host and kernel (prep-vm.sh, cached), builds the project's
+# modules for the VM kernel release (make -C REPO modules KDIR=...), then runs
+# each scenario in its own VM (see README.md) and prints exactly one line per
+# scenario on stdout:
+#     PASS: vm/NAME
+#     FAIL: vm/NAME: reason[; reason...]
+# Timings and failure details go to stderr.  Serial logs are in
+# tests/build/vm/NAME.log.  Exits 1 if any scenario failed.
+#
+# Environment:
+#   HVLIS_VM_TIMEOUT   default per-scenario timeout in seconds (120)
+#   HVLIS_VM_ACCEL     tcg (default) or kvm
+#   HVLIS_VM_NOBUILD=1 do not run make (use the .ko files as they are)
+#   HVLIS_VM_KREL, HVLIS_VM_CACHE: see prep-vm.sh
+set -uo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+case ${1:-} in
+-h | --help)
+	sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
+esac
+
+# the scenarios: names and files
+names=()
+files=()
+if [ $# -eq 0 ]; then
+	for f in "$VM_DIR"/scenarios/*.sh; do
+		[ -f "$f" ] && set -- "$@" "$f"
+	done
+fi
+for s in "$@"; do
+	case $s in
+	*/* | *.sh) f=$s ;;
+	*) f="$VM_DIR/scenarios/$s.sh" ;;
+	esac
+	n=$(basename "$f" .sh)
+	names+=("$n")
+	files+=("$f")
+done
+[ ${#names[@]} -gt 0 ] || { vm_say "no scenarios"; exit 1; }
+
+# fail_all REASON: the same failure for every scenario
+fail_all() {
+	local n
+	for n in "${names[@]}"; do
+		echo "FAIL: vm/$n: $1"
+	done
+	exit 1
+}
+
+mkdir -p "$VM_OUT"
+t0=$EPOCHREALTIME
+if ! "$VM_DIR/prep-vm.sh" > "$VM_OUT/prep.log" 2>&1; then
+	tail -n 5 "$VM_OUT/prep.log" | sed 's/^/    | /' >&2
+	fail_all "VM preparation failed (see $VM_OUT/prep.log)"
+fi
+rel=$(vm_release)
+vm_conf_load "$rel" || fail_all "prep-vm.sh left no $VM_CACHE/$rel/vm.conf"
+t1=$EPOCHREALTIME
+vm_say "kernel $rel ($VM_IMAGE_PKG $VM_IMAGE_VERSION), booting $(basename "$VM_KERNEL"); prep $(vm_secs "$t0" "$t1") s"
+
+if [ -z "${HVLIS_VM_NOBUILD:-}" ]; then
+	if ! vm_build_modules "$rel" "$VM_OUT/build.log"; then
+		tail -n 10 "$VM_OUT/build.log" | sed 's/^/    | /' >&2
+		fail_all "module build for $rel failed (see $VM_OUT/build.log)"
+	fi
+	vm_say "modules built for $rel in $(vm_secs "$t1" "$EPOCHREALTIME") s"
+fi
+# every .ko must be for this very kernel, or insmod fails for the wrong reason
+kos=$(vm_project_kos)
+[ -n "$kos" ] || fail_all "no modules/*/*.ko built"
+while IFS= read -r k; do
+	vm=$(modinfo -F vermagic "$k" 2> /dev/null)
+	[ "${vm%% *}" = "$rel" ] || fail_all "$(basename "$k") is built for '${vm%% *}', not $rel"
+done <<< "$kos"
+
+failed=0
+for i in "${!names[@]}"; do
+	if [ ! -f "${files[$i]}" ]; then
+		echo "FAIL: vm/${names[$i]}: no such scenario (${files[$i]})"
+		failed=$((failed + 1))
+		continue
+	fi
+	vm_run_scenario "${names[$i]}" "${files[$i]}" "$VM_KERNEL" "$rel" "$VM_MODROOT" ||
+		failed=$((failed + 1))
+done
+[ "$failed" -eq 0 ]
