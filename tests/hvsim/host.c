@@ -213,20 +213,25 @@ static bool ring_attach(struct sim_ring *r, void *base, u32 bytes)
 	return true;
 }
 
+/* Copies at a ring offset; 'at' may be past the end (it wraps). */
 static void ring_get(const struct sim_ring *r, u32 at, void *dst, u32 len)
 {
-	u32 i;
+	u32 first;
 
-	for (i = 0; i < len; i++)
-		((u8 *)dst)[i] = r->data[(at + i) % r->size];
+	at %= r->size;
+	first = min(len, r->size - at);
+	memcpy(dst, r->data + at, first);
+	memcpy((u8 *)dst + first, r->data, len - first);
 }
 
 static void ring_put(struct sim_ring *r, u32 at, const void *src, u32 len)
 {
-	u32 i;
+	u32 first;
 
-	for (i = 0; i < len; i++)
-		r->data[(at + i) % r->size] = ((const u8 *)src)[i];
+	at %= r->size;
+	first = min(len, r->size - at);
+	memcpy(r->data + at, src, first);
+	memcpy(r->data, (const u8 *)src + first, len - first);
 }
 
 /* Bytes in the ring, or -1 if the guest's indices make no sense. */

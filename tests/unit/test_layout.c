@@ -1,6 +1,318 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Wire-format layout checks, at run time, against the numbers of the
+ * published formats (TLFS, VMBus). The headers carry the same facts as
+ * static assertions; these cases re-check them in the built binary and
+ * also check where each field's bytes land in memory: a field is filled
+ * with 0xff in a zeroed buffer of the structure's size and exactly the
+ * bytes [offset, offset + width) must change.
+ *
+ * One case per structure size and per field, so a layout change names
+ * exactly what moved.
+ */
 #define HVTEST_SUITE "layout"
 #include "hvtest.h"
+
 #include <hvlis/chanmsg.h>
-TEST(placeholder) { CHECK(1); }
+#include <hvlis/ring.h>
+
+#define SIZE_CASE(name, type, n)			\
+	TEST(size_##name)				\
+	{						\
+		volatile size_t s = sizeof(type);	\
+		CHECK_EQ(s, n);				\
+	}
+
+/* The bytes a member occupies, found by writing it, compared with the spec. */
+static void field_bytes(size_t size, size_t member_off, size_t member_size,
+			size_t off, size_t width, const char *what)
+{
+	u8 *buf = calloc(1, size);
+	size_t i, first = size, last = 0, n = 0;
+
+	if (!CHECK(buf))
+		return;
+	memset(buf + member_off, 0xff, member_size);
+	for (i = 0; i < size; i++) {
+		if (buf[i]) {
+			n++;
+			if (i < first)
+				first = i;
+			last = i;
+		}
+	}
+	if (!CHECK_EQ(first, off) || !CHECK_EQ(n, width) ||
+	    !CHECK_EQ(last, off + width - 1))
+		FAILF("%s: occupies bytes %zu..%zu (%zu), spec says %zu..%zu", what,
+		      first, last, n, off, off + width - 1);
+	free(buf);
+}
+
+#define FIELD_CASE(name, type, member, off, width)				\
+	TEST(field_##name)							\
+	{									\
+		type *p = NULL;							\
+		field_bytes(sizeof(type), offsetof(type, member),		\
+			    sizeof(p->member), off, width, #type "." #member);	\
+	}
+
+#define OFFSET_CASE(name, type, member, off)		\
+	TEST(offset_##name)				\
+	{						\
+		volatile size_t o = offsetof(type, member); \
+		CHECK_EQ(o, off);			\
+	}
+
+/* ---- TLFS: SynIC messages, event flags, monitor page, hypercall input */
+SIZE_CASE(hv_message_header_16, struct hvlis_hv_message_header, 16)
+FIELD_CASE(hv_message_header_type, struct hvlis_hv_message_header, message_type, 0, 4)
+FIELD_CASE(hv_message_header_payload_size, struct hvlis_hv_message_header, payload_size, 4, 1)
+FIELD_CASE(hv_message_header_flags, struct hvlis_hv_message_header, message_flags, 5, 1)
+FIELD_CASE(hv_message_header_sender, struct hvlis_hv_message_header, sender, 8, 8)
+SIZE_CASE(hv_message_256, struct hvlis_hv_message, 256)
+FIELD_CASE(hv_message_payload, struct hvlis_hv_message, payload, 16, 240)
+SIZE_CASE(hv_message_page_4096, struct hvlis_hv_message_page, 4096)
+SIZE_CASE(hv_event_flags_256, struct hvlis_hv_event_flags, 256)
+SIZE_CASE(hv_event_page_4096, struct hvlis_hv_event_page, 4096)
+SIZE_CASE(hv_post_message_256, struct hvlis_hv_post_message, 256)
+FIELD_CASE(hv_post_message_connection_id, struct hvlis_hv_post_message, connection_id, 0, 4)
+FIELD_CASE(hv_post_message_type, struct hvlis_hv_post_message, message_type, 8, 4)
+FIELD_CASE(hv_post_message_payload_size, struct hvlis_hv_post_message, payload_size, 12, 4)
+FIELD_CASE(hv_post_message_payload, struct hvlis_hv_post_message, payload, 16, 240)
+SIZE_CASE(hv_monitor_page_4096, struct hvlis_hv_monitor_page, 4096)
+FIELD_CASE(hv_monitor_trigger_state, struct hvlis_hv_monitor_page, trigger_state, 0, 4)
+FIELD_CASE(hv_monitor_trigger_group, struct hvlis_hv_monitor_page, trigger_group, 8, 32)
+FIELD_CASE(hv_monitor_next_check_time, struct hvlis_hv_monitor_page, next_check_time, 64, 512)
+FIELD_CASE(hv_monitor_latency, struct hvlis_hv_monitor_page, latency, 576, 256)
+FIELD_CASE(hv_monitor_parameter, struct hvlis_hv_monitor_page, parameter, 1088, 1024)
+SIZE_CASE(hv_monitor_parameter_8, struct hvlis_hv_monitor_parameter, 8)
+FIELD_CASE(hv_monitor_parameter_flag_number, struct hvlis_hv_monitor_parameter, flag_number, 4, 2)
+
+TEST(tlfs_constants)
+{
+	CHECK_EQ(HVLIS_HV_PAGE_SIZE, 4096);
+	CHECK_EQ(HVLIS_MESSAGE_SIZE, 256);
+	CHECK_EQ(HVLIS_MESSAGE_PAYLOAD_BYTES, 240);
+	CHECK_EQ(HVLIS_EVENT_FLAGS_BITS, 2048);
+	CHECK_EQ(HVLIS_SINT_COUNT, 16);
+	CHECK_EQ(HVLIS_HVCALL_POST_MESSAGE, 0x5c);
+	CHECK_EQ(HVLIS_HVCALL_SIGNAL_EVENT, 0x5d);
+	CHECK_EQ(HVLIS_HVCALL_FAST_BIT, 0x10000);
+	CHECK_EQ(HVLIS_MSR_GUEST_OS_ID, 0x40000000);
+	CHECK_EQ(HVLIS_MSR_HYPERCALL, 0x40000001);
+	CHECK_EQ(HVLIS_MSR_SCONTROL, 0x40000080);
+	CHECK_EQ(HVLIS_MSR_SIEFP, 0x40000082);
+	CHECK_EQ(HVLIS_MSR_SIMP, 0x40000083);
+	CHECK_EQ(HVLIS_MSR_EOM, 0x40000084);
+	CHECK_EQ(HVLIS_MSR_SINT0, 0x40000090);
+	CHECK_EQ(HVLIS_HV_INTERFACE_SIG, 0x31237648);
+	CHECK(memcmp("Hv#1", &(u32){ HVLIS_HV_INTERFACE_SIG }, 4) == 0);
+}
+
+TEST(signal_event_input_packing)
+{
+	CHECK_EQ(hvlis_signal_event_input(0x12345678, 0xabcd), 0x0000abcd12345678ull);
+	CHECK_EQ(hvlis_signal_event_input(2, 0), 2);
+	CHECK_EQ(hvlis_signal_event_input(0xffffffffu, 0xffff), 0x0000ffffffffffffull);
+}
+
+/* ---- VMBus channel messages */
+SIZE_CASE(guid_16, struct hvlis_guid, 16)
+SIZE_CASE(chanmsg_header_8, struct hvlis_chanmsg_header, 8)
+FIELD_CASE(chanmsg_header_msgtype, struct hvlis_chanmsg_header, msgtype, 0, 4)
+FIELD_CASE(chanmsg_header_padding, struct hvlis_chanmsg_header, padding, 4, 4)
+
+SIZE_CASE(offer_176, struct hvlis_offer, 176)
+FIELD_CASE(offer_if_type, struct hvlis_offer, if_type, 0, 16)
+FIELD_CASE(offer_if_instance, struct hvlis_offer, if_instance, 16, 16)
+FIELD_CASE(offer_chn_flags, struct hvlis_offer, chn_flags, 48, 2)
+FIELD_CASE(offer_mmio_megabytes, struct hvlis_offer, mmio_megabytes, 50, 2)
+FIELD_CASE(offer_user_def, struct hvlis_offer, user_def, 52, 120)
+FIELD_CASE(offer_sub_channel_index, struct hvlis_offer, sub_channel_index, 172, 2)
+
+SIZE_CASE(offer_channel_196, struct hvlis_msg_offer_channel, 196)
+FIELD_CASE(offer_channel_offer, struct hvlis_msg_offer_channel, offer, 8, 176)
+FIELD_CASE(offer_channel_child_relid, struct hvlis_msg_offer_channel, child_relid, 184, 4)
+FIELD_CASE(offer_channel_monitor_id, struct hvlis_msg_offer_channel, monitor_id, 188, 1)
+FIELD_CASE(offer_channel_monitor_flags, struct hvlis_msg_offer_channel, monitor_flags, 189, 1)
+FIELD_CASE(offer_channel_interrupt_flags, struct hvlis_msg_offer_channel, interrupt_flags, 190, 2)
+FIELD_CASE(offer_channel_connection_id, struct hvlis_msg_offer_channel, connection_id, 192, 4)
+
+SIZE_CASE(rescind_offer_12, struct hvlis_msg_rescind_offer, 12)
+FIELD_CASE(rescind_offer_child_relid, struct hvlis_msg_rescind_offer, child_relid, 8, 4)
+
+SIZE_CASE(initiate_contact_40, struct hvlis_msg_initiate_contact, 40)
+FIELD_CASE(initiate_contact_version, struct hvlis_msg_initiate_contact, vmbus_version_requested, 8, 4)
+FIELD_CASE(initiate_contact_target_vcpu, struct hvlis_msg_initiate_contact, target_vcpu, 12, 4)
+FIELD_CASE(initiate_contact_interrupt_page, struct hvlis_msg_initiate_contact, interrupt_page_or_sint, 16, 8)
+FIELD_CASE(initiate_contact_monitor_page1, struct hvlis_msg_initiate_contact, monitor_page1, 24, 8)
+FIELD_CASE(initiate_contact_monitor_page2, struct hvlis_msg_initiate_contact, monitor_page2, 32, 8)
+
+SIZE_CASE(version_response_16, struct hvlis_msg_version_response, 16)
+FIELD_CASE(version_response_supported, struct hvlis_msg_version_response, version_supported, 8, 1)
+FIELD_CASE(version_response_connection_state, struct hvlis_msg_version_response, connection_state, 9, 1)
+FIELD_CASE(version_response_msg_conn_id, struct hvlis_msg_version_response, msg_conn_id, 12, 4)
+
+SIZE_CASE(open_channel_148, struct hvlis_msg_open_channel, 148)
+FIELD_CASE(open_channel_child_relid, struct hvlis_msg_open_channel, child_relid, 8, 4)
+FIELD_CASE(open_channel_open_id, struct hvlis_msg_open_channel, open_id, 12, 4)
+FIELD_CASE(open_channel_ring_gpadl, struct hvlis_msg_open_channel, ring_gpadl, 16, 4)
+FIELD_CASE(open_channel_target_vp, struct hvlis_msg_open_channel, target_vp, 20, 4)
+FIELD_CASE(open_channel_downstream_offset, struct hvlis_msg_open_channel, downstream_ring_page_offset, 24, 4)
+FIELD_CASE(open_channel_user_data, struct hvlis_msg_open_channel, user_data, 28, 120)
+
+SIZE_CASE(open_result_20, struct hvlis_msg_open_result, 20)
+FIELD_CASE(open_result_child_relid, struct hvlis_msg_open_result, child_relid, 8, 4)
+FIELD_CASE(open_result_open_id, struct hvlis_msg_open_result, open_id, 12, 4)
+FIELD_CASE(open_result_status, struct hvlis_msg_open_result, status, 16, 4)
+
+SIZE_CASE(close_channel_12, struct hvlis_msg_close_channel, 12)
+
+SIZE_CASE(gpa_range_8, struct hvlis_gpa_range, 8)
+OFFSET_CASE(gpa_range_pfn_array, struct hvlis_gpa_range, pfn_array, 8)
+SIZE_CASE(gpadl_header_20, struct hvlis_msg_gpadl_header, 20)
+FIELD_CASE(gpadl_header_child_relid, struct hvlis_msg_gpadl_header, child_relid, 8, 4)
+FIELD_CASE(gpadl_header_gpadl, struct hvlis_msg_gpadl_header, gpadl, 12, 4)
+FIELD_CASE(gpadl_header_range_buflen, struct hvlis_msg_gpadl_header, range_buflen, 16, 2)
+FIELD_CASE(gpadl_header_range_count, struct hvlis_msg_gpadl_header, range_count, 18, 2)
+OFFSET_CASE(gpadl_header_range, struct hvlis_msg_gpadl_header, range, 20)
+SIZE_CASE(gpadl_body_16, struct hvlis_msg_gpadl_body, 16)
+FIELD_CASE(gpadl_body_msgnumber, struct hvlis_msg_gpadl_body, msgnumber, 8, 4)
+FIELD_CASE(gpadl_body_gpadl, struct hvlis_msg_gpadl_body, gpadl, 12, 4)
+OFFSET_CASE(gpadl_body_pfn, struct hvlis_msg_gpadl_body, pfn, 16)
+SIZE_CASE(gpadl_created_20, struct hvlis_msg_gpadl_created, 20)
+FIELD_CASE(gpadl_created_status, struct hvlis_msg_gpadl_created, creation_status, 16, 4)
+SIZE_CASE(gpadl_teardown_16, struct hvlis_msg_gpadl_teardown, 16)
+FIELD_CASE(gpadl_teardown_gpadl, struct hvlis_msg_gpadl_teardown, gpadl, 12, 4)
+SIZE_CASE(gpadl_torndown_12, struct hvlis_msg_gpadl_torndown, 12)
+FIELD_CASE(gpadl_torndown_gpadl, struct hvlis_msg_gpadl_torndown, gpadl, 8, 4)
+SIZE_CASE(relid_released_12, struct hvlis_msg_relid_released, 12)
+SIZE_CASE(modify_channel_16, struct hvlis_msg_modify_channel, 16)
+FIELD_CASE(modify_channel_target_vp, struct hvlis_msg_modify_channel, target_vp, 12, 4)
+SIZE_CASE(modify_channel_response_16, struct hvlis_msg_modify_channel_response, 16)
+FIELD_CASE(modify_channel_response_status, struct hvlis_msg_modify_channel_response, status, 12, 4)
+SIZE_CASE(tl_connect_request_40, struct hvlis_msg_tl_connect_request, 40)
+FIELD_CASE(tl_connect_request_guest_endpoint, struct hvlis_msg_tl_connect_request, guest_endpoint_id, 8, 16)
+FIELD_CASE(tl_connect_request_host_service, struct hvlis_msg_tl_connect_request, host_service_id, 24, 16)
+
+TEST(gpadl_capacities)
+{
+	CHECK_EQ(HVLIS_GPADL_HEADER_PFNS, 26);
+	CHECK_EQ(HVLIS_GPADL_BODY_PFNS, 28);
+	/* Full messages fit the SynIC payload exactly or nearly. */
+	CHECK_EQ(20 + 8 + 26 * 8, 236);
+	CHECK(20 + 8 + 27 * 8 > HVLIS_MESSAGE_PAYLOAD_BYTES);
+	CHECK_EQ(16 + 28 * 8, HVLIS_MESSAGE_PAYLOAD_BYTES);
+}
+
+TEST(chanmsg_type_numbers)
+{
+	CHECK_EQ(HVLIS_CHANMSG_OFFERCHANNEL, 1);
+	CHECK_EQ(HVLIS_CHANMSG_RESCIND_CHANNELOFFER, 2);
+	CHECK_EQ(HVLIS_CHANMSG_REQUESTOFFERS, 3);
+	CHECK_EQ(HVLIS_CHANMSG_ALLOFFERS_DELIVERED, 4);
+	CHECK_EQ(HVLIS_CHANMSG_OPENCHANNEL, 5);
+	CHECK_EQ(HVLIS_CHANMSG_OPENCHANNEL_RESULT, 6);
+	CHECK_EQ(HVLIS_CHANMSG_CLOSECHANNEL, 7);
+	CHECK_EQ(HVLIS_CHANMSG_GPADL_HEADER, 8);
+	CHECK_EQ(HVLIS_CHANMSG_GPADL_BODY, 9);
+	CHECK_EQ(HVLIS_CHANMSG_GPADL_CREATED, 10);
+	CHECK_EQ(HVLIS_CHANMSG_GPADL_TEARDOWN, 11);
+	CHECK_EQ(HVLIS_CHANMSG_GPADL_TORNDOWN, 12);
+	CHECK_EQ(HVLIS_CHANMSG_RELID_RELEASED, 13);
+	CHECK_EQ(HVLIS_CHANMSG_INITIATE_CONTACT, 14);
+	CHECK_EQ(HVLIS_CHANMSG_VERSION_RESPONSE, 15);
+	CHECK_EQ(HVLIS_CHANMSG_UNLOAD, 16);
+	CHECK_EQ(HVLIS_CHANMSG_UNLOAD_RESPONSE, 17);
+	CHECK_EQ(HVLIS_CHANMSG_TL_CONNECT_REQUEST, 21);
+	CHECK_EQ(HVLIS_CHANMSG_MODIFYCHANNEL, 22);
+	CHECK_EQ(HVLIS_CHANMSG_TL_CONNECT_RESULT, 23);
+	CHECK_EQ(HVLIS_CHANMSG_MODIFYCHANNEL_RESPONSE, 24);
+}
+
+TEST(vmbus_version_encoding)
+{
+	CHECK_EQ(HVLIS_VMBUS_WS2008, 0x0000000d);
+	CHECK_EQ(HVLIS_VMBUS_WIN7, 0x00010001);
+	CHECK_EQ(HVLIS_VMBUS_WIN8, 0x00020004);
+	CHECK_EQ(HVLIS_VMBUS_WIN8_1, 0x00030000);
+	CHECK_EQ(HVLIS_VMBUS_WIN10, 0x00040000);
+	CHECK_EQ(HVLIS_VMBUS_WIN10_V4_1, 0x00040001);
+	CHECK_EQ(HVLIS_VMBUS_WIN10_V5, 0x00050000);
+	CHECK_EQ(HVLIS_VMBUS_WIN10_V5_1, 0x00050001);
+	CHECK_EQ(HVLIS_VMBUS_WIN10_V5_2, 0x00050002);
+	CHECK_EQ(HVLIS_VMBUS_WIN10_V5_3, 0x00050003);
+}
+
+TEST(vmbus_connection_constants)
+{
+	CHECK_EQ(HVLIS_VMBUS_MESSAGE_CONNECTION_ID, 1);
+	CHECK_EQ(HVLIS_VMBUS_MESSAGE_CONNECTION_ID_4, 4);
+	CHECK_EQ(HVLIS_VMBUS_EVENT_CONNECTION_ID, 2);
+	CHECK_EQ(HVLIS_VMBUS_MONITOR_CONNECTION_ID, 3);
+	CHECK_EQ(HVLIS_VMBUS_MESSAGE_SINT, 2);
+	CHECK_EQ(HVLIS_MAX_RELID, 2047);
+	CHECK_EQ(HVLIS_MAX_MONITOR_ID, 127);
+}
+
+TEST(guid_wire_bytes_network)
+{
+	static const u8 expect[16] = { 0x63, 0x51, 0x61, 0xf8, 0x3e, 0xdf, 0xc5, 0x46,
+				       0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e };
+	struct hvlis_guid g = HVLIS_GUID_NETWORK;
+
+	CHECK_MEM_EQ(g.b, expect, 16);
+}
+
+/* ---- Ring buffer and packets */
+SIZE_CASE(ring_header_4096, struct hvlis_ring_header, 4096)
+FIELD_CASE(ring_header_write_index, struct hvlis_ring_header, write_index, 0, 4)
+FIELD_CASE(ring_header_read_index, struct hvlis_ring_header, read_index, 4, 4)
+FIELD_CASE(ring_header_interrupt_mask, struct hvlis_ring_header, interrupt_mask, 8, 4)
+FIELD_CASE(ring_header_pending_send_sz, struct hvlis_ring_header, pending_send_sz, 12, 4)
+FIELD_CASE(ring_header_feature_bits, struct hvlis_ring_header, feature_bits, 64, 4)
+
+SIZE_CASE(packet_desc_16, struct hvlis_packet_desc, 16)
+FIELD_CASE(packet_desc_type, struct hvlis_packet_desc, type, 0, 2)
+FIELD_CASE(packet_desc_offset8, struct hvlis_packet_desc, offset8, 2, 2)
+FIELD_CASE(packet_desc_len8, struct hvlis_packet_desc, len8, 4, 2)
+FIELD_CASE(packet_desc_flags, struct hvlis_packet_desc, flags, 6, 2)
+FIELD_CASE(packet_desc_trans_id, struct hvlis_packet_desc, trans_id, 8, 8)
+
+SIZE_CASE(page_buffer_16, struct hvlis_page_buffer, 16)
+FIELD_CASE(page_buffer_pfn, struct hvlis_page_buffer, pfn, 8, 8)
+SIZE_CASE(gpa_direct_header_24, struct hvlis_gpa_direct_header, 24)
+FIELD_CASE(gpa_direct_header_range_count, struct hvlis_gpa_direct_header, range_count, 20, 4)
+SIZE_CASE(xfer_page_range_8, struct hvlis_xfer_page_range, 8)
+SIZE_CASE(xfer_page_header_24, struct hvlis_xfer_page_header, 24)
+FIELD_CASE(xfer_page_header_pageset_id, struct hvlis_xfer_page_header, xfer_pageset_id, 16, 2)
+FIELD_CASE(xfer_page_header_sender_owns, struct hvlis_xfer_page_header, sender_owns_set, 18, 1)
+FIELD_CASE(xfer_page_header_range_count, struct hvlis_xfer_page_header, range_count, 20, 4)
+OFFSET_CASE(xfer_page_header_ranges, struct hvlis_xfer_page_header, ranges, 24)
+
+TEST(packet_type_numbers)
+{
+	CHECK_EQ(HVLIS_PKT_SYNCH, 1);
+	CHECK_EQ(HVLIS_PKT_ADD_XFER_PAGESET, 2);
+	CHECK_EQ(HVLIS_PKT_ESTABLISH_GPADL, 4);
+	CHECK_EQ(HVLIS_PKT_TEARDOWN_GPADL, 5);
+	CHECK_EQ(HVLIS_PKT_DATA_INBAND, 6);
+	CHECK_EQ(HVLIS_PKT_DATA_USING_XFER_PAGES, 7);
+	CHECK_EQ(HVLIS_PKT_DATA_USING_GPADL, 8);
+	CHECK_EQ(HVLIS_PKT_DATA_USING_GPA_DIRECT, 9);
+	CHECK_EQ(HVLIS_PKT_CANCEL_REQUEST, 10);
+	CHECK_EQ(HVLIS_PKT_COMP, 11);
+	CHECK_EQ(HVLIS_PKT_DATA_USING_ADDITIONAL_PKT, 12);
+	CHECK_EQ(HVLIS_PKT_ADDITIONAL_DATA, 13);
+	CHECK_EQ(HVLIS_PKT_FLAG_COMPLETION_REQUESTED, 1);
+}
+
+TEST(ring_constants)
+{
+	CHECK_EQ(HVLIS_RING_TRAILER_BYTES, 8);
+	CHECK_EQ(HVLIS_RING_FEAT_PENDING_SEND_SZ, 1);
+	/* The control page is one Hyper-V page; the data area starts after it. */
+	CHECK_EQ(sizeof(struct hvlis_ring_header), HVLIS_HV_PAGE_SIZE);
+}
+
 HVTEST_MAIN()

@@ -525,7 +525,7 @@ static void model_pop(struct model *m, u32 n)
 	m->rindex = (m->rindex + n) % m->cap;
 }
 
-struct fifo_stats { u32 wraps, writes, reads, eagain, enobufs, signals, pending_signals; };
+struct fifo_stats { u32 wraps, writes, reads, skips, eagain, enobufs, signals, pending_signals; };
 
 static void fifo_random_run(u32 total, u64 seed, u32 want_wraps, struct fifo_stats *st)
 {
@@ -682,8 +682,15 @@ static void fifo_random_run(u32 total, u64 seed, u32 want_wraps, struct fifo_sta
 				CHECK_EQ(hvlis_ring_copy_out(&t.rd, p.padded, out, 8), 0);
 				for (i = 0; i < 8; i++)
 					ok &= out[i] == model_at(&m, p.padded + i);
-				CHECK_EQ(hvlis_ring_read(&t.rd, out, t.size, &got, &sig), 0);
-				CHECK_EQ(got, p.padded);
+				if (hvtest_rand_range(0, 3) == 0) {
+					/* Take the bytes with copy_out, then skip. */
+					CHECK_EQ(hvlis_ring_copy_out(&t.rd, 0, out, p.padded), 0);
+					CHECK_EQ(hvlis_ring_skip(&t.rd, &sig), 0);
+					st->skips++;
+				} else {
+					CHECK_EQ(hvlis_ring_read(&t.rd, out, t.size, &got, &sig), 0);
+					CHECK_EQ(got, p.padded);
+				}
 				for (i = 0; i < p.padded; i++)
 					ok &= out[i] == model_at(&m, i);
 				expect = pending && before <= pending && pending < after;
@@ -730,6 +737,7 @@ TEST(fifo_random_vs_model_2_pages)
 	/* The run must have exercised every outcome it checks. */
 	CHECK(st.eagain > 100);
 	CHECK(st.enobufs > 100);
+	CHECK(st.skips > 100);
 	CHECK(st.signals > 100);
 	CHECK(st.pending_signals > 10);
 }
@@ -862,6 +870,9 @@ TEST(read_empty_is_eagain)
 		CHECK_EQ(hvlis_ring_peek(&t.rd, &d, &got), -EAGAIN);
 		CHECK_EQ(hvlis_ring_read(&t.rd, out, sizeof(out), &got, &sig), -EAGAIN);
 		CHECK_EQ(sig, false);
+		sig = true;
+		CHECK_EQ(hvlis_ring_skip(&t.rd, &sig), -EAGAIN);
+		CHECK_EQ(sig, false);
 		CHECK_EQ(H(&t)->read_index, at);
 	}
 	tring_free(&t);
@@ -894,6 +905,32 @@ TEST(read_small_buffer_enobufs_leaves_packet)
 	tring_free(&t);
 }
 
+TEST(skip_consumes_one_packet)
+{
+	struct tring t;
+	u8 a[40], b[100], out[104];
+	u32 got;
+	bool sig = true;
+
+	if (!tring_new(&t, 2 * PAGE))
+		return;
+	build_pkt(a, 40, 2, 1);
+	build_pkt(b, 100, 3, 2);
+	tring_place(&t, t.size - 16);
+	CHECK_EQ(put1(&t.r, a, 40, &sig), 0);	/* 48 bytes: wraps */
+	CHECK_EQ(put1(&t.r, b, 100, &sig), 0);	/* 112 bytes */
+	CHECK_EQ(hvlis_ring_skip(&t.rd, &sig), 0);
+	CHECK_EQ(sig, false);
+	CHECK_EQ(H(&t)->read_index, 32);
+	CHECK_EQ(hvlis_ring_read(&t.rd, out, sizeof(out), &got, &sig), 0);
+	CHECK_EQ(got, 104);
+	CHECK_MEM_EQ(out, b, 100);
+	CHECK_EQ(hvlis_ring_skip(&t.rd, &sig), -EAGAIN);
+	CHECK_EQ(H(&t)->read_index, H(&t)->write_index);
+	CHECK_EQ(H(&t)->write_index, 144);
+	tring_free(&t);
+}
+
 /* ------------------------------------------------------- corrupt indices */
 
 static void check_all_ops_eio(struct tring *t, const char *what)
@@ -911,6 +948,9 @@ static void check_all_ops_eio(struct tring *t, const char *what)
 		FAILF("space accepted %s", what);
 	CHECK_EQ(hvlis_ring_peek(&t->rd, &d, &got), -EIO);
 	CHECK_EQ(hvlis_ring_read(&t->rd, out, sizeof(out), &got, &sig), -EIO);
+	CHECK_EQ(sig, false);
+	sig = true;
+	CHECK_EQ(hvlis_ring_skip(&t->rd, &sig), -EIO);
 	CHECK_EQ(sig, false);
 	sig = true;
 	CHECK_EQ(put1(&t->r, pkt, sizeof(pkt), &sig), -EIO);
@@ -1009,6 +1049,7 @@ TEST(corrupt_used_too_small_for_descriptor)
 		H(&t)->write_index = (t.size - 8 + w) % t.size;
 		CHECK_EQ(hvlis_ring_peek(&t.rd, &d, &got), -EIO);
 		CHECK_EQ(hvlis_ring_read(&t.rd, out, sizeof(out), &got, &sig), -EIO);
+		CHECK_EQ(hvlis_ring_skip(&t.rd, &sig), -EIO);
 		CHECK_EQ(H(&t)->read_index, t.size - 8);
 	}
 	tring_free(&t);
@@ -1046,6 +1087,9 @@ static void expect_desc_rejected(struct tring *t, u32 at, u16 off8, u16 len8, u3
 	if (!CHECK_EQ(hvlis_ring_peek(&t->rd, &d, &got), -EIO))
 		FAILF("peek accepted offset8=%u len8=%u with %u bytes", off8, len8, bytes);
 	CHECK_EQ(hvlis_ring_read(&t->rd, out, 65536 * 8, &got, &sig), -EIO);
+	CHECK_EQ(sig, false);
+	sig = true;
+	CHECK_EQ(hvlis_ring_skip(&t->rd, &sig), -EIO);
 	CHECK_EQ(sig, false);
 	CHECK_EQ(H(t)->read_index, at);
 	/* The indices themselves are fine. */
@@ -1256,7 +1300,7 @@ TEST(mask_unmask_reports_pending_bytes)
  * One 64-byte packet (72 with its trailer) in a 4096-byte ring with 'extra'
  * more bytes used: free before = 4096 - 72 - extra, after = before + 72.
  */
-static bool pending_case(u32 extra, u32 pending)
+static bool pending_case_how(u32 extra, u32 pending, bool skip)
 {
 	struct tring t;
 	u8 pkt[64], out[64];
@@ -1271,9 +1315,20 @@ static bool pending_case(u32 extra, u32 pending)
 	H(&t)->write_index = (H(&t)->write_index + extra) % t.size;
 	hvlis_ring_set_pending_send(&t.r, pending);
 	CHECK_EQ(H(&t)->pending_send_sz, pending);
-	CHECK_EQ(hvlis_ring_read(&t.rd, out, sizeof(out), &got, &sig), 0);
+	if (skip) {
+		CHECK_EQ(hvlis_ring_skip(&t.rd, &sig), 0);
+	} else {
+		CHECK_EQ(hvlis_ring_read(&t.rd, out, sizeof(out), &got, &sig), 0);
+		CHECK_MEM_EQ(out, pkt, 64);
+	}
+	CHECK_EQ(H(&t)->read_index, 1024 + 72);
 	tring_free(&t);
 	return sig;
+}
+
+static bool pending_case(u32 extra, u32 pending)
+{
+	return pending_case_how(extra, pending, false);
 }
 
 TEST(signal_pending_send_thresholds)
@@ -1298,6 +1353,19 @@ TEST(signal_pending_send_thresholds)
 	CHECK_EQ(pending_case(4000, 95), true);
 	CHECK_EQ(pending_case(4000, 96), false);
 	CHECK_EQ(pending_case(4000, 0), false);
+}
+
+TEST(skip_signal_pending_send_thresholds)
+{
+	CHECK_EQ(pending_case_how(0, 0, true), false);
+	CHECK_EQ(pending_case_how(0, 4023, true), false);
+	CHECK_EQ(pending_case_how(0, 4024, true), true);
+	CHECK_EQ(pending_case_how(0, 4095, true), true);
+	CHECK_EQ(pending_case_how(0, 4096, true), false);
+	CHECK_EQ(pending_case_how(4000, 23, true), false);
+	CHECK_EQ(pending_case_how(4000, 24, true), true);
+	CHECK_EQ(pending_case_how(4000, 95, true), true);
+	CHECK_EQ(pending_case_how(4000, 96, true), false);
 }
 
 TEST(signal_pending_send_not_on_errors)
