@@ -61,7 +61,7 @@ static hvlis_bus_remove_ret_t vmbus_remove(struct device *dev)
 
 	if (drv->remove)
 		drv->remove(to_hvlis_device(dev));
-	hvlis_bus_remove_return(0);
+	return HVLIS_BUS_REMOVE_OK;
 }
 
 static void vmbus_shutdown(struct device *dev)
@@ -86,31 +86,25 @@ static int vmbus_uevent(hvlis_uevent_dev_t *dev, struct kobj_uevent_env *env)
 
 /* ---- device attributes */
 
-/* dev_groups needs the attribute objects; the old dev_attrs array does not. */
-#ifdef HAVE_BUS_DEV_GROUPS
-#define HVLIS_DEV_ATTR_RO(name) static DEVICE_ATTR_RO(name)
-#else
-#define HVLIS_DEV_ATTR_RO(name) struct hvlis_unused_##name
-#endif
 
 static ssize_t id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return scnprintf(buf, PAGE_SIZE, "%u\n", to_hvlis_device(dev)->channel->relid);
 }
-HVLIS_DEV_ATTR_RO(id);
+static DEVICE_ATTR_RO(id);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return scnprintf(buf, PAGE_SIZE, "%d\n", to_hvlis_device(dev)->channel->state);
 }
-HVLIS_DEV_ATTR_RO(state);
+static DEVICE_ATTR_RO(state);
 
 static ssize_t monitor_id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return scnprintf(buf, PAGE_SIZE, "%u\n",
 			 to_hvlis_device(dev)->channel->offer.monitor_id);
 }
-HVLIS_DEV_ATTR_RO(monitor_id);
+static DEVICE_ATTR_RO(monitor_id);
 
 static ssize_t class_id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -119,7 +113,7 @@ static ssize_t class_id_show(struct device *dev, struct device_attribute *attr, 
 	hvlis_guid_to_string(&to_hvlis_device(dev)->class_id, s);
 	return scnprintf(buf, PAGE_SIZE, "{%s}\n", s);
 }
-HVLIS_DEV_ATTR_RO(class_id);
+static DEVICE_ATTR_RO(class_id);
 
 static ssize_t device_id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -128,7 +122,7 @@ static ssize_t device_id_show(struct device *dev, struct device_attribute *attr,
 	hvlis_guid_to_string(&to_hvlis_device(dev)->instance_id, s);
 	return scnprintf(buf, PAGE_SIZE, "{%s}\n", s);
 }
-HVLIS_DEV_ATTR_RO(device_id);
+static DEVICE_ATTR_RO(device_id);
 
 static ssize_t modalias_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -137,7 +131,7 @@ static ssize_t modalias_show(struct device *dev, struct device_attribute *attr, 
 	hvlis_guid_hex(&to_hvlis_device(dev)->class_id, hex);
 	return scnprintf(buf, PAGE_SIZE, "vmbus:%s\n", hex);
 }
-HVLIS_DEV_ATTR_RO(modalias);
+static DEVICE_ATTR_RO(modalias);
 
 static ssize_t channel_vp_mapping_show(struct device *dev, struct device_attribute *attr,
 				       char *buf)
@@ -152,7 +146,7 @@ static ssize_t channel_vp_mapping_show(struct device *dev, struct device_attribu
 	mutex_unlock(&hvlis_vmbus.chan_mutex);
 	return n;
 }
-HVLIS_DEV_ATTR_RO(channel_vp_mapping);
+static DEVICE_ATTR_RO(channel_vp_mapping);
 
 /* Ring state of the primary channel, as lsvmbus -vv shows it. */
 enum ring_field { RF_MASK, RF_READ_INDEX, RF_WRITE_INDEX, RF_TO_READ, RF_TO_WRITE };
@@ -198,7 +192,7 @@ static ssize_t _name##_show(struct device *dev, struct device_attribute *attr, \
 {									\
 	return ring_show(dev, buf, _out, _field);			\
 }									\
-HVLIS_DEV_ATTR_RO(_name)
+static DEVICE_ATTR_RO(_name)
 
 RING_ATTR(out_intr_mask, true, RF_MASK);
 RING_ATTR(out_read_index, true, RF_READ_INDEX);
@@ -211,7 +205,7 @@ RING_ATTR(in_write_index, false, RF_WRITE_INDEX);
 RING_ATTR(in_read_bytes_avail, false, RF_TO_READ);
 RING_ATTR(in_write_bytes_avail, false, RF_TO_WRITE);
 
-#ifdef HAVE_BUS_DEV_GROUPS
+/* Set on each device (struct device.groups exists on every kernel we support). */
 static struct attribute *vmbus_dev_attrs[] = {
 	&dev_attr_id.attr,
 	&dev_attr_state.attr,
@@ -241,21 +235,6 @@ static const struct attribute_group *vmbus_dev_groups[] = {
 	&vmbus_dev_group,
 	NULL,
 };
-#else
-/* Before 3.11 the bus takes an array of device attributes. */
-static struct device_attribute vmbus_dev_attrs[] = {
-	__ATTR_RO(id), __ATTR_RO(state), __ATTR_RO(monitor_id),
-	__ATTR_RO(class_id), __ATTR_RO(device_id), __ATTR_RO(modalias),
-	__ATTR_RO(channel_vp_mapping),
-	__ATTR_RO(out_intr_mask), __ATTR_RO(out_read_index),
-	__ATTR_RO(out_write_index), __ATTR_RO(out_read_bytes_avail),
-	__ATTR_RO(out_write_bytes_avail),
-	__ATTR_RO(in_intr_mask), __ATTR_RO(in_read_index),
-	__ATTR_RO(in_write_index), __ATTR_RO(in_read_bytes_avail),
-	__ATTR_RO(in_write_bytes_avail),
-	__ATTR_NULL,
-};
-#endif
 
 struct bus_type hvlis_bus = {
 	.name = "vmbus",
@@ -264,11 +243,6 @@ struct bus_type hvlis_bus = {
 	.remove = vmbus_remove,
 	.shutdown = vmbus_shutdown,
 	.uevent = vmbus_uevent,
-#ifdef HAVE_BUS_DEV_GROUPS
-	.dev_groups = vmbus_dev_groups,
-#else
-	.dev_attrs = vmbus_dev_attrs,
-#endif
 };
 
 /**
@@ -326,6 +300,7 @@ int hvlis_device_add(struct hvlis_channel *ch)
 	hd->class_id = ch->offer.offer.if_type;
 	hd->instance_id = ch->offer.offer.if_instance;
 	hd->dev.bus = &hvlis_bus;
+	hd->dev.groups = vmbus_dev_groups;
 	hd->dev.release = device_release;
 	hvlis_guid_to_string(&hd->instance_id, name);
 	ret = dev_set_name(&hd->dev, "%s", name);

@@ -86,7 +86,7 @@ static const u32 version_ladder[] = {
  */
 u32 hvlis_vmbus_version_at(unsigned int i)
 {
-	if (i >= sizeof(version_ladder) / sizeof(version_ladder[0]))
+	if (i >= ARRAY_SIZE(version_ladder))
 		return 0;
 	return version_ladder[i];
 }

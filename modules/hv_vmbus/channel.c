@@ -402,30 +402,15 @@ static int recv(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *out_len,
 	struct hvlis_packet_desc desc;
 	unsigned long flags;
 	bool signal = false;
-	u32 pkt_len, off, len;
 	int ret;
 
 	spin_lock_irqsave(&ch->in_lock, flags);
-	if (ch->state != HVLIS_CHAN_OPEN) {
+	if (ch->state != HVLIS_CHAN_OPEN)
 		ret = -ENODEV;
-		goto out;
-	}
-	ret = hvlis_ring_peek(&ch->in, &desc, &pkt_len);
-	if (ret)
-		goto out;
-	off = raw ? 0 : (u32)desc.offset8 * 8;
-	len = pkt_len - off;
-	*out_len = len;
-	if (trans_id)
+	else
+		ret = hvlis_ring_recv(&ch->in, !raw, buf, buf_len, &desc, out_len, &signal);
+	if ((!ret || ret == -ENOBUFS) && trans_id)
 		*trans_id = desc.trans_id;
-	if (buf_len < len) {
-		ret = -ENOBUFS;
-		goto out;
-	}
-	ret = hvlis_ring_copy_out(&ch->in, off, buf, len);
-	if (!ret)
-		ret = hvlis_ring_skip(&ch->in, &signal);
-out:
 	if (ret == -EIO)
 		ch->bad_packets++;
 	spin_unlock_irqrestore(&ch->in_lock, flags);
@@ -604,7 +589,8 @@ static ssize_t show_ring(struct hvlis_channel *ch, char *buf, bool out, int what
 	if (ch->state == HVLIS_CHAN_OPEN) {
 		hvlis_ring_space(r, &to_read, &to_write);
 		val = what == 0 ? READ_ONCE(r->hdr->interrupt_mask) :
-		      what == 1 ? to_read : to_write;
+		      what == 1 ? to_read :
+		      what == 2 ? to_write : READ_ONCE(r->hdr->pending_send_sz);
 	}
 	spin_unlock_irqrestore(lock, flags);
 	return scnprintf(buf, PAGE_SIZE, "%u\n", val);
@@ -641,6 +627,10 @@ CHAN_RING_ATTR(in_mask, false, 0);
 CHAN_RING_ATTR(out_mask, true, 0);
 CHAN_RING_ATTR(read_avail, false, 1);
 CHAN_RING_ATTR(write_avail, true, 2);
+CHAN_RING_ATTR(in_pending_send_sz, false, 3);
+CHAN_RING_ATTR(out_pending_send_sz, true, 3);
+CHAN_RING_ATTR(in_write_avail, false, 2);
+CHAN_RING_ATTR(out_read_avail, true, 1);
 
 static struct attribute *chan_attrs[] = {
 	&chan_attr_cpu.attr,
@@ -654,6 +644,10 @@ static struct attribute *chan_attrs[] = {
 	&chan_attr_out_mask.attr,
 	&chan_attr_read_avail.attr,
 	&chan_attr_write_avail.attr,
+	&chan_attr_in_pending_send_sz.attr,
+	&chan_attr_out_pending_send_sz.attr,
+	&chan_attr_in_write_avail.attr,
+	&chan_attr_out_read_avail.attr,
 	NULL,
 };
 

@@ -313,6 +313,7 @@ static bool poll_unload_response(struct hvlis_vmbus *vb)
 
 		if (READ_ONCE(m->header.message_type) == HVLIS_HVMSG_NONE)
 			continue;
+		/* read the payload only after seeing that a message is there */
 		virt_rmb();
 		if (h->msgtype == HVLIS_CHANMSG_UNLOAD_RESPONSE)
 			found = true;

@@ -58,6 +58,27 @@ int hvlis_ring_init(struct hvlis_ring *r, void *ring_pages, u32 total_bytes)
 	return 0;
 }
 
+/*
+ * One validated snapshot of both indices. The peer can rewrite the control
+ * page at any moment, so an operation reads each index exactly once, checks
+ * it, and works only with its copy from then on.
+ */
+struct ring_snap {
+	u32 read;
+	u32 write;
+	u32 used;
+};
+
+static int ring_snapshot(const struct hvlis_ring *r, struct ring_snap *sn)
+{
+	sn->read = HVLIS_READ_ONCE(r->hdr->read_index);
+	sn->write = HVLIS_READ_ONCE(r->hdr->write_index);
+	if (!index_ok(r, sn->read) || !index_ok(r, sn->write))
+		return -EIO;
+	sn->used = ring_used(r, sn->read, sn->write);
+	return 0;
+}
+
 /**
  * hvlis_ring_space() - how much can be read and written right now
  * @r: the ring
@@ -69,15 +90,12 @@ int hvlis_ring_init(struct hvlis_ring *r, void *ring_pages, u32 total_bytes)
  */
 int hvlis_ring_space(const struct hvlis_ring *r, u32 *to_read, u32 *to_write)
 {
-	u32 read = HVLIS_READ_ONCE(r->hdr->read_index);
-	u32 write = HVLIS_READ_ONCE(r->hdr->write_index);
-	u32 used;
+	struct ring_snap sn;
 
-	if (!index_ok(r, read) || !index_ok(r, write))
+	if (ring_snapshot(r, &sn))
 		return -EIO;
-	used = ring_used(r, read, write);
-	*to_read = used;
-	*to_write = r->size - used;
+	*to_read = sn.used;
+	*to_write = r->size - sn.used;
 	return 0;
 }
 
@@ -100,7 +118,8 @@ int hvlis_ring_write(struct hvlis_ring *r, const struct hvlis_ring_vec *vec,
 		     unsigned int nvec, bool *signal)
 {
 	static const u8 zeros[8];
-	u32 read, write, old_write, free_bytes, len = 0, padded;
+	struct ring_snap sn;
+	u32 write, len = 0, padded;
 	u64 trailer;
 	unsigned int i;
 
@@ -116,20 +135,17 @@ int hvlis_ring_write(struct hvlis_ring *r, const struct hvlis_ring_vec *vec,
 		return -EINVAL;
 	padded = (len + 7) & ~7u;
 
-	read = HVLIS_READ_ONCE(r->hdr->read_index);
-	write = HVLIS_READ_ONCE(r->hdr->write_index);
-	if (!index_ok(r, read) || !index_ok(r, write))
+	if (ring_snapshot(r, &sn))
 		return -EIO;
-	free_bytes = r->size - ring_used(r, read, write);
 	/* Never fill the ring completely: full would look like empty. */
-	if (free_bytes <= padded + HVLIS_RING_TRAILER_BYTES)
+	if (r->size - sn.used <= padded + HVLIS_RING_TRAILER_BYTES)
 		return -EAGAIN;
 
-	old_write = write;
+	write = sn.write;
 	for (i = 0; i < nvec; i++)
 		write = ring_copy_to(r, write, vec[i].base, vec[i].len);
 	write = ring_copy_to(r, write, zeros, padded - len);
-	trailer = (u64)old_write << 32;
+	trailer = (u64)sn.write << 32;
 	write = ring_copy_to(r, write, &trailer, sizeof(trailer));
 
 	/* The packet must be visible before the index that publishes it. */
@@ -140,7 +156,7 @@ int hvlis_ring_write(struct hvlis_ring *r, const struct hvlis_ring_vec *vec,
 	if (HVLIS_READ_ONCE(r->hdr->interrupt_mask))
 		return 0;
 	hvlis_rmb();
-	*signal = HVLIS_READ_ONCE(r->hdr->read_index) == old_write;
+	*signal = HVLIS_READ_ONCE(r->hdr->read_index) == sn.write;
 	return 0;
 }
 
@@ -161,6 +177,23 @@ int hvlis_packet_validate(const struct hvlis_packet_desc *desc, u32 pkt_len)
 	return 0;
 }
 
+/* The next packet's descriptor and length, from a snapshot. */
+static int snap_peek(const struct hvlis_ring *r, const struct ring_snap *sn,
+		     struct hvlis_packet_desc *desc, u32 *pkt_len)
+{
+	if (!sn->used)
+		return -EAGAIN;
+	if (sn->used < sizeof(*desc) + HVLIS_RING_TRAILER_BYTES)
+		return -EIO;
+	/* Read the data only after the index that published it. */
+	hvlis_rmb();
+	ring_copy_from(r, sn->read, desc, sizeof(*desc));
+	if (hvlis_packet_validate(desc, sn->used - HVLIS_RING_TRAILER_BYTES))
+		return -EIO;
+	*pkt_len = (u32)desc->len8 * 8;
+	return 0;
+}
+
 /**
  * hvlis_ring_peek() - look at the next packet without consuming it
  * @r: the ring (its reader side)
@@ -173,24 +206,11 @@ int hvlis_packet_validate(const struct hvlis_packet_desc *desc, u32 pkt_len)
 int hvlis_ring_peek(const struct hvlis_ring *r, struct hvlis_packet_desc *desc,
 		    u32 *pkt_len)
 {
-	u32 read = HVLIS_READ_ONCE(r->hdr->read_index);
-	u32 write = HVLIS_READ_ONCE(r->hdr->write_index);
-	u32 used;
+	struct ring_snap sn;
 
-	if (!index_ok(r, read) || !index_ok(r, write))
+	if (ring_snapshot(r, &sn))
 		return -EIO;
-	used = ring_used(r, read, write);
-	if (!used)
-		return -EAGAIN;
-	if (used < sizeof(*desc) + HVLIS_RING_TRAILER_BYTES)
-		return -EIO;
-	/* Read the data only after the index that published it. */
-	hvlis_rmb();
-	ring_copy_from(r, read, desc, sizeof(*desc));
-	if (hvlis_packet_validate(desc, used - HVLIS_RING_TRAILER_BYTES))
-		return -EIO;
-	*pkt_len = (u32)desc->len8 * 8;
-	return 0;
+	return snap_peek(r, &sn, desc, pkt_len);
 }
 
 /**
@@ -204,41 +224,58 @@ int hvlis_ring_peek(const struct hvlis_ring *r, struct hvlis_packet_desc *desc,
  */
 int hvlis_ring_copy_out(const struct hvlis_ring *r, u32 offset, void *dst, u32 len)
 {
-	u32 to_read, to_write, start;
+	struct ring_snap sn;
+	u32 start;
 
-	if (hvlis_ring_space(r, &to_read, &to_write))
+	if (ring_snapshot(r, &sn))
 		return -EIO;
-	if (offset > to_read || len > to_read - offset)
+	if (offset > sn.used || len > sn.used - offset)
 		return -EIO;
 	hvlis_rmb();
-	start = HVLIS_READ_ONCE(r->hdr->read_index) + offset;
+	start = sn.read + offset;
 	if (start >= r->size)
 		start -= r->size;
 	ring_copy_from(r, start, dst, len);
 	return 0;
 }
 
-/* Hand the space of the packet of 'len' bytes at the read index back. */
-static void ring_consume(struct hvlis_ring *r, u32 len, bool *signal)
+/*
+ * Hand the space of the packet of 'len' bytes at the snapshot's read index
+ * back, and decide whether the writer asked to hear about it.
+ *
+ * The writer may have filled the ring since our snapshot and then asked
+ * (pending_send_sz) to be woken when room frees. Whether this read crossed
+ * its threshold must therefore be judged with the write index as it is now,
+ * after our read index is published, not as the snapshot saw it: with the
+ * stale value a full ring looked roomy, the crossing went unnoticed, and
+ * both sides waited for each other.
+ */
+static void ring_consume(struct hvlis_ring *r, const struct ring_snap *sn, u32 len,
+			 bool *signal)
 {
-	u32 read, before, after, pending;
+	u32 read, write, pending, now_free, freed = len + HVLIS_RING_TRAILER_BYTES;
 
-	read = HVLIS_READ_ONCE(r->hdr->read_index);
-	before = r->size - ring_used(r, read, HVLIS_READ_ONCE(r->hdr->write_index));
-	read += len + HVLIS_RING_TRAILER_BYTES;
+	read = sn->read + freed;
 	if (read >= r->size)
 		read -= r->size;
 
 	/* Finish reading the packet before handing its space back. */
 	hvlis_mb();
 	HVLIS_WRITE_ONCE(r->hdr->read_index, read);
+	/* Publish the index before looking at the writer's request. */
 	hvlis_mb();
 
 	pending = HVLIS_READ_ONCE(r->hdr->pending_send_sz);
 	if (!pending)
 		return;
-	after = before + len + HVLIS_RING_TRAILER_BYTES;
-	*signal = before <= pending && after > pending;
+	/* The writer's index after its request: see the comment above. */
+	hvlis_rmb();
+	write = HVLIS_READ_ONCE(r->hdr->write_index);
+	if (!index_ok(r, write))
+		return;
+	now_free = r->size - ring_used(r, read, write);
+	/* Signal if this read took the free space from <= pending to > pending. */
+	*signal = now_free > pending && (now_free < freed || now_free - freed <= pending);
 }
 
 /**
@@ -259,18 +296,61 @@ int hvlis_ring_read(struct hvlis_ring *r, void *buf, u32 buf_len,
 		    u32 *pkt_len, bool *signal)
 {
 	struct hvlis_packet_desc desc;
+	struct ring_snap sn;
 	u32 len;
 	int ret;
 
 	*signal = false;
-	ret = hvlis_ring_peek(r, &desc, &len);
+	if (ring_snapshot(r, &sn))
+		return -EIO;
+	ret = snap_peek(r, &sn, &desc, &len);
 	if (ret)
 		return ret;
 	*pkt_len = len;
 	if (buf_len < len)
 		return -ENOBUFS;
-	ring_copy_from(r, HVLIS_READ_ONCE(r->hdr->read_index), buf, len);
-	ring_consume(r, len, signal);
+	ring_copy_from(r, sn.read, buf, len);
+	ring_consume(r, &sn, len, signal);
+	return 0;
+}
+
+/**
+ * hvlis_ring_recv() - consume the next packet, copying its payload or all of it
+ * @r: the ring (its reader side)
+ * @payload_only: copy from the descriptor's data offset (else the whole packet)
+ * @buf: destination
+ * @buf_len: size of @buf
+ * @desc: receives the packet's descriptor
+ * @len: receives the number of bytes copied (or needed, on -ENOBUFS)
+ * @signal: as for hvlis_ring_read()
+ *
+ * Everything comes from one validated snapshot of the indices.
+ *
+ * Return: 0; -EAGAIN if empty; -ENOBUFS if @buf is too small (the packet
+ * stays); -EIO if the ring is corrupt.
+ */
+int hvlis_ring_recv(struct hvlis_ring *r, bool payload_only, void *buf, u32 buf_len,
+		    struct hvlis_packet_desc *desc, u32 *len, bool *signal)
+{
+	struct ring_snap sn;
+	u32 pkt_len, off, start;
+	int ret;
+
+	*signal = false;
+	if (ring_snapshot(r, &sn))
+		return -EIO;
+	ret = snap_peek(r, &sn, desc, &pkt_len);
+	if (ret)
+		return ret;
+	off = payload_only ? (u32)desc->offset8 * 8 : 0;
+	*len = pkt_len - off;
+	if (buf_len < *len)
+		return -ENOBUFS;
+	start = sn.read + off;
+	if (start >= r->size)
+		start -= r->size;
+	ring_copy_from(r, start, buf, *len);
+	ring_consume(r, &sn, pkt_len, signal);
 	return 0;
 }
 
@@ -286,14 +366,17 @@ int hvlis_ring_read(struct hvlis_ring *r, void *buf, u32 buf_len,
 int hvlis_ring_skip(struct hvlis_ring *r, bool *signal)
 {
 	struct hvlis_packet_desc desc;
+	struct ring_snap sn;
 	u32 len;
 	int ret;
 
 	*signal = false;
-	ret = hvlis_ring_peek(r, &desc, &len);
+	if (ring_snapshot(r, &sn))
+		return -EIO;
+	ret = snap_peek(r, &sn, &desc, &len);
 	if (ret)
 		return ret;
-	ring_consume(r, len, signal);
+	ring_consume(r, &sn, len, signal);
 	return 0;
 }
 

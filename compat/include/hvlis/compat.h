@@ -46,12 +46,15 @@
 
 /* virt_*mb (4.6): ordering against another VM or the hypervisor. */
 #ifndef virt_mb
+/* full barrier against the hypervisor: a guest is never UP to its host */
 #define virt_mb()	mb()
 #endif
 #ifndef virt_rmb
+/* read barrier against the hypervisor */
 #define virt_rmb()	rmb()
 #endif
 #ifndef virt_wmb
+/* write barrier against the hypervisor */
 #define virt_wmb()	wmb()
 #endif
 
@@ -126,12 +129,13 @@
 #else
 #define hvlis_match_drv_t struct device_driver
 #endif
+/* bus_type.remove returns void (5.15+) or int: "return HVLIS_BUS_REMOVE_OK;" */
 #ifdef HAVE_BUS_REMOVE_VOID
 #define hvlis_bus_remove_ret_t void
-#define hvlis_bus_remove_return(v) return
+#define HVLIS_BUS_REMOVE_OK
 #else
 #define hvlis_bus_remove_ret_t int
-#define hvlis_bus_remove_return(v) return (v)
+#define HVLIS_BUS_REMOVE_OK 0
 #endif
 
 #endif

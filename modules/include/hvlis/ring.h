@@ -38,6 +38,9 @@ int hvlis_ring_peek(const struct hvlis_ring *r, struct hvlis_packet_desc *desc,
 int hvlis_ring_read(struct hvlis_ring *r, void *buf, u32 buf_len,
 		    u32 *pkt_len, bool *signal);
 
+int hvlis_ring_recv(struct hvlis_ring *r, bool payload_only, void *buf, u32 buf_len,
+		    struct hvlis_packet_desc *desc, u32 *len, bool *signal);
+
 int hvlis_ring_skip(struct hvlis_ring *r, bool *signal);
 
 int hvlis_ring_copy_out(const struct hvlis_ring *r, u32 offset, void *dst, u32 len);

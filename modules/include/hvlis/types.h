@@ -13,9 +13,12 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <hvlis/compat.h>
-/* Ordering of accesses to memory shared with the host. */
+/* Ordering of accesses to memory shared with the host: */
+/* full barrier */
 #define hvlis_mb()		virt_mb()
+/* loads before later loads */
 #define hvlis_rmb()		virt_rmb()
+/* stores before later stores */
 #define hvlis_wmb()		virt_wmb()
 #define HVLIS_READ_ONCE(x)	READ_ONCE(x)
 #define HVLIS_WRITE_ONCE(x, v)	WRITE_ONCE(x, v)
@@ -32,6 +35,9 @@ typedef int32_t s32;
 #include <errno.h>
 #ifndef __packed
 #define __packed __attribute__((packed))
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif
 #define hvlis_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define hvlis_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)

@@ -69,14 +69,30 @@ expect() {
 		vm_fail "$1 is '$2', expected '$3'"
 	fi
 }
+#   echo_dump_state        show both sides' view of every channel's rings
+echo_dump_state() {
+	local d f
+	for d in /sys/bus/vmbus/devices/*; do
+		for f in out_intr_mask out_read_index out_write_index out_read_bytes_avail \
+			in_intr_mask in_read_index in_write_index in_read_bytes_avail; do
+			echo "$(basename "$d") $f $(cat "$d/$f" 2>&1)"
+		done
+		for f in "$d"/channels/*/*; do
+			echo "$(basename "$d") channels/${f#"$d"/channels/} $(cat "$f" 2>&1)"
+		done
+	done | vm_detail "guest ring state"
+	vm_detail "host channels" < "$HVSIM/devices"
+}
 #   echo_run WHAT COUNT MIN MAX CHANNELS
 #                          run the hvlis_echo test driver: COUNT packets of
 #                          MIN..MAX bytes on every open channel; fails
 #                          unless all CHANNELS*COUNT come back intact
 echo_run() {
 	local what=$1 count=$2 min=$3 max=$4 nch=$5 r
-	echo "$count $min $max" > /sys/kernel/debug/hvlis_echo/run ||
+	if ! echo "$count $min $max" > /sys/kernel/debug/hvlis_echo/run; then
 		vm_fail "$what: echo run failed"
+		echo_dump_state
+	fi
 	r=$(cat /sys/kernel/debug/hvlis_echo/result)
 	vm_log "$what: $r"
 	set -- $r
@@ -86,4 +102,61 @@ echo_run() {
 	expect "$what: received" "$6" "$((count * nch))"
 	expect "$what: bad" "$8" 0
 	expect "$what: error" "${12}" 0
+}
+
+# ---- fault injection (scenarios faults-*.sh) -------------------------------
+#   sim_fault ARGS...      "fault ARGS" to hvsim's ctl (see tests/hvsim/control.c)
+#   kmsg_mark              start a new section of the kernel log
+#   kmsg_new               the kernel log since the last kmsg_mark
+#   wait_kmsg TEXT [SECS]  wait (default 5 s) until a line since the mark
+#                          contains TEXT; non-zero if none did
+#   expect_kmsg WHAT TEXT [SECS]
+#                          vm_fail unless wait_kmsg TEXT succeeds
+#   vmbus_dev RELID        the /sys/bus/vmbus/devices/ directory of a relid
+#   echo_bind RELID / echo_unbind RELID
+#                          (un)bind hvlis_echo and the device of RELID;
+#                          echo_bind returns the bind write's status
+sim_fault() { sim_ctl fault "$@"; }
+KMSG_MARK=0
+kmsg_mark() {
+	KMSG_MARK=$((KMSG_MARK + 1))
+	echo "hvlis-vm-mark $KMSG_MARK." > /dev/kmsg
+}
+kmsg_new() {
+	vm_kmsg | awk -v m="hvlis-vm-mark $KMSG_MARK." 'on { print } index($0, m) { on = 1 }'
+}
+wait_kmsg() {
+	local i=0 n=$((${2:-5} * 10))
+	while [ "$i" -le "$n" ]; do
+		kmsg_new | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect_kmsg() {
+	if wait_kmsg "$2" "$3"; then
+		vm_log "ok: $1: logged '$2'"
+	else
+		vm_fail "$1: the kernel log lacks '$2'"
+		kmsg_new | tail -n 20 | vm_detail "kernel log since the fault"
+	fi
+}
+vmbus_dev() {
+	local d
+	for d in /sys/bus/vmbus/devices/*; do
+		[ "$(cat "$d/id" 2> /dev/null)" = "$1" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+echo_unbind() {
+	local d
+	d=$(vmbus_dev "$1") || { vm_fail "no device with relid $1"; return 1; }
+	echo "$(basename "$d")" > /sys/bus/vmbus/drivers/hvlis_echo/unbind ||
+		vm_fail "unbind of relid $1 failed"
+}
+echo_bind() {
+	local d
+	d=$(vmbus_dev "$1") || { vm_fail "no device with relid $1"; return 1; }
+	echo "$(basename "$d")" > /sys/bus/vmbus/drivers/hvlis_echo/bind 2> /dev/null
 }

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Writes the seed corpora under tests/fuzz/corpus/<harness>/.
+
+The seeds are small hand-built inputs in each harness's input layout (see
+the comment at the top of each fuzz_*.c). Run it again after changing a
+layout; the output is deterministic, so the committed files only change
+when this script does.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = 4096
+
+
+def write(harness, name, blob):
+    d = os.path.join(HERE, "corpus", harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(blob)
+
+
+def desc(off8, len8, ptype=6, flags=0, trans=1):
+    return struct.pack("<HHHHQ", ptype, off8, len8, flags, trans)
+
+
+def ring(write_idx, read_idx, ops, data=b"", raw=False, mask=0, pending=0):
+    # ops: list of (kind, arg16, arg8)
+    head = bytes([1 if raw else 0])
+    head += struct.pack("<IIII", write_idx, read_idx, mask, pending)
+    head += bytes([(len(ops) - 1) % 16])
+    body = b"".join(bytes([k]) + struct.pack("<H", a16) + bytes([a8])
+                    for k, a16, a8 in ops)
+    return head + body + data
+
+
+SPACE, PEEK, COPY, READ, WRITE, SKIP = 0, 1, 2, 3, 5, 6
+
+
+def packet(payload_len, off8=2, start=0):
+    body = desc(off8, (16 + payload_len + 7) // 8) + bytes(range(payload_len))
+    body += bytes(-len(body) % 8)
+    return body + struct.pack("<Q", start << 32)
+
+
+def ring_seeds():
+    h = "fuzz_ring_read"
+    write(h, "empty", ring(0, 0, [(PEEK, 0, 0), (READ, 64, 0), (SPACE, 0, 0)]))
+    pkt = packet(16)
+    write(h, "one_packet", ring(len(pkt), 0,
+                                [(PEEK, 0, 0), (COPY, 0, 2), (READ, 64, 0),
+                                 (SPACE, 0, 0)], pkt))
+    write(h, "skip_then_read", ring(len(pkt) * 2, 0,
+                                    [(SKIP, 0, 0), (PEEK, 0, 0), (READ, 64, 0),
+                                     (SKIP, 0, 0)], pkt + pkt,
+                                    pending=DATA - 2 * len(pkt)))
+    write(h, "small_buffer", ring(len(pkt), 0,
+                                  [(READ, 8, 0), (READ, 32, 0), (READ, 40, 0)],
+                                  pkt))
+    two = packet(8) + packet(40, start=32)
+    write(h, "two_packets_pending", ring(len(two), 0,
+                                         [(READ, 64, 0), (READ, 64, 0),
+                                          (PEEK, 0, 0)], two,
+                                         pending=DATA - len(two)))
+    # A packet that wraps: it starts 16 bytes before the end of the data.
+    pkt = packet(24, start=DATA - 16)
+    data = bytearray(DATA)
+    for i, b in enumerate(pkt):
+        data[(DATA - 16 + i) % DATA] = b
+    write(h, "wrapped_packet", ring((DATA - 16 + len(pkt)) % DATA, DATA - 16,
+                                    [(PEEK, 0, 0), (COPY, 8, 3), (READ, 100, 0)],
+                                    bytes(data).rstrip(b"\0")))
+    write(h, "lying_offset8", ring(40, 0, [(PEEK, 0, 0), (READ, 64, 0)],
+                                   packet(16, off8=1)))
+    write(h, "lying_len8", ring(40, 0, [(PEEK, 0, 0), (READ, 64, 0)],
+                                desc(2, 0x200) + bytes(24)))
+    write(h, "corrupt_indices", ring(0xfffffff8, 4,
+                                     [(SPACE, 0, 0), (PEEK, 0, 0), (READ, 64, 0),
+                                      (WRITE, 30, 0xaa), (COPY, 0, 1)], raw=True))
+    write(h, "writes_until_full", ring(0, 0, [(WRITE, 699, 0x11)] * 8 +
+                                       [(READ, 800, 0xfd)]))
+    write(h, "masked_writer", ring(0, 0, [(WRITE, 20, 1), (WRITE, 20, 0xfd)],
+                                   mask=1))
+
+
+def chanmsg_seeds():
+    h = "fuzz_chanmsg"
+    hdr = lambda t: struct.pack("<II", t, 0)
+    offer = hdr(1) + bytes(range(16)) + bytes(16) + bytes(16) + bytes(124 + 4)
+    offer += struct.pack("<IBBHI", 14, 3, 1, 0, 0x2000e)
+    assert len(offer) == 196
+    write(h, "offer", offer)
+    write(h, "offer_bad_relid", offer[:184] + struct.pack("<I", 2048) + offer[188:])
+    write(h, "rescind", hdr(2) + struct.pack("<I", 14))
+    write(h, "alloffers_delivered", hdr(4))
+    write(h, "open_result", hdr(6) + struct.pack("<III", 14, 1, 0))
+    write(h, "gpadl_created", hdr(10) + struct.pack("<III", 14, 0xe1e10, 0))
+    write(h, "version_response", hdr(15) + struct.pack("<BBHI", 1, 0, 0, 4))
+    write(h, "guest_initiate_contact", hdr(14) + bytes(32))
+    write(h, "too_short", b"\x0f\x00\x00")
+
+
+def gpadl_seeds():
+    h = "fuzz_gpadl"
+    for n, idx, flags in [(1, 0, 0), (26, 0, 0), (27, 1, 0), (55, 2, 0),
+                          (8190, 292, 0), (8191, 0, 1), (0, 0, 0),
+                          (100, 0xffffffff, 2)]:
+        write(h, "n%u_idx%u" % (n, idx),
+              struct.pack("<IIIIIB", n, idx, 7, 0xe1e10, n * 4096, flags))
+
+
+if __name__ == "__main__":
+    ring_seeds()
+    chanmsg_seeds()
+    gpadl_seeds()
