@@ -4,5 +4,5 @@
 
 void hvlis_probe(void)
 {
-	mb();
+	mb();	/* the probe only needs it to exist */
 }

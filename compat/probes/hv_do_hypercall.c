@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* HAVE_HV_DO_HYPERCALL: the kernel owns the hypercall page: hv_do_hypercall() and hv_do_fast_hypercall8() from asm/mshyperv.h */
+/*
+ * HAVE_HV_DO_HYPERCALL: the kernel owns the hypercall page:
+ * hv_do_hypercall() and hv_do_fast_hypercall8() from asm/mshyperv.h
+ */
 #include <linux/types.h>
 #include <asm/mshyperv.h>
 

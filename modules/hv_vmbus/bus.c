@@ -28,8 +28,8 @@ static bool hvlis_guid_null(const struct hvlis_guid *g)
 	return !memcmp(g, &null_guid, sizeof(*g));
 }
 
-static const struct hvlis_device_id *hvlis_find_id(const struct hvlis_driver *drv,
-					     const struct hvlis_guid *class_id)
+static const struct hvlis_device_id *
+hvlis_find_id(const struct hvlis_driver *drv, const struct hvlis_guid *class_id)
 {
 	const struct hvlis_device_id *id = drv->id_table;
 
@@ -41,7 +41,7 @@ static const struct hvlis_device_id *hvlis_find_id(const struct hvlis_driver *dr
 
 static int vmbus_match(struct device *dev, hvlis_match_drv_t *drv)
 {
-	return hvlis_find_id(to_hvlis_driver(drv), &to_hvlis_device(dev)->class_id) != NULL;
+	return !!hvlis_find_id(to_hvlis_driver(drv), &to_hvlis_device(dev)->class_id);
 }
 
 static int vmbus_probe(struct device *dev)
@@ -85,7 +85,6 @@ static int vmbus_uevent(hvlis_uevent_dev_t *dev, struct kobj_uevent_env *env)
 }
 
 /* ---- device attributes */
-
 
 static ssize_t id_show(struct device *dev, struct device_attribute *attr, char *buf)
 {

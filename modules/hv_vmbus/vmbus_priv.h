@@ -98,8 +98,8 @@ struct hvlis_channel {
 	u32 ring_alloc_bytes;
 	u32 ring_gpadl;
 	struct hvlis_ring out, in;
-	spinlock_t out_lock;
-	spinlock_t in_lock;
+	spinlock_t out_lock;		/* senders; state changes to/from OPEN */
+	spinlock_t in_lock;		/* receivers; state changes to/from OPEN */
 
 	hvlis_channel_cb callback;
 	void *context;
@@ -147,14 +147,14 @@ struct hvlis_vmbus {
 
 	/* relid -> channel, looked up from the interrupt handler */
 	struct hvlis_channel __rcu *relid_map[HVLIS_MAX_RELID + 1];
-	spinlock_t relid_lock;
+	spinlock_t relid_lock;		/* writers of relid_map */
 
 	struct mutex chan_mutex;	/* offers, rescinds, open/close */
 	struct list_head channels;	/* primary channels */
 	struct workqueue_struct *wq;	/* ordered: offers and rescinds */
 
-	spinlock_t waiter_lock;
-	struct list_head waiters;
+	spinlock_t waiter_lock;		/* waiters */
+	struct list_head waiters;	/* requests waiting for an answer */
 	struct completion offers_done;
 	atomic_t next_gpadl;
 	unsigned int next_cpu;		/* round-robin channel placement */

@@ -7,6 +7,11 @@
  *
  *   /sys/kernel/debug/hvlis_echo/run     write "<count> <min> <max>"
  *   /sys/kernel/debug/hvlis_echo/result  read the last run's result
+ *   /sys/kernel/debug/hvlis_echo/bench   write "<bytes> <milliseconds>": packets
+ *                                        of that size through the first
+ *                                        device's primary channel, as fast as
+ *                                        they go, beside memcpy of the same
+ *                                        buffers; read the result back
  */
 #define pr_fmt(fmt) "hvlis_echo: " fmt
 
@@ -19,12 +24,13 @@
 #include <linux/uaccess.h>
 #include <linux/seq_file.h>
 #include <linux/mutex.h>
+#include <linux/ktime.h>
 #include <hvlis/compat.h>
 #include <hvlis/vmbus.h>
 #include "hvsim.h"
 
-#define ECHO_RING_BYTES		(8 * PAGE_SIZE)
-#define ECHO_MAX_PAYLOAD	(2 * PAGE_SIZE)
+#define ECHO_RING_BYTES		(16 * PAGE_SIZE)
+#define ECHO_MAX_PAYLOAD	(5 * PAGE_SIZE)
 #define ECHO_MAX_CHANS		16
 
 struct echo_hdr {
@@ -46,12 +52,14 @@ struct echo_chan {
 
 struct echo_dev {
 	struct hvlis_device *hd;
-	struct mutex lock;
+	struct mutex lock;		/* chans, nchans */
 	struct echo_chan chans[ECHO_MAX_CHANS];
 	unsigned int nchans;
 };
 
 static DECLARE_WAIT_QUEUE_HEAD(echo_wait);
+static bool bench_mode;			/* callbacks only count */
+static char bench_result[256] = "no benchmark yet\n";
 static DEFINE_MUTEX(echo_lock);		/* the device list and runs */
 static struct echo_dev *echo_devs[8];
 static char last_result[256] = "no run yet\n";
@@ -96,7 +104,8 @@ static void echo_callback(void *context)
 			pr_err_ratelimited("channel %u: receive failed: %d\n", ec->index, ret);
 			break;
 		}
-		if (tid != ec->next_seq || !payload_ok(ec->rxbuf, len, ec->next_seq, ec->index))
+		if (!READ_ONCE(bench_mode) &&
+		    (tid != ec->next_seq || !payload_ok(ec->rxbuf, len, ec->next_seq, ec->index)))
 			ec->bad++;
 		ec->next_seq++;
 		ec->received++;
@@ -249,7 +258,8 @@ static int echo_run(unsigned int count, u32 min, u32 max)
 			continue;
 		for (c = 0; c < ed->nchans; c++) {
 			ec = &ed->chans[c];
-			ec->received = ec->bad = 0;
+			ec->received = 0;
+			ec->bad = 0;
 			ec->next_seq = 0;
 			nch++;
 			for (i = 0; i < count; i++) {
@@ -307,6 +317,135 @@ done:
 	return ret;
 }
 
+static u64 per_sec(u64 n, u64 ns)
+{
+	return ns ? div64_u64(n * NSEC_PER_SEC, ns) : 0;
+}
+
+/* memcpy bandwidth of 'size'-byte copies for about 'ms' milliseconds. */
+static u64 memcpy_bytes_per_sec(u8 *a, u8 *b, u32 size, u32 ms)
+{
+	u64 bytes = 0, start = ktime_get_ns(), ns;
+	unsigned int i;
+
+	do {
+		for (i = 0; i < 64; i++) {
+			memcpy(b, a, size);
+			memcpy(a, b, size);
+			bytes += 2 * size;
+		}
+		cond_resched();
+		ns = ktime_get_ns() - start;
+	} while (ns < (u64)ms * NSEC_PER_MSEC);
+	return per_sec(bytes, ns);
+}
+
+/*
+ * Packets of 'size' bytes through the first echo device's primary channel
+ * for about 'ms' milliseconds: the host sends each back; throughput counts
+ * round trips completed.
+ */
+static int echo_bench(u32 size, u32 ms)
+{
+	u64 sent = 0, start, ns, deadline, rx_bps, mc_bps, ratio_milli;
+	struct echo_chan *ec;
+	u8 *buf, *copy;
+	int ret = 0;
+	unsigned int i;
+
+	if (size < sizeof(struct echo_hdr) || size > ECHO_MAX_PAYLOAD - 64 || !ms || ms > 60000)
+		return -EINVAL;
+	buf = kzalloc(size, GFP_KERNEL);
+	copy = kzalloc(size, GFP_KERNEL);
+	if (!buf || !copy) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	mutex_lock(&echo_lock);
+	if (!echo_devs[0] || !echo_devs[0]->nchans) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ec = &echo_devs[0]->chans[0];
+	ec->received = 0;
+	ec->bad = 0;
+	WRITE_ONCE(bench_mode, true);
+	start = ktime_get_ns();
+	deadline = start + (u64)ms * NSEC_PER_MSEC;
+	while (ktime_get_ns() < deadline) {
+		ret = hvlis_sendpacket(ec->ch, buf, size, sent, HVLIS_PKT_DATA_INBAND, 0);
+		if (ret == -EAGAIN) {
+			usleep_range(10, 20);
+			continue;
+		}
+		if (ret)
+			goto out_bench;
+		sent++;
+	}
+	ret = 0;
+	/* let the echoes in flight arrive */
+	for (i = 0; i < 500 && READ_ONCE(ec->received) < sent; i++)
+		usleep_range(1000, 2000);
+	if (ec->received < sent)
+		ret = -ETIMEDOUT;
+	ns = ktime_get_ns() - start;
+	rx_bps = per_sec(ec->received * size, ns);
+	mc_bps = memcpy_bytes_per_sec(buf, copy, size, ms);
+	ratio_milli = mc_bps ? div64_u64(rx_bps * 100000, mc_bps) : 0;
+	snprintf(bench_result, sizeof(bench_result),
+		 "bench size %u packets %llu ms %llu packets_per_s %llu ring_bytes_per_s %llu memcpy_bytes_per_s %llu ratio_percent %llu.%03llu error %d\n",
+		 size, ec->received, div64_u64(ns, NSEC_PER_MSEC), per_sec(ec->received, ns),
+		 rx_bps, mc_bps, div64_u64(ratio_milli, 1000), ratio_milli % 1000, ret);
+	pr_info("%s", bench_result);
+out_bench:
+	WRITE_ONCE(bench_mode, false);
+out:
+	mutex_unlock(&echo_lock);
+out_free:
+	kfree(buf);
+	kfree(copy);
+	return ret;
+}
+
+static ssize_t bench_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
+{
+	char buf[64];
+	unsigned int size, ms;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%u %u", &size, &ms) != 2)
+		return -EINVAL;
+	ret = echo_bench(size, ms);
+	return ret ? ret : len;
+}
+
+static int bench_show(struct seq_file *s, void *unused)
+{
+	mutex_lock(&echo_lock);
+	seq_puts(s, bench_result);
+	mutex_unlock(&echo_lock);
+	return 0;
+}
+
+static int bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, bench_show, NULL);
+}
+
+static const struct file_operations bench_fops = {
+	.owner = THIS_MODULE,
+	.open = bench_open,
+	.read = seq_read,
+	.write = bench_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
 	char buf[64];
@@ -355,6 +494,7 @@ static int __init echo_init(void)
 	dir = debugfs_create_dir("hvlis_echo", NULL);
 	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
 	debugfs_create_file("result", 0444, dir, NULL, &result_fops);
+	debugfs_create_file("bench", 0644, dir, NULL, &bench_fops);
 	return hvlis_driver_register(&echo_driver);
 }
 

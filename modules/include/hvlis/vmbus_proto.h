@@ -315,6 +315,7 @@ enum hvlis_packet_type {
 	HVLIS_PKT_DATA_USING_ADDITIONAL_PKT	= 12,
 	HVLIS_PKT_ADDITIONAL_DATA		= 13,
 };
+
 #define HVLIS_PKT_FLAG_COMPLETION_REQUESTED	0x1
 
 /* offset8 and len8 count 8-byte units; len8 includes the descriptor. */

@@ -152,11 +152,11 @@ vmbus_dev() {
 echo_unbind() {
 	local d
 	d=$(vmbus_dev "$1") || { vm_fail "no device with relid $1"; return 1; }
-	echo "$(basename "$d")" > /sys/bus/vmbus/drivers/hvlis_echo/unbind ||
+	basename "$d" > /sys/bus/vmbus/drivers/hvlis_echo/unbind ||
 		vm_fail "unbind of relid $1 failed"
 }
 echo_bind() {
 	local d
 	d=$(vmbus_dev "$1") || { vm_fail "no device with relid $1"; return 1; }
-	echo "$(basename "$d")" > /sys/bus/vmbus/drivers/hvlis_echo/bind 2> /dev/null
+	basename "$d" > /sys/bus/vmbus/drivers/hvlis_echo/bind 2> /dev/null
 }
