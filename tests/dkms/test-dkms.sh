@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# DKMS builds hvlis for every prepared matrix tree exactly as a user's
+# machine would: the source is added under /usr/src/hvlis-<version>, then
+#   dkms build hvlis/<version> -k <release> --kernelsourcedir <tree>
+# must produce every module in dkms.conf for each kernel. Everything added
+# is removed again at the end (also on failure). Prints PASS:/FAIL: lines.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+ktrees=${HVLIS_KTREES:-/var/cache/hvlis/ktrees}
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+src=/usr/src/hvlis-$ver
+logdir="$top/tests/build/dkms"
+mkdir -p "$logdir"
+
+if ! command -v dkms > /dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dkms \
+		> "$logdir/apt.log" 2>&1
+fi
+command -v dkms > /dev/null || { echo "FAIL: dkms/tool: dkms is not installed and could not be"; exit 1; }
+[ -f "$ktrees/trees.list" ] || { echo "FAIL: dkms/trees: no $ktrees/trees.list (tests/matrix/prep-ktrees.sh)"; exit 1; }
+
+cleanup() {
+	dkms remove "hvlis/$ver" --all > /dev/null 2>&1
+	rm -rf "$src" "/var/lib/dkms/hvlis/$ver"
+}
+if dkms status hvlis 2> /dev/null | grep -q .; then
+	echo "FAIL: dkms/clean-start: hvlis is already registered with DKMS here; not touching it"
+	exit 1
+fi
+trap cleanup EXIT
+
+# What a package installs: the tracked sources (no build output).
+rm -rf "$src"
+mkdir -p "$src"
+(cd "$top" && git ls-files -z 2> /dev/null | xargs -0 -I{} cp --parents {} "$src/") ||
+	rsync -a --exclude .git --exclude .build --exclude tests/build "$top/" "$src/"
+if dkms add "hvlis/$ver" > "$logdir/add.log" 2>&1; then
+	echo "PASS: dkms/add"
+else
+	echo "FAIL: dkms/add: $(tail -n 2 "$logdir/add.log" | tr '\n' ' ')"
+	exit 1
+fi
+
+mods=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' "$top/dkms.conf")
+while read -r name kdir release; do
+	[ -n "$name" ] || continue
+	log="$logdir/build-$name.log"
+	if ! dkms build "hvlis/$ver" -k "$release" --kernelsourcedir "$kdir" > "$log" 2>&1; then
+		echo "FAIL: dkms/build/$name: dkms build failed ($log): $(grep -m1 -iE 'error' "$log")"
+		cp "/var/lib/dkms/hvlis/$ver/build/make.log" "$logdir/make-$name.log" 2> /dev/null
+		continue
+	fi
+	missing=
+	for m in $mods; do
+		ko=$(find "/var/lib/dkms/hvlis/$ver/$release" -name "$m.ko*" 2> /dev/null | head -n 1)
+		if [ -z "$ko" ]; then
+			missing="$missing $m"
+		elif ! modinfo -F vermagic "$ko" | grep -q "^$release "; then
+			missing="$missing $m(vermagic)"
+		fi
+	done
+	if [ -z "$missing" ]; then
+		echo "PASS: dkms/build/$name ($release)"
+	else
+		echo "FAIL: dkms/build/$name: not built:$missing"
+	fi
+done < "$ktrees/trees.list"
