@@ -508,5 +508,6 @@ module_init(echo_init);
 module_exit(echo_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("hvlis test: echo VMBus driver for the simulated host");
+MODULE_VERSION(HVLIS_VERSION);
 /* the echo class f00dcafe-0000-4000-8000-68766c697331 in wire order */
 MODULE_ALIAS("vmbus:feca0df000000040800068766c697331");

@@ -187,6 +187,9 @@ vm_mkinitramfs() {
 	ln -s busybox "$st/bin/sh"
 	install -m 0755 "$VM_DIR/guest/init" "$st/init"
 	cp "$VM_DIR/guest/guest-lib.sh" "$st/hvlis/guest-lib.sh"
+	# the project's user tools, where a package would put them
+	mkdir -p "$st/usr/bin"
+	cp "$VM_TOP/scripts/lsvmbus" "$st/usr/bin/lsvmbus"
 	cp "$scn" "$st/hvlis/scenario.sh"
 	# the console must exist before devtmpfs is mounted (the kernel opens
 	# it for /init); the built-in initramfs usually has one already
