@@ -240,6 +240,12 @@ int hvlis_channel_open(struct hvlis_channel *ch, u32 send_ring_bytes,
 	ch->state = HVLIS_CHAN_OPEN;
 	spin_unlock(&ch->in_lock);
 	spin_unlock_irqrestore(&ch->out_lock, flags);
+	/*
+	 * The host may have written (and signalled) before its answer reached
+	 * us; receives failed until now and no new signal will come while the
+	 * ring is not empty. Run the callback once.
+	 */
+	tasklet_schedule(&ch->tasklet);
 	return 0;
 
 fail:

@@ -96,6 +96,28 @@ static u64 response_key(u32 type, const void *msg)
 
 static void offer_work_fn(struct work_struct *work);
 
+/*
+ * A rescind takes effect at once: the device's removal waits its turn on the
+ * offers workqueue, but requests that wait for the host's answer about this
+ * channel (an open in a driver's probe, itself running on that workqueue)
+ * must fail now, or they would wait out their timeout and hold up every
+ * later offer and rescind.
+ */
+static void mark_rescinded(struct hvlis_vmbus *vb, u32 relid)
+{
+	struct hvlis_channel *ch;
+
+	if (relid > HVLIS_MAX_RELID)
+		return;
+	rcu_read_lock();
+	ch = rcu_dereference(vb->relid_map[relid]);
+	if (ch)
+		WRITE_ONCE(ch->rescinded, true);
+	rcu_read_unlock();
+	if (ch)
+		hvlis_fail_waiters(vb, relid, -ENODEV);
+}
+
 /**
  * hvlis_handle_message() - dispatch one channel message from the host
  * @vb: the bus
@@ -119,8 +141,10 @@ void hvlis_handle_message(struct hvlis_vmbus *vb, const void *msg, u32 len)
 	}
 
 	switch (type) {
-	case HVLIS_CHANMSG_OFFERCHANNEL:
 	case HVLIS_CHANMSG_RESCIND_CHANNELOFFER:
+		mark_rescinded(vb, ((const struct hvlis_msg_rescind_offer *)msg)->child_relid);
+		fallthrough;
+	case HVLIS_CHANMSG_OFFERCHANNEL:
 	case HVLIS_CHANMSG_ALLOFFERS_DELIVERED:
 		ow = kmalloc(sizeof(*ow), GFP_ATOMIC);
 		if (!ow) {
@@ -277,6 +301,14 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 		ch->primary = primary;
 		list_add_tail(&ch->sub_node, &primary->subchannels);
 	} else {
+		if (find_primary(vb, &m->offer)) {
+			mutex_unlock(&vb->chan_mutex);
+			hvlis_guid_to_string(&m->offer.if_instance, guid);
+			pr_err("rejected relid %u: device %s is already offered\n",
+			       m->child_relid, guid);
+			hvlis_channel_put(ch);
+			return;
+		}
 		list_add_tail(&ch->node, &vb->channels);
 	}
 	relid_set(vb, ch->relid, ch);
@@ -345,11 +377,12 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 	rcu_read_lock();
 	ch = rcu_dereference(vb->relid_map[m->child_relid]);
 	rcu_read_unlock();
-	if (!ch || ch->rescinded) {
+	if (!ch || ch->rescind_handled) {
 		mutex_unlock(&vb->chan_mutex);
 		pr_err("rejected a rescind of relid %u: no such channel\n", m->child_relid);
 		return;
 	}
+	ch->rescind_handled = true;
 	WRITE_ONCE(ch->rescinded, true);
 	mutex_unlock(&vb->chan_mutex);
 	/* Requests that wait for this channel's answers will not get them. */

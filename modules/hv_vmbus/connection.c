@@ -114,7 +114,10 @@ int hvlis_waiter_wait(struct hvlis_vmbus *vb, struct hvlis_waiter *w, int post_r
 	else
 		ret = w->error;	/* answered (or failed) after all */
 	spin_unlock_irqrestore(&vb->waiter_lock, flags);
-	if (ret == -ETIMEDOUT)
+	if (ret == -ETIMEDOUT && w->relid)
+		pr_err("relid %u: the host did not answer (expected message type %u) within %u ms\n",
+		       w->relid, w->resp_type, HVLIS_REQUEST_TIMEOUT_MS);
+	else if (ret == -ETIMEDOUT)
 		pr_err("the host did not answer (expected message type %u) within %u ms\n",
 		       w->resp_type, HVLIS_REQUEST_TIMEOUT_MS);
 	return ret;

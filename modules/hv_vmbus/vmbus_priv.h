@@ -80,7 +80,8 @@ struct hvlis_channel {
 	bool monitored;
 	u8 monitor_grp, monitor_bit;
 	enum hvlis_channel_state state;
-	bool rescinded;
+	bool rescinded;			/* set at once when the rescind arrives */
+	bool rescind_handled;		/* the rescind's work has run */
 	bool relid_released;		/* RELID_RELEASED sent (or not needed) */
 
 	struct hvlis_channel *primary;	/* NULL for a primary channel */

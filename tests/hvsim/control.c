@@ -8,12 +8,79 @@
  *              add <class-guid> [instance-guid]   an idle device of any class
  *              sub <relid> <count>         offer sub-channels of a device
  *              rescind <relid>             withdraw a channel
+ *              fault <name> [args] [count=N]   commit a fault (below)
  *   devices  read: one line per channel
- *   stats    read: host counters
+ *   stats    read: host counters; fault_<name> counts each fault committed
  *
  * Kinds: echo (sends every packet back), idle, and the idle stand-ins
  * net scsi ide shutdown timesync heartbeat kvp vss fcopy balloon, which
  * carry the real device classes so that the guest sees a familiar bus.
+ *
+ * Faults: what a broken or hostile host might do. Numbers are decimal or
+ * 0x-hex; count=N repeats the fault N times (default 1). Offers that no
+ * host channel backs get relids from 1000 up. Message faults need a
+ * connected guest; ring faults an open channel. The host logs each fault
+ * as it commits it ("hvsim: fault ...").
+ *
+ *   short <type> [len]         a channel message of <type> (host-to-guest
+ *                              types: 1 2 4 6 10 12 15 17 24, or any other
+ *                              known number) cut to len bytes (default: one
+ *                              byte short)
+ *   long [claim] [type]        a message (default OFFERCHANNEL) whose SynIC
+ *                              payload_size says claim bytes, 241..255
+ *                              (default 255)
+ *   badtype <type> [len]       a message of a type the host must not send
+ *                              (e.g. 99, or 14 INITIATE_CONTACT), len bytes
+ *                              (default the type's size, 16 if unknown)
+ *   unsolicited <type> [relid] [extra]
+ *                              an answer nobody asked for: OPENCHANNEL_RESULT
+ *                              (6), GPADL_CREATED (10), GPADL_TORNDOWN (12),
+ *                              VERSION_RESPONSE (15), UNLOAD_RESPONSE (17),
+ *                              MODIFYCHANNEL_RESPONSE (24); extra is the
+ *                              gpadl or status (default 0xdead0000)
+ *   gpadl-created-unknown [relid] [gpadl]
+ *                              a GPADL_CREATED for a gpadl nobody asked for
+ *   offer-relid <relid>        an idle offer with that relid (0, 2048, 65535,
+ *                              or one in use: a duplicate)
+ *   offer-monitor <id>         an offer with the monitor allocated and this
+ *                              monitor id (> 127 is out of range)
+ *   offer-dup <relid>          that channel's class and instance offered
+ *                              again as a new primary under a fake relid
+ *   rescind-unknown <relid>    a rescind of a relid the guest does not have
+ *   ring-index <relid> <which> <value>
+ *                              set an index of an open channel's rings and
+ *                              signal it; which: in-write (the guest-inbound
+ *                              ring's write index), in-read, out-write,
+ *                              out-read
+ *   ring-lie <relid> [how]     plant a packet in the guest-inbound ring of an
+ *                              open channel and signal it; its descriptor
+ *                              lies: offset (offset8 < 2, the default),
+ *                              inverted (len8 < offset8), beyond (len8 past
+ *                              the bytes written), huge (len8 0xffff), tiny
+ *                              (the write index moves by 16 bytes only)
+ *   open-fail <relid> [status] the next OPENCHANNEL of relid is answered
+ *                              with status (default 0xc0000001)
+ *   open-hang <relid>          the next OPENCHANNEL of relid gets no answer
+ *   rescind-during-open <relid>
+ *                              the next OPENCHANNEL of relid is answered by
+ *                              a rescind of the channel
+ *   gpadl-fail <relid>         the next GPADL of relid is refused
+ *   teardown-hang <relid>      the next GPADL_TEARDOWN of relid gets no answer
+ *   early-packet <relid>       at the next OPENCHANNEL of relid the host opens
+ *                              the channel, writes a packet (16 bytes of
+ *                              payload, transaction id 0xea51) to its inbound
+ *                              ring and signals it, and only 20 ms later
+ *                              sends OPENCHANNEL_RESULT, as a host may when
+ *                              the result waits behind a busy message slot
+ *   storm <n> [relid]          raise the VMBus interrupt n times with nothing
+ *                              to do, or with relid's event flag set each time
+ *   no-eom [n]                 send n harmless messages (ALLOFFERS_DELIVERED,
+ *                              default 1), each flagged "more pending", and
+ *                              deliver the next only after the guest's EOM;
+ *                              the stats' eoms counter shows the EOMs
+ *
+ * open-fail ... early-packet are armed for the next count times and
+ * counted when they fire; faults_armed says how many firings are left.
  */
 #define pr_fmt(fmt) "hvsim: " fmt
 
@@ -146,6 +213,118 @@ static int cmd_version(char *args)
 	return 0;
 }
 
+static const char *const ring_index_words[] = {
+	[HVSIM_RING_IN_WRITE] = "in-write",
+	[HVSIM_RING_IN_READ] = "in-read",
+	[HVSIM_RING_OUT_WRITE] = "out-write",
+	[HVSIM_RING_OUT_READ] = "out-read",
+	NULL,
+};
+
+static const char *const ring_lie_words[] = {
+	[HVSIM_LIE_OFFSET] = "offset",
+	[HVSIM_LIE_INVERTED] = "inverted",
+	[HVSIM_LIE_BEYOND] = "beyond",
+	[HVSIM_LIE_HUGE] = "huge",
+	[HVSIM_LIE_TINY] = "tiny",
+	NULL,
+};
+
+struct fault_cmd {
+	const char *name;
+	unsigned int min_args, max_args;
+	const char *const *words;	/* names allowed for the second argument */
+};
+
+static const struct fault_cmd fault_cmds[HVSIM_FAULT_COUNT] = {
+	[HVSIM_FAULT_SHORT] = { "short", 1, 2 },
+	[HVSIM_FAULT_LONG] = { "long", 0, 2 },
+	[HVSIM_FAULT_BADTYPE] = { "badtype", 1, 2 },
+	[HVSIM_FAULT_UNSOLICITED] = { "unsolicited", 1, 3 },
+	[HVSIM_FAULT_GPADL_CREATED_UNKNOWN] = { "gpadl-created-unknown", 0, 2 },
+	[HVSIM_FAULT_OFFER_RELID] = { "offer-relid", 1, 1 },
+	[HVSIM_FAULT_OFFER_MONITOR] = { "offer-monitor", 1, 1 },
+	[HVSIM_FAULT_OFFER_DUP] = { "offer-dup", 1, 1 },
+	[HVSIM_FAULT_RESCIND_UNKNOWN] = { "rescind-unknown", 1, 1 },
+	[HVSIM_FAULT_RING_INDEX] = { "ring-index", 3, 3, ring_index_words },
+	[HVSIM_FAULT_RING_LIE] = { "ring-lie", 1, 2, ring_lie_words },
+	[HVSIM_FAULT_OPEN_FAIL] = { "open-fail", 1, 2 },
+	[HVSIM_FAULT_OPEN_HANG] = { "open-hang", 1, 1 },
+	[HVSIM_FAULT_RESCIND_DURING_OPEN] = { "rescind-during-open", 1, 1 },
+	[HVSIM_FAULT_GPADL_FAIL] = { "gpadl-fail", 1, 1 },
+	[HVSIM_FAULT_TEARDOWN_HANG] = { "teardown-hang", 1, 1 },
+	[HVSIM_FAULT_EARLY_PACKET] = { "early-packet", 1, 1 },
+	[HVSIM_FAULT_STORM] = { "storm", 1, 2 },
+	[HVSIM_FAULT_NO_EOM] = { "no-eom", 0, 1 },
+};
+
+/**
+ * hvsim_fault_name() - the ctl name of a fault
+ * @fault: the fault
+ *
+ * Return: e.g. "ring-lie"; "?" for a number that names none.
+ */
+const char *hvsim_fault_name(enum hvsim_fault fault)
+{
+	return fault < HVSIM_FAULT_COUNT ? fault_cmds[fault].name : "?";
+}
+
+/* One argument: a number, or (second argument) one of the fault's words. */
+static int parse_fault_arg(const struct fault_cmd *fc, unsigned int pos, const char *tok,
+			   u32 *val)
+{
+	unsigned int i;
+
+	if (pos == 1 && fc->words) {
+		for (i = 0; fc->words[i]; i++) {
+			if (!strcmp(tok, fc->words[i])) {
+				*val = i;
+				return 0;
+			}
+		}
+	}
+	return kstrtou32(tok, 0, val);
+}
+
+static int cmd_fault(char *args)
+{
+	char *name = args ? strsep(&args, " ") : NULL, *tok;
+	u32 arg[HVSIM_FAULT_MAX_ARGS] = { 0 }, count = 1;
+	const struct fault_cmd *fc = NULL;
+	unsigned int i, nargs = 0;
+	int ret;
+
+	for (i = 0; name && i < HVSIM_FAULT_COUNT; i++)
+		if (!strcmp(name, fault_cmds[i].name))
+			fc = &fault_cmds[i];
+	if (!fc) {
+		pr_err("fault: unknown fault '%s'\n", name ? name : "");
+		return -EINVAL;
+	}
+	while ((tok = strsep(&args, " ")) != NULL) {
+		if (!*tok)
+			continue;
+		if (!strncmp(tok, "count=", 6)) {
+			if (kstrtou32(tok + 6, 0, &count) || !count)
+				return -EINVAL;
+			continue;
+		}
+		if (nargs == fc->max_args || parse_fault_arg(fc, nargs, tok, &arg[nargs])) {
+			pr_err("fault %s: bad argument '%s'\n", fc->name, tok);
+			return -EINVAL;
+		}
+		nargs++;
+	}
+	if (nargs < fc->min_args) {
+		pr_err("fault %s: needs %u argument(s)\n", fc->name, fc->min_args);
+		return -EINVAL;
+	}
+	ret = hvsim_fault(fc - fault_cmds, arg, nargs, count);
+	if (ret)
+		pr_err("fault %s failed: %d\n", fc->name, ret);
+	return ret;
+}
+
 static int run_command(char *line)
 {
 	char *cmd = strsep(&line, " ");
@@ -160,6 +339,8 @@ static int run_command(char *line)
 			return -EINVAL;
 		return hvsim_rescind(a);
 	}
+	if (!strcmp(cmd, "fault"))
+		return cmd_fault(line);
 	if (!strcmp(cmd, "sub")) {
 		if (!line || sscanf(line, "%u %u", &a, &b) != 2)
 			return -EINVAL;

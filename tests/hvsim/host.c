@@ -15,7 +15,11 @@
  * The host-side ring code here is written separately from the guest's
  * ring_core.c on purpose: a shared bug would otherwise go unseen.
  *
- * Control: /sys/kernel/debug/hvsim/ (see tests/hvsim/README.md).
+ * Control: /sys/kernel/debug/hvsim/ (see the comment at the top of
+ * control.c). Besides playing a correct host it can commit, on command, the
+ * faults of a broken or hostile one (hvsim_fault()): malformed and
+ * unsolicited messages, impossible offers, corrupt rings, OPENCHANNELs
+ * refused, never answered or answered by a rescind, interrupt storms.
  *
  * Load order: insmod hvsim.ko; configure; insmod hv_vmbus.ko transport=hvsim.
  */
@@ -32,6 +36,8 @@
 #include <linux/uaccess.h>
 #include <linux/seq_file.h>
 #include <linux/bitops.h>
+#include <linux/sched.h>
+#include <linux/delay.h>
 #include <hvlis/compat.h>
 #include <hvlis/vmbus_proto.h>
 #include "../../modules/hv_vmbus/vmbus_priv.h"
@@ -49,8 +55,21 @@ struct sim_msg {
 	struct list_head node;
 	u32 conn_id;	/* guest -> host: the connection it was posted to */
 	u32 len;
+	u32 claim;	/* host -> guest: the payload_size stated (faults lie) */
 	u8 data[HVLIS_MESSAGE_PAYLOAD_BYTES];
 };
+
+/* A fault that fires when the guest next does something (an OPENCHANNEL...). */
+struct sim_armed {
+	enum hvsim_fault kind;
+	u32 relid;
+	u32 arg;
+	u32 left;	/* times it still fires; 0: free slot */
+};
+
+#define SIM_MAX_ARMED		16
+#define SIM_FAKE_RELID_BASE	1000	/* offers that no host channel backs */
+#define SIM_STATUS_UNSUCCESSFUL	0xc0000001
 
 /* Host view of one ring: control page at base, data after it. */
 struct sim_ring {
@@ -111,9 +130,17 @@ static struct {
 	struct list_head gpadls;
 	u32 next_instance;
 
+	/* fault injection */
+	struct sim_armed armed[SIM_MAX_ARMED];
+	u32 next_fake;			/* fake offers: relid and instance */
+	atomic_t no_eom_left;		/* messages still to deliver as "pending" */
+	atomic_t eom_wait;		/* one of them is out: only an EOM goes on */
+
 	/* counters */
 	atomic_t msgs_from_guest, msgs_to_guest, bad_msgs, unloads, eoms;
 	atomic_t gpadls_created, gpadls_torn, opens, closes, relids_released;
+	atomic_t teardowns_after_rescind;
+	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 } sim;
 
@@ -145,7 +172,8 @@ static void raise_irq(unsigned int cpu)
 
 /* ------------------------------------------------- host -> guest messages */
 
-static void queue_to_guest(const void *msg, u32 len)
+/* Queue a message of 'len' bytes whose SynIC header states 'claim' bytes. */
+static void queue_msg(const void *msg, u32 len, u32 claim)
 {
 	struct sim_msg *m = kzalloc(sizeof(*m), GFP_KERNEL);
 	unsigned long flags;
@@ -153,11 +181,17 @@ static void queue_to_guest(const void *msg, u32 len)
 	if (!m)
 		return;
 	m->len = len;
+	m->claim = claim;
 	memcpy(m->data, msg, len);
 	spin_lock_irqsave(&sim.q_lock, flags);
 	list_add_tail(&m->node, &sim.to_guest);
 	spin_unlock_irqrestore(&sim.q_lock, flags);
 	mod_delayed_work(system_wq, &sim.deliver_work, 0);
+}
+
+static void queue_to_guest(const void *msg, u32 len)
+{
+	queue_msg(msg, len, len);
 }
 
 static void deliver_fn(struct work_struct *work)
@@ -167,6 +201,7 @@ static void deliver_fn(struct work_struct *work)
 	struct hvlis_hv_message *slot;
 	struct sim_msg *m;
 	unsigned long flags;
+	u8 msg_flags;
 
 	for (;;) {
 		page = sim.msg_page ? sim.msg_page[cpu] : NULL;
@@ -180,19 +215,36 @@ static void deliver_fn(struct work_struct *work)
 			return;
 		}
 		if (READ_ONCE(slot->header.message_type) != HVLIS_HVMSG_NONE) {
-			/* Slot busy: ask for an EOM, and look again soon anyway. */
+			/* Slot busy: ask for an EOM. */
 			slot->header.message_flags |= HVLIS_MSG_FLAG_PENDING;
+			/* The flag, then a second look: the guest frees, then looks. */
+			mb();
+			if (READ_ONCE(slot->header.message_type) == HVLIS_HVMSG_NONE) {
+				/* Freed before the guest could see the flag. */
+				spin_unlock_irqrestore(&sim.q_lock, flags);
+				continue;
+			}
 			spin_unlock_irqrestore(&sim.q_lock, flags);
-			mod_delayed_work(system_wq, &sim.deliver_work, 1);
+			/* Look again soon anyway, unless a fault wants the EOM alone. */
+			if (!atomic_read(&sim.eom_wait))
+				mod_delayed_work(system_wq, &sim.deliver_work, 1);
 			return;
 		}
 		list_del(&m->node);
 		spin_unlock_irqrestore(&sim.q_lock, flags);
 
+		/* Fault no-eom: "more are queued", as if the guest had to wait. */
+		msg_flags = 0;
+		if (atomic_add_unless(&sim.no_eom_left, -1, 0)) {
+			msg_flags = HVLIS_MSG_FLAG_PENDING;
+			atomic_set(&sim.eom_wait, 1);
+			atomic_inc(&sim.faults[HVSIM_FAULT_NO_EOM]);
+		}
 		memcpy(slot->payload, m->data, m->len);
-		slot->header.payload_size = m->len;
-		slot->header.message_flags = 0;
+		slot->header.payload_size = m->claim;
+		slot->header.message_flags = msg_flags;
 		slot->header.sender = 0;
+		/* The message must be complete before its type says it is there. */
 		wmb();
 		WRITE_ONCE(slot->header.message_type, SIM_MSG_TYPE_VMBUS);
 		kfree(m);
@@ -256,6 +308,7 @@ static long ring_peek(struct sim_ring *r, void *buf, u32 buf_len)
 
 	if (used <= 0)
 		return used;
+	/* Read the packet only after the index that published it. */
 	rmb();
 	rd = READ_ONCE(r->hdr->read_index);
 	ring_get(r, rd, &d, sizeof(d));
@@ -275,8 +328,10 @@ static void ring_consume(struct sim_ring *r, u32 len, bool *signal)
 	u32 rd = READ_ONCE(r->hdr->read_index), pending, free_before;
 
 	free_before = r->size - ring_used(r);
+	/* Done with the packet before its space goes back to the guest... */
 	mb();
 	WRITE_ONCE(r->hdr->read_index, (rd + len + 8) % r->size);
+	/* ...and the new index visible before we look at pending_send_sz. */
 	mb();
 	pending = READ_ONCE(r->hdr->pending_send_sz);
 	*signal = pending && free_before <= pending && free_before + len + 8 > pending;
@@ -300,8 +355,10 @@ static int ring_give(struct sim_ring *r, const void *pkt, u32 len, bool *signal)
 	ring_put(r, wr + len, zero, padded - len);
 	trailer = (u64)wr << 32;
 	ring_put(r, wr + padded, &trailer, 8);
+	/* The packet in place before the index that publishes it... */
 	mb();
 	WRITE_ONCE(r->hdr->write_index, (wr + padded + 8) % r->size);
+	/* ...and published before we look at the guest's mask and index. */
 	mb();
 	*signal = !READ_ONCE(r->hdr->interrupt_mask) &&
 		  READ_ONCE(r->hdr->read_index) == wr;
@@ -310,21 +367,30 @@ static int ring_give(struct sim_ring *r, const void *pkt, u32 len, bool *signal)
 
 /* ------------------------------------------------------------- channels */
 
+/* Set a relid's event flag for the guest on a CPU; false if it has no pages. */
+static bool set_event(unsigned int cpu, u32 relid)
+{
+	struct hvlis_hv_event_page *ev = sim.event_page ? sim.event_page[cpu] : NULL;
+
+	if (!ev || relid > HVLIS_MAX_RELID)
+		return false;
+	if (sim.version >= HVLIS_VMBUS_WIN8) {
+		set_bit(relid, (unsigned long *)ev->sint_flags[HVLIS_VMBUS_MESSAGE_SINT].flags);
+	} else {
+		if (!sim.int_page)
+			return false;
+		set_bit(relid, (unsigned long *)sim.int_page);	/* receive half */
+		set_bit(0, (unsigned long *)ev->sint_flags[HVLIS_VMBUS_MESSAGE_SINT].flags);
+	}
+	return true;
+}
+
 static void signal_guest(struct sim_chan *c)
 {
 	unsigned int cpu = vp_to_cpu(c->target_vp);
-	struct hvlis_hv_event_page *ev = sim.event_page ? sim.event_page[cpu] : NULL;
 
-	if (!ev)
+	if (!set_event(cpu, c->relid))
 		return;
-	if (sim.version >= HVLIS_VMBUS_WIN8) {
-		set_bit(c->relid, (unsigned long *)ev->sint_flags[HVLIS_VMBUS_MESSAGE_SINT].flags);
-	} else {
-		if (!sim.int_page)
-			return;
-		set_bit(c->relid, (unsigned long *)sim.int_page);	/* receive half */
-		set_bit(0, (unsigned long *)ev->sint_flags[HVLIS_VMBUS_MESSAGE_SINT].flags);
-	}
 	c->signals_out++;
 	raise_irq(cpu);
 }
@@ -360,6 +426,7 @@ static void chan_work_fn(struct work_struct *work)
 			ret = ring_give(&c->guest_in, buf, len, &sig);
 			if (ret == -ENOSPC) {
 				WRITE_ONCE(c->guest_in.hdr->pending_send_sz, (u32)len + 16);
+				/* The request visible before we look at the room again. */
 				mb();
 				/* Room may have freed before it saw our request. */
 				if (c->guest_in.size - ring_used(&c->guest_in) > (u32)len + 16)
@@ -393,6 +460,31 @@ static struct sim_chan *chan_by_relid(u32 relid)
 			return &sim.chans[i];
 	return NULL;
 }
+
+/*
+ * An armed fault for this relid: consume one firing. *arg receives its
+ * argument. Called with sim.lock held.
+ */
+static bool armed_take(enum hvsim_fault kind, u32 relid, u32 *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MAX_ARMED; i++) {
+		struct sim_armed *a = &sim.armed[i];
+
+		if (!a->left || a->kind != kind || a->relid != relid)
+			continue;
+		a->left--;
+		if (arg)
+			*arg = a->arg;
+		atomic_inc(&sim.faults[kind]);
+		pr_info("fault %s fires on relid %u\n", hvsim_fault_name(kind), relid);
+		return true;
+	}
+	return false;
+}
+
+static void rescind_with_subchannels(struct sim_chan *c);
 
 static void send_offer(struct sim_chan *c)
 {
@@ -458,12 +550,18 @@ static void gpadl_maybe_created(struct sim_gpadl *g)
 
 	if (g->created || g->have < g->npfns)
 		return;
-	g->created = true;
-	atomic_inc(&sim.gpadls_created);
 	memset(&r, 0, sizeof(r));
 	r.header.msgtype = HVLIS_CHANMSG_GPADL_CREATED;
 	r.child_relid = g->relid;
 	r.gpadl = g->handle;
+	if (armed_take(HVSIM_FAULT_GPADL_FAIL, g->relid, NULL)) {
+		/* Refused: the host keeps nothing of it. */
+		r.creation_status = SIM_STATUS_UNSUCCESSFUL;
+		gpadl_free(g);
+	} else {
+		g->created = true;
+		atomic_inc(&sim.gpadls_created);
+	}
 	queue_to_guest(&r, sizeof(r));
 }
 
@@ -527,12 +625,26 @@ static void on_gpadl_teardown(const u8 *msg)
 	const struct hvlis_msg_gpadl_teardown *t = (const void *)msg;
 	struct hvlis_msg_gpadl_torndown r;
 	struct sim_gpadl *g = gpadl_find(t->gpadl);
+	struct sim_chan *c;
 
 	if (!g || g->in_use) {
 		atomic_inc(&sim.bad_msgs);
-		pr_err("GPADL_TEARDOWN of %s gpadl %#x\n", g ? "an in-use" : "an unknown", t->gpadl);
+		pr_err("GPADL_TEARDOWN of %s gpadl %#x\n", g ? "an in-use" : "an unknown",
+		       t->gpadl);
 		return;
 	}
+	/*
+	 * After a rescind the host drops the channel's GPADLs itself and a
+	 * guest must not ask; we answer anyway, but count it.
+	 */
+	c = chan_by_relid(g->relid);
+	if (c && c->rescinded) {
+		atomic_inc(&sim.teardowns_after_rescind);
+		pr_warn("GPADL_TEARDOWN of gpadl %#x after relid %u was rescinded\n",
+			t->gpadl, g->relid);
+	}
+	if (armed_take(HVSIM_FAULT_TEARDOWN_HANG, g->relid, NULL))
+		return;	/* never answered; the GPADL stays the host's */
 	gpadl_free(g);
 	atomic_inc(&sim.gpadls_torn);
 	memset(&r, 0, sizeof(r));
@@ -560,6 +672,29 @@ out:
 	return va;
 }
 
+/*
+ * Fault early-packet: data for the guest on a channel just opened, signalled
+ * before the open's answer goes out (events overtake messages).
+ */
+static void early_packet(struct sim_chan *c)
+{
+	struct {
+		struct hvlis_packet_desc d;
+		u8 payload[16];
+	} __packed pkt;
+	bool sig;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.d.type = HVLIS_PKT_DATA_INBAND;
+	pkt.d.offset8 = sizeof(pkt.d) / 8;
+	pkt.d.len8 = sizeof(pkt) / 8;
+	pkt.d.trans_id = 0xea51;
+	if (ring_give(&c->guest_in, &pkt, sizeof(pkt), &sig))
+		return;
+	signal_guest(c);
+	msleep(20);
+}
+
 static void on_open(const u8 *msg)
 {
 	const struct hvlis_msg_open_channel *o = (const void *)msg;
@@ -568,6 +703,16 @@ static void on_open(const u8 *msg)
 	struct sim_gpadl *g = gpadl_find(o->ring_gpadl);
 	u32 status = 0, out_pages;
 
+	if (c && !c->open && !c->rescinded) {
+		if (armed_take(HVSIM_FAULT_OPEN_HANG, c->relid, NULL))
+			return;
+		if (armed_take(HVSIM_FAULT_RESCIND_DURING_OPEN, c->relid, NULL)) {
+			rescind_with_subchannels(c);
+			return;
+		}
+		if (armed_take(HVSIM_FAULT_OPEN_FAIL, c->relid, &status))
+			goto answer;
+	}
 	if (!c || c->open || c->rescinded || !g || !g->created || g->in_use ||
 	    o->downstream_ring_page_offset < 2 ||
 	    o->downstream_ring_page_offset + 2 > g->npfns) {
@@ -586,8 +731,11 @@ static void on_open(const u8 *msg)
 			c->target_vp = o->target_vp;
 			c->open = true;
 			atomic_inc(&sim.opens);
+			if (armed_take(HVSIM_FAULT_EARLY_PACKET, c->relid, NULL))
+				early_packet(c);
 		}
 	}
+answer:
 	memset(&r, 0, sizeof(r));
 	r.header.msgtype = HVLIS_CHANMSG_OPENCHANNEL_RESULT;
 	r.child_relid = o->child_relid;
@@ -654,7 +802,8 @@ static void on_initiate_contact(const u8 *msg, u32 conn_id)
 	if (v <= host_version && version_known(v) && conn_id == want_conn && !sim.connected) {
 		sim.monitor_page[0] = gpa_to_va(ic->monitor_page1);
 		sim.monitor_page[1] = gpa_to_va(ic->monitor_page2);
-		sim.int_page = v < HVLIS_VMBUS_WIN10_V5 ? gpa_to_va(ic->interrupt_page_or_sint) : NULL;
+		sim.int_page = v < HVLIS_VMBUS_WIN10_V5 ?
+			       gpa_to_va(ic->interrupt_page_or_sint) : NULL;
 		if (!sim.monitor_page[0] || !sim.monitor_page[1] ||
 		    (v < HVLIS_VMBUS_WIN10_V5 && !sim.int_page)) {
 			pr_err("INITIATE_CONTACT with unusable page addresses\n");
@@ -707,6 +856,9 @@ static void on_unload(void)
 		gpadl_free(g);
 	sim.connected = false;
 	sim.version = 0;
+	/* A no-eom fault ends with its guest (armed ones stay, per relid). */
+	atomic_set(&sim.no_eom_left, 0);
+	atomic_set(&sim.eom_wait, 0);
 	atomic_inc(&sim.unloads);
 	memset(&r, 0, sizeof(r));
 	r.msgtype = HVLIS_CHANMSG_UNLOAD_RESPONSE;
@@ -804,7 +956,8 @@ static int sim_init(void (*isr)(void))
 	if (!sim.msg_page || !sim.event_page) {
 		kfree(sim.msg_page);
 		kfree(sim.event_page);
-		sim.msg_page = sim.event_page = NULL;
+		sim.msg_page = NULL;
+		sim.event_page = NULL;
 		return -ENOMEM;
 	}
 	sim.isr = isr;
@@ -827,7 +980,8 @@ static void sim_exit(void)
 	spin_unlock_irqrestore(&sim.q_lock, flags);
 	kfree(sim.msg_page);
 	kfree(sim.event_page);
-	sim.msg_page = sim.event_page = NULL;
+	sim.msg_page = NULL;
+	sim.event_page = NULL;
 }
 
 static void sim_synic_enable(unsigned int cpu, void *msg_page, void *event_page)
@@ -903,6 +1057,7 @@ static u16 sim_signal_event(u32 conn_id, u16 flag)
 static void sim_eom(void)
 {
 	atomic_inc(&sim.eoms);
+	atomic_set(&sim.eom_wait, 0);
 	mod_delayed_work(system_wq, &sim.deliver_work, 0);
 }
 
@@ -1017,6 +1172,498 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 	return ret < 0 ? ret : 0;
 }
 
+/* -------------------------------------------------------- fault injection */
+
+/* Payload length of a channel message type; 0 for numbers VMBus does not use. */
+static u32 chanmsg_size(u32 type)
+{
+	switch (type) {
+	case HVLIS_CHANMSG_OFFERCHANNEL:
+		return sizeof(struct hvlis_msg_offer_channel);
+	case HVLIS_CHANMSG_RESCIND_CHANNELOFFER:
+		return sizeof(struct hvlis_msg_rescind_offer);
+	case HVLIS_CHANMSG_REQUESTOFFERS:
+	case HVLIS_CHANMSG_ALLOFFERS_DELIVERED:
+	case HVLIS_CHANMSG_UNLOAD:
+	case HVLIS_CHANMSG_UNLOAD_RESPONSE:
+		return sizeof(struct hvlis_chanmsg_header);
+	case HVLIS_CHANMSG_OPENCHANNEL:
+		return sizeof(struct hvlis_msg_open_channel);
+	case HVLIS_CHANMSG_OPENCHANNEL_RESULT:
+		return sizeof(struct hvlis_msg_open_result);
+	case HVLIS_CHANMSG_CLOSECHANNEL:
+		return sizeof(struct hvlis_msg_close_channel);
+	case HVLIS_CHANMSG_GPADL_HEADER:
+		return sizeof(struct hvlis_msg_gpadl_header);
+	case HVLIS_CHANMSG_GPADL_BODY:
+		return sizeof(struct hvlis_msg_gpadl_body);
+	case HVLIS_CHANMSG_GPADL_CREATED:
+		return sizeof(struct hvlis_msg_gpadl_created);
+	case HVLIS_CHANMSG_GPADL_TEARDOWN:
+		return sizeof(struct hvlis_msg_gpadl_teardown);
+	case HVLIS_CHANMSG_GPADL_TORNDOWN:
+		return sizeof(struct hvlis_msg_gpadl_torndown);
+	case HVLIS_CHANMSG_RELID_RELEASED:
+		return sizeof(struct hvlis_msg_relid_released);
+	case HVLIS_CHANMSG_INITIATE_CONTACT:
+		return sizeof(struct hvlis_msg_initiate_contact);
+	case HVLIS_CHANMSG_VERSION_RESPONSE:
+		return sizeof(struct hvlis_msg_version_response);
+	case HVLIS_CHANMSG_TL_CONNECT_REQUEST:
+		return sizeof(struct hvlis_msg_tl_connect_request);
+	case HVLIS_CHANMSG_MODIFYCHANNEL:
+		return sizeof(struct hvlis_msg_modify_channel);
+	case HVLIS_CHANMSG_MODIFYCHANNEL_RESPONSE:
+		return sizeof(struct hvlis_msg_modify_channel_response);
+	default:
+		return 0;
+	}
+}
+
+/* A relid and an instance for an offer no host channel backs. */
+static u32 fake_relid(struct hvlis_guid *instance)
+{
+	static const struct hvlis_guid base = HVLIS_GUID(0, 0xfa17, 0x4000,
+		0x80, 0x00, 0x68, 0x76, 0x73, 0x69, 0x6d, 0xfa);
+	u32 n = sim.next_fake++;
+
+	*instance = base;
+	instance->b[0] = n & 0xff;
+	instance->b[1] = (n >> 8) & 0xff;
+	return SIM_FAKE_RELID_BASE + n % (HVLIS_MAX_RELID + 1 - SIM_FAKE_RELID_BASE);
+}
+
+static void fill_offer(void *buf, u32 relid, const struct hvlis_guid *type,
+		       const struct hvlis_guid *instance, u16 sub_index)
+{
+	struct hvlis_msg_offer_channel *m = buf;
+
+	m->header.msgtype = HVLIS_CHANMSG_OFFERCHANNEL;
+	m->offer.if_type = *type;
+	m->offer.if_instance = *instance;
+	m->offer.sub_channel_index = sub_index;
+	m->child_relid = relid;
+	m->connection_id = SIM_CONN_BASE + relid;
+	m->interrupt_flags = HVLIS_OFFER_DEDICATED_INTERRUPT;
+}
+
+/*
+ * A well-formed message of any type into buf (HVLIS_MESSAGE_PAYLOAD_BYTES),
+ * about 'relid', so that a guest that took a truncated one would act on it.
+ * 'extra' is the gpadl, status or the like. Returns its natural length.
+ */
+static u32 build_msg(u8 *buf, u32 type, u32 relid, u32 extra)
+{
+	static const struct hvlis_guid idle = HVSIM_GUID_IDLE;
+	struct hvlis_chanmsg_header *h = (void *)buf;
+	struct hvlis_guid instance;
+	u32 len = chanmsg_size(type);
+
+	memset(buf, 0, HVLIS_MESSAGE_PAYLOAD_BYTES);
+	switch (type) {
+	case HVLIS_CHANMSG_OFFERCHANNEL:
+		fill_offer(buf, fake_relid(&instance), &idle, &instance, 0);
+		break;
+	case HVLIS_CHANMSG_OPENCHANNEL_RESULT: {
+		struct hvlis_msg_open_result *m = (void *)buf;
+
+		m->child_relid = relid;
+		m->open_id = relid;
+		m->status = extra;
+		break;
+	}
+	case HVLIS_CHANMSG_GPADL_CREATED: {
+		struct hvlis_msg_gpadl_created *m = (void *)buf;
+
+		m->child_relid = relid;
+		m->gpadl = extra;
+		break;
+	}
+	case HVLIS_CHANMSG_GPADL_TORNDOWN:
+		((struct hvlis_msg_gpadl_torndown *)buf)->gpadl = extra;
+		break;
+	case HVLIS_CHANMSG_VERSION_RESPONSE: {
+		struct hvlis_msg_version_response *m = (void *)buf;
+
+		m->version_supported = 1;
+		m->msg_conn_id = HVLIS_VMBUS_MESSAGE_CONNECTION_ID_4;
+		break;
+	}
+	case HVLIS_CHANMSG_INITIATE_CONTACT:
+		((struct hvlis_msg_initiate_contact *)buf)->vmbus_version_requested =
+			HVLIS_VMBUS_WIN10_V5_3;
+		break;
+	case HVLIS_CHANMSG_RESCIND_CHANNELOFFER:
+	case HVLIS_CHANMSG_OPENCHANNEL:
+	case HVLIS_CHANMSG_CLOSECHANNEL:
+	case HVLIS_CHANMSG_GPADL_TEARDOWN:
+	case HVLIS_CHANMSG_RELID_RELEASED:
+	case HVLIS_CHANMSG_MODIFYCHANNEL:
+	case HVLIS_CHANMSG_MODIFYCHANNEL_RESPONSE:
+		/* child_relid comes first after the header in all of them */
+		memcpy(buf + sizeof(*h), &relid, sizeof(relid));
+		break;
+	}
+	h->msgtype = type;
+	return len ? len : 16;
+}
+
+/* Arm a fault for the next 'count' times its moment comes on 'relid'. */
+static int arm(enum hvsim_fault kind, u32 relid, u32 arg, u32 count)
+{
+	struct sim_armed *a, *free_slot = NULL;
+	unsigned int i;
+
+	if (!relid || relid > HVLIS_MAX_RELID)
+		return -EINVAL;
+	for (i = 0; i < SIM_MAX_ARMED; i++) {
+		a = &sim.armed[i];
+		if (a->left && a->kind == kind && a->relid == relid) {
+			free_slot = a;	/* re-arm: the new count replaces the old */
+			break;
+		}
+		if (!a->left && !free_slot)
+			free_slot = a;
+	}
+	if (!free_slot)
+		return -ENOSPC;
+	free_slot->kind = kind;
+	free_slot->relid = relid;
+	free_slot->arg = arg;
+	free_slot->left = count;
+	pr_info("fault %s armed for relid %u (%u times)\n", hvsim_fault_name(kind), relid, count);
+	return 0;
+}
+
+/* ring-index: set one index of an open channel's rings, then signal. */
+static int ring_set_index(u32 relid, u32 which, u32 value)
+{
+	struct sim_chan *c = chan_by_relid(relid);
+	u32 *idx;
+
+	if (!c || !c->open)
+		return -ENOENT;
+	switch (which) {
+	case HVSIM_RING_IN_WRITE:
+		idx = &c->guest_in.hdr->write_index;
+		break;
+	case HVSIM_RING_IN_READ:
+		idx = &c->guest_in.hdr->read_index;
+		break;
+	case HVSIM_RING_OUT_WRITE:
+		idx = &c->guest_out.hdr->write_index;
+		break;
+	case HVSIM_RING_OUT_READ:
+		idx = &c->guest_out.hdr->read_index;
+		break;
+	default:
+		return -EINVAL;
+	}
+	pr_info("fault: relid %u: ring index %u: %#x -> %#x\n", relid, which, READ_ONCE(*idx),
+		value);
+	/* Whatever the host wrote before lands first, the signal comes after. */
+	mb();
+	WRITE_ONCE(*idx, value);
+	mb();	/* see above */
+	signal_guest(c);
+	return 0;
+}
+
+/*
+ * ring-lie: plant one packet in the guest's inbound ring whose descriptor
+ * does not match what was written, move the write index past it and signal.
+ */
+static int ring_lie(u32 relid, u32 how)
+{
+	struct {
+		struct hvlis_packet_desc d;
+		u8 payload[16];
+	} __packed pkt;
+	struct sim_chan *c = chan_by_relid(relid);
+	struct sim_ring *r;
+	u32 wr, advance = sizeof(pkt) + 8;
+	u64 trailer;
+	long used;
+
+	if (!c || !c->open)
+		return -ENOENT;
+	r = &c->guest_in;
+	used = ring_used(r);
+	if (used < 0 || r->size - used <= 2 * sizeof(pkt))
+		return -ENOSPC;
+	memset(&pkt, 0x5a, sizeof(pkt));
+	pkt.d.type = HVLIS_PKT_DATA_INBAND;
+	pkt.d.flags = 0;
+	pkt.d.trans_id = 0xbadbadbadull;
+	pkt.d.offset8 = sizeof(pkt.d) / 8;
+	pkt.d.len8 = sizeof(pkt) / 8;
+	switch (how) {
+	case HVSIM_LIE_OFFSET:
+		pkt.d.offset8 = 1;
+		break;
+	case HVSIM_LIE_INVERTED:
+		pkt.d.offset8 = 4;
+		pkt.d.len8 = 3;
+		break;
+	case HVSIM_LIE_BEYOND:
+		pkt.d.len8 = sizeof(pkt) / 8 + 2;
+		break;
+	case HVSIM_LIE_HUGE:
+		pkt.d.len8 = 0xffff;
+		break;
+	case HVSIM_LIE_TINY:
+		advance = sizeof(pkt.d);
+		break;
+	default:
+		return -EINVAL;
+	}
+	wr = READ_ONCE(r->hdr->write_index);
+	ring_put(r, wr, &pkt, sizeof(pkt));
+	trailer = (u64)wr << 32;
+	ring_put(r, wr + sizeof(pkt), &trailer, sizeof(trailer));
+	/* As ring_give(): the packet, then the index, then the signal. */
+	mb();
+	WRITE_ONCE(r->hdr->write_index, (wr + advance) % r->size);
+	mb();	/* see above */
+	pr_info("fault: relid %u: planted a packet with offset8 %u len8 %u, write index +%u\n",
+		relid, pkt.d.offset8, pkt.d.len8, advance);
+	signal_guest(c);
+	return 0;
+}
+
+struct storm_args {
+	u32 n;
+	bool with_relid;
+	u32 relid;
+};
+
+/*
+ * storm: raise the VMBus interrupt n times, each time waiting for the
+ * handler; with a relid, set that relid's event flag first each time.
+ */
+static long storm_fn(void *data)
+{
+	const struct storm_args *a = data;
+	u32 n = a->n, relid = a->relid, i = 0, chunk;
+	bool with_relid = a->with_relid;
+	struct sim_chan *c;
+	unsigned int cpu;
+
+	while (i < n) {
+		mutex_lock(&sim.lock);
+		if (!sim.connected || !sim.isr) {
+			mutex_unlock(&sim.lock);
+			return i ? 0 : -ENOTCONN;
+		}
+		c = with_relid ? chan_by_relid(relid) : NULL;
+		cpu = vp_to_cpu(c && c->open ? c->target_vp : sim.msg_vp);
+		for (chunk = 0; chunk < 256 && i < n; chunk++, i++) {
+			if (with_relid && !set_event(cpu, relid))
+				break;
+			smp_call_function_single(cpu, raise_irq_fn, NULL, 1);
+		}
+		atomic_add(chunk, &sim.faults[HVSIM_FAULT_STORM]);
+		mutex_unlock(&sim.lock);
+		if (chunk < 256 && i < n)
+			return -ENOTCONN;
+		cond_resched();
+	}
+	pr_info("fault: %u interrupts raised%s\n", n, with_relid ? " with an event flag" : "");
+	return 0;
+}
+
+static int storm(u32 n, bool with_relid, u32 relid)
+{
+	struct storm_args a = { .n = n, .with_relid = with_relid, .relid = relid };
+	unsigned int from;
+
+	if (!n || n > 10000000 || (with_relid && (!relid || relid > HVLIS_MAX_RELID)))
+		return -EINVAL;
+	/* Real IPIs: send from a CPU other than the one messages go to. */
+	from = cpumask_any_but(cpu_online_mask, vp_to_cpu(sim.msg_vp));
+	if (from >= nr_cpu_ids)
+		return storm_fn(&a);
+	return work_on_cpu(from, storm_fn, &a);
+}
+
+/* Message faults; called with sim.lock held, the guest connected. */
+static int fault_msg(enum hvsim_fault kind, const u32 *arg, unsigned int nargs)
+{
+	static const struct hvlis_guid idle = HVSIM_GUID_IDLE;
+	u8 buf[HVLIS_MESSAGE_PAYLOAD_BYTES];
+	struct hvlis_msg_offer_channel *offer = (void *)buf;
+	struct hvlis_guid instance;
+	struct sim_chan *c;
+	u32 len, claim, relid;
+
+	switch (kind) {
+	case HVSIM_FAULT_SHORT:
+		len = chanmsg_size(arg[0]);
+		if (!len)
+			return -EINVAL;
+		build_msg(buf, arg[0], 1, 0);
+		if (nargs > 1) {
+			if (arg[1] >= len)
+				return -EINVAL;
+			len = arg[1];
+		} else {
+			len--;
+		}
+		queue_to_guest(buf, len);
+		return 0;
+	case HVSIM_FAULT_LONG:
+		claim = nargs > 0 ? arg[0] : 255;
+		if (claim <= HVLIS_MESSAGE_PAYLOAD_BYTES || claim > 255)
+			return -EINVAL;
+		len = build_msg(buf, nargs > 1 ? arg[1] : HVLIS_CHANMSG_OFFERCHANNEL, 1, 0);
+		queue_msg(buf, len, claim);
+		return 0;
+	case HVSIM_FAULT_BADTYPE:
+		len = build_msg(buf, arg[0], 1, 0);
+		if (nargs > 1) {
+			if (arg[1] > HVLIS_MESSAGE_PAYLOAD_BYTES)
+				return -EINVAL;
+			len = arg[1];
+		}
+		queue_to_guest(buf, len);
+		return 0;
+	case HVSIM_FAULT_UNSOLICITED:
+		len = build_msg(buf, arg[0], nargs > 1 ? arg[1] : 1,
+				nargs > 2 ? arg[2] : 0xdead0000);
+		queue_to_guest(buf, len);
+		return 0;
+	case HVSIM_FAULT_GPADL_CREATED_UNKNOWN:
+		len = build_msg(buf, HVLIS_CHANMSG_GPADL_CREATED, nargs > 0 ? arg[0] : 1,
+				nargs > 1 ? arg[1] : 0xdead0000 + sim.next_fake++);
+		queue_to_guest(buf, len);
+		return 0;
+	case HVSIM_FAULT_OFFER_RELID:
+	case HVSIM_FAULT_OFFER_MONITOR:
+		memset(buf, 0, sizeof(buf));
+		relid = fake_relid(&instance);
+		if (kind == HVSIM_FAULT_OFFER_RELID)
+			relid = arg[0];
+		fill_offer(buf, relid, &idle, &instance, 0);
+		if (kind == HVSIM_FAULT_OFFER_MONITOR) {
+			if (arg[0] > 255)
+				return -EINVAL;
+			offer->monitor_id = arg[0];
+			offer->monitor_flags = HVLIS_OFFER_MONITOR_ALLOCATED;
+		}
+		queue_to_guest(buf, sizeof(*offer));
+		return 0;
+	case HVSIM_FAULT_OFFER_DUP:
+		c = chan_by_relid(arg[0]);
+		if (!c || !c->offered || c->rescinded)
+			return -ENOENT;
+		memset(buf, 0, sizeof(buf));
+		fill_offer(buf, fake_relid(&instance), &c->type, &c->instance, c->sub_index);
+		queue_to_guest(buf, sizeof(*offer));
+		return 0;
+	case HVSIM_FAULT_RESCIND_UNKNOWN:
+		len = build_msg(buf, HVLIS_CHANMSG_RESCIND_CHANNELOFFER, arg[0], 0);
+		queue_to_guest(buf, len);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/**
+ * hvsim_fault() - commit a fault of a broken or hostile host
+ * @kind: which (see enum hvsim_fault and the ctl commands in control.c)
+ * @arg: its numeric arguments
+ * @nargs: how many of them were given (the rest take defaults)
+ * @count: how many times: messages sent, or moments an armed fault fires
+ *
+ * Message and ring faults happen now; open-fail, open-hang,
+ * rescind-during-open, gpadl-fail, teardown-hang and early-packet are armed
+ * and fire when the guest next asks for that on that relid. Every fault committed is
+ * counted in the stats ("fault_<name>").
+ *
+ * Return: 0; -ENOTCONN without a connected guest; -ENOENT if the channel
+ * does not exist or is not open; -ENOSPC if no more faults can be armed
+ * or the ring has no room; -EINVAL for bad arguments.
+ */
+int hvsim_fault(enum hvsim_fault kind, const u32 *arg, unsigned int nargs, u32 count)
+{
+	int ret = 0;
+	u32 i, n;
+
+	if (kind >= HVSIM_FAULT_COUNT || !count)
+		return -EINVAL;
+	switch (kind) {
+	case HVSIM_FAULT_STORM:
+		if ((u64)arg[0] * count > 10000000)
+			return -EINVAL;
+		return storm(arg[0] * count, nargs > 1, nargs > 1 ? arg[1] : 0);
+	case HVSIM_FAULT_NO_EOM:
+		/* Harmless messages, each delivered as "more are pending". */
+		if ((u64)(nargs ? arg[0] : 1) * count > 1000)
+			return -EINVAL;
+		n = (nargs ? arg[0] : 1) * count;
+		if (!n)
+			return -EINVAL;
+		mutex_lock(&sim.lock);
+		if (!sim.connected) {
+			mutex_unlock(&sim.lock);
+			return -ENOTCONN;
+		}
+		atomic_add(n, &sim.no_eom_left);
+		for (i = 0; i < n; i++) {
+			struct hvlis_chanmsg_header done = {
+				.msgtype = HVLIS_CHANMSG_ALLOFFERS_DELIVERED,
+			};
+
+			queue_to_guest(&done, sizeof(done));
+		}
+		mutex_unlock(&sim.lock);
+		return 0;
+	default:
+		break;
+	}
+
+	mutex_lock(&sim.lock);
+	switch (kind) {
+	case HVSIM_FAULT_OPEN_FAIL:
+		ret = arm(kind, arg[0], nargs > 1 ? arg[1] : SIM_STATUS_UNSUCCESSFUL, count);
+		break;
+	case HVSIM_FAULT_OPEN_HANG:
+	case HVSIM_FAULT_RESCIND_DURING_OPEN:
+	case HVSIM_FAULT_GPADL_FAIL:
+	case HVSIM_FAULT_TEARDOWN_HANG:
+	case HVSIM_FAULT_EARLY_PACKET:
+		ret = arm(kind, arg[0], 0, count);
+		break;
+	case HVSIM_FAULT_RING_INDEX:
+		for (i = 0; i < count && !ret; i++)
+			ret = ring_set_index(arg[0], arg[1], arg[2]);
+		if (!ret)
+			atomic_add(count, &sim.faults[kind]);
+		break;
+	case HVSIM_FAULT_RING_LIE:
+		for (i = 0; i < count && !ret; i++)
+			ret = ring_lie(arg[0], arg[1]);
+		if (!ret)
+			atomic_add(count, &sim.faults[kind]);
+		break;
+	default:
+		if (!sim.connected) {
+			ret = -ENOTCONN;
+			break;
+		}
+		for (i = 0; i < count && !ret; i++)
+			ret = fault_msg(kind, arg, nargs);
+		if (!ret) {
+			atomic_add(count, &sim.faults[kind]);
+			pr_info("fault %s: %u message(s) sent\n", hvsim_fault_name(kind), count);
+		}
+		break;
+	}
+	mutex_unlock(&sim.lock);
+	return ret;
+}
+
 void hvsim_show_devices(struct seq_file *s)
 {
 	unsigned int i;
@@ -1041,7 +1688,7 @@ void hvsim_show_devices(struct seq_file *s)
 
 void hvsim_show_stats(struct seq_file *s)
 {
-	unsigned int i, nchan = 0, nopen = 0, ngpadl = 0;
+	unsigned int i, nchan = 0, nopen = 0, ngpadl = 0, nfaults = 0, narmed = 0;
 	struct sim_gpadl *g;
 
 	mutex_lock(&sim.lock);
@@ -1052,7 +1699,8 @@ void hvsim_show_stats(struct seq_file *s)
 	list_for_each_entry(g, &sim.gpadls, node)
 		ngpadl++;
 	seq_printf(s, "connected %d\nversion %u.%u\nhost_version %u.%u\n", sim.connected,
-		   sim.version >> 16, sim.version & 0xffff, host_version >> 16, host_version & 0xffff);
+		   sim.version >> 16, sim.version & 0xffff, host_version >> 16,
+		   host_version & 0xffff);
 	seq_printf(s, "channels %u\nchannels_open %u\ngpadls_live %u\n", nchan, nopen, ngpadl);
 	mutex_unlock(&sim.lock);
 	seq_printf(s, "msgs_from_guest %d\nmsgs_to_guest %d\nbad_msgs %d\neoms %d\n",
@@ -1063,6 +1711,17 @@ void hvsim_show_stats(struct seq_file *s)
 		   atomic_read(&sim.opens), atomic_read(&sim.closes));
 	seq_printf(s, "relids_released %d\nunloads %d\n", atomic_read(&sim.relids_released),
 		   atomic_read(&sim.unloads));
+	seq_printf(s, "teardowns_after_rescind %d\n", atomic_read(&sim.teardowns_after_rescind));
+	for (i = 0; i < HVSIM_FAULT_COUNT; i++)
+		nfaults += atomic_read(&sim.faults[i]);
+	seq_printf(s, "faults_injected %u\n", nfaults);
+	for (i = 0; i < HVSIM_FAULT_COUNT; i++)
+		seq_printf(s, "fault_%s %d\n", hvsim_fault_name(i), atomic_read(&sim.faults[i]));
+	mutex_lock(&sim.lock);
+	for (i = 0; i < SIM_MAX_ARMED; i++)
+		narmed += sim.armed[i].left;
+	mutex_unlock(&sim.lock);
+	seq_printf(s, "faults_armed %u\n", narmed);
 }
 
 unsigned int *hvsim_host_version(void)

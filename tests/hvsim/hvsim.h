@@ -19,7 +19,55 @@ enum sim_kind {
 #define HVSIM_GUID_IDLE HVLIS_GUID(0xf00dcafe, 0x0000, 0x4000, \
 	0x80, 0x00, 0x68, 0x76, 0x6c, 0x69, 0x73, 0x32)
 
+/*
+ * Faults a broken or hostile host can commit (the "fault" command of the
+ * ctl file, see control.c). The order is the order of the stats lines.
+ */
+enum hvsim_fault {
+	HVSIM_FAULT_SHORT,		/* a message shorter than its type */
+	HVSIM_FAULT_LONG,		/* SynIC payload_size > 240 */
+	HVSIM_FAULT_BADTYPE,		/* unknown or guest-only message type */
+	HVSIM_FAULT_UNSOLICITED,	/* an answer nobody asked for */
+	HVSIM_FAULT_GPADL_CREATED_UNKNOWN,
+	HVSIM_FAULT_OFFER_RELID,	/* an offer with a given relid */
+	HVSIM_FAULT_OFFER_MONITOR,	/* an offer with a given monitor id */
+	HVSIM_FAULT_OFFER_DUP,		/* a second primary offer of one instance */
+	HVSIM_FAULT_RESCIND_UNKNOWN,
+	HVSIM_FAULT_RING_INDEX,		/* a ring index set to any value */
+	HVSIM_FAULT_RING_LIE,		/* a packet whose descriptor lies */
+	HVSIM_FAULT_OPEN_FAIL,		/* armed: OPENCHANNEL answered with an error */
+	HVSIM_FAULT_OPEN_HANG,		/* armed: OPENCHANNEL never answered */
+	HVSIM_FAULT_RESCIND_DURING_OPEN, /* armed: OPENCHANNEL answered by a rescind */
+	HVSIM_FAULT_GPADL_FAIL,		/* armed: GPADL_CREATED with an error */
+	HVSIM_FAULT_TEARDOWN_HANG,	/* armed: GPADL_TEARDOWN never answered */
+	HVSIM_FAULT_EARLY_PACKET,	/* armed: a packet before OPENCHANNEL_RESULT */
+	HVSIM_FAULT_STORM,		/* interrupts with nothing (or little) to do */
+	HVSIM_FAULT_NO_EOM,		/* messages that need an EOM to go on */
+	HVSIM_FAULT_COUNT
+};
+
+#define HVSIM_FAULT_MAX_ARGS	3
+
+/* ring-index: which index of an open channel's rings */
+enum hvsim_ring_index {
+	HVSIM_RING_IN_WRITE,		/* guest-inbound ring, the host's index */
+	HVSIM_RING_IN_READ,
+	HVSIM_RING_OUT_WRITE,
+	HVSIM_RING_OUT_READ,		/* guest-outbound ring, the host's index */
+};
+
+/* ring-lie: how the descriptor of the planted packet lies */
+enum hvsim_ring_lie {
+	HVSIM_LIE_OFFSET,		/* offset8 < 2: data inside the descriptor */
+	HVSIM_LIE_INVERTED,		/* len8 < offset8 */
+	HVSIM_LIE_BEYOND,		/* len8 past the bytes written */
+	HVSIM_LIE_HUGE,			/* len8 0xffff */
+	HVSIM_LIE_TINY,			/* write index moved less than a packet */
+};
+
 const char *hvsim_kind_name(enum sim_kind kind);
+const char *hvsim_fault_name(enum hvsim_fault fault);
+int hvsim_fault(enum hvsim_fault fault, const u32 *arg, unsigned int nargs, u32 count);
 int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
 		     const struct hvlis_guid *instance, u16 sub_index);
 int hvsim_rescind(u32 relid);
