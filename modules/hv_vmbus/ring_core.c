@@ -296,22 +296,8 @@ int hvlis_ring_read(struct hvlis_ring *r, void *buf, u32 buf_len,
 		    u32 *pkt_len, bool *signal)
 {
 	struct hvlis_packet_desc desc;
-	struct ring_snap sn;
-	u32 len;
-	int ret;
 
-	*signal = false;
-	if (ring_snapshot(r, &sn))
-		return -EIO;
-	ret = snap_peek(r, &sn, &desc, &len);
-	if (ret)
-		return ret;
-	*pkt_len = len;
-	if (buf_len < len)
-		return -ENOBUFS;
-	ring_copy_from(r, sn.read, buf, len);
-	ring_consume(r, &sn, len, signal);
-	return 0;
+	return hvlis_ring_recv(r, false, buf, buf_len, &desc, pkt_len, signal);
 }
 
 /**
