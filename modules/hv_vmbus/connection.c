@@ -375,8 +375,12 @@ void hvlis_signal_host(struct hvlis_channel *ch)
 	u8 *pending;
 
 	ch->sig_events++;
-	/* Hosts before WIN8 look for the relid bit in the send half. */
-	if (!ch->dedicated_interrupt && vb->int_page)
+	/*
+	 * Hosts before WIN8 look for the relid bit in the send half of the
+	 * interrupt page: set for monitored channels and for those without a
+	 * dedicated interrupt (newer hosts ignore it).
+	 */
+	if (vb->int_page && (ch->monitored || !ch->dedicated_interrupt))
 		set_bit(ch->relid, (unsigned long *)((u8 *)vb->int_page + PAGE_SIZE / 2));
 	if (ch->monitored) {
 		/* trigger_group[grp].pending: 8-byte aligned within the page */

@@ -4,15 +4,31 @@
  *
  *   ctl      write one command per write:
  *              version <major>.<minor>     newest VMBus version to accept
- *              add <kind> [instance-guid]  add (or hot-add) a device
- *              add <class-guid> [instance-guid]   an idle device of any class
+ *              add <kind> [instance-guid] [monitored | monitor=<id>]
+ *                                          add (or hot-add) a device
+ *              add <class-guid> [instance-guid] [...]  an idle device of any class
  *              sub <relid> <count>         offer sub-channels of a device
  *              rescind <relid>             withdraw a channel
  *              fault <name> [args] [count=N]   commit a fault (below)
  *   devices  read: one line per channel
  *   stats    read: host counters; fault_<name> counts each fault committed
  *
- * Kinds: echo (sends every packet back), idle, and the idle stand-ins
+ * "monitored" offers the device's channel with a monitor id (the lowest
+ * free one; "monitor=<id>" names it, 0..127, each id used once): the guest
+ * then signals it through the monitor page, not HvSignalEvent. Its
+ * sub-channels get monitor ids too. In devices, "monitor" is the id (or -),
+ * signals_monitor counts the signals taken from the monitor page and
+ * monitored_hypercalls the HvSignalEvents the guest made for it anyway (a
+ * protocol violation, still served; not seen with a 2008 host, where all
+ * channels share one event); signals_in counts all HvSignalEvents.
+ * The stats sum them (monitor_signals, monitored_hypercalls) and count
+ * monitor_stray, pending bits of ids that no channel has (bits of a
+ * channel that is not open are dropped).
+ * csum_requests and csum_errors count the echo device's GPADL checksum
+ * requests (see hvsim.h) answered, and those answered with an error.
+ *
+ * Kinds: echo (sends every packet back, but answers GPADL checksum
+ * requests, see hvsim.h), idle, and the idle stand-ins
  * net scsi ide shutdown timesync heartbeat kvp vss fcopy balloon, which
  * carry the real device classes so that the guest sees a familiar bus.
  *
@@ -89,8 +105,10 @@
 #include <linux/uaccess.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <hvlis/compat.h>
+#include <hvlis/chanmsg.h>
 #include "hvsim.h"
 
 static struct dentry *dir;
@@ -128,6 +146,17 @@ const char *hvsim_kind_name(enum sim_kind kind)
 	return kind == SIM_ECHO ? "echo" : "idle";
 }
 
+/* One hex digit; not hex_to_bin(), which moved to <linux/hex.h> in 6.x. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 /* "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee" -> wire order */
 static int parse_guid(const char *s, struct hvlis_guid *g)
 {
@@ -144,8 +173,8 @@ static int parse_guid(const char *s, struct hvlis_guid *g)
 				return -EINVAL;
 			pos++;
 		}
-		hi = hex_to_bin(s[pos]);
-		lo = hex_to_bin(s[pos + 1]);
+		hi = hex_digit(s[pos]);
+		lo = hex_digit(s[pos + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		g->b[order[i]] = (u8)(hi << 4 | lo);
@@ -167,12 +196,12 @@ static void default_instance(struct hvlis_guid *g)
 
 static int cmd_add(char *args)
 {
-	char *what = strsep(&args, " "), *inst = args ? strsep(&args, " ") : NULL;
+	char *what = strsep(&args, " "), *inst = NULL, *tok;
 	struct hvlis_guid class_id, instance;
 	enum sim_kind kind = SIM_IDLE;
-	unsigned int i;
+	int ret, monitor = HVSIM_MONITOR_NONE;
+	unsigned int i, id;
 	bool found = false;
-	int ret;
 
 	if (!what || !*what)
 		return -EINVAL;
@@ -187,6 +216,24 @@ static int cmd_add(char *args)
 		pr_err("add: unknown kind or class GUID '%s'\n", what);
 		return -EINVAL;
 	}
+	while ((tok = strsep(&args, " ")) != NULL) {
+		if (!*tok)
+			continue;
+		if (!strcmp(tok, "monitored")) {
+			monitor = HVSIM_MONITOR_ANY;
+		} else if (!strncmp(tok, "monitor=", 8)) {
+			if (kstrtouint(tok + 8, 0, &id) || id > HVLIS_MAX_MONITOR_ID) {
+				pr_err("add: bad monitor id '%s'\n", tok + 8);
+				return -EINVAL;
+			}
+			monitor = id;
+		} else if (!inst) {
+			inst = tok;
+		} else {
+			pr_err("add: unexpected '%s'\n", tok);
+			return -EINVAL;
+		}
+	}
 	if (inst && *inst) {
 		if (parse_guid(inst, &instance)) {
 			pr_err("add: bad instance GUID '%s'\n", inst);
@@ -195,10 +242,13 @@ static int cmd_add(char *args)
 	} else {
 		default_instance(&instance);
 	}
-	ret = hvsim_add_device(kind, &class_id, &instance, 0);
-	if (ret < 0)
+	ret = hvsim_add_device(kind, &class_id, &instance, 0, monitor);
+	if (ret < 0) {
+		pr_err("add: %s device not added: %d\n", what, ret);
 		return ret;
-	pr_info("added %s device, relid %d\n", what, ret);
+	}
+	pr_info("added %s device, relid %d%s\n", what, ret,
+		monitor == HVSIM_MONITOR_NONE ? "" : ", monitored");
 	return 0;
 }
 

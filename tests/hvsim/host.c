@@ -21,6 +21,14 @@
  * unsolicited messages, impossible offers, corrupt rings, OPENCHANNELs
  * refused, never answered or answered by a rescind, interrupt storms.
  *
+ * Monitored channels (add ... monitored): the offer carries a monitor id and
+ * the guest signals the channel by setting its bit in the second monitor
+ * page instead of by HvSignalEvent; we poll that page (monitor_fn()).
+ *
+ * The echo device answers a checksum request (struct hvsim_csum_req in
+ * hvsim.h) by reading the named GPADL of its channel, so a GPADL that
+ * carries data, not only rings, is checked end to end.
+ *
  * Load order: insmod hvsim.ko; configure; insmod hv_vmbus.ko transport=hvsim.
  */
 #define pr_fmt(fmt) "hvsim: " fmt
@@ -98,6 +106,8 @@ struct sim_chan {
 	struct hvlis_guid type, instance;
 	u16 sub_index;
 	bool offered, open, rescinded;
+	bool monitored;		/* offered with a monitor id */
+	u8 monitor_id;
 	u32 target_vp;
 	struct sim_gpadl *ring_gpadl;
 	void *ring_va;
@@ -105,6 +115,8 @@ struct sim_chan {
 	struct sim_ring guest_in;	/* we write, the guest reads */
 	struct work_struct work;
 	u64 packets, signals_in, signals_out, bad, waits;
+	u64 signals_monitor;		/* pending bits taken from the monitor page */
+	u64 monitored_hypercalls;	/* HvSignalEvents although monitored */
 };
 
 static struct {
@@ -118,6 +130,7 @@ static struct {
 	struct workqueue_struct *wq;	/* ordered: host message processing */
 	struct work_struct host_work;
 	struct delayed_work deliver_work;
+	struct delayed_work monitor_work;	/* polls the guest's monitor page */
 
 	struct mutex lock;		/* everything below */
 	bool connected;
@@ -140,6 +153,8 @@ static struct {
 	atomic_t msgs_from_guest, msgs_to_guest, bad_msgs, unloads, eoms;
 	atomic_t gpadls_created, gpadls_torn, opens, closes, relids_released;
 	atomic_t teardowns_after_rescind;
+	atomic_t monitor_signals, monitor_stray, monitored_hypercalls;
+	atomic_t csum_requests, csum_errors;
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 } sim;
@@ -395,19 +410,88 @@ static void signal_guest(struct sim_chan *c)
 	raise_irq(cpu);
 }
 
+static struct sim_gpadl *gpadl_find(u32 handle);
+static void *map_pfns(const u64 *pfns, u32 n);
+
 /*
- * Echo device: every packet the guest sends comes back unchanged. When the
- * guest's inbound ring has no room, the packet stays in its outbound ring
- * and we ask (pending_send_sz) to be signalled when room frees, as a host
- * that honours flow control does.
+ * Checksum bytes [offset, offset + length) of a GPADL of this channel,
+ * mapping only the pages of the range. Called with sim.lock held.
+ */
+static int gpadl_csum(struct sim_chan *c, const struct hvsim_csum_req *req, u32 *csum,
+		      u32 *npages)
+{
+	struct sim_gpadl *g = gpadl_find(req->gpadl);
+	u64 end = (u64)req->offset + req->length;
+	u32 first, n;
+	u8 *va;
+
+	if (!g || !g->created || g->relid != c->relid)
+		return -ENOENT;
+	*npages = g->npfns;
+	if (!req->length || end > (u64)g->npfns * HVLIS_HV_PAGE_SIZE)
+		return -EINVAL;
+	first = req->offset / HVLIS_HV_PAGE_SIZE;
+	n = (u32)((end - 1) / HVLIS_HV_PAGE_SIZE) - first + 1;
+	va = map_pfns(g->pfns + first, n);
+	if (!va)
+		return -EFAULT;
+	*csum = hvsim_csum(HVSIM_CSUM_SEED, va + req->offset % HVLIS_HV_PAGE_SIZE, req->length);
+	vunmap(va);
+	return 0;
+}
+
+/*
+ * If the packet 'pkt' of 'len' bytes (descriptor included) is a checksum
+ * request, build the answer packet in 'out' and return its length, with
+ * *status the answer's status; else return 0: the packet is echoed.
+ */
+static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int *status)
+{
+	const struct hvlis_packet_desc *d = (const void *)pkt;
+	struct hvsim_csum_resp resp;
+	struct hvsim_csum_req req;
+	struct hvlis_packet_desc rd;
+	u32 off = d->offset8 * 8u;
+
+	/* ring_peek() checked 16 <= off <= len. */
+	if (d->type != HVLIS_PKT_DATA_INBAND || len - off != sizeof(req))
+		return 0;
+	memcpy(&req, pkt + off, sizeof(req));
+	if (req.magic != HVSIM_CSUM_REQ_MAGIC)
+		return 0;
+	memset(&resp, 0, sizeof(resp));
+	resp.magic = HVSIM_CSUM_RESP_MAGIC;
+	resp.gpadl = req.gpadl;
+	resp.offset = req.offset;
+	resp.length = req.length;
+	resp.status = gpadl_csum(c, &req, &resp.checksum, &resp.npages);
+	*status = resp.status;
+	memset(&rd, 0, sizeof(rd));
+	rd.type = HVLIS_PKT_DATA_INBAND;
+	rd.offset8 = sizeof(rd) / 8;
+	rd.len8 = (sizeof(rd) + sizeof(resp)) / 8;
+	rd.trans_id = d->trans_id;
+	memcpy(out, &rd, sizeof(rd));
+	memcpy(out + sizeof(rd), &resp, sizeof(resp));
+	return sizeof(rd) + sizeof(resp);
+}
+
+/*
+ * Echo device: every packet the guest sends comes back unchanged, except a
+ * checksum request, which gets its answer instead. When the guest's
+ * inbound ring has no room, the packet stays in its outbound ring and we
+ * ask (pending_send_sz) to be signalled when room frees, as a host that
+ * honours flow control does.
  */
 static void chan_work_fn(struct work_struct *work)
 {
 	struct sim_chan *c = container_of(work, struct sim_chan, work);
-	bool sig, want_guest = false;
+	u8 answer[sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_csum_resp)];
+	bool sig, is_csum, want_guest = false;
+	u32 out_len;
+	int ret, csum_status;
 	u8 *buf;
 	long len;
-	int ret;
 
 	buf = kmalloc(HVLIS_HV_PAGE_SIZE * 8, GFP_KERNEL);
 	if (!buf)
@@ -423,13 +507,17 @@ static void chan_work_fn(struct work_struct *work)
 			break;
 		}
 		if (c->kind == SIM_ECHO) {
-			ret = ring_give(&c->guest_in, buf, len, &sig);
+			out_len = csum_answer(c, buf, len, answer, &csum_status);
+			is_csum = out_len;
+			if (!is_csum)
+				out_len = len;
+			ret = ring_give(&c->guest_in, is_csum ? answer : buf, out_len, &sig);
 			if (ret == -ENOSPC) {
-				WRITE_ONCE(c->guest_in.hdr->pending_send_sz, (u32)len + 16);
+				WRITE_ONCE(c->guest_in.hdr->pending_send_sz, out_len + 16);
 				/* The request visible before we look at the room again. */
 				mb();
 				/* Room may have freed before it saw our request. */
-				if (c->guest_in.size - ring_used(&c->guest_in) > (u32)len + 16)
+				if (c->guest_in.size - ring_used(&c->guest_in) > out_len + 16)
 					continue;
 				c->waits++;
 				break;
@@ -440,6 +528,14 @@ static void chan_work_fn(struct work_struct *work)
 			}
 			WRITE_ONCE(c->guest_in.hdr->pending_send_sz, 0);
 			want_guest |= sig;
+			if (is_csum) {
+				atomic_inc(&sim.csum_requests);
+				if (csum_status) {
+					atomic_inc(&sim.csum_errors);
+					pr_info("relid %u: checksum request refused: %d\n",
+						c->relid, csum_status);
+				}
+			}
 		}
 		ring_consume(&c->guest_out, len, &sig);
 		want_guest |= sig;
@@ -459,6 +555,91 @@ static struct sim_chan *chan_by_relid(u32 relid)
 		if (sim.chans[i].used && sim.chans[i].relid == relid)
 			return &sim.chans[i];
 	return NULL;
+}
+
+/* ------------------------------------------------------ monitored channels */
+
+static struct sim_chan *chan_by_monitor(u8 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MAX_CHANS; i++)
+		if (sim.chans[i].used && sim.chans[i].monitored && sim.chans[i].monitor_id == id)
+			return &sim.chans[i];
+	return NULL;
+}
+
+/* A free monitor id: 'want' if free, or the lowest free for MONITOR_ANY. */
+static int monitor_alloc(int want)
+{
+	int id;
+
+	if (want == HVSIM_MONITOR_ANY) {
+		for (id = 0; id <= HVLIS_MAX_MONITOR_ID; id++)
+			if (!chan_by_monitor(id))
+				return id;
+		return -ENOSPC;
+	}
+	if (want < 0 || want > HVLIS_MAX_MONITOR_ID)
+		return -EINVAL;
+	return chan_by_monitor(want) ? -EBUSY : want;
+}
+
+/*
+ * A monitored channel's guest does not call HvSignalEvent: it sets bit
+ * (id % 32) of trigger_group[id / 32].pending in the second monitor page
+ * (guest -> host), and the host finds it with its own latency. We look
+ * every jiffy while a monitored channel is open, take each bit with an
+ * atomic test-and-clear (the guest may set it again meanwhile) and run the
+ * channel's work. A bit of a channel not open (any more) is dropped: the
+ * guest may signal just before its close or before it sees a rescind. A
+ * bit of an id that no channel has (stray) is a guest error.
+ */
+static void monitor_fn(struct work_struct *work)
+{
+	u8 *page;
+	unsigned long *pending, *send_half;
+	unsigned int grp, bit, i;
+	struct sim_chan *c;
+	bool again = false;
+
+	mutex_lock(&sim.lock);
+	page = sim.connected ? sim.monitor_page[1] : NULL;
+	for (i = 0; page && i < SIM_MAX_CHANS; i++)
+		again |= sim.chans[i].used && sim.chans[i].monitored && sim.chans[i].open;
+	for (grp = 0; page && grp < 4; grp++) {
+		/* pending is the low half of the 8-byte aligned trigger group */
+		pending = (unsigned long *)(page +
+			offsetof(struct hvlis_hv_monitor_page, trigger_group) +
+			grp * sizeof(struct hvlis_hv_monitor_trigger_group));
+		if (!(READ_ONCE(*pending) & 0xffffffffUL))
+			continue;
+		for (bit = 0; bit < 32; bit++) {
+			if (!test_and_clear_bit(bit, pending))
+				continue;
+			c = chan_by_monitor(grp * 32 + bit);
+			if (!c) {
+				atomic_inc(&sim.monitor_stray);
+				pr_warn_ratelimited("monitor page: pending bit of id %u, which no channel has\n",
+						    grp * 32 + bit);
+				continue;
+			}
+			if (!c->open || c->rescinded)
+				continue;
+			/* Before 2012 the guest also sets the relid in the send half. */
+			if (sim.version < HVLIS_VMBUS_WIN8 && sim.int_page) {
+				send_half = (unsigned long *)((u8 *)sim.int_page +
+							      HVLIS_HV_PAGE_SIZE / 2);
+				clear_bit(c->relid, send_half);
+			}
+			c->signals_monitor++;
+			atomic_inc(&sim.monitor_signals);
+			queue_work(sim.wq, &c->work);
+		}
+	}
+	if (again)
+		queue_delayed_work(system_wq, &sim.monitor_work, 1);
+	mutex_unlock(&sim.lock);
 }
 
 /*
@@ -498,6 +679,10 @@ static void send_offer(struct sim_chan *c)
 	m.child_relid = c->relid;
 	m.connection_id = c->conn_id;
 	m.interrupt_flags = HVLIS_OFFER_DEDICATED_INTERRUPT;
+	if (c->monitored) {
+		m.monitor_id = c->monitor_id;
+		m.monitor_flags = HVLIS_OFFER_MONITOR_ALLOCATED;
+	}
 	c->offered = true;
 	queue_to_guest(&m, sizeof(m));
 }
@@ -653,20 +838,21 @@ static void on_gpadl_teardown(const u8 *msg)
 	queue_to_guest(&r, sizeof(r));
 }
 
-static void *map_gpadl(struct sim_gpadl *g)
+/* Map n guest pages given by PFN contiguously; NULL if one is not RAM. */
+static void *map_pfns(const u64 *pfns, u32 n)
 {
-	struct page **pages = kcalloc(g->npfns, sizeof(*pages), GFP_KERNEL);
+	struct page **pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
 	void *va = NULL;
 	u32 i;
 
 	if (!pages)
 		return NULL;
-	for (i = 0; i < g->npfns; i++) {
-		if (!pfn_valid(g->pfns[i]))
+	for (i = 0; i < n; i++) {
+		if (!pfn_valid(pfns[i]))
 			goto out;
-		pages[i] = pfn_to_page(g->pfns[i]);
+		pages[i] = pfn_to_page(pfns[i]);
 	}
-	va = vmap(pages, g->npfns, VM_MAP, PAGE_KERNEL);
+	va = vmap(pages, n, VM_MAP, PAGE_KERNEL);
 out:
 	kfree(pages);
 	return va;
@@ -718,7 +904,7 @@ static void on_open(const u8 *msg)
 	    o->downstream_ring_page_offset + 2 > g->npfns) {
 		status = 0xc0000001;	/* STATUS_UNSUCCESSFUL */
 	} else {
-		c->ring_va = map_gpadl(g);
+		c->ring_va = map_pfns(g->pfns, g->npfns);
 		if (!c->ring_va) {
 			status = 0xc0000017;	/* STATUS_NO_MEMORY */
 		} else {
@@ -731,6 +917,8 @@ static void on_open(const u8 *msg)
 			c->target_vp = o->target_vp;
 			c->open = true;
 			atomic_inc(&sim.opens);
+			if (c->monitored)
+				mod_delayed_work(system_wq, &sim.monitor_work, 0);
 			if (armed_take(HVSIM_FAULT_EARLY_PACKET, c->relid, NULL))
 				early_packet(c);
 		}
@@ -971,6 +1159,7 @@ static void sim_exit(void)
 
 	sim.isr = NULL;
 	cancel_delayed_work_sync(&sim.deliver_work);
+	cancel_delayed_work_sync(&sim.monitor_work);
 	flush_workqueue(sim.wq);
 	spin_lock_irqsave(&sim.q_lock, flags);
 	list_for_each_entry_safe(m, tmp, &sim.to_guest, node) {
@@ -1035,7 +1224,8 @@ static u16 sim_signal_event(u32 conn_id, u16 flag)
 		for (i = 0; i < SIM_MAX_CHANS; i++) {
 			struct sim_chan *c = &sim.chans[i];
 
-			if (c->used && test_and_clear_bit(c->relid, send_half)) {
+			/* A monitored channel's bit is the monitor scan's. */
+			if (c->used && !c->monitored && test_and_clear_bit(c->relid, send_half)) {
 				c->signals_in++;
 				queue_work(sim.wq, &c->work);
 			}
@@ -1047,6 +1237,13 @@ static u16 sim_signal_event(u32 conn_id, u16 flag)
 
 		if (c->used && c->conn_id == conn_id) {
 			c->signals_in++;
+			if (c->monitored) {
+				/* The guest should have used the monitor page. */
+				c->monitored_hypercalls++;
+				atomic_inc(&sim.monitored_hypercalls);
+				pr_warn_ratelimited("relid %u is monitored, yet the guest called HvSignalEvent\n",
+						    c->relid);
+			}
 			queue_work(sim.wq, &c->work);
 			return HVLIS_HV_STATUS_SUCCESS;
 		}
@@ -1077,11 +1274,25 @@ EXPORT_SYMBOL_GPL(hvsim_transport);
 
 /* ------------------------------------------------------------- control */
 
+/**
+ * hvsim_add_device() - add a channel to the host's list, offer it if a guest
+ *	is connected
+ * @kind: its behaviour
+ * @type: device class
+ * @instance: device instance
+ * @sub_index: 0 for a primary channel, else the sub-channel's index
+ * @monitor: HVSIM_MONITOR_NONE; HVSIM_MONITOR_ANY for a monitored channel
+ *	with the lowest free monitor id; or that id (0..127)
+ *
+ * Return: the relid; -ENOSPC if channels or monitor ids ran out; -EBUSY if
+ * the monitor id is taken; -EINVAL for an id out of range.
+ */
 int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
-		     const struct hvlis_guid *instance, u16 sub_index)
+		     const struct hvlis_guid *instance, u16 sub_index, int monitor)
 {
 	unsigned int i;
 	struct sim_chan *c = NULL;
+	int id = HVSIM_MONITOR_NONE;
 
 	mutex_lock(&sim.lock);
 	for (i = 0; i < SIM_MAX_CHANS; i++) {
@@ -1094,7 +1305,18 @@ int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
 		mutex_unlock(&sim.lock);
 		return -ENOSPC;
 	}
+	if (monitor != HVSIM_MONITOR_NONE) {
+		id = monitor_alloc(monitor);
+		if (id < 0) {
+			mutex_unlock(&sim.lock);
+			return id;
+		}
+	}
 	memset(c, 0, sizeof(*c));
+	if (id >= 0) {
+		c->monitored = true;
+		c->monitor_id = id;
+	}
 	c->used = true;
 	c->relid = i + 1;
 	c->conn_id = SIM_CONN_BASE + c->relid;
@@ -1151,7 +1373,7 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 	struct hvlis_guid type, instance;
 	enum sim_kind kind;
 	unsigned int i, next = 1;
-	int ret = 0;
+	int ret = 0, monitor;
 
 	mutex_lock(&sim.lock);
 	p = chan_by_relid(relid);
@@ -1162,13 +1384,15 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 	type = p->type;
 	instance = p->instance;
 	kind = p->kind;
+	/* Sub-channels of a monitored device are monitored, each with its id. */
+	monitor = p->monitored ? HVSIM_MONITOR_ANY : HVSIM_MONITOR_NONE;
 	for (i = 0; i < SIM_MAX_CHANS; i++)
 		if (sim.chans[i].used && !memcmp(&sim.chans[i].instance, &instance, 16) &&
 		    sim.chans[i].sub_index >= next)
 			next = sim.chans[i].sub_index + 1;
 	mutex_unlock(&sim.lock);
 	for (i = 0; i < count && ret >= 0; i++)
-		ret = hvsim_add_device(kind, &type, &instance, next + i);
+		ret = hvsim_add_device(kind, &type, &instance, next + i, monitor);
 	return ret < 0 ? ret : 0;
 }
 
@@ -1670,7 +1894,7 @@ void hvsim_show_devices(struct seq_file *s)
 	char t[37], in[37];
 
 	mutex_lock(&sim.lock);
-	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits\n");
+	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits monitor signals_monitor monitored_hypercalls\n");
 	for (i = 0; i < SIM_MAX_CHANS; i++) {
 		struct sim_chan *c = &sim.chans[i];
 
@@ -1678,10 +1902,15 @@ void hvsim_show_devices(struct seq_file *s)
 			continue;
 		hvlis_guid_to_string(&c->type, t);
 		hvlis_guid_to_string(&c->instance, in);
-		seq_printf(s, "%u %u %s %s %s %d %d %d %llu %llu %llu %llu %llu\n", c->relid,
+		seq_printf(s, "%u %u %s %s %s %d %d %d %llu %llu %llu %llu %llu ", c->relid,
 			   c->sub_index, hvsim_kind_name(c->kind), t, in, c->offered, c->open,
 			   c->rescinded, c->packets, c->signals_in, c->signals_out, c->bad,
 			   c->waits);
+		if (c->monitored)
+			seq_printf(s, "%u", c->monitor_id);
+		else
+			seq_putc(s, '-');
+		seq_printf(s, " %llu %llu\n", c->signals_monitor, c->monitored_hypercalls);
 	}
 	mutex_unlock(&sim.lock);
 }
@@ -1712,6 +1941,11 @@ void hvsim_show_stats(struct seq_file *s)
 	seq_printf(s, "relids_released %d\nunloads %d\n", atomic_read(&sim.relids_released),
 		   atomic_read(&sim.unloads));
 	seq_printf(s, "teardowns_after_rescind %d\n", atomic_read(&sim.teardowns_after_rescind));
+	seq_printf(s, "monitor_signals %d\nmonitor_stray %d\nmonitored_hypercalls %d\n",
+		   atomic_read(&sim.monitor_signals), atomic_read(&sim.monitor_stray),
+		   atomic_read(&sim.monitored_hypercalls));
+	seq_printf(s, "csum_requests %d\ncsum_errors %d\n", atomic_read(&sim.csum_requests),
+		   atomic_read(&sim.csum_errors));
 	for (i = 0; i < HVSIM_FAULT_COUNT; i++)
 		nfaults += atomic_read(&sim.faults[i]);
 	seq_printf(s, "faults_injected %u\n", nfaults);
@@ -1738,6 +1972,7 @@ static int __init hvsim_init(void)
 	mutex_init(&sim.lock);
 	INIT_WORK(&sim.host_work, host_fn);
 	INIT_DELAYED_WORK(&sim.deliver_work, deliver_fn);
+	INIT_DELAYED_WORK(&sim.monitor_work, monitor_fn);
 	sim.wq = alloc_ordered_workqueue("hvsim_host", 0);
 	if (!sim.wq)
 		return -ENOMEM;
@@ -1753,6 +1988,7 @@ static void __exit hvsim_exit(void)
 	struct sim_gpadl *g, *tmp;
 
 	hvsim_debugfs_exit();
+	cancel_delayed_work_sync(&sim.monitor_work);
 	for (i = 0; i < SIM_MAX_CHANS; i++)
 		if (sim.chans[i].used)
 			cancel_work_sync(&sim.chans[i].work);

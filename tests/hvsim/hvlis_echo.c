@@ -12,6 +12,23 @@
  *                                        device's primary channel, as fast as
  *                                        they go, beside memcpy of the same
  *                                        buffers; read the result back
+ *   /sys/kernel/debug/hvlis_echo/gpadl   write "<pages> [<offset> <length>
+ *                                        [wrong-handle | other-channel]]": a
+ *                                        buffer of that many pages, filled
+ *                                        with a pattern, becomes a GPADL of
+ *                                        the first device's primary channel;
+ *                                        the host checksums the range
+ *                                        (default: all of it) and we compare;
+ *                                        then the GPADL is torn down.
+ *                                        wrong-handle names a handle that does
+ *                                        not exist; other-channel makes the
+ *                                        GPADL on the second device's channel
+ *                                        but asks on the first's. Read the
+ *                                        result back: "result pass" when the
+ *                                        host's answer is right (an error for
+ *                                        a range outside the buffer, a wrong
+ *                                        handle or channel) and teardown
+ *                                        worked
  */
 #define pr_fmt(fmt) "hvlis_echo: " fmt
 
@@ -63,6 +80,21 @@ static char bench_result[256] = "no benchmark yet\n";
 static DEFINE_MUTEX(echo_lock);		/* the device list and runs */
 static struct echo_dev *echo_devs[8];
 static char last_result[256] = "no run yet\n";
+
+/*
+ * The GPADL checksum test: its answer comes through the channel callback,
+ * recognised by the transaction id we wait for (echo packets have their
+ * sequence number, far below) and the answer's length and magic.
+ */
+#define GPADL_TID_BASE		0x6770616400000000ull
+#define GPADL_MAX_PAGES		8192	/* 32 MiB: more than one GPADL describes */
+#define GPADL_VMALLOC_PAGES	8	/* larger buffers are vmalloc'd */
+static DEFINE_SPINLOCK(gpadl_lock);	/* gpadl_tid, gpadl_resp */
+static DECLARE_COMPLETION(gpadl_done);
+static u64 gpadl_tid;			/* the answer we wait for; 0: none */
+static u64 gpadl_seq;
+static struct hvsim_csum_resp gpadl_resp;
+static char gpadl_result[320] = "no gpadl test yet\n";
 static struct dentry *dir;
 
 static u8 pattern(u32 seq, u32 i)
@@ -88,6 +120,23 @@ static bool payload_ok(const u8 *buf, u32 len, u32 want_seq, u32 chan)
 	return true;
 }
 
+/* In the channel callback: the checksum answer we wait for? Take it. */
+static bool gpadl_answer(u64 tid, const u8 *buf)
+{
+	const struct hvsim_csum_resp *r = (const void *)buf;
+	bool mine;
+
+	spin_lock(&gpadl_lock);
+	mine = gpadl_tid && tid == gpadl_tid && r->magic == HVSIM_CSUM_RESP_MAGIC;
+	if (mine) {
+		memcpy(&gpadl_resp, r, sizeof(gpadl_resp));
+		gpadl_tid = 0;
+		complete(&gpadl_done);
+	}
+	spin_unlock(&gpadl_lock);
+	return mine;
+}
+
 static void echo_callback(void *context)
 {
 	struct echo_chan *ec = context;
@@ -104,6 +153,8 @@ static void echo_callback(void *context)
 			pr_err_ratelimited("channel %u: receive failed: %d\n", ec->index, ret);
 			break;
 		}
+		if (len == sizeof(struct hvsim_csum_resp) && gpadl_answer(tid, ec->rxbuf))
+			continue;
 		if (!READ_ONCE(bench_mode) &&
 		    (tid != ec->next_seq || !payload_ok(ec->rxbuf, len, ec->next_seq, ec->index)))
 			ec->bad++;
@@ -407,6 +458,184 @@ out_free:
 	return ret;
 }
 
+static u8 gpadl_pattern(size_t i)
+{
+	return (u8)((i >> PAGE_SHIFT) * 131 + i * 7 + 3);
+}
+
+/* Ask the host for the checksum of a range of a GPADL; wait for its answer. */
+static int gpadl_ask(struct echo_chan *ec, const struct hvsim_csum_req *req,
+		     struct hvsim_csum_resp *resp)
+{
+	u64 tid;
+	int ret = -EAGAIN;
+	unsigned int i;
+
+	spin_lock_bh(&gpadl_lock);
+	reinit_completion(&gpadl_done);
+	tid = GPADL_TID_BASE | ++gpadl_seq;
+	gpadl_tid = tid;
+	spin_unlock_bh(&gpadl_lock);
+	for (i = 0; i < 20000 && ret == -EAGAIN; i++) {
+		ret = hvlis_sendpacket(ec->ch, req, sizeof(*req), tid, HVLIS_PKT_DATA_INBAND, 0);
+		if (ret == -EAGAIN)
+			usleep_range(200, 400);
+	}
+	if (ret == -EAGAIN)
+		ret = -ETIMEDOUT;
+	if (!ret && !wait_for_completion_timeout(&gpadl_done, 10 * HZ))
+		ret = -ETIMEDOUT;
+	spin_lock_bh(&gpadl_lock);
+	gpadl_tid = 0;
+	if (!ret)
+		memcpy(resp, &gpadl_resp, sizeof(*resp));
+	spin_unlock_bh(&gpadl_lock);
+	return ret;
+}
+
+/*
+ * The "gpadl" command: a buffer of 'pages' pages as a GPADL of the first
+ * device's primary channel, the host's checksum of [offset, offset + length)
+ * compared with ours, teardown. The buffer is freed only once the host gave
+ * it back (or never had it).
+ */
+enum gpadl_mode {
+	GPADL_RIGHT,
+	GPADL_WRONG_HANDLE,	/* ask about a handle nobody has */
+	GPADL_OTHER_CHANNEL,	/* ask on a channel that does not own it */
+};
+
+static int echo_gpadl(u32 pages, u32 offset, u32 length, enum gpadl_mode mode)
+{
+	size_t size = (size_t)pages * PAGE_SIZE, i;
+	bool use_vmalloc = pages > GPADL_VMALLOC_PAGES, expect_error, pass = false;
+	struct hvsim_csum_resp resp;
+	struct hvsim_csum_req req;
+	struct echo_chan *ec = NULL, *owner = NULL;
+	u32 handle = 0, mine = 0;
+	char td_str[12] = "-";		/* teardown: not tried */
+	int ret, td;
+	bool may_free = true;
+	unsigned int d;
+	u8 *buf;
+
+	if (!pages || pages > GPADL_MAX_PAGES)
+		return -EINVAL;
+	buf = use_vmalloc ? vmalloc(size) : alloc_pages_exact(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < size; i++)
+		buf[i] = gpadl_pattern(i);
+	expect_error = mode != GPADL_RIGHT || !length || (u64)offset + length > size;
+	if (!expect_error)
+		mine = hvsim_csum(HVSIM_CSUM_SEED, buf + offset, length);
+	memset(&resp, 0, sizeof(resp));
+
+	mutex_lock(&echo_lock);
+	/* ec asks; owner has the GPADL: the first device, or the second */
+	for (d = 0; d < ARRAY_SIZE(echo_devs) && !owner; d++) {
+		if (!echo_devs[d] || !echo_devs[d]->nchans)
+			continue;
+		if (ec || mode != GPADL_OTHER_CHANNEL)
+			owner = &echo_devs[d]->chans[0];
+		if (!ec)
+			ec = &echo_devs[d]->chans[0];
+	}
+	if (!owner) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ret = hvlis_gpadl_establish(owner->ch, buf, size, &handle);
+	if (ret) {
+		/* Without an answer the host may hold the pages: keep them. */
+		may_free = ret != -ETIMEDOUT;
+		goto out;
+	}
+	memset(&req, 0, sizeof(req));
+	req.magic = HVSIM_CSUM_REQ_MAGIC;
+	req.gpadl = mode == GPADL_WRONG_HANDLE ? handle ^ 0x40000000 : handle;
+	req.offset = offset;
+	req.length = length;
+	ret = gpadl_ask(ec, &req, &resp);
+	td = hvlis_gpadl_teardown(owner->ch, handle);
+	snprintf(td_str, sizeof(td_str), "%d", td);
+	may_free = !td;
+	/* the answer is to our request; an error, or the right checksum */
+	pass = !ret && !td && resp.gpadl == req.gpadl && resp.offset == offset &&
+	       resp.length == length &&
+	       (expect_error ? resp.status != 0 :
+		!resp.status && resp.checksum == mine && resp.npages == pages);
+out:
+	snprintf(gpadl_result, sizeof(gpadl_result),
+		 "gpadl pages %u alloc %s handle %#x offset %u length %u expect %s host_status %d host_pages %u host_csum %#x guest_csum %#x teardown %s error %d result %s\n",
+		 pages, use_vmalloc ? "vmalloc" : "contig", handle, offset, length,
+		 expect_error ? "error" : "csum", resp.status, resp.npages, resp.checksum, mine,
+		 td_str, ret, pass ? "pass" : "fail");
+	mutex_unlock(&echo_lock);
+	pr_info("%s", gpadl_result);
+	if (!may_free)
+		pr_err("gpadl %#x: the host may still use the buffer; leaking it\n", handle);
+	else if (use_vmalloc)
+		vfree(buf);
+	else
+		free_pages_exact(buf, size);
+	return ret;
+}
+
+static ssize_t gpadl_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
+{
+	char buf[80], word[16] = "";
+	unsigned int pages, offset = 0, length = 0;
+	enum gpadl_mode mode = GPADL_RIGHT;
+	int n, ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	n = sscanf(buf, "%u %u %u %15s", &pages, &offset, &length, word);
+	if (n < 1 || n == 2)
+		return -EINVAL;
+	if (n == 4) {
+		if (!strcmp(word, "wrong-handle"))
+			mode = GPADL_WRONG_HANDLE;
+		else if (!strcmp(word, "other-channel"))
+			mode = GPADL_OTHER_CHANNEL;
+		else
+			return -EINVAL;
+	}
+	if (n == 1) {
+		if (!pages || pages > GPADL_MAX_PAGES)
+			return -EINVAL;
+		length = pages * PAGE_SIZE;
+	}
+	ret = echo_gpadl(pages, offset, length, mode);
+	return ret ? ret : len;
+}
+
+static int gpadl_show(struct seq_file *s, void *unused)
+{
+	mutex_lock(&echo_lock);
+	seq_puts(s, gpadl_result);
+	mutex_unlock(&echo_lock);
+	return 0;
+}
+
+static int gpadl_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, gpadl_show, NULL);
+}
+
+static const struct file_operations gpadl_fops = {
+	.owner = THIS_MODULE,
+	.open = gpadl_open,
+	.read = seq_read,
+	.write = gpadl_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static ssize_t bench_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
 	char buf[64];
@@ -495,6 +724,7 @@ static int __init echo_init(void)
 	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
 	debugfs_create_file("result", 0444, dir, NULL, &result_fops);
 	debugfs_create_file("bench", 0644, dir, NULL, &bench_fops);
+	debugfs_create_file("gpadl", 0644, dir, NULL, &gpadl_fops);
 	return hvlis_driver_register(&echo_driver);
 }
 

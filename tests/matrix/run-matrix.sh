@@ -160,7 +160,8 @@ main() {
 	root=$(realpath -m "${1:-${HVLIS_KTREES:-/var/cache/hvlis/ktrees}}")
 	list=$root/trees.list
 	SRC=$(realpath -e "${HVLIS_MATRIX_SRC:-$REPO}") || die "no source tree ${HVLIS_MATRIX_SRC:-$REPO}"
-	CMD=${HVLIS_MATRIX_CMD:-make modules KDIR=\{kdir\}}
+	# test-modules: the shipped modules, then the test-only ones (tests/hvsim)
+	CMD=${HVLIS_MATRIX_CMD:-make test-modules KDIR=\{kdir\}}
 	command -v rsync >/dev/null || die "rsync is missing: apt-get install rsync (prep-ktrees.sh installs it)"
 	if [[ -n ${HVLIS_MATRIX_OUT:-} ]]; then
 		OUT=$(realpath -m "$HVLIS_MATRIX_OUT")

@@ -160,3 +160,33 @@ echo_bind() {
 	d=$(vmbus_dev "$1") || { vm_fail "no device with relid $1"; return 1; }
 	basename "$d" > /sys/bus/vmbus/drivers/hvlis_echo/bind 2> /dev/null
 }
+
+# ---- monitored channels, GPADLs (vmbus-monitor.sh, vmbus-gpadl.sh) ---------
+#   sim_dev RELID COLUMN   one column (by its header name: signals_in,
+#                          monitor, signals_monitor, ...) of a channel's line
+#                          in hvsim's devices file
+#   echo_gpadl WHAT ARGS...
+#                          hvlis_echo's gpadl command ("<pages> [<offset>
+#                          <length> [wrong-handle|other-channel]]"); fails
+#                          unless the result says pass; the result line is
+#                          left in GPADL_RESULT
+#   gpadl_field NAME       a value of GPADL_RESULT (host_pages, host_status...)
+sim_dev() {
+	awk -v r="$1" -v k="$2" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == r && (k in col) { print $col[k] }' "$HVSIM/devices"
+}
+GPADL_RESULT=
+echo_gpadl() {
+	local what=$1
+	shift
+	echo "$*" > /sys/kernel/debug/hvlis_echo/gpadl || vm_fail "$what: gpadl command '$*' failed"
+	GPADL_RESULT=$(cat /sys/kernel/debug/hvlis_echo/gpadl)
+	vm_log "$what: $GPADL_RESULT"
+	case " $GPADL_RESULT " in
+	*" result pass "*) ;;
+	*) vm_fail "$what: GPADL check failed: $GPADL_RESULT" ;;
+	esac
+}
+gpadl_field() {
+	echo "$GPADL_RESULT" | awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) print $(i + 1) }'
+}
