@@ -21,7 +21,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -36,6 +36,7 @@ help:
 	@echo "  make check-fuzz       fuzz smoke runs"
 	@echo "  make check-matrix     build every module against every Debian kernel tree"
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
+	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
 	@echo "  make install          install modules (to $(INSTALL_MOD_DIR)) and daemons"
 	@echo "  make demo             build everything and show what works"
 	@echo "  make clean"
@@ -89,6 +90,9 @@ check-matrix:
 
 check-vm:
 	$(TOP)/tests/run.sh modinfo vm
+
+check-daemons:
+	$(TOP)/tests/run.sh daemons
 
 demo:
 	$(TOP)/scripts/demo.sh

@@ -3,7 +3,7 @@
 #
 # hvlis test runner: `make check` calls `tests/run.sh all`.
 #
-# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|ktrees|compat|matrix|dkms|modinfo|vm]...
+# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|matrix|dkms|modinfo|vm]...
 #
 # Every suite prints one line per case, "PASS: <name>" or "FAIL: <name>";
 # this script counts them and ends with the summary line
@@ -19,7 +19,7 @@ mkdir -p "$logdir"
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 if [ "${suites[0]}" = all ]; then
-	suites=(deps spdx style unit fuzz ktrees compat matrix dkms modinfo vm)
+	suites=(deps spdx style unit fuzz daemons ktrees compat matrix dkms modinfo vm)
 fi
 
 passed=0
@@ -54,6 +54,7 @@ for s in "${suites[@]}"; do
 	style) run_suite style "$top/tests/style/checkpatch.sh" ;;
 	unit) run_suite unit make -C "$top/tests/unit" check ;;
 	fuzz) run_suite fuzz make -C "$top/tests/fuzz" smoke ;;
+	daemons) run_suite daemons "$top/tests/daemons/run.sh" ;;
 	ktrees) run_suite ktrees "$top/tests/matrix/prep-ktrees.sh" ;;
 	compat) run_suite compat "$top/tests/compat/test-engine.sh" ;;
 	vm) run_suite vm "$top/tests/vm/run-vm.sh" ;;

@@ -2003,3 +2003,4 @@ module_init(hvsim_init);
 module_exit(hvsim_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("hvlis test: simulated Hyper-V host (never for production)");
+MODULE_VERSION(HVLIS_VERSION);

@@ -1,0 +1,475 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Tests of the userspace daemons (daemons/) and their scripts and units.
+# Prints one "PASS: daemons/..." or "FAIL: daemons/...: why" line per case
+# and exits non-zero if any failed. A missing tool is a FAIL, never a skip.
+#
+#   tests/daemons/run.sh              everything (about 2 minutes)
+#   CRASH_ITERATIONS=100 FUZZ_SECONDS=2 tests/daemons/run.sh   quicker
+#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units
+#
+#   build     the daemons plain, with ASan/UBSan, with clang; the peers; an
+#             install into a DESTDIR
+#   options   --help, --version, bad options, a missing device
+#   scripts   hv_get_dns_info, hv_get_dhcp_info, hv_set_ifconfig on fake roots
+#   asan, valgrind
+#             kvp_peer and vss_peer (fake kernels) against the ASan build /
+#             the plain build under valgrind
+#   crash     kill -9 the KVP daemon at random points of a stream of SETs and
+#             DELETEs (CRASH_ITERATIONS, default 1000); pools must stay valid
+#   fuzz      one libFuzzer harness per message handler (FUZZ_SECONDS each)
+#   units     systemd-analyze verify, the udev rules, man page warnings
+#
+# Everything is built and run under tests/build/daemons/; nothing is
+# installed. Needs root: the KVP tests run in a private network namespace
+# (unshare -n) with a veth, so GET_IP_INFO has a known interface to report;
+# the VSS tests freeze loop-mounted images in a private mount namespace.
+set -u
+here=$(cd "$(dirname "$0")" && pwd -P)
+top=$(cd "$here/../.." && pwd -P)
+B=$top/tests/build/daemons
+CRASH_ITERATIONS=${CRASH_ITERATIONS:-1000}
+FUZZ_SECONDS=${FUZZ_SECONDS:-5}
+fails=0
+mkdir -p "$B/logs"
+
+pass() { echo "PASS: daemons/$1"; }
+fail() {
+	echo "FAIL: daemons/$1: $2"
+	fails=$((fails + 1))
+}
+# check NAME COMMAND...: PASS if the command succeeds, else FAIL with its output.
+check() {
+	local name=$1 log
+	shift
+	log=$B/logs/$(echo "$name" | tr / _).log
+	if "$@" > "$log" 2>&1; then pass "$name"; else fail "$name" "'$*' failed: $(tail -n 5 "$log" | tr '\n' ' ')"; fi
+}
+ms() { echo $(($(date +%s%N) / 1000000)); }
+timed() { # label start
+	echo "# $1: $(($(ms) - $2)) ms"
+}
+need() { # tool package
+	command -v "$1" > /dev/null 2>&1 && return 0
+	fail "tools/$1" "$1 is not installed (apt-get install $2)"
+	return 1
+}
+
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+SAN_ARGS=("-fsanitize=address,undefined" -fno-sanitize-recover=all)
+PEER_CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -O1 "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/lib")
+
+build() {
+	local t
+	t=$(ms)
+	check build/plain make -s -C "$top/daemons" BUILD="$B/plain" CC=gcc CFLAGS="-O2 -g -D_FORTIFY_SOURCE=2"
+	check build/asan make -s -C "$top/daemons" BUILD="$B/asan" CC=gcc CFLAGS="-O1 -g $SAN" LDFLAGS="$SAN"
+	need clang clang && check build/clang make -s -C "$top/daemons" BUILD="$B/clang" CC=clang CFLAGS="-O2 -g"
+	check build/default make -s -C "$top/daemons"
+	check build/peer-asan gcc "${PEER_CFLAGS[@]}" "${SAN_ARGS[@]}" -o "$B/kvp_peer.asan" "$here/kvp_peer.c"
+	check build/peer gcc "${PEER_CFLAGS[@]}" -o "$B/kvp_peer" "$here/kvp_peer.c"
+	check build/vss-peer gcc "${PEER_CFLAGS[@]}" -o "$B/vss_peer" "$here/vss_peer.c"
+	check build/install-tree sh -c "rm -rf '$B/destdir' && make -s -C '$top/daemons' BUILD='$B/plain-install' install DESTDIR='$B/destdir' PREFIX=/usr &&
+		test -x '$B/destdir/usr/sbin/hv_kvp_daemon' && test -x '$B/destdir/usr/sbin/hv_vss_daemon' &&
+		test -x '$B/destdir/usr/libexec/hvlis/hv_set_ifconfig' &&
+		test -f '$B/destdir/usr/lib/systemd/system/hv-vss-daemon.service' &&
+		test -f '$B/destdir/usr/share/man/man8/hv_kvp_daemon.8' &&
+		test -f '$B/destdir/usr/lib/systemd/system/hv-kvp-daemon.service' &&
+		test -f '$B/destdir/usr/lib/udev/rules.d/70-hvlis-daemons.rules' &&
+		strings '$B/destdir/usr/sbin/hv_kvp_daemon' | grep -qx /usr/libexec/hvlis"
+	timed build "$t"
+}
+
+options() {
+	local d=$B/plain/hv_kvp_daemon out rc ver
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+	out=$("$d" --help 2>&1)
+	rc=$?
+	if [ $rc = 0 ] && echo "$out" | grep -q -- '--pool-dir DIR' && echo "$out" | grep -q -- '--no-daemon'; then
+		pass options/help
+	else fail options/help "exit $rc: $out"; fi
+	out=$("$d" --version 2>&1)
+	if [ "$out" = "hv_kvp_daemon (hvlis) $ver" ]; then pass options/version; else fail options/version "'$out'"; fi
+	local v=$B/plain/hv_vss_daemon
+	out=$("$v" --help 2>&1)
+	if echo "$out" | grep -q -- '--thaw-timeout SECONDS' && [ "$("$v" --version)" = "hv_vss_daemon (hvlis) $ver" ]; then
+		pass options/vss-help-version
+	else fail options/vss-help-version "$out"; fi
+	"$v" --thaw-timeout 0 > /dev/null 2>&1
+	rc=$?
+	if [ $rc = 2 ]; then pass options/vss-bad-value; else fail options/vss-bad-value "exit $rc, want 2"; fi
+	out=$("$v" -n --device "$B/nonexistent" 2>&1)
+	rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -q "cannot open $B/nonexistent"; then
+		pass options/vss-no-device
+	else fail options/vss-no-device "exit $rc: $out"; fi
+	"$d" --bogus > /dev/null 2>&1
+	rc=$?
+	if [ $rc = 2 ]; then pass options/bad-option; else fail options/bad-option "exit $rc, want 2"; fi
+	"$d" --max-records 0 > /dev/null 2>&1
+	rc=$?
+	if [ $rc = 2 ]; then pass options/bad-value; else fail options/bad-value "exit $rc, want 2"; fi
+	out=$("$d" -n --device "$B/nonexistent" --pool-dir "$B/opt-pools" 2>&1)
+	rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -q "cannot open $B/nonexistent: No such file"; then
+		pass options/no-device
+	else fail options/no-device "exit $rc: $out"; fi
+}
+
+# The scripts, against fake root trees (HVLIS_ROOT).
+scripts() {
+	local r=$B/scripts s=$top/scripts out f
+	need shellcheck shellcheck && check scripts/shellcheck shellcheck -s sh "$s/hv_get_dns_info" "$s/hv_get_dhcp_info" "$s/hv_set_ifconfig"
+	check scripts/shellcheck-tests shellcheck "$here/run.sh"
+	rm -rf "$r" && mkdir -p "$r/plain/etc" "$r/resolved/etc" "$r/resolved/run/systemd/resolve"
+	printf '# x\nsearch example.com\nnameserver 192.0.2.53\nnameserver  2001:db8::53 # c\nnameserver bogus;rm\noptions ndots:1\n' > "$r/plain/etc/resolv.conf"
+	printf 'nameserver 127.0.0.53\n' > "$r/resolved/etc/resolv.conf"
+	printf 'nameserver 198.51.100.1\n' > "$r/resolved/run/systemd/resolve/resolv.conf"
+	out=$(HVLIS_ROOT=$r/plain NMCLI=/nonexistent "$s/hv_get_dns_info" eth0 | tr '\n' ' ')
+	if [ "$out" = "192.0.2.53 2001:db8::53 " ]; then pass scripts/dns-resolv-conf; else fail scripts/dns-resolv-conf "'$out'"; fi
+	out=$(HVLIS_ROOT=$r/resolved NMCLI=/nonexistent "$s/hv_get_dns_info" | tr '\n' ' ')
+	if [ "$out" = "198.51.100.1 " ]; then pass scripts/dns-resolved; else fail scripts/dns-resolved "'$out'"; fi
+	if ! "$s/hv_get_dns_info" 'eth0;reboot' > /dev/null 2>&1; then pass scripts/dns-bad-name; else fail scripts/dns-bad-name "accepted"; fi
+
+	mkdir -p "$r/deb/etc/network/interfaces.d" "$r/rh/etc/sysconfig/network-scripts" "$r/leases/var/lib/dhcp" "$r/none/etc"
+	printf 'auto lo\niface lo inet loopback\niface eth0 inet dhcp\n' > "$r/deb/etc/network/interfaces"
+	printf 'iface eth1 inet static\n  address 192.0.2.9/24\n' > "$r/deb/etc/network/interfaces.d/eth1"
+	printf 'DEVICE=eth0\nBOOTPROTO="dhcp"\n' > "$r/rh/etc/sysconfig/network-scripts/ifcfg-eth0"
+	printf 'DEVICE=eth1\nBOOTPROTO=none\n' > "$r/rh/etc/sysconfig/network-scripts/ifcfg-eth1"
+	printf 'lease {\n  interface "eth0";\n}\n' > "$r/leases/var/lib/dhcp/dhclient.eth0.leases"
+	out=""
+	for c in deb:eth0:Enabled deb:eth1:Disabled rh:eth0:Enabled rh:eth1:Disabled leases:eth0:Enabled leases:eth1:Disabled none:eth0:Disabled; do
+		IFS=: read -r root dev want <<< "$c"
+		got=$(HVLIS_ROOT=$r/$root NMCLI=/nonexistent HVLIS_SYSFS_NET=$r/none "$s/hv_get_dhcp_info" "$dev")
+		[ "$got" = "$want" ] || out="$out $root/$dev=$got(want $want)"
+	done
+	if [ -z "$out" ]; then pass scripts/dhcp-sources; else fail scripts/dhcp-sources "$out"; fi
+
+	cp "$here/set_ifconfig.settings" "$r/settings"
+	for backend in nm ifcfg ifupdown; do
+		rm -rf "$r/set-$backend" && mkdir -p "$r/set-$backend/etc/network"
+		printf 'auto lo\niface lo inet loopback\n\nallow-hotplug eth0\niface eth0 inet dhcp\n\thostname x\n\nauto eth1\niface eth1 inet dhcp\n' \
+			> "$r/set-$backend/etc/network/interfaces"
+		if ! HVLIS_ROOT=$r/set-$backend HV_SET_IFCONFIG_BACKEND=$backend HV_SET_IFCONFIG_APPLY=0 NMCLI=/nonexistent \
+			"$s/hv_set_ifconfig" "$r/settings" > "$B/logs/set-$backend.log" 2>&1; then
+			fail "scripts/set-ifconfig-$backend" "exit status $?: $(cat "$B/logs/set-$backend.log")"
+			continue
+		fi
+		out=$(cd "$r/set-$backend" && find . -type f | LC_ALL=C sort | while read -r f; do
+			echo "== $f $(stat -c %a "$f")"
+			sed 's/^uuid=.*/uuid=<random>/' "$f"
+		done)
+		# the expected files start with their SPDX line
+		if diff -u <(tail -n +2 "$here/set_ifconfig.$backend.expected") <(echo "$out") > "$B/logs/set-$backend.diff"; then
+			pass "scripts/set-ifconfig-$backend"
+		else fail "scripts/set-ifconfig-$backend" "output differs: $(head -c 600 "$B/logs/set-$backend.diff")"; fi
+	done
+	# detection without an override
+	rm -rf "$r/detect" && mkdir -p "$r/detect/etc/sysconfig/network-scripts"
+	if HVLIS_ROOT=$r/detect HV_SET_IFCONFIG_APPLY=0 NMCLI=/nonexistent "$s/hv_set_ifconfig" "$r/settings" > /dev/null 2>&1 &&
+		[ -f "$r/detect/etc/sysconfig/network-scripts/ifcfg-eth0" ]; then
+		pass scripts/set-ifconfig-detect
+	else fail scripts/set-ifconfig-detect "ifcfg not chosen"; fi
+	# settings that did not come from the daemon are refused
+	out=""
+	# shellcheck disable=SC2016 # the point is that they are not expanded
+	for bad in 'DEVICE=eth0;reboot' 'DEVICE=../x' 'DNS=1.2.3.4 $(reboot)' 'IPV4_ADDRESSES=`id`' 'DHCP=maybe' 'PATH=/tmp'; do
+		printf 'DEVICE=eth0\n%s\n' "$bad" > "$r/bad-settings"
+		rm -rf "$r/bad" && mkdir -p "$r/bad/etc/network"
+		if HVLIS_ROOT=$r/bad HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_APPLY=0 "$s/hv_set_ifconfig" "$r/bad-settings" > /dev/null 2>&1 ||
+			[ -e "$r/bad/etc/network/interfaces.d" ]; then
+			out="$out [$bad]"
+		fi
+	done
+	if [ -z "$out" ]; then pass scripts/set-ifconfig-rejects-bad-settings; else fail scripts/set-ifconfig-rejects-bad-settings "accepted:$out"; fi
+}
+
+# A work directory for kvp_peer: scripts (the real get scripts, a stub
+# hv_set_ifconfig that keeps its input), a fake sysfs and a fake root.
+prepare_work() { # dir mac
+	local w=$1
+	rm -rf "$w" && mkdir -p "$w/scripts" "$w/out" "$w/sysfs/v0/device" "$w/sysfs/lo" \
+		"$w/sysfs/bad;name" "$w/root/etc/network"
+	ln -s "$top/scripts/hv_get_dns_info" "$top/scripts/hv_get_dhcp_info" "$w/scripts/"
+	cat > "$w/scripts/hv_set_ifconfig" << 'EOF'
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+out=$(dirname "$0")/../out
+cp "$1" "$out/settings" || exit 3
+[ -f "$out/rc" ] && exit "$(cat "$out/rc")"
+exit 0
+EOF
+	chmod 755 "$w/scripts/hv_set_ifconfig"
+	echo "$2" > "$w/sysfs/v0/address"
+	echo "{f5bee29c-1741-4aad-a4c2-8fdedb46dcc2}" > "$w/sysfs/v0/device/device_id"
+	echo "00:00:00:00:00:00" > "$w/sysfs/lo/address"
+	echo "$2" > "$w/sysfs/bad;name/address"
+	printf 'nameserver 192.0.2.53\nnameserver 2001:db8::53\n' > "$w/root/etc/resolv.conf"
+	printf 'iface v0 inet dhcp\n' > "$w/root/etc/network/interfaces"
+}
+
+MAC=00:15:5d:12:34:56
+# Runs a command in a new network namespace with veth v0 configured.
+in_netns() {
+	unshare -n -- sh -c '
+		set -e
+		ip link set lo up
+		echo 1 > /proc/sys/net/ipv6/conf/default/addr_gen_mode
+		ip link add v0 address '"$MAC"' type veth peer name v1
+		ip addr add 192.0.2.5/24 dev v0
+		ip link set v0 up
+		ip link set v1 up
+		ip -6 addr add 2001:db8::5/64 dev v0 nodad
+		ip route add default via 192.0.2.1 dev v0
+		ip -6 route add default via 2001:db8::1 dev v0
+		exec "$@"' sh "$@"
+}
+
+functional() { # variant (asan|valgrind)
+	local v=$1 w=$B/work-$1 t peer daemon extra=()
+	t=$(ms)
+	prepare_work "$w" "$MAC"
+	case $v in
+	asan)
+		peer=$B/kvp_peer.asan
+		daemon=$B/asan/hv_kvp_daemon
+		;;
+	valgrind)
+		need valgrind valgrind || return
+		peer=$B/kvp_peer
+		daemon=$B/plain/hv_kvp_daemon
+		extra=(--valgrind)
+		;;
+	esac
+	if ! unshare -n true 2> /dev/null; then
+		fail "$v/netns" "unshare -n does not work here (needs root and network namespaces)"
+		return
+	fi
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		HVLIS_ROOT=$w/root NMCLI=/nonexistent HVLIS_SYSFS_NET=$w/sysfs \
+		in_netns "$peer" --daemon "$daemon" --work "$w" --prefix "daemons/$v/" --netns-if v0 \
+		"${extra[@]}" 2> "$B/logs/functional-$v.stderr" | tee "$B/logs/functional-$v.log" | grep -E '^(PASS|FAIL|#)'
+	local rc=${PIPESTATUS[0]}
+	if grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|==[0-9]+== (Invalid|Conditional|Syscall|.*definitely lost)' \
+		"$B/logs/functional-$v.stderr" > /dev/null; then
+		fail "$v/sanitizer-clean" "reports in $B/logs/functional-$v.stderr"
+	else
+		pass "$v/sanitizer-clean"
+	fi
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL' "$B/logs/functional-$v.log"; then
+		fail "$v/peer" "kvp_peer exited $rc (see $B/logs/functional-$v.stderr)"
+	fi
+	grep -q '^FAIL' "$B/logs/functional-$v.log" && fails=$((fails + 1))
+	timed "functional $v" "$t"
+}
+
+# hv_vss_daemon against real file systems: loop-mounted ext4 images in a
+# private mount namespace (a, a bind mount of it, b whose image lives on a,
+# and a read-only one). The daemon only ever sees a mount table listing
+# those, so nothing of the machine's own is frozen.
+vss() { # variant (asan|valgrind)
+	local v=$1 w=$B/work-vss-$1 t daemon extra=()
+	t=$(ms)
+	need mkfs.ext4 e2fsprogs || return
+	case $v in
+	asan) daemon=$B/asan/hv_vss_daemon ;;
+	valgrind)
+		need valgrind valgrind || return
+		daemon=$B/plain/hv_vss_daemon
+		extra=(--valgrind)
+		;;
+	esac
+	rm -rf "$w" && mkdir -p "$w/mnt/a" "$w/mnt/a-bind" "$w/mnt/b" "$w/mnt/ro"
+	# shellcheck disable=SC2016 # the inner shell expands them
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unshare -m --propagation private -- sh -c '
+		w=$1
+		shift
+		mk() { truncate -s "$2" "$1" && mkfs.ext4 -q -F "$1"; }
+		mk "$w/a.img" 16M && mount -o loop "$w/a.img" "$w/mnt/a" &&
+			mount --bind "$w/mnt/a" "$w/mnt/a-bind" &&
+			mk "$w/mnt/a/b.img" 8M && mount -o loop "$w/mnt/a/b.img" "$w/mnt/b" &&
+			mk "$w/ro.img" 8M && mount -o loop,ro "$w/ro.img" "$w/mnt/ro" &&
+			grep " $w/mnt/" /proc/self/mounts > "$w/mounts.good" || exit 3
+		"$@"
+		rc=$?
+		umount "$w/mnt/ro" "$w/mnt/b" "$w/mnt/a-bind" "$w/mnt/a"
+		exit $rc' sh "$w" "$B/vss_peer" --daemon "$daemon" --work "$w" --prefix "daemons/$v/" "${extra[@]}" \
+		2> "$B/logs/vss-$v.stderr" | tee "$B/logs/vss-$v.log" | grep -E '^(PASS|FAIL|#)'
+	local rc=${PIPESTATUS[0]}
+	if grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|==[0-9]+== (Invalid|Conditional|Syscall)' \
+		"$B/logs/vss-$v.stderr" "$w/daemon.log" > /dev/null 2>&1; then
+		fail "$v/vss-sanitizer-clean" "reports in $w/daemon.log"
+	else
+		pass "$v/vss-sanitizer-clean"
+	fi
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL' "$B/logs/vss-$v.log"; then
+		fail "$v/vss-peer" "vss_peer exited $rc (see $B/logs/vss-$v.stderr)"
+	fi
+	grep -q '^FAIL' "$B/logs/vss-$v.log" && fails=$((fails + 1))
+	timed "vss $v" "$t"
+}
+
+crash() {
+	local w=$B/work-crash t
+	t=$(ms)
+	prepare_work "$w" "$MAC"
+	"$B/kvp_peer" --daemon "$B/plain/hv_kvp_daemon" --work "$w" --prefix daemons/ \
+		--crash "$CRASH_ITERATIONS" ${CRASH_SEED:+--seed "$CRASH_SEED"} 2> "$B/logs/crash.stderr" |
+		tee "$B/logs/crash.log" | grep -E '^(PASS|FAIL|#)'
+	[ "${PIPESTATUS[0]}" = 0 ] || fails=$((fails + 1))
+	timed crash "$t"
+}
+
+# Seeds: one plausible message body per handler (byte 0 is the pool).
+seeds() {
+	python3 - "$B/fuzz/seeds" << 'EOF'
+import os, struct, sys
+out = sys.argv[1]
+def put(name, i, data):
+    os.makedirs(f"{out}/{name}", exist_ok=True)
+    open(f"{out}/{name}/seed{i}", "wb").write(data)
+def kv(key, value):
+    k = key.encode() + b"\0"; v = value.encode() + b"\0"
+    return struct.pack("<III", 1, len(k), len(v)) + k.ljust(512, b"\0") + v.ljust(2048, b"\0")
+for i, (k, v) in enumerate([("Key", "Value"), ("Grüße", "✓"), ("a" * 511, "b")]):
+    put("set", i, bytes([0]) + kv(k, v))
+    put("get", i, bytes([1]) + kv(k, ""))
+    put("delete", i, bytes([3]) + struct.pack("<I", len(k.encode()) + 1) + k.encode() + b"\0")
+for i in range(3):
+    put("enumerate", i, bytes([i * 2]) + struct.pack("<I", i * 4))
+def ip(adapter, dhcp, addr, mask, gw, dns):
+    f = lambda s, n: s.encode().ljust(n, b"\0")
+    return f(adapter, 256) + bytes([3, dhcp]) + f(addr, 2048) + f(mask, 2048) + f(gw, 1024) + f(dns, 2048)
+put("get_ip_info", 0, bytes([0]) + ip("00:15:5D:00:00:01", 0, "", "", "", ""))
+put("set_ip_info", 0, bytes([0]) + ip("{F5BEE29C-1741-4AAD-A4C2-8FDEDB46DCC2}", 0,
+    "192.0.2.10;2001:db8::10", "255.255.255.0;64", "192.0.2.1", "192.0.2.53"))
+put("set_ip_info", 1, bytes([0]) + ip("f5bee29c-1741-4aad-a4c2-8fdedb46dcc2", 1, "", "", "", ""))
+put("register", 0, bytes([0]) + b"3.1".ljust(512, b"\0"))
+put("any", 0, bytes([1, 0, 0, 0]) + kv("k", "v").ljust(7426, b"\0"))
+put("any", 1, bytes([4, 0, 0, 0]) + ip("00:15:5D:00:00:01", 0, "", "", "", ""))
+rec = lambda k, v: k.ljust(512, b"\0") + v.ljust(2048, b"\0")
+put("pool_file", 0, rec(b"key", b"value") + rec(b"k2", b"v2"))
+put("pool_file", 1, rec(b"x" * 512, b"y" * 2048) + b"partial")
+EOF
+}
+
+fuzz() {
+	local t name op
+	need clang "clang libclang-rt-14-dev" || return
+	t=$(ms)
+	mkdir -p "$B/fuzz"
+	if ! seeds > "$B/logs/fuzz-seeds.log" 2>&1; then
+		fail fuzz/seeds "$(cat "$B/logs/fuzz-seeds.log")"
+		return
+	fi
+	# the code under test, compiled once with coverage for libFuzzer
+	local flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -fno-sanitize-recover=all
+		"-I$top/daemons/lib" "-I$top/daemons/kvp")
+	local src obj objs=()
+	rm -f "$B/fuzz/"*.o
+	for src in "$top"/daemons/kvp/kvp_{msg,pool,os,ip}.c "$top"/daemons/vss/vss_{msg,freeze}.c \
+		"$top"/daemons/lib/{log,str,dev,notify,loop,run,opts}.c; do
+		obj=$B/fuzz/$(basename "$src" .c).o
+		if ! clang "${flags[@]}" "-I$top/daemons/vss" -fsanitize=fuzzer-no-link,address,undefined -c -o "$obj" "$src" \
+			> "$B/logs/fuzz-objs.build" 2>&1; then
+			fail fuzz/build "$(head -c 400 "$B/logs/fuzz-objs.build")"
+			return
+		fi
+		objs+=("$obj")
+	done
+	for h in get:0 set:1 delete:2 enumerate:3 get_ip_info:4 set_ip_info:5 register:100 any:-1 pool_file:-2; do
+		name=${h%%:*}
+		op=${h#*:}
+		if ! clang "${flags[@]}" -fsanitize=fuzzer,address,undefined -DFUZZ_OP="$op" \
+			-o "$B/fuzz/fuzz_kvp_$name" "$here/fuzz_kvp.c" "${objs[@]}" > "$B/logs/fuzz-$name.build" 2>&1; then
+			fail "fuzz/kvp_$name" "build failed: $(head -c 400 "$B/logs/fuzz-$name.build")"
+			continue
+		fi
+		rm -rf "$B/fuzz/corpus-$name" && mkdir -p "$B/fuzz/corpus-$name" "$B/fuzz/artifacts-$name"
+		if (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			"./fuzz_kvp_$name" -max_total_time="$FUZZ_SECONDS" -seed=1 -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix="$B/fuzz/artifacts-$name/" \
+			"$B/fuzz/corpus-$name" "$B/fuzz/seeds/$name" > "$B/logs/fuzz-$name.log" 2>&1); then
+			echo "# fuzz/kvp_$name: $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/fuzz-$name.log") inputs"
+			pass "fuzz/kvp_$name"
+		else
+			fail "fuzz/kvp_$name" "libFuzzer found a failure: $B/logs/fuzz-$name.log, inputs in $B/fuzz/artifacts-$name/"
+		fi
+	done
+	if clang "${flags[@]}" "-I$top/daemons/vss" -fsanitize=fuzzer,address,undefined -o "$B/fuzz/fuzz_vss" \
+		"$here/fuzz_vss.c" "$B"/fuzz/vss_*.o "$B"/fuzz/{log,str,dev,notify,loop,run,opts}.o > "$B/logs/fuzz-vss.build" 2>&1; then
+		rm -rf "$B/fuzz/corpus-vss" && mkdir -p "$B/fuzz/corpus-vss" "$B/fuzz/artifacts-vss"
+		if (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 ./fuzz_vss \
+			-max_total_time="$FUZZ_SECONDS" -seed=1 -timeout=10 -print_final_stats=1 \
+			-artifact_prefix="$B/fuzz/artifacts-vss/" "$B/fuzz/corpus-vss" > "$B/logs/fuzz-vss.log" 2>&1); then
+			echo "# fuzz/vss: $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/fuzz-vss.log") inputs"
+			pass fuzz/vss_any
+		else
+			fail fuzz/vss_any "libFuzzer found a failure: $B/logs/fuzz-vss.log"
+		fi
+	else
+		fail fuzz/vss_any "build failed: $(head -c 400 "$B/logs/fuzz-vss.build")"
+	fi
+	rm -rf /dev/shm/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-vss-mounts.* 2> /dev/null
+	timed fuzz "$t"
+}
+
+units() {
+	local d=$B/units u name
+	need systemd-analyze systemd || return
+	rm -rf "$d" && mkdir -p "$d"
+	for name in kvp vss; do
+		u=hv-$name-daemon.service
+		# the unit as installed, with ExecStart pointing at the built daemon
+		sed "s|/usr/sbin/|$B/plain/|" "$top/packaging/systemd/$u" > "$d/$u"
+		if SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "$d/$u" > "$B/logs/units-$name.log" 2>&1 &&
+			! grep -q . "$B/logs/units-$name.log"; then
+			pass "units/systemd-analyze-verify-$name"
+		else
+			fail "units/systemd-analyze-verify-$name" "$(head -c 800 "$B/logs/units-$name.log")"
+		fi
+		systemd-analyze security --offline=true "$d/$u" > "$B/logs/units-security-$name.log" 2>&1
+		echo "# units: $(grep -o 'Overall exposure level.*' "$B/logs/units-security-$name.log" | head -n 1)"
+		if grep -q "KERNEL==\"vmbus/hv_$name\", TAG+=\"systemd\", ENV{SYSTEMD_WANTS}+=\"$u\"" \
+			"$top/packaging/udev/70-hvlis-daemons.rules"; then
+			pass "units/udev-rule-$name"
+		else fail "units/udev-rule-$name" "no TAG+=systemd / SYSTEMD_WANTS for hv_$name"; fi
+	done
+	if command -v udevadm > /dev/null && udevadm --help 2>&1 | grep -q '^  verify'; then
+		check units/udevadm-verify udevadm verify "$top/packaging/udev/70-hvlis-daemons.rules"
+	fi
+	local m bad=""
+	for m in hv_kvp_daemon hv_vss_daemon hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
+		if ! LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$top/scripts/man/$m.8" 2>&1 > /dev/null | grep -q .; then
+			:
+		else bad="$bad $m"; fi
+	done
+	if ! command -v man > /dev/null; then
+		fail units/man-pages "man is not installed (apt-get install man-db)"
+	elif [ -z "$bad" ]; then pass units/man-pages; else fail units/man-pages "warnings in:$bad"; fi
+}
+
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units)
+start=$(ms)
+for s in "${steps[@]}"; do
+	case $s in
+	build) build ;;
+	options) options ;;
+	scripts) scripts ;;
+	asan | valgrind)
+		functional "$s"
+		vss "$s"
+		;;
+	crash) crash ;;
+	fuzz) fuzz ;;
+	units) units ;;
+	*)
+		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units]..." >&2
+		exit 2
+		;;
+	esac
+done
+echo "# daemons: $(($(ms) - start)) ms"
+[ "$fails" = 0 ]
