@@ -21,7 +21,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -37,6 +37,9 @@ help:
 	@echo "  make check-matrix     build every module against every Debian kernel tree"
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
 	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
+	@echo "  make deb              Debian packages (hvlis-dkms) into packaging/out/"
+	@echo "  make rpm              RPMs (hvlis-dkms, source RPM) into packaging/out/"
+	@echo "  make check-packaging  build, install and remove the packages (root)"
 	@echo "  make install          install modules (to $(INSTALL_MOD_DIR)) and daemons"
 	@echo "  make demo             build everything and show what works"
 	@echo "  make clean"
@@ -94,14 +97,23 @@ check-vm:
 check-daemons:
 	$(TOP)/tests/run.sh daemons
 
+check-packaging:
+	$(TOP)/tests/run.sh dkms packaging
+
+deb:
+	$(TOP)/packaging/build-deb.sh
+
+rpm:
+	$(TOP)/packaging/build-rpm.sh
+
 demo:
 	$(TOP)/scripts/demo.sh
 
 clean:
 	rm -rf $(TOP)/.build
-	find $(TOP)/modules $(TOP)/tests/hvsim \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+	find $(TOP)/modules $(wildcard $(TOP)/tests/hvsim) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 	  -o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' -o -name '*.a' \
 	  -o -name '.*.d' -o -name '*.dwo' \) -delete
 	rm -rf $(TOP)/modules/.tmp_versions
-	$(MAKE) -C $(TOP)/daemons clean
-	rm -rf $(TOP)/tests/build
+	if [ -d $(TOP)/daemons ]; then $(MAKE) -C $(TOP)/daemons clean; fi
+	rm -rf $(TOP)/tests/build $(TOP)/packaging/out

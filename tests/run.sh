@@ -3,7 +3,7 @@
 #
 # hvlis test runner: `make check` calls `tests/run.sh all`.
 #
-# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|matrix|dkms|modinfo|vm]...
+# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|matrix|dkms|packaging|modinfo|vm]...
 #
 # Every suite prints one line per case, "PASS: <name>" or "FAIL: <name>";
 # this script counts them and ends with the summary line
@@ -19,7 +19,7 @@ mkdir -p "$logdir"
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 if [ "${suites[0]}" = all ]; then
-	suites=(deps spdx style unit fuzz daemons ktrees compat matrix dkms modinfo vm)
+	suites=(deps spdx style unit fuzz daemons ktrees compat matrix dkms packaging modinfo vm)
 fi
 
 passed=0
@@ -59,6 +59,7 @@ for s in "${suites[@]}"; do
 	compat) run_suite compat "$top/tests/compat/test-engine.sh" ;;
 	vm) run_suite vm "$top/tests/vm/run-vm.sh" ;;
 	dkms) run_suite dkms "$top/tests/dkms/test-dkms.sh" ;;
+	packaging) run_suite packaging "$top/tests/packaging/run.sh" ;;
 	modinfo) run_suite modinfo "$top/tests/vm/modinfo-check.sh" ;;
 	matrix) run_suite matrix "$top/tests/matrix/run-matrix.sh" ;;
 	*) echo "tests/run.sh: unknown suite '$s'" >&2; exit 2 ;;

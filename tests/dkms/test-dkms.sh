@@ -14,6 +14,10 @@ src=/usr/src/hvlis-$ver
 logdir="$top/tests/build/dkms"
 mkdir -p "$logdir"
 
+# DKMS state is machine-wide: never run at the same time as the packaging test.
+exec 8> /run/lock/hvlis-dkms-tests.lock
+flock -w 600 8 || { echo "FAIL: dkms/lock: another DKMS test holds /run/lock/hvlis-dkms-tests.lock"; exit 1; }
+
 if ! command -v dkms > /dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dkms \
 		> "$logdir/apt.log" 2>&1

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# usage: packaging/stage.sh DEST
+#
+# Copies into DEST (which must not exist) what the package builds need from
+# the source tree, without build output, so that a package is the same
+# whether it is built from a git checkout, an exported tarball or a tree
+# someone has just run `make` in:
+#   - the DKMS source subset, which is what /usr/src/hvlis-<version> gets:
+#     dkms.conf, Makefile, LICENSE, modules/, compat/ (the top Makefile's
+#     `modules` target needs nothing else; tests/ and docs/ stay out);
+#   - what the packaging itself installs: packaging/boot-modules,
+#     packaging/kernel-hooks/, packaging/initramfs-tools/, packaging/dracut/,
+#     and docs/packaging.md (installed as package documentation).
+# Build output is what .gitignore lists for modules/ and compat/.
+set -eu
+[ $# -eq 1 ] || { echo "usage: $0 DEST" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+dest=$1
+[ ! -e "$dest" ] || { echo "$0: $dest exists" >&2; exit 1; }
+
+# every regular file under the given paths (relative to $top), minus build output
+files() {
+	(cd "$top" && find "$@" \( -name .tmp_versions -o -name .build \) -prune -o -type f \
+		! -name '*.o' ! -name '*.ko' ! -name '*.mod' ! -name '*.mod.c' ! -name '.*.cmd' \
+		! -name '*.order' ! -name Module.symvers ! -name '*.a' ! -name '.*.d' ! -name '*.dwo' \
+		! -name '*~' ! -name '*.orig' ! -name '*.rej' -print)
+}
+
+paths="dkms.conf Makefile LICENSE modules compat packaging/boot-modules packaging/kernel-hooks
+	packaging/initramfs-tools packaging/dracut docs/packaging.md"
+for p in $paths; do
+	[ -e "$top/$p" ] || { echo "$0: $top/$p is missing" >&2; exit 1; }
+done
+mkdir -p "$dest"
+# shellcheck disable=SC2086 # $paths is a list of plain words
+files $paths | LC_ALL=C sort | while IFS= read -r f; do
+	mkdir -p "$dest/$(dirname "$f")"
+	cp -p "$top/$f" "$dest/$f"
+done

@@ -1,0 +1,701 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Packaging test: builds the Debian and RPM packages, checks them with
+# lintian and rpmlint, installs the .deb for real (apt-get) and exercises
+# what it promises on this Debian 12 machine, then the RPM scriptlets with
+# Debian's rpm, and checks that nothing is left afterwards. Prints
+# PASS:/FAIL: lines; exits non-zero on any failure. Runs as root.
+#
+#  1. tools: installs what is missing (dpkg-dev debhelper dh-dkms lintian rpm
+#     rpmlint dkms shellcheck) and fails loudly if that is impossible;
+#  2. static: boot module list vs dkms.conf, staged source vs git, shellcheck;
+#  3. builds: `make deb`/`make rpm` recipes (packaging/build-*.sh), lintian,
+#     rpmlint, the RPM's files, dependencies and scriptlets (rpm -qp), its
+#     payload installed with --nodeps --noscripts into an empty root;
+#  4. .deb lifecycle on the host: install; DKMS built hv_vmbus for the
+#     installed headers and it overrides the in-box module; the initramfs
+#     files are installed; the initramfs is regenerated (against stand-in
+#     update-initramfs/lsinitramfs/logger and a stand-in /boot, since this
+#     machine has no kernel image); the depmod.d opt-out; another kernel's
+#     headers installed later (the real header_postinst.d hooks); builds
+#     that fail (broken kernel tree, BUILD_EXCLUSIVE mismatch); purge;
+#  5. RPM lifecycle on the host (rpm --nodeps; Debian's dkms): install,
+#     same-version upgrade (new release), upgrade to a new version, erase;
+#  6. the state recorded before (packages, DKMS, files hvlis could leave) is
+#     compared with the state at the end.
+#
+# Everything it installs is removed again, also on failure or interrupt.
+# Environment: HVLIS_PKG_KREL (kernel with headers to build for; default the
+# newest installed linux-headers), HVLIS_PKG_LATER_KREL (headers package to
+# install later; default 6.1.0-55-amd64).
+
+# SC2015: `cond && pass || fail` is fine, pass cannot fail.
+# SC2317: cleanup is called from the EXIT trap.
+# shellcheck disable=SC2015,SC2317
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+out=$top/packaging/out
+logdir=$top/tests/build/packaging
+rm -rf "$logdir"
+mkdir -p "$logdir"
+tmp=$(mktemp -d /tmp/hvlis-pkgtest.XXXXXX)
+start=$(date +%s)
+export DEBIAN_FRONTEND=noninteractive LC_ALL=C
+
+failed=0
+pass() { echo "PASS: pkg/$1"; }
+fail() {
+	echo "FAIL: pkg/$1"
+	failed=1
+}
+info() { echo "INFO: $*"; }
+# expect NAME COMMAND...: PASS if COMMAND succeeds, else FAIL with its output
+expect() {
+	local name=$1 o
+	shift
+	if o=$("$@" 2>&1); then
+		pass "$name"
+	else
+		fail "$name: '$*' failed: $(echo "$o" | tail -n 3 | tr '\n' ' ')"
+	fi
+}
+elapsed() { echo "$(($(date +%s) - start))s"; }
+
+[ "$(id -u)" = 0 ] || { fail "root: must run as root (installs packages)"; exit 1; }
+# Debian's rpm keeps its database under $HOME; note whether it was there
+# before this script ran any rpm command.
+rpmdb_existed=
+[ -e "$HOME/.rpmdb" ] && rpmdb_existed=1
+
+# --- 1. tools ----------------------------------------------------------------
+
+tools="dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian rpmbuild:rpm
+	rpmlint:rpmlint dkms:dkms shellcheck:shellcheck"
+missing=
+for t in $tools; do
+	command -v "${t%%:*}" > /dev/null || missing="$missing ${t#*:}"
+done
+if [ -n "$missing" ]; then
+	info "installing:$missing"
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing > "$logdir/apt-tools.log" 2>&1 ||
+		{ apt-get update -qq > /dev/null 2>&1 &&
+			apt-get install -y -qq --no-install-recommends $missing >> "$logdir/apt-tools.log" 2>&1; }
+fi
+for t in $tools; do
+	if command -v "${t%%:*}" > /dev/null; then
+		pass "tool/${t%%:*}"
+	else
+		fail "tool/${t%%:*}: not installed and could not be (apt-get install ${t#*:}; see $logdir/apt-tools.log)"
+	fi
+done
+[ "$failed" = 0 ] || exit 1
+
+krel=${HVLIS_PKG_KREL:-}
+if [ -z "$krel" ]; then
+	for d in /lib/modules/*/build/include; do
+		[ -e "$d" ] && krel=$(basename "$(dirname "$(dirname "$d")")")
+	done
+fi
+later=${HVLIS_PKG_LATER_KREL:-6.1.0-55-amd64}
+if [ -z "$krel" ] || [ ! -e "/lib/modules/$krel/build/include" ]; then
+	fail "headers: no kernel headers under /lib/modules/*/build (apt-get install linux-headers-amd64)"
+	exit 1
+fi
+[ "$later" != "$krel" ] || { fail "headers: HVLIS_PKG_LATER_KREL must differ from $krel"; exit 1; }
+info "building for $krel now and for $later installed later"
+
+# Refuse to touch an hvlis someone installed (as tests/dkms/test-dkms.sh does).
+busy=
+dkms status hvlis 2> /dev/null | grep -q . && busy="$busy registered-with-dkms"
+dpkg-query -W -f '${Status}' hvlis-dkms 2> /dev/null | grep -q 'ok installed\|config-files' && busy="$busy dpkg:hvlis-dkms"
+rpm -q hvlis-dkms > /dev/null 2>&1 && busy="$busy rpm:hvlis-dkms"
+compgen -G '/usr/src/hvlis-*' > /dev/null && busy="$busy /usr/src/hvlis-*"
+if [ -n "$busy" ]; then
+	fail "clean-start: hvlis is already on this machine ($busy); not touching it"
+	exit 1
+fi
+pass "clean-start"
+
+# --- cleanup -------------------------------------------------------------------
+
+# One test at a time may use the system's DKMS (tests/dkms/test-dkms.sh
+# should take the same lock).
+exec 8> /run/lock/hvlis-dkms-tests.lock
+if ! flock -n 8; then
+	fail "lock: another hvlis test is using DKMS on this machine (/run/lock/hvlis-dkms-tests.lock)"
+	exit 1
+fi
+
+# What this run installs or creates, so that cleanup removes exactly that.
+headers_installed() {
+	dpkg-query -W -f '${Package} ${Status}\n' 'linux-headers-*' 2> /dev/null | awk '/ok installed/ {print $1}' | sort
+}
+headers_before=$(headers_installed)
+installed_pkgs=
+fake_krels=
+noindex_krels= # kernel dirs without depmod index files at the start
+for d in /lib/modules/*/; do
+	[ -e "$d/modules.dep" ] || noindex_krels="$noindex_krels $(basename "$d")"
+done
+later_dir_existed=
+[ -e "/lib/modules/$later" ] && later_dir_existed=1
+optout=/etc/depmod.d/zz-hvlis-pkgtest.conf
+fake_inbox=/lib/modules/$krel/kernel/drivers/hv/hv_vmbus.ko
+fake_inbox_created=
+
+cleanup() {
+	local k v
+	if dpkg-query -W -f '${Status}' hvlis-dkms 2> /dev/null | grep -q 'installed\|config-files'; then
+		apt-get purge -y -qq hvlis-dkms > "$logdir/cleanup-purge.log" 2>&1 ||
+			echo "CLEANUP: could not purge hvlis-dkms; see $logdir/cleanup-purge.log" >&2
+	fi
+	if [ -e "$HOME/.rpmdb" ] && rpm -q hvlis-dkms > /dev/null 2>&1; then
+		rpm -e --nodeps hvlis-dkms > "$logdir/cleanup-rpm.log" 2>&1
+	fi
+	for v in /var/lib/dkms/hvlis/*/; do
+		[ -d "$v" ] && dkms remove -m hvlis -v "$(basename "$v")" --all > /dev/null 2>&1
+	done
+	rm -rf /var/lib/dkms/hvlis /usr/src/hvlis-*
+	rm -f "$optout"
+	rmdir /etc/depmod.d 2> /dev/null
+	if [ -n "$fake_inbox_created" ]; then
+		rm -f "$fake_inbox"
+		rmdir -p --ignore-fail-on-non-empty "$(dirname "$fake_inbox")" 2> /dev/null
+	fi
+	for k in $fake_krels; do
+		rm -rf "/lib/modules/$k"
+	done
+	# headers this run installed (also when it was interrupted mid-install)
+	installed_pkgs=$(comm -13 <(echo "$headers_before") <(headers_installed) | xargs)
+	if [ -n "$installed_pkgs" ]; then
+		# shellcheck disable=SC2086
+		apt-get purge -y -qq $installed_pkgs > "$logdir/cleanup-headers.log" 2>&1 ||
+			echo "CLEANUP: could not purge $installed_pkgs; see $logdir/cleanup-headers.log" >&2
+	fi
+	if [ -z "$later_dir_existed" ] && ! dpkg-query -W -f '${Status}' "linux-headers-$later" 2> /dev/null | grep -q installed; then
+		rm -rf "/lib/modules/$later"
+	fi
+	for k in $noindex_krels; do
+		[ -d "/lib/modules/$k" ] && rm -f /lib/modules/"$k"/modules.*
+	done
+	[ -n "$rpmdb_existed" ] || rm -rf "$HOME/.rpmdb"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The state of everything hvlis could leave behind.
+snapshot() {
+	echo "## packages"
+	dpkg-query -W -f '${Package} ${Status}\n' 'hvlis*' 2> /dev/null
+	rpm -qa 2> /dev/null | grep hvlis
+	echo "## dkms"
+	dkms status 2> /dev/null
+	echo "## files"
+	{
+		find /lib/modules /var/lib/dkms /etc/kernel /usr/share/initramfs-tools /usr/lib/dracut \
+			/usr/libexec /usr/share/dkms ! -name 'modules.*' 2> /dev/null
+		find /usr/src /usr/share/doc /usr/share/licenses -maxdepth 1 2> /dev/null
+		find /etc /usr/lib /var/lib /var/log -name '*hvlis*' 2> /dev/null
+	} | LC_ALL=C sort -u
+}
+snapshot > "$logdir/state-before.txt"
+info "state before: $(grep -c . "$logdir/state-before.txt") lines in $logdir/state-before.txt"
+
+# --- 2. static checks ------------------------------------------------------------
+
+bootmods=$(sed 's/#.*//' "$top/packaging/boot-modules" | xargs)
+dkmsmods=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' "$top/dkms.conf" | xargs)
+bad=
+for m in $bootmods; do
+	case " $dkmsmods " in *" $m "*) ;; *) bad="$bad $m(not-built-by-dkms.conf)" ;; esac
+done
+for m in hv_vmbus hv_storvsc hv_netvsc; do
+	case " $dkmsmods " in
+	*" $m "*) case " $bootmods " in *" $m "*) ;; *) bad="$bad $m(boot-critical-but-not-listed)" ;; esac ;;
+	esac
+done
+if [ -z "$bad" ]; then
+	pass "static/boot-modules ($bootmods; dkms.conf builds: $dkmsmods)"
+else
+	fail "static/boot-modules: packaging/boot-modules vs dkms.conf:$bad"
+fi
+
+"$top/packaging/stage.sh" "$tmp/stage" > "$logdir/stage.log" 2>&1 || fail "static/stage: see $logdir/stage.log"
+(cd "$tmp/stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) > "$tmp/staged.txt"
+if git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
+	git -C "$top" ls-files dkms.conf Makefile LICENSE modules compat packaging/boot-modules \
+		packaging/kernel-hooks packaging/initramfs-tools packaging/dracut docs/packaging.md |
+		LC_ALL=C sort > "$tmp/tracked.txt"
+	lost=$(comm -23 "$tmp/tracked.txt" "$tmp/staged.txt" | xargs)
+	extra=$(comm -13 "$tmp/tracked.txt" "$tmp/staged.txt" | xargs)
+	if [ -z "$lost" ]; then
+		pass "static/stage-keeps-every-tracked-source ($(wc -l < "$tmp/staged.txt") files)"
+	else
+		fail "static/stage-keeps-every-tracked-source: tracked but not staged: $lost"
+	fi
+	[ -z "$extra" ] || info "staged but not tracked by git (goes into packages built from this tree): $extra"
+else
+	info "no git checkout: staged-vs-tracked check not possible"
+fi
+junk=$(grep -E '\.(o|ko|mod|mod\.c|a|dwo)$|/\.[^/]*\.(cmd|d)$|Module\.symvers$|\.order$|^tests/|^docs/' "$tmp/staged.txt" |
+	grep -vx docs/packaging.md | xargs)
+if [ -z "$junk" ]; then
+	pass "static/stage-has-no-build-output-or-tests"
+else
+	fail "static/stage-has-no-build-output-or-tests: $junk"
+fi
+
+# shellcheck disable=SC2016 # $1 and $@ are the inner shell's
+expect static/shellcheck bash -c 'cd "$1" && shift && shellcheck -e SC1091 "$@"' _ "$top" \
+	packaging/stage.sh packaging/build-deb.sh packaging/build-rpm.sh packaging/kernel-hooks/hvlis-kmod \
+	packaging/kernel-hooks/header_postinst.d-hvlis packaging/kernel-hooks/postinst.d-zz-hvlis \
+	packaging/initramfs-tools/hvlis packaging/debian/hvlis-dkms.postinst.in packaging/debian/hvlis-dkms.prerm \
+	tests/packaging/run.sh
+
+# --- 3. builds and their checks ------------------------------------------------------
+
+t0=$(date +%s)
+if "$top/packaging/build-deb.sh" > "$logdir/build-deb.log" 2>&1; then
+	pass "deb/build ($(($(date +%s) - t0))s)"
+else
+	fail "deb/build: see $logdir/build-deb.log"
+	exit 1
+fi
+deb=$out/hvlis-dkms_${ver}_all.deb
+changes=$out/hvlis_${ver}_$(dpkg --print-architecture).changes
+lintian -I -E --pedantic --fail-on error,warning "$changes" > "$logdir/lintian.log" 2>&1
+rc=$?
+if [ $rc = 0 ]; then
+	pass "deb/lintian (no errors or warnings; $(grep -c '^[IPX]:' "$logdir/lintian.log") info/pedantic/experimental)"
+else
+	fail "deb/lintian: $(grep -E '^[EW]:' "$logdir/lintian.log" | head -n 5 | tr '\n' ' ')"
+fi
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/deb-files.txt"
+expect deb/arch-all sh -c "dpkg-deb -f '$deb' Architecture | grep -qx all"
+expect deb/depends-dkms sh -c "dpkg-deb -f '$deb' Depends | grep -q dkms"
+
+t0=$(date +%s)
+if "$top/packaging/build-rpm.sh" > "$logdir/build-rpm.log" 2>&1; then
+	pass "rpm/build ($(($(date +%s) - t0))s)"
+else
+	fail "rpm/build: see $logdir/build-rpm.log"
+	exit 1
+fi
+rpmf=$out/hvlis-dkms-$ver-1.noarch.rpm
+srpm=$out/hvlis-$ver-1.src.rpm
+rpmlint -r "$top/packaging/rpm/hvlis.rpmlintrc" "$rpmf" "$srpm" "$out/rpmbuild/SPECS/hvlis.spec" \
+	> "$logdir/rpmlint.log" 2>&1
+if grep -q ' 0 errors' "$logdir/rpmlint.log"; then
+	pass "rpm/rpmlint (0 errors; $(grep -c ': W: ' "$logdir/rpmlint.log") warnings, see docs/packaging.md)"
+else
+	fail "rpm/rpmlint: $(grep ': E: ' "$logdir/rpmlint.log" | head -n 5 | tr '\n' ' ')"
+fi
+rpm -qp --queryformat '%{ARCH}' "$rpmf" 2> /dev/null > "$tmp/rpm-arch"
+expect rpm/noarch grep -qx noarch "$tmp/rpm-arch"
+rpm -qp --requires "$rpmf" > "$tmp/rpm-requires" 2> /dev/null
+expect rpm/requires-dkms-and-kernel-devel sh -c "grep -qx dkms '$tmp/rpm-requires' && grep -qx kernel-devel '$tmp/rpm-requires'"
+rpm -qp --scripts "$rpmf" > "$logdir/rpm-scripts.txt" 2> /dev/null
+rpm -qp --triggers "$rpmf" >> "$logdir/rpm-scripts.txt" 2> /dev/null
+# preun acts on erase only ($1 = 0); pre removes other versions; post re-registers the same version
+expect rpm/scriptlets sh -c "
+	sed -n '/^preuninstall/,/^postuninstall/p' '$logdir/rpm-scripts.txt' | grep -q '\"\$1\" -eq 0' &&
+	sed -n '/^preinstall/,/^postinstall/p' '$logdir/rpm-scripts.txt' | grep -q 'dkms remove -m hvlis -v \"\$v\" --all' &&
+	sed -n '/^postinstall/,/^preuninstall/p' '$logdir/rpm-scripts.txt' | grep -q 'dkms add -m hvlis -v $ver' &&
+	grep -q '^triggerin scriptlet.*kernel-devel' '$logdir/rpm-scripts.txt'"
+# Both refuse to install where dkms.conf's BUILD_EXCLUSIVE_ARCH excludes the
+# machine (a stand-in uname says aarch64), and install on this one.
+mkdir -p "$tmp/arm"
+printf '#!/bin/sh\necho aarch64\n' > "$tmp/arm/uname"
+chmod 755 "$tmp/arm/uname"
+dpkg-deb -e "$deb" "$tmp/debctl"
+rpm -qp --queryformat '%{PREIN}' "$rpmf" > "$tmp/rpm-pre.sh" 2> /dev/null
+if ! PATH="$tmp/arm:$PATH" sh "$tmp/debctl/preinst" install > /dev/null 2>&1 &&
+	sh "$tmp/debctl/preinst" install > /dev/null 2>&1 &&
+	! PATH="$tmp/arm:$PATH" sh "$tmp/rpm-pre.sh" 1 > /dev/null 2>&1; then
+	pass "deb-rpm/refuse-excluded-architecture"
+else
+	fail "deb-rpm/refuse-excluded-architecture: preinst or %pre did not refuse aarch64 (or refused x86_64)"
+fi
+excl_arch=$(sed -n 's/^BUILD_EXCLUSIVE_ARCH="\(.*\)"$/\1/p' "$top/dkms.conf")
+spec_arch=$(sed -n 's/^ExclusiveArch: *//p' "$top/packaging/rpm/hvlis.spec")
+[ "$excl_arch" = "$spec_arch" ] && pass "rpm/exclusivearch-matches-dkms.conf ($spec_arch)" ||
+	fail "rpm/exclusivearch-matches-dkms.conf: spec ExclusiveArch '$spec_arch', dkms.conf BUILD_EXCLUSIVE_ARCH '$excl_arch'"
+root=$tmp/rpmroot
+mkdir -p "$root"
+if rpm --root "$root" --initdb > /dev/null 2>&1 &&
+	rpm --root "$root" --nodeps --noscripts -i "$rpmf" > "$logdir/rpm-root.log" 2>&1; then
+	(cd "$root" && find . \( -path ./root -o -path ./var \) -prune -o -type f -print | sed 's|^\.||' | LC_ALL=C sort) \
+		> "$tmp/rpm-files.txt"
+	pass "rpm/payload-installs-into-empty-root ($(wc -l < "$tmp/rpm-files.txt") files)"
+else
+	fail "rpm/payload-installs-into-empty-root: see $logdir/rpm-root.log"
+fi
+need="/usr/src/hvlis-$ver/dkms.conf /usr/src/hvlis-$ver/Makefile /usr/src/hvlis-$ver/LICENSE
+	/usr/src/hvlis-$ver/modules/hv_vmbus/main.c /usr/src/hvlis-$ver/compat/probe.sh
+	/usr/libexec/hvlis/hvlis-kmod /usr/lib/dracut/dracut.conf.d/50-hvlis.conf /etc/kernel/postinst.d/zz-hvlis
+	/usr/share/dkms/modules_to_force_install/hvlis"
+miss=
+for f in $need; do grep -qx "$f" "$tmp/rpm-files.txt" || miss="$miss $f"; done
+[ -z "$miss" ] && pass "rpm/payload-files" || fail "rpm/payload-files: missing:$miss"
+if grep -q 'add_drivers+=" hv_vmbus "' "$root/usr/lib/dracut/dracut.conf.d/50-hvlis.conf" 2> /dev/null &&
+	! grep -q '@HVLIS' "$root/usr/libexec/hvlis/hvlis-kmod" 2> /dev/null; then
+	pass "rpm/payload-substituted"
+else
+	fail "rpm/payload-substituted: @HVLIS_...@ left in the dracut conf or hvlis-kmod"
+fi
+# both packages ship the very same DKMS source tree
+grep "^/usr/src/hvlis-$ver/" "$tmp/rpm-files.txt" > "$tmp/rpm-src.txt"
+grep "^/usr/src/hvlis-$ver/.*[^/]$" "$tmp/deb-files.txt" | LC_ALL=C sort > "$tmp/deb-src.txt"
+if cmp -s "$tmp/rpm-src.txt" "$tmp/deb-src.txt"; then
+	pass "deb-rpm/same-dkms-source-tree ($(wc -l < "$tmp/deb-src.txt") files)"
+else
+	fail "deb-rpm/same-dkms-source-tree: $(diff "$tmp/deb-src.txt" "$tmp/rpm-src.txt" | head -n 5 | tr '\n' ' ')"
+fi
+subset=$(sed "s|^/usr/src/hvlis-$ver/||" "$tmp/deb-src.txt" | cut -d/ -f1 | sort -u | xargs)
+if [ "$subset" = "LICENSE Makefile compat dkms.conf modules" ]; then
+	pass "deb/usr-src-subset ($subset)"
+else
+	fail "deb/usr-src-subset: /usr/src/hvlis-$ver has: $subset"
+fi
+
+# --- 4. the .deb on this machine -----------------------------------------------------
+
+# Stand-ins: this machine has no kernel image, initramfs-tools or syslog.
+# An "initramfs" here is a text file listing the module paths it holds; the
+# stand-in update-initramfs writes what modprobe resolves for each boot module.
+stub=$tmp/stub
+boot=$tmp/boot
+mkdir -p "$stub" "$boot"
+cat > "$stub/update-initramfs" << EOF
+#!/bin/sh
+# stand-in: update-initramfs -u -k KVER
+echo "\$*" >> $tmp/initramfs-calls
+k=\$3
+: > "$boot/initrd.img-\$k"
+for m in $bootmods; do
+	p=\$(modinfo -k "\$k" -n "\$m" 2> /dev/null) && echo "usr\$p" >> "$boot/initrd.img-\$k"
+done
+exit 0
+EOF
+# shellcheck disable=SC2016 # the stand-ins' own $1 and $*
+printf '#!/bin/sh\ncat "$1"\n' > "$stub/lsinitramfs"
+printf '#!/bin/sh\necho "$*" >> %s/syslog\n' "$tmp" > "$stub/logger"
+chmod 755 "$stub"/*
+: > "$tmp/initramfs-calls"
+: > "$tmp/syslog"
+stubenv=(env "PATH=$stub:$PATH" "HVLIS_BOOT_DIR=$boot")
+# apt-get gives dpkg its own PATH (DPkg::Path): put the stand-ins first there too
+aptstub=("${stubenv[@]}" apt-get -o "DPkg::Path=$stub:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+calls() { grep -c -- "-k $1\$" "$tmp/initramfs-calls"; }
+image_has() { grep -q "/lib/modules/$1/$2" "$boot/initrd.img-$1"; }
+
+# the kernel already has an initramfs, made before hvlis, with the in-box module
+echo "usr/lib/modules/$krel/kernel/drivers/hv/hv_vmbus.ko" > "$boot/initrd.img-$krel"
+touch -d '2020-01-01' "$boot/initrd.img-$krel"
+
+t0=$(date +%s)
+if "${aptstub[@]}" install -y "$deb" > "$logdir/deb-install.log" 2>&1; then
+	pass "deb/install ($(($(date +%s) - t0))s, DKMS build included)"
+else
+	fail "deb/install: $(tail -n 5 "$logdir/deb-install.log" | tr '\n' ' ')"
+fi
+snapshot > "$logdir/state-installed.txt"
+diff "$logdir/state-before.txt" "$logdir/state-installed.txt" > "$logdir/state-added-by-install.diff"
+info "the .deb added $(grep -c '^>' "$logdir/state-added-by-install.diff") entries (see $logdir/state-added-by-install.diff)"
+
+expect "deb/dkms-installed-$krel" sh -c "dkms status -m hvlis -v $ver -k $krel | grep -q ': installed'"
+ko=$(modinfo -k "$krel" -n hv_vmbus 2> /dev/null)
+case "$ko" in
+"/lib/modules/$krel/updates/dkms/hv_vmbus.ko"*) pass "deb/modinfo-resolves-updates ($ko)" ;;
+*) fail "deb/modinfo-resolves-updates: modinfo -k $krel -n hv_vmbus gives '$ko'" ;;
+esac
+if [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$krel " &&
+	[ "$(modinfo -F version "$ko")" = "$ver" ]; then
+	pass "deb/module-vermagic-and-version ($krel, $ver)"
+else
+	fail "deb/module-vermagic-and-version: $(modinfo -F vermagic "$ko" 2>&1) / $(modinfo -F version "$ko" 2>&1)"
+fi
+miss=
+for f in /usr/share/initramfs-tools/hooks/hvlis /usr/lib/dracut/dracut.conf.d/50-hvlis.conf \
+	/etc/kernel/header_postinst.d/hvlis /usr/libexec/hvlis/hvlis-kmod; do
+	[ -f "$f" ] || miss="$miss $f"
+done
+[ -z "$miss" ] && pass "deb/initramfs-and-hook-files-installed" || fail "deb/initramfs-and-hook-files-installed: missing$miss"
+if grep -q '^manual_add_modules hv_vmbus$' /usr/share/initramfs-tools/hooks/hvlis &&
+	grep -q 'add_drivers+=" hv_vmbus "' /usr/lib/dracut/dracut.conf.d/50-hvlis.conf &&
+	grep -qx /etc/kernel/header_postinst.d/hvlis /var/lib/dpkg/info/hvlis-dkms.conffiles; then
+	pass "deb/initramfs-files-content (hook and dracut list hv_vmbus; kernel hook is a conffile)"
+else
+	fail "deb/initramfs-files-content: hook/dracut module list or conffile wrong"
+fi
+if [ "$(calls "$krel")" -ge 1 ] && image_has "$krel" updates/dkms/hv_vmbus.ko; then
+	pass "deb/initramfs-regenerated-on-install ($krel: $(calls "$krel") update-initramfs -u -k $krel)"
+else
+	fail "deb/initramfs-regenerated-on-install: calls: $(tr '\n' ';' < "$tmp/initramfs-calls") image: $(cat "$boot/initrd.img-$krel")"
+fi
+grep -q "regenerating the initramfs of kernel $krel" "$tmp/syslog" &&
+	pass "deb/initramfs-regeneration-logged-to-syslog" ||
+	fail "deb/initramfs-regeneration-logged-to-syslog: $(cat "$tmp/syslog")"
+
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod status > "$logdir/status.log" 2>&1
+grep -q "hv_vmbus: updates/dkms/hv_vmbus.ko; in $boot/initrd.img-$krel" "$logdir/status.log" &&
+	pass "deb/hvlis-kmod-status" || fail "deb/hvlis-kmod-status: $(tr '\n' ' ' < "$logdir/status.log")"
+n=$(calls "$krel")
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod initramfs --all > "$logdir/initramfs-again.log" 2>&1
+[ "$(calls "$krel")" = "$n" ] && pass "deb/initramfs-sync-is-idempotent" ||
+	fail "deb/initramfs-sync-is-idempotent: regenerated again with nothing changed"
+
+# Opt-out: an /etc/depmod.d override back to the in-box module (a stand-in
+# copy when, as here, only the headers are installed), then the initramfs
+# follows.
+if [ ! -e "$fake_inbox" ]; then
+	mkdir -p "$(dirname "$fake_inbox")" && cp "$ko" "$fake_inbox" && fake_inbox_created=1
+fi
+mkdir -p /etc/depmod.d
+echo "override hv_vmbus * kernel/drivers/hv" > "$optout"
+depmod "$krel" > /dev/null 2>&1
+n=$(calls "$krel")
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod initramfs "$krel" > "$logdir/optout.log" 2>&1
+if [ "$(modinfo -k "$krel" -n hv_vmbus)" = "$fake_inbox" ] && [ "$(calls "$krel")" -gt "$n" ] &&
+	image_has "$krel" kernel/drivers/hv/hv_vmbus.ko; then
+	pass "deb/opt-out-depmod-override (modprobe and the initramfs use kernel/drivers/hv again)"
+else
+	fail "deb/opt-out-depmod-override: resolves $(modinfo -k "$krel" -n hv_vmbus); image: $(cat "$boot/initrd.img-$krel")"
+fi
+rm -f "$optout"
+rmdir /etc/depmod.d 2> /dev/null
+if [ -n "$fake_inbox_created" ]; then
+	rm -f "$fake_inbox"
+	rmdir -p --ignore-fail-on-non-empty "$(dirname "$fake_inbox")" 2> /dev/null
+	fake_inbox_created=
+fi
+depmod "$krel" > /dev/null 2>&1
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod initramfs "$krel" >> "$logdir/optout.log" 2>&1
+image_has "$krel" updates/dkms/hv_vmbus.ko && pass "deb/opt-out-undone" ||
+	fail "deb/opt-out-undone: the image did not go back to updates/dkms"
+
+# Kernel run-parts order: DKMS's hook sorts before initramfs-tools' (and ours after DKMS's).
+mkdir -p "$tmp/order"
+for h in zz-update-grub initramfs-tools dkms hvlis; do printf '#!/bin/sh\n' > "$tmp/order/$h"; done
+chmod 755 "$tmp/order"/*
+order=$(run-parts --test "$tmp/order" | xargs -n1 basename | xargs)
+[ "$order" = "dkms hvlis initramfs-tools zz-update-grub" ] && pass "hooks/run-parts-order ($order)" ||
+	fail "hooks/run-parts-order: $order"
+
+# Another kernel's headers installed later (its image and initramfs came first).
+echo "usr/lib/modules/$later/kernel/drivers/hv/hv_vmbus.ko" > "$boot/initrd.img-$later"
+touch -d '2020-01-01' "$boot/initrd.img-$later"
+t0=$(date +%s)
+if dpkg-query -W -f '${Status}' "linux-headers-$later" 2> /dev/null | grep -q 'ok installed'; then
+	info "linux-headers-$later is installed already: running its header_postinst.d hooks as its postinst does"
+	"${stubenv[@]}" run-parts --report --exit-on-error --arg="$later" /etc/kernel/header_postinst.d \
+		> "$logdir/later.log" 2>&1
+else
+	before_pkgs=$(headers_installed)
+	if ! "${aptstub[@]}" install -y --no-install-recommends "linux-headers-$later" > "$logdir/later.log" 2>&1; then
+		apt-get update -qq > /dev/null 2>&1
+		"${aptstub[@]}" install -y --no-install-recommends "linux-headers-$later" >> "$logdir/later.log" 2>&1
+	fi
+	after_pkgs=$(headers_installed)
+	installed_pkgs=$(comm -13 <(echo "$before_pkgs") <(echo "$after_pkgs") | xargs)
+	info "installed for the test (purged at the end): $installed_pkgs"
+fi
+if dkms status -m hvlis -v "$ver" -k "$later" | grep -q ': installed' &&
+	modinfo -k "$later" -n hv_vmbus 2> /dev/null | grep -q "/lib/modules/$later/updates/dkms/"; then
+	pass "deb/later-kernel-built-by-dkms-hook ($later, $(($(date +%s) - t0))s)"
+else
+	fail "deb/later-kernel-built-by-dkms-hook: $(dkms status -m hvlis 2>&1 | tr '\n' ' '); see $logdir/later.log"
+fi
+if [ "$(calls "$later")" -ge 1 ] && image_has "$later" updates/dkms/hv_vmbus.ko; then
+	pass "deb/later-kernel-initramfs-regenerated-by-hvlis-hook (after DKMS's hook)"
+else
+	fail "deb/later-kernel-initramfs-regenerated-by-hvlis-hook: calls: $(tr '\n' ';' < "$tmp/initramfs-calls")"
+fi
+
+# Builds that fail. A kernel whose tree does not build, then one outside
+# BUILD_EXCLUSIVE_KERNEL; each run as linux-headers' postinst runs the hooks.
+broken=6.1.0-99-hvlistest
+excl=2.6.18-hvlistest
+mkdir -p "$tmp/broken/include/generated"
+echo "#define UTS_RELEASE \"$broken\"" > "$tmp/broken/include/generated/utsrelease.h"
+printf '%%:\n\t@echo "hvlis test: deliberately broken kernel tree" >&2; exit 1\n' > "$tmp/broken/Makefile"
+for k in $broken $excl; do
+	mkdir -p "/lib/modules/$k"
+	ln -s "$tmp/broken" "/lib/modules/$k/build"
+	fake_krels="$fake_krels $k"
+done
+"${stubenv[@]}" run-parts --report --exit-on-error --arg="$broken" /etc/kernel/header_postinst.d \
+	> "$logdir/fail-broken.log" 2>&1
+rc=$?
+mk=/var/lib/dkms/hvlis/$ver/build/make.log
+if [ $rc != 0 ] && ! dkms status -m hvlis -v "$ver" -k "$broken" | grep -q installed &&
+	[ -z "$(find "/lib/modules/$broken" -name 'hv_vmbus.ko*' 2> /dev/null)" ] &&
+	grep -q "for kernel $broken" "$mk" 2> /dev/null && grep -q 'Error' "$mk"; then
+	pass "fail/broken-tree (hooks exit $rc, nothing installed for $broken, cause in $mk)"
+else
+	fail "fail/broken-tree: hooks exit $rc; $(dkms status -m hvlis -k "$broken" 2>&1); make.log: $(tail -n 2 "$mk" 2>&1 | tr '\n' ' ')"
+fi
+grep -q 'header_postinst.d/hvlis' "$logdir/fail-broken.log" &&
+	info "hvlis's header hook ran although DKMS's failed" ||
+	info "DKMS's hook failed (see $logdir/fail-broken.log), so run-parts --exit-on-error stopped before hvlis's hook: the linux-headers/linux-image postinst fails (Debian's DKMS 3.0.10 makes a failed autoinstall fatal)"
+dkms build -m hvlis -v "$ver" -k "$excl" > "$logdir/fail-exclusive.log" 2>&1
+rc=$?
+"${stubenv[@]}" run-parts --report --exit-on-error --arg="$excl" /etc/kernel/header_postinst.d \
+	>> "$logdir/fail-exclusive.log" 2>&1
+rc2=$?
+if [ $rc = 77 ] && [ -z "$(find "/lib/modules/$excl" -name 'hv_vmbus.ko*' 2> /dev/null)" ]; then
+	pass "fail/build-exclusive (dkms build exits 77 = skipped, nothing installed for $excl)"
+else
+	fail "fail/build-exclusive: dkms build exited $rc; see $logdir/fail-exclusive.log"
+fi
+info "BUILD_EXCLUSIVE mismatch through the kernel hooks: exit $rc2 (non-zero: DKMS 3.0.10's autoinstall counts the skip as a failure; fixed in DKMS 3.0.11)"
+: > "$tmp/syslog"
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod dkms-install "$ver" > "$logdir/fail-kmod.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q "could not build or install hvlis $ver for kernel $broken.*make.log" "$tmp/syslog" &&
+	grep -q "kernel $excl is not one hvlis supports" "$logdir/fail-kmod.log"; then
+	pass "fail/hvlis-kmod-logs-and-continues (build failure to syslog, BUILD_EXCLUSIVE skipped, exit 0)"
+else
+	fail "fail/hvlis-kmod-logs-and-continues: exit $rc; syslog: $(cat "$tmp/syslog"); see $logdir/fail-kmod.log"
+fi
+for k in $fake_krels; do rm -rf "/lib/modules/$k"; done
+fake_krels=
+
+# Purge.
+t0=$(date +%s)
+nk=$(calls "$krel")
+nl=$(calls "$later")
+if "${aptstub[@]}" purge -y hvlis-dkms > "$logdir/deb-purge.log" 2>&1; then
+	pass "deb/purge ($(($(date +%s) - t0))s)"
+else
+	fail "deb/purge: $(tail -n 5 "$logdir/deb-purge.log" | tr '\n' ' ')"
+	exit 1 # the RPM phase installs the same paths: not on top of a half-removed .deb
+fi
+left=
+dkms status hvlis 2> /dev/null | grep -q . && left="$left dkms-registration"
+for p in /lib/modules/*/updates/dkms/hv_vmbus.ko* /var/lib/dkms/hvlis /usr/src/hvlis-* \
+	/etc/kernel/header_postinst.d/hvlis /usr/share/initramfs-tools/hooks/hvlis \
+	/usr/lib/dracut/dracut.conf.d/50-hvlis.conf /usr/libexec/hvlis; do
+	[ -e "$p" ] && left="$left $p"
+done
+[ -z "$left" ] && pass "deb/purge-removes-modules-dkms-tree-sources-config" || fail "deb/purge-removes-modules-dkms-tree-sources-config:$left"
+if [ "$(calls "$krel")" -gt "$nk" ] && [ "$(calls "$later")" -gt "$nl" ] &&
+	! image_has "$krel" updates/ && ! image_has "$later" updates/; then
+	pass "deb/initramfs-regenerated-on-removal ($krel, $later)"
+else
+	fail "deb/initramfs-regenerated-on-removal: calls: $(tr '\n' ';' < "$tmp/initramfs-calls")"
+fi
+if [ -n "$installed_pkgs" ]; then
+	# shellcheck disable=SC2086
+	apt-get purge -y -qq $installed_pkgs > "$logdir/later-purge.log" 2>&1 || fail "later/purge: see $logdir/later-purge.log"
+	installed_pkgs=
+fi
+info ".deb phase done at $(elapsed)"
+
+# --- 5. RPM scriptlets on this machine ------------------------------------------------
+
+# Three packages: this one, the same version as a new release, a new version.
+sed 's/^Release: .*/Release:        2%{?dist}/' "$out/rpmbuild/SPECS/hvlis.spec" > "$tmp/hvlis-r2.spec"
+rpmbuild -bb --define "_topdir $out/rpmbuild" --define "_rpmdir $tmp/r2" "$tmp/hvlis-r2.spec" \
+	> "$logdir/rpm-r2.log" 2>&1
+rpm_r2=$(find "$tmp/r2" -name "hvlis-dkms-$ver-2.noarch.rpm" 2> /dev/null)
+nextver=$(echo "$ver" | awk -F. -v OFS=. '{$NF = $NF + 1; print}')
+cp -R "$tmp/stage" "$tmp/next"
+mkdir -p "$tmp/next/packaging/rpm" "$tmp/next/packaging/debian"
+cp "$top/packaging/stage.sh" "$top/packaging/build-rpm.sh" "$tmp/next/packaging/"
+cp "$top/packaging/rpm/hvlis.spec" "$tmp/next/packaging/rpm/"
+cp "$top/packaging/debian/control" "$tmp/next/packaging/debian/"
+sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$nextver\"/" "$tmp/next/dkms.conf"
+"$tmp/next/packaging/build-rpm.sh" > "$logdir/rpm-next.log" 2>&1
+rpm_next=$tmp/next/packaging/out/hvlis-dkms-$nextver-1.noarch.rpm
+if [ -f "$rpm_r2" ] && [ -f "$rpm_next" ]; then
+	pass "rpm/upgrade-packages-built ($ver-2, $nextver-1)"
+else
+	fail "rpm/upgrade-packages-built: see $logdir/rpm-r2.log $logdir/rpm-next.log"
+fi
+
+registered() { # the hvlis versions DKMS knows
+	for d in /var/lib/dkms/hvlis/*/source; do
+		[ -e "$d" ] || [ -L "$d" ] || continue
+		d=${d%/source}
+		echo "${d##*/}"
+	done | xargs
+}
+# rpm_state VERSION: exactly VERSION is registered and installed for $krel, from the right sources
+rpm_state() {
+	local ko
+	ko=$(modinfo -k "$krel" -n hv_vmbus 2> /dev/null)
+	[ "$(registered)" = "$1" ] &&
+		dkms status -m hvlis -v "$1" -k "$krel" | grep -q ': installed' &&
+		[ "$(modinfo -F version "$ko" 2> /dev/null)" = "$1" ] &&
+		[ "$(compgen -G '/usr/src/hvlis-*' | xargs)" = "/usr/src/hvlis-$1" ]
+}
+# Directories the payload needs that this Debian machine lacks (on RHEL,
+# /usr/lib/dracut/dracut.conf.d belongs to dracut): rpm creates them and,
+# not owning them, leaves them; the test removes them after the erase.
+rpm_newdirs=$(sed 's|/[^/]*$||' "$tmp/rpm-files.txt" | sort -u | while read -r d; do
+	while [ -n "$d" ] && [ ! -e "$d" ]; do echo "$d"; d=${d%/*}; done
+done | sort -u -r | xargs)
+t0=$(date +%s)
+rpm -i --nodeps "$rpmf" > "$logdir/rpm-install.log" 2>&1
+if rpm_state "$ver"; then
+	pass "rpm/install ($ver: registered, built and installed for $krel)"
+else
+	fail "rpm/install: registered '$(registered)'; $(dkms status 2>&1 | tr '\n' ' '); see $logdir/rpm-install.log"
+fi
+grep -q 'Forcing version override of hvlis' "$logdir/rpm-install.log" &&
+	pass "rpm/dkms-honours-version-override (modules_to_force_install/hvlis)" ||
+	fail "rpm/dkms-honours-version-override: not in $logdir/rpm-install.log"
+ko1=$(modinfo -k "$krel" -n hv_vmbus 2> /dev/null)
+touch -d '2020-01-01' "$ko1" 2> /dev/null
+if [ -f "$rpm_r2" ]; then
+	rpm -U --nodeps "$rpm_r2" > "$logdir/rpm-upgrade-release.log" 2>&1
+	if rpm_state "$ver" && [ -n "$(find "$ko1" -newermt '2020-01-02' 2> /dev/null)" ] &&
+		[ "$(rpm -q hvlis-dkms)" = "hvlis-dkms-$ver-2.noarch" ]; then
+		pass "rpm/upgrade-same-version (module rebuilt from the new release; old preun left it alone)"
+	else
+		fail "rpm/upgrade-same-version: registered '$(registered)'; $(dkms status 2>&1 | tr '\n' ' '); see $logdir/rpm-upgrade-release.log"
+	fi
+fi
+if [ -f "$rpm_next" ]; then
+	rpm -U --nodeps "$rpm_next" > "$logdir/rpm-upgrade-version.log" 2>&1
+	if rpm_state "$nextver" && [ ! -e "/var/lib/dkms/hvlis/$ver" ]; then
+		pass "rpm/upgrade-new-version ($ver -> $nextver: old version removed from DKMS, new one installed)"
+	else
+		fail "rpm/upgrade-new-version: registered '$(registered)'; $(dkms status 2>&1 | tr '\n' ' '); see $logdir/rpm-upgrade-version.log"
+	fi
+fi
+rpm -e --nodeps hvlis-dkms > "$logdir/rpm-erase.log" 2>&1
+left=
+[ -n "$(registered)" ] && left="$left registered:$(registered)"
+for p in /lib/modules/*/updates/dkms/hv_vmbus.ko* /var/lib/dkms/hvlis /usr/src/hvlis-* /usr/libexec/hvlis \
+	/etc/kernel/postinst.d/zz-hvlis /usr/share/dkms/modules_to_force_install; do
+	[ -e "$p" ] && left="$left $p"
+done
+[ -z "$left" ] && pass "rpm/erase ($(($(date +%s) - t0))s for the whole RPM cycle)" || fail "rpm/erase: left:$left"
+
+# --- 6. nothing left -------------------------------------------------------------------------
+
+for d in $rpm_newdirs; do
+	[ -d "$d" ] && rmdir "$d" 2> /dev/null && info "removed $d: created by rpm --nodeps on this Debian machine (owned by dracut on RHEL)"
+done
+if [ -z "$later_dir_existed" ] && ! dpkg-query -W -f '${Status}' "linux-headers-$later" 2> /dev/null | grep -q installed; then
+	rm -rf "/lib/modules/$later"
+fi
+for k in $noindex_krels; do
+	[ -d "/lib/modules/$k" ] && rm -f /lib/modules/"$k"/modules.*
+done
+[ -n "$rpmdb_existed" ] || rm -rf "$HOME/.rpmdb"
+snapshot > "$logdir/state-after.txt"
+if diff "$logdir/state-before.txt" "$logdir/state-after.txt" > "$logdir/state-before-after.diff"; then
+	pass "state/nothing-left ($(grep -c . "$logdir/state-before.txt") entries compared: packages, dkms status, files under /lib/modules /var/lib/dkms /usr/src /etc/kernel, initramfs and dracut dirs, *hvlis* in /etc /usr/lib /var)"
+else
+	fail "state/nothing-left: $(head -n 10 "$logdir/state-before-after.diff" | tr '\n' ' ')"
+fi
+info "depmod index files (modules.*) that DKMS's depmod created in kernel dirs that had none are removed by the test:$noindex_krels"
+info "total $(elapsed)"
+exit $failed
