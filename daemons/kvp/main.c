@@ -188,8 +188,7 @@ static int start(struct kvp_daemon *d)
 int main(int argc, char **argv)
 {
 	static struct kvp_daemon d;
-	struct hvd_loop loop;
-	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *prog = hvd_progname(argv[0]);
 	int rc;
 
 	d.common.device = KVP_DEVICE;
@@ -205,11 +204,9 @@ int main(int argc, char **argv)
 	hvd_log(&d.log, LOG_INFO, "hvlis %s starting; pool directory %s", HVLIS_VERSION,
 		d.ctx.pool_dir);
 	rc = 1;
-	if (start(&d) == 0 && hvd_loop_init(&loop, &d.log) == 0) {
-		hvd_notify("READY=1\nSTATUS=registered with the kernel; serving KVP requests");
-		rc = hvd_loop_run(&loop, &kvp_loop_ops, &d) == 0 ? 0 : 1;
-		hvd_loop_fini(&loop);
-	}
+	if (start(&d) == 0)
+		rc = hvd_serve(&d.log, &kvp_loop_ops, &d,
+			       "registered with the kernel; serving KVP requests");
 	if (d.fd >= 0)
 		close(d.fd);
 	kvp_pool_fini(&d.ctx);

@@ -78,6 +78,9 @@ struct hvd_common_opts {
  * Returns 0 to run, 1 when --help/--version was handled (exit 0), -1 on
  * bad usage (exit 2).
  */
+/* The program's name as invoked, without its directory (for logs). */
+const char *hvd_progname(const char *argv0);
+
 int hvd_parse_args(int argc, char **argv, const char *summary,
 		   const struct hvd_opt *opts, size_t n_opts,
 		   struct hvd_common_opts *common,
@@ -162,6 +165,14 @@ void hvd_loop_fini(struct hvd_loop *loop);
  */
 int hvd_loop_run(struct hvd_loop *loop, const struct hvd_loop_ops *ops,
 		 void *ctx);
+
+/*
+ * The daemon's main loop, start to finish: set up the loop, tell systemd
+ * READY=1 with STATUS=status, run until a stop signal or a fatal error,
+ * tear down. Returns the process exit status (0 or 1).
+ */
+int hvd_serve(const struct hvd_log *log, const struct hvd_loop_ops *ops,
+	      void *ctx, const char *status);
 
 /* Restores the signal mask and dispositions in a child before exec. */
 void hvd_child_reset_signals(void);

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -169,4 +170,20 @@ int hvd_loop_run(struct hvd_loop *loop, const struct hvd_loop_ops *ops,
 	} while (rc == 0);
 	hvd_notify("STOPPING=1");
 	return rc < 0 ? -1 : 0;
+}
+
+int hvd_serve(const struct hvd_log *log, const struct hvd_loop_ops *ops,
+	      void *ctx, const char *status)
+{
+	struct hvd_loop loop;
+	char ready[256];
+	int rc;
+
+	if (hvd_loop_init(&loop, log) < 0)
+		return 1;
+	snprintf(ready, sizeof(ready), "READY=1\nSTATUS=%s", status);
+	hvd_notify(ready);
+	rc = hvd_loop_run(&loop, ops, ctx) == 0 ? 0 : 1;
+	hvd_loop_fini(&loop);
+	return rc;
 }

@@ -103,3 +103,10 @@ int hvd_parse_args(int argc, char **argv, const char *summary,
 	}
 	return 0;
 }
+
+const char *hvd_progname(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	return slash ? slash + 1 : argv0;
+}

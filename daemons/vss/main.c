@@ -169,8 +169,7 @@ static void ctx_defaults(struct vss_ctx *ctx, struct hvd_log *log)
 int main(int argc, char **argv)
 {
 	static struct vss_daemon d;
-	struct hvd_loop loop;
-	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *prog = hvd_progname(argv[0]);
 	int rc;
 
 	d.common.device = VSS_DEVICE;
@@ -185,12 +184,9 @@ int main(int argc, char **argv)
 	hvd_log_open(&d.log, prog, d.common.foreground, d.common.verbose);
 	hvd_log(&d.log, LOG_INFO, "hvlis %s starting", HVLIS_VERSION);
 	rc = 1;
-	if (dev_register(&d) == 0 && (d.common.foreground || daemon(0, 0) == 0) &&
-	    hvd_loop_init(&loop, &d.log) == 0) {
-		hvd_notify("READY=1\nSTATUS=registered with the kernel; ready to freeze");
-		rc = hvd_loop_run(&loop, &vss_loop_ops, &d) == 0 ? 0 : 1;
-		hvd_loop_fini(&loop);
-	}
+	if (dev_register(&d) == 0 && (d.common.foreground || daemon(0, 0) == 0))
+		rc = hvd_serve(&d.log, &vss_loop_ops, &d,
+			       "registered with the kernel; ready to freeze");
 	if (vss_thaw(&d.ctx, "the daemon is stopping") != HV_S_OK)
 		rc = 1;
 	if (d.fd >= 0)
