@@ -14,7 +14,7 @@
 #   options   --help, --version, bad options, a missing device
 #   scripts   hv_get_dns_info, hv_get_dhcp_info, hv_set_ifconfig on fake roots
 #   asan, valgrind
-#             kvp_peer and vss_peer (fake kernels) against the ASan build /
+#             kvp_peer, vss_peer and fcopy_peer (fake kernels) against the ASan build /
 #             the plain build under valgrind
 #   crash     kill -9 the KVP daemon at random points of a stream of SETs and
 #             DELETEs (CRASH_ITERATIONS, default 1000); pools must stay valid
@@ -58,7 +58,7 @@ need() { # tool package
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 SAN_ARGS=("-fsanitize=address,undefined" -fno-sanitize-recover=all)
-PEER_CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -O1 "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/lib")
+PEER_CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -O1 "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy" "-I$top/daemons/lib")
 
 build() {
 	local t
@@ -70,8 +70,12 @@ build() {
 	check build/peer-asan gcc "${PEER_CFLAGS[@]}" "${SAN_ARGS[@]}" -o "$B/kvp_peer.asan" "$here/kvp_peer.c"
 	check build/peer gcc "${PEER_CFLAGS[@]}" -o "$B/kvp_peer" "$here/kvp_peer.c"
 	check build/vss-peer gcc "${PEER_CFLAGS[@]}" -o "$B/vss_peer" "$here/vss_peer.c"
+	check build/fcopy-peer gcc "${PEER_CFLAGS[@]}" -o "$B/fcopy_peer" "$here/fcopy_peer.c"
 	check build/install-tree sh -c "rm -rf '$B/destdir' && make -s -C '$top/daemons' BUILD='$B/plain-install' install DESTDIR='$B/destdir' PREFIX=/usr &&
 		test -x '$B/destdir/usr/sbin/hv_kvp_daemon' && test -x '$B/destdir/usr/sbin/hv_vss_daemon' &&
+		test -x '$B/destdir/usr/sbin/hv_fcopy_daemon' &&
+		test -f '$B/destdir/usr/lib/systemd/system/hv-fcopy-daemon.service' &&
+		test -f '$B/destdir/usr/share/man/man8/hv_fcopy_daemon.8' &&
 		test -x '$B/destdir/usr/libexec/hvlis/hv_set_ifconfig' &&
 		test -f '$B/destdir/usr/lib/systemd/system/hv-vss-daemon.service' &&
 		test -f '$B/destdir/usr/share/man/man8/hv_kvp_daemon.8' &&
@@ -104,6 +108,16 @@ options() {
 	if [ $rc = 1 ] && echo "$out" | grep -q "cannot open $B/nonexistent"; then
 		pass options/vss-no-device
 	else fail options/vss-no-device "exit $rc: $out"; fi
+	local fc=$B/plain/hv_fcopy_daemon
+	out=$("$fc" --help 2>&1)
+	if echo "$out" | grep -q -- '--device PATH' && [ "$("$fc" --version)" = "hv_fcopy_daemon (hvlis) $ver" ]; then
+		pass options/fcopy-help-version
+	else fail options/fcopy-help-version "$out"; fi
+	out=$("$fc" -n --device "$B/nonexistent" 2>&1)
+	rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -q "cannot open $B/nonexistent"; then
+		pass options/fcopy-no-device
+	else fail options/fcopy-no-device "exit $rc: $out"; fi
 	"$d" --bogus > /dev/null 2>&1
 	rc=$?
 	if [ $rc = 2 ]; then pass options/bad-option; else fail options/bad-option "exit $rc, want 2"; fi
@@ -310,6 +324,40 @@ vss() { # variant (asan|valgrind)
 	timed "vss $v" "$t"
 }
 
+# hv_fcopy_daemon: fcopy_peer copies files into a work directory and a tiny tmpfs.
+fcopy() { # variant (asan|valgrind)
+	local v=$1 w=$B/work-fcopy-$1 t daemon extra=()
+	t=$(ms)
+	case $v in
+	asan) daemon=$B/asan/hv_fcopy_daemon ;;
+	valgrind)
+		need valgrind valgrind || return
+		daemon=$B/plain/hv_fcopy_daemon
+		extra=(--valgrind)
+		;;
+	esac
+	rm -rf "$w" && mkdir -p "$w/full"
+	# in a private mount namespace with a 64 KiB tmpfs on WORK/full (ERROR_DISK_FULL)
+	# shellcheck disable=SC2016 # the inner shell expands them
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unshare -m --propagation private -- sh -c '
+		mount -t tmpfs -o size=64k,mode=0755 hvlis-full "$1/full" || exit 3
+		shift
+		exec "$@"' sh "$w" "$B/fcopy_peer" --daemon "$daemon" --work "$w" --prefix "daemons/$v/" --full "$w/full" "${extra[@]}" \
+		2> "$B/logs/fcopy-$v.stderr" | tee "$B/logs/fcopy-$v.log" | grep -E '^(PASS|FAIL|#)'
+	local rc=${PIPESTATUS[0]}
+	if grep -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|==[0-9]+== (Invalid|Conditional|Syscall|.*definitely lost)' \
+		"$B/logs/fcopy-$v.stderr" "$w/daemon.log" > /dev/null 2>&1; then
+		fail "$v/fcopy-sanitizer-clean" "reports in $w/daemon.log"
+	else
+		pass "$v/fcopy-sanitizer-clean"
+	fi
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL' "$B/logs/fcopy-$v.log"; then
+		fail "$v/fcopy-peer" "fcopy_peer exited $rc (see $B/logs/fcopy-$v.stderr)"
+	fi
+	grep -q '^FAIL' "$B/logs/fcopy-$v.log" && fails=$((fails + 1))
+	timed "fcopy $v" "$t"
+}
+
 crash() {
 	local w=$B/work-crash t
 	t=$(ms)
@@ -351,6 +399,13 @@ put("any", 1, bytes([4, 0, 0, 0]) + ip("00:15:5D:00:00:01", 0, "", "", "", ""))
 rec = lambda k, v: k.ljust(512, b"\0") + v.ljust(2048, b"\0")
 put("pool_file", 0, rec(b"key", b"value") + rec(b"k2", b"v2"))
 put("pool_file", 1, rec(b"x" * 512, b"y" * 2048) + b"partial")
+def u16(s):
+    return s.encode("utf-16-le").ljust(520, b"\0")[:520]
+hdr = lambda op: struct.pack("<I", op) + bytes(32)
+put("fcopy", 0, hdr(0) + u16("f\u00fc\U0001F600.txt") + u16("/d/e") + struct.pack("<IQ", 3, 12))
+put("fcopy", 1, hdr(1) + struct.pack("<IQI", 0, 0, 12) + b"hello, world".ljust(6144, b"\0"))
+put("fcopy", 2, hdr(2))
+put("fcopy", 3, hdr(3))
 EOF
 }
 
@@ -368,10 +423,10 @@ fuzz() {
 		"-I$top/daemons/lib" "-I$top/daemons/kvp")
 	local src obj objs=()
 	rm -f "$B/fuzz/"*.o
-	for src in "$top"/daemons/kvp/kvp_{msg,pool,os,ip}.c "$top"/daemons/vss/vss_{msg,freeze}.c \
+	for src in "$top"/daemons/kvp/kvp_{msg,pool,os,ip}.c "$top"/daemons/vss/vss_{msg,freeze}.c "$top"/daemons/fcopy/fcopy_msg.c \
 		"$top"/daemons/lib/{log,str,dev,notify,loop,run,opts}.c; do
 		obj=$B/fuzz/$(basename "$src" .c).o
-		if ! clang "${flags[@]}" "-I$top/daemons/vss" -fsanitize=fuzzer-no-link,address,undefined -c -o "$obj" "$src" \
+		if ! clang "${flags[@]}" "-I$top/daemons/vss" "-I$top/daemons/fcopy" -fsanitize=fuzzer-no-link,address,undefined -c -o "$obj" "$src" \
 			> "$B/logs/fuzz-objs.build" 2>&1; then
 			fail fuzz/build "$(head -c 400 "$B/logs/fuzz-objs.build")"
 			return
@@ -411,7 +466,21 @@ fuzz() {
 	else
 		fail fuzz/vss_any "build failed: $(head -c 400 "$B/logs/fuzz-vss.build")"
 	fi
-	rm -rf /dev/shm/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-vss-mounts.* 2> /dev/null
+	if clang "${flags[@]}" "-I$top/daemons/fcopy" -fsanitize=fuzzer,address,undefined -o "$B/fuzz/fuzz_fcopy" \
+		"$here/fuzz_fcopy.c" "$B/fuzz/fcopy_msg.o" "$B"/fuzz/{log,str,dev,notify,loop,run,opts}.o > "$B/logs/fuzz-fcopy.build" 2>&1; then
+		rm -rf "$B/fuzz/corpus-fcopy" && mkdir -p "$B/fuzz/corpus-fcopy" "$B/fuzz/artifacts-fcopy"
+		if (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 ./fuzz_fcopy \
+			-max_total_time="$FUZZ_SECONDS" -seed=1 -timeout=10 -print_final_stats=1 \
+			-artifact_prefix="$B/fuzz/artifacts-fcopy/" "$B/fuzz/corpus-fcopy" "$B/fuzz/seeds/fcopy" > "$B/logs/fuzz-fcopy.log" 2>&1); then
+			echo "# fuzz/fcopy: $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/fuzz-fcopy.log") inputs"
+			pass fuzz/fcopy_any
+		else
+			fail fuzz/fcopy_any "libFuzzer found a failure: $B/logs/fuzz-fcopy.log"
+		fi
+	else
+		fail fuzz/fcopy_any "build failed: $(head -c 400 "$B/logs/fuzz-fcopy.build")"
+	fi
+	rm -rf /dev/shm/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-vss-mounts.* /tmp/hvlis-fuzz-fcopy.* 2> /dev/null
 	timed fuzz "$t"
 }
 
@@ -419,7 +488,7 @@ units() {
 	local d=$B/units u name
 	need systemd-analyze systemd || return
 	rm -rf "$d" && mkdir -p "$d"
-	for name in kvp vss; do
+	for name in kvp vss fcopy; do
 		u=hv-$name-daemon.service
 		# the unit as installed, with ExecStart pointing at the built daemon
 		sed "s|/usr/sbin/|$B/plain/|" "$top/packaging/systemd/$u" > "$d/$u"
@@ -440,7 +509,7 @@ units() {
 		check units/udevadm-verify udevadm verify "$top/packaging/udev/70-hvlis-daemons.rules"
 	fi
 	local m bad=""
-	for m in hv_kvp_daemon hv_vss_daemon hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
+	for m in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
 		if ! LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$top/scripts/man/$m.8" 2>&1 > /dev/null | grep -q .; then
 			:
 		else bad="$bad $m"; fi
@@ -461,6 +530,7 @@ for s in "${steps[@]}"; do
 	asan | valgrind)
 		functional "$s"
 		vss "$s"
+		fcopy "$s"
 		;;
 	crash) crash ;;
 	fuzz) fuzz ;;

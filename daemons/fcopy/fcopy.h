@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* hv_fcopy_daemon internals; the handler is driven directly by the fuzzer. */
+#ifndef HVLIS_FCOPY_H
+#define HVLIS_FCOPY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hvd.h"
+#include "fcopy_abi.h"
+
+#define FCOPY_DEVICE	"/dev/vmbus/hv_fcopy"
+#define FCOPY_FILE_MODE	0644
+#define FCOPY_DIR_MODE	0755
+
+struct fcopy_ctx {
+	const struct hvd_log *log;
+	/* prepended to every path from the host: "" (the fuzzer: a temp dir) */
+	const char *root;
+	/* the copy under way */
+	bool active;
+	bool overwrite;
+	int fd;				/* the temporary file */
+	char tmp[PATH_MAX];		/* its name */
+	char target[PATH_MAX];		/* where it goes on COMPLETE */
+	char dir[PATH_MAX];
+	uint64_t file_size;
+	uint64_t written;
+	unsigned int serial;		/* temporary names */
+};
+
+void fcopy_init(struct fcopy_ctx *ctx, const struct hvd_log *log, const char *root);
+
+/* One message in (len bytes as read), the status to answer out. */
+uint32_t fcopy_handle(struct fcopy_ctx *ctx, const void *buf, size_t len);
+
+/* Drops the copy under way, if any: closes and unlinks the temp file. */
+void fcopy_abort(struct fcopy_ctx *ctx, const char *why);
+
+/*
+ * Converts the UTF-16LE string in src (n units, bytes in little-endian
+ * order, up to the first NUL unit) to UTF-8 in dst. Returns its length, or
+ * -1 if there is no NUL, a surrogate is unpaired, or dst is too small.
+ */
+ssize_t fcopy_utf16_to_utf8(char *dst, size_t dst_size, const unsigned char *src, size_t n);
+
+#endif /* HVLIS_FCOPY_H */

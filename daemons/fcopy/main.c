@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_fcopy_daemon: writes the files the Hyper-V host copies into the guest
+ * (Copy-VMFile) through the kernel's /dev/vmbus/hv_fcopy. See
+ * hv_fcopy_daemon(8) and fcopy_abi.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fcopy.h"
+
+struct fcopy_daemon {
+	struct hvd_log log;
+	struct hvd_common_opts common;
+	struct fcopy_ctx ctx;
+	int fd;
+	unsigned char buf[FCOPY_MAX_MSG + 1];	/* +1: sees oversized ones */
+};
+
+static int dev_register(struct fcopy_daemon *d)
+{
+	uint32_t ver = FCOPY_CURRENT_VERSION;
+	int err;
+
+	d->fd = hvd_dev_open(d->common.device);
+	if (d->fd < 0) {
+		hvd_log(&d->log, LOG_ERR, "cannot open %s: %s", d->common.device,
+			strerror(-d->fd));
+		return -1;
+	}
+	err = hvd_dev_write(d->fd, &ver, sizeof(ver));
+	if (err < 0) {
+		hvd_log(&d->log, LOG_ERR, "registering with the kernel through %s failed: %s",
+			d->common.device, strerror(-err));
+		close(d->fd);
+		d->fd = -1;
+		return -1;
+	}
+	hvd_log(&d->log, LOG_INFO, "registered with the kernel (fcopy protocol %u)", ver);
+	return 0;
+}
+
+static int op_fd(void *arg)
+{
+	return ((struct fcopy_daemon *)arg)->fd;
+}
+
+static enum hvd_input op_input(void *arg)
+{
+	struct fcopy_daemon *d = arg;
+	ssize_t n = hvd_dev_read(d->fd, d->buf, sizeof(d->buf));
+	int32_t st;
+	int err;
+
+	if (n == -EAGAIN || n == -EINTR)
+		return HVD_INPUT_OK;
+	if (n <= 0) {
+		hvd_log(&d->log, LOG_WARNING, "%s: %s; reopening", d->common.device,
+			n == 0 ? "closed" : strerror((int)-n));
+		return HVD_INPUT_REOPEN;
+	}
+	st = (int32_t)fcopy_handle(&d->ctx, d->buf, (size_t)n);
+	err = hvd_dev_write(d->fd, &st, sizeof(st));
+	if (err < 0) {
+		hvd_log(&d->log, LOG_WARNING, "answering through %s failed: %s; reopening",
+			d->common.device, strerror(-err));
+		return HVD_INPUT_REOPEN;
+	}
+	return HVD_INPUT_OK;
+}
+
+static int op_reopen(void *arg)
+{
+	struct fcopy_daemon *d = arg;
+	int tries;
+
+	fcopy_abort(&d->ctx, "the device is being reopened");
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	for (tries = 0; tries < 5; tries++) {
+		if (tries)
+			usleep(200000);
+		if (dev_register(d) == 0)
+			return 0;
+	}
+	hvd_log(&d->log, LOG_ERR, "giving up on %s", d->common.device);
+	return -1;
+}
+
+static const struct hvd_loop_ops fcopy_loop_ops = {
+	.fd = op_fd,
+	.input = op_input,
+	.reopen = op_reopen,
+};
+
+int main(int argc, char **argv)
+{
+	static struct fcopy_daemon d;
+	const char *prog = hvd_progname(argv[0]);
+	int rc;
+
+	d.common.device = FCOPY_DEVICE;
+	d.fd = -1;
+	fcopy_init(&d.ctx, &d.log, "");
+	rc = hvd_parse_args(argc, argv,
+			    "Hyper-V file copy daemon: writes the files the host copies into the guest.",
+			    NULL, 0, &d.common, NULL, NULL);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	umask(022);
+	hvd_log_open(&d.log, prog, d.common.foreground, d.common.verbose);
+	hvd_log(&d.log, LOG_INFO, "hvlis %s starting", HVLIS_VERSION);
+	rc = 1;
+	if (dev_register(&d) == 0 && (d.common.foreground || daemon(0, 0) == 0))
+		rc = hvd_serve(&d.log, &fcopy_loop_ops, &d,
+			       "registered with the kernel; ready for file copies");
+	fcopy_abort(&d.ctx, "the daemon is stopping");
+	if (d.fd >= 0)
+		close(d.fd);
+	hvd_log(&d.log, rc ? LOG_ERR : LOG_INFO, "exiting (%s)", rc ? "failure" : "success");
+	hvd_log_close(&d.log);
+	return rc;
+}

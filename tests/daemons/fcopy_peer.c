@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fcopy_peer: plays the kernel's side of /dev/vmbus/hv_fcopy for
+ * hv_fcopy_daemon and checks the files it writes.
+ *
+ *   fcopy_peer --daemon BIN --work DIR [--prefix P] [--valgrind] [--full DIR]
+ *
+ * The daemon is started on a unix SOCK_SEQPACKET socket in WORK (test
+ * mode of --device) and copies files into WORK/dst and below. --full names
+ * a small file system (run.sh mounts a tmpfs of 64 KiB) that a copy fills.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fcopy_abi.h"
+
+#define BIG_SIZE (10u * 1024 * 1024)
+
+struct peer {
+	const char *daemon, *work, *prefix;
+	bool valgrind;
+	int timeout_ms;
+	char sock[256], log[256], dst[256];
+	const char *full;	/* a small file system (--full DIR), or NULL */
+	int lfd, cfd;
+	pid_t pid;
+	int failures;
+	char reason[512];
+};
+
+static void why(struct peer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void why(struct peer *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->reason[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+}
+
+#define EXPECT(p, cond, ...) ((cond) ? true : (why(p, __VA_ARGS__), false))
+
+static void report(struct peer *p, const char *name, bool ok)
+{
+	if (ok && !p->reason[0]) {
+		printf("PASS: %sfcopy/%s\n", p->prefix, name);
+	} else {
+		printf("FAIL: %sfcopy/%s: %s\n", p->prefix, name, p->reason[0] ? p->reason : "check failed");
+		p->failures++;
+	}
+	fflush(stdout);
+	p->reason[0] = '\0';
+}
+
+static bool readable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms) > 0;
+}
+
+static void spawn(struct peer *p)
+{
+	const char *argv[16];
+	int n = 0, fd;
+
+	if (p->valgrind) {
+		argv[n++] = "valgrind";
+		argv[n++] = "-q";
+		argv[n++] = "--error-exitcode=99";
+		argv[n++] = "--leak-check=full";
+		argv[n++] = "--errors-for-leak-kinds=definite,indirect";
+	}
+	argv[n++] = p->daemon;
+	argv[n++] = "-n";
+	argv[n++] = "-v";
+	argv[n++] = "--device";
+	argv[n++] = p->sock;
+	argv[n] = NULL;
+	p->pid = fork();
+	if (p->pid == 0) {
+		fd = open(p->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		unsetenv("NOTIFY_SOCKET");
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+}
+
+static bool handshake(struct peer *p)
+{
+	unsigned char buf[64];
+	uint32_t ver;
+	ssize_t n;
+
+	if (!EXPECT(p, readable(p->lfd, p->timeout_ms * 4), "the daemon did not connect"))
+		return false;
+	p->cfd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (!EXPECT(p, p->cfd >= 0 && readable(p->cfd, p->timeout_ms), "no registration"))
+		return false;
+	n = recv(p->cfd, buf, sizeof(buf), 0);
+	if (n == 4)
+		memcpy(&ver, buf, 4);
+	return EXPECT(p, n == 4 && ver == FCOPY_CURRENT_VERSION, "registration: %zd bytes", n);
+}
+
+/* Sends len bytes, returns the daemon's status or -1. */
+static long xfer(struct peer *p, const void *msg, size_t len)
+{
+	unsigned char buf[64];
+	int32_t st;
+	ssize_t n;
+
+	if (send(p->cfd, msg, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		why(p, "send: %s", strerror(errno));
+		return -1;
+	}
+	if (!readable(p->cfd, p->timeout_ms)) {
+		why(p, "no answer to a message of %zu bytes", len);
+		return -1;
+	}
+	n = recv(p->cfd, buf, sizeof(buf), 0);
+	if (n != 4) {
+		why(p, "answer of %zd bytes", n);
+		return -1;
+	}
+	memcpy(&st, buf, 4);
+	return (long)(uint32_t)st;
+}
+
+static bool status(struct peer *p, long got, uint32_t want, const char *what)
+{
+	return EXPECT(p, got == (long)want, "%s: 0x%lx, want 0x%x", what, (unsigned long)got, want);
+}
+
+/* UTF-8 to UTF-16LE into a W_MAX_PATH field (test strings are valid). */
+static void to_utf16(void *field, const char *s)
+{
+	unsigned char out[W_MAX_PATH * 2] = { 0 };
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0;
+
+	while (*u && n < W_MAX_PATH - 2) {
+		uint32_t c;
+
+		if (*u < 0x80) {
+			c = *u++;
+		} else if (*u < 0xe0) {
+			c = (uint32_t)(*u & 0x1f) << 6 | (u[1] & 0x3f);
+			u += 2;
+		} else if (*u < 0xf0) {
+			c = (uint32_t)(*u & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+			u += 3;
+		} else {
+			c = (uint32_t)(*u & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
+			    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+			u += 4;
+		}
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			out[2 * n] = (unsigned char)(0xd800 + (c >> 10));
+			out[2 * n + 1] = (unsigned char)((0xd800 + (c >> 10)) >> 8);
+			n++;
+			c = 0xdc00 + (c & 0x3ff);
+		}
+		out[2 * n] = (unsigned char)c;
+		out[2 * n + 1] = (unsigned char)(c >> 8);
+		n++;
+	}
+	memcpy(field, out, sizeof(out));
+}
+
+static long start_raw(struct peer *p, struct fcopy_start *m)
+{
+	m->hdr.operation = START_FILE_COPY;
+	return xfer(p, m, sizeof(*m));
+}
+
+static long start(struct peer *p, const char *name, const char *path, uint32_t flags, uint64_t size)
+{
+	struct fcopy_start m;
+
+	memset(&m, 0, sizeof(m));
+	to_utf16((char *)&m + offsetof(struct fcopy_start, file_name), name);
+	to_utf16((char *)&m + offsetof(struct fcopy_start, path_name), path);
+	m.copy_flags = flags;
+	m.file_size = size;
+	return start_raw(p, &m);
+}
+
+static long write_at(struct peer *p, uint64_t off, const void *data, uint32_t size)
+{
+	static struct fcopy_data m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.operation = WRITE_TO_FILE;
+	m.offset = off;
+	m.size = size;
+	memcpy(m.data, data, size > DATA_FRAGMENT ? DATA_FRAGMENT : size);
+	return xfer(p, &m, sizeof(m));
+}
+
+static long simple(struct peer *p, uint32_t op)
+{
+	struct fcopy_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.operation = op;
+	return xfer(p, &h, sizeof(h));
+}
+
+/* Copies data as the host would; returns the first non-OK status. */
+static long copy(struct peer *p, const char *name, const char *path, uint32_t flags,
+		 const unsigned char *data, size_t size)
+{
+	long st = start(p, name, path, flags, size);
+	size_t off;
+
+	for (off = 0; st == HV_S_OK && off < size; off += DATA_FRAGMENT) {
+		size_t n = size - off < DATA_FRAGMENT ? size - off : DATA_FRAGMENT;
+
+		st = write_at(p, off, data + off, (uint32_t)n);
+	}
+	return st == HV_S_OK ? simple(p, COMPLETE_FCOPY) : st;
+}
+
+static bool same_file(struct peer *p, const char *path, const unsigned char *data, size_t size)
+{
+	static unsigned char buf[BIG_SIZE + 1];
+	int fd = open(path, O_RDONLY);
+	size_t got = 0;
+	ssize_t n;
+
+	if (!EXPECT(p, fd >= 0, "%s: %s", path, strerror(errno)))
+		return false;
+	while ((n = read(fd, buf + got, sizeof(buf) - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (!EXPECT(p, got == size, "%s: %zu bytes, want %zu", path, got, size))
+		return false;
+	for (size_t i = 0; i < size; i++)
+		if (buf[i] != data[i])
+			return EXPECT(p, false, "%s: differs at byte %zu", path, i);
+	return true;
+}
+
+static bool mode_is(struct peer *p, const char *path, mode_t want)
+{
+	struct stat st;
+
+	if (!EXPECT(p, stat(path, &st) == 0, "%s: %s", path, strerror(errno)))
+		return false;
+	return EXPECT(p, (st.st_mode & 07777) == want, "%s: mode %o, want %o", path,
+		      st.st_mode & 07777, want);
+}
+
+/* The names in dir, sorted, space-separated ("" if empty/missing). */
+static void listing(const char *dir, char *out, size_t size)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		const char *s = ents[i]->d_name;
+
+		if (strcmp(s, ".") && strcmp(s, ".."))
+			len += (size_t)snprintf(out + len, len < size ? size - len : 0, "%s%s",
+						len ? " " : "", s);
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+}
+
+static bool dir_has(struct peer *p, const char *dir, const char *want)
+{
+	char got[4096];
+
+	listing(dir, got, sizeof(got));
+	return EXPECT(p, !strcmp(got, want), "%s holds '%s', want '%s'", dir, got, want);
+}
+
+static bool alive(struct peer *p)
+{
+	return EXPECT(p, waitpid(p->pid, NULL, WNOHANG) == 0, "the daemon died") &&
+	       status(p, simple(p, CANCEL_FCOPY), HV_S_OK, "CANCEL after");
+}
+
+static int stop(struct peer *p, int sig)
+{
+	int st, i;
+
+	kill(p->pid, sig);
+	for (i = 0; i < p->timeout_ms / 10; i++) {
+		if (waitpid(p->pid, &st, WNOHANG) == p->pid) {
+			close(p->cfd);
+			p->cfd = -1;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		usleep(10000);
+	}
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, &st, 0);
+	return -1;
+}
+
+static void tests(struct peer *p)
+{
+	static unsigned char big[BIG_SIZE];
+	char path[1024], d2[512];
+	uint32_t x = 12345;
+	long st;
+	size_t i;
+
+	for (i = 0; i < BIG_SIZE; i++) {
+		x = x * 1103515245u + 12345u;
+		big[i] = (unsigned char)(x >> 16);
+	}
+
+	/* 10 MiB in 6144-byte fragments; invisible until COMPLETE */
+	st = start(p, "big.bin", p->dst, 0, BIG_SIZE);
+	bool ok = status(p, st, HV_S_OK, "START");
+	for (i = 0; ok && i < BIG_SIZE; i += DATA_FRAGMENT) {
+		size_t len = BIG_SIZE - i < DATA_FRAGMENT ? BIG_SIZE - i : DATA_FRAGMENT;
+
+		ok = status(p, write_at(p, i, big + i, (uint32_t)len), HV_S_OK, "WRITE");
+	}
+	snprintf(path, sizeof(path), "%s/big.bin", p->dst);
+	ok = ok && EXPECT(p, access(path, F_OK) != 0, "the file is visible before COMPLETE");
+	ok = ok && status(p, simple(p, COMPLETE_FCOPY), HV_S_OK, "COMPLETE");
+	ok = ok && same_file(p, path, big, BIG_SIZE) && mode_is(p, path, 0644) &&
+	     dir_has(p, p->dst, "big.bin");
+	report(p, "copy-10MiB", ok);
+
+	/* fragments out of order, a short file */
+	ok = status(p, start(p, "rev.bin", p->dst, 0, 3 * DATA_FRAGMENT), HV_S_OK, "START");
+	for (int k = 2; ok && k >= 0; k--)
+		ok = status(p, write_at(p, (uint64_t)k * DATA_FRAGMENT, big + k * DATA_FRAGMENT,
+					DATA_FRAGMENT), HV_S_OK, "WRITE");
+	ok = ok && status(p, simple(p, COMPLETE_FCOPY), HV_S_OK, "COMPLETE");
+	snprintf(path, sizeof(path), "%s/rev.bin", p->dst);
+	report(p, "out-of-order", ok && same_file(p, path, big, 3 * DATA_FRAGMENT));
+	unlink(path);
+
+	/* names: ASCII, Latin-1, BMP beyond, and a surrogate pair (U+1F600) */
+	static const char *const names[] = { "plain.txt", "Gr\xc3\xbc\xc3\x9f" "e.txt",
+		"\xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac", "smile-\xf0\x9f\x98\x80.txt" };
+	ok = true;
+	for (i = 0; ok && i < 4; i++) {
+		ok = status(p, copy(p, names[i], p->dst, 0, big, 10), HV_S_OK, names[i]);
+		snprintf(path, sizeof(path), "%s/%s", p->dst, names[i]);
+		ok = ok && same_file(p, path, big, 10);
+		unlink(path);
+	}
+	report(p, "utf16-names", ok);
+
+	/* an unpaired surrogate is refused */
+	{
+		struct fcopy_start m;
+
+		memset(&m, 0, sizeof(m));
+		to_utf16((char *)&m + offsetof(struct fcopy_start, path_name), p->dst);
+		m.file_name[0] = 'a';
+		m.file_name[1] = 0xd83d;	/* high surrogate, then 'b' */
+		m.file_name[2] = 'b';
+		ok = status(p, start_raw(p, &m), HV_E_FAIL, "lone high surrogate");
+		m.file_name[1] = 0xde00;	/* low surrogate alone */
+		ok = ok && status(p, start_raw(p, &m), HV_E_FAIL, "lone low surrogate");
+		for (i = 0; i < W_MAX_PATH; i++)
+			m.file_name[i] = 'x';	/* no NUL */
+		ok = ok && status(p, start_raw(p, &m), HV_E_FAIL, "no NUL");
+		report(p, "bad-utf16", ok && dir_has(p, p->dst, "big.bin"));
+	}
+
+	/* CREATE_PATH */
+	snprintf(d2, sizeof(d2), "%s/new/a/b", p->work);
+	ok = status(p, copy(p, "f", d2, CREATE_PATH, big, 100), HV_S_OK, "CREATE_PATH");
+	snprintf(path, sizeof(path), "%s/f", d2);
+	ok = ok && same_file(p, path, big, 100) && mode_is(p, d2, 0755);
+	snprintf(path, sizeof(path), "%s/new/a", p->work);
+	ok = ok && mode_is(p, path, 0755);
+	report(p, "create-path", ok);
+	snprintf(d2, sizeof(d2), "%s/missing/x", p->work);
+	ok = status(p, start(p, "f", d2, 0, 1), HV_ERROR_PATH_NOT_FOUND, "no CREATE_PATH");
+	snprintf(path, sizeof(path), "%s/missing", p->work);
+	report(p, "no-create-path", ok && EXPECT(p, access(path, F_OK) != 0, "created anyway"));
+
+	/* OVER_WRITE */
+	snprintf(path, sizeof(path), "%s/big.bin", p->dst);
+	ok = status(p, start(p, "big.bin", p->dst, 0, 5), HV_ERROR_ALREADY_EXISTS, "no OVER_WRITE");
+	ok = ok && same_file(p, path, big, BIG_SIZE) && dir_has(p, p->dst, "big.bin");
+	report(p, "overwrite-off", ok);
+	ok = status(p, copy(p, "big.bin", p->dst, OVER_WRITE, big + 7, 5), HV_S_OK, "OVER_WRITE");
+	ok = ok && same_file(p, path, big + 7, 5) && mode_is(p, path, 0644) &&
+	     dir_has(p, p->dst, "big.bin");
+	report(p, "overwrite-on", ok);
+
+	/* CANCEL leaves nothing */
+	ok = status(p, start(p, "c.bin", p->dst, 0, 3 * DATA_FRAGMENT), HV_S_OK, "START");
+	ok = ok && status(p, write_at(p, 0, big, DATA_FRAGMENT), HV_S_OK, "WRITE");
+	{	/* the temporary file is there now */
+		char got[4096];
+
+		listing(p->dst, got, sizeof(got));
+		ok = ok && EXPECT(p, strstr(got, ".hv_fcopy.") != NULL, "no temporary file: '%s'", got);
+	}
+	ok = ok && status(p, simple(p, CANCEL_FCOPY), HV_S_OK, "CANCEL");
+	ok = ok && dir_has(p, p->dst, "big.bin");
+	ok = ok && status(p, write_at(p, DATA_FRAGMENT, big, DATA_FRAGMENT), HV_E_FAIL,
+			  "WRITE after CANCEL");
+	ok = ok && status(p, simple(p, COMPLETE_FCOPY), HV_E_FAIL, "COMPLETE after CANCEL");
+	report(p, "cancel-leaves-nothing", ok && dir_has(p, p->dst, "big.bin"));
+
+	/* escapes */
+	static const char *const bad_names[] = { "a/b", "..", ".", "", "../x", "/etc", "a\nb" };
+	ok = true;
+	for (i = 0; ok && i < 7; i++)
+		ok = status(p, start(p, bad_names[i], p->dst, CREATE_PATH | OVER_WRITE, 1), HV_E_FAIL,
+			    bad_names[i]);
+	char bad_paths[4][512];
+	snprintf(bad_paths[0], 512, "relative/dir");
+	snprintf(bad_paths[1], 512, "%s/../esc", p->dst);
+	snprintf(bad_paths[2], 512, "%s/..", p->dst);
+	bad_paths[3][0] = '\0';
+	for (i = 0; ok && i < 4; i++)
+		ok = status(p, start(p, "esc", bad_paths[i], CREATE_PATH | OVER_WRITE, 1), HV_E_FAIL,
+			    bad_paths[i]);
+	snprintf(path, sizeof(path), "%s/esc", p->work);
+	ok = ok && EXPECT(p, access(path, F_OK) != 0, "%s was created", path);
+	report(p, "escapes-refused", ok && dir_has(p, p->dst, "big.bin"));
+
+	/* a directory in the way is not replaced, even with OVER_WRITE */
+	snprintf(path, sizeof(path), "%s/sub", p->dst);
+	mkdir(path, 0755);
+	ok = status(p, start(p, "sub", p->dst, OVER_WRITE, 1), HV_E_FAIL, "directory target");
+	report(p, "directory-not-replaced", ok && dir_has(p, path, "") && dir_has(p, p->dst, "big.bin sub"));
+	rmdir(path);
+
+	/* a full file system: ERROR_DISK_FULL, and nothing is left */
+	if (p->full) {
+		ok = status(p, start(p, "huge.bin", p->full, 0, 1024 * 1024), HV_S_OK, "START");
+		st = HV_S_OK;
+		for (i = 0; ok && st == HV_S_OK && i < 1024 * 1024; i += DATA_FRAGMENT)
+			st = write_at(p, i, big + i, DATA_FRAGMENT);
+		ok = ok && status(p, st, HV_ERROR_DISK_FULL, "WRITE to a full disk");
+		ok = ok && status(p, simple(p, COMPLETE_FCOPY), HV_E_FAIL, "COMPLETE after it");
+		report(p, "disk-full", ok && dir_has(p, p->full, ""));
+	}
+
+	/* malformed messages: an error answer each, no crash; a copy under way is dropped */
+	{
+		static unsigned char junk[FCOPY_MAX_MSG + 100];
+		struct { size_t len; uint32_t op; uint32_t want; const char *what; } cases[] = {
+			{ 2, START_FILE_COPY, HV_E_FAIL, "2 bytes" },
+			{ FCOPY_HDR_SIZE - 1, CANCEL_FCOPY, HV_E_FAIL, "35 bytes" },
+			{ FCOPY_START_SIZE - 1, START_FILE_COPY, HV_E_FAIL, "short START" },
+			{ FCOPY_START_SIZE + 1, START_FILE_COPY, HV_E_FAIL, "long START" },
+			{ FCOPY_DATA_SIZE - 1, WRITE_TO_FILE, HV_E_FAIL, "short WRITE" },
+			{ FCOPY_MAX_MSG + 1, COMPLETE_FCOPY, HV_E_FAIL, "oversized" },
+			{ FCOPY_MAX_MSG + 100, WRITE_TO_FILE, HV_E_FAIL, "far oversized" },
+			{ FCOPY_HDR_SIZE, 4, HV_ERROR_NOT_SUPPORTED, "op 4" },
+			{ FCOPY_HDR_SIZE, 0xffffffffu, HV_ERROR_NOT_SUPPORTED, "op 0xffffffff" },
+		};
+		ok = true;
+		for (i = 0; ok && i < sizeof(cases) / sizeof(cases[0]); i++) {
+			ok = status(p, start(p, "m.bin", p->dst, 0, 10), HV_S_OK, "START");
+			memset(junk, 0x41, sizeof(junk));
+			memcpy(junk, &cases[i].op, 4);
+			ok = ok && status(p, xfer(p, junk, cases[i].len), cases[i].want, cases[i].what);
+			ok = ok && status(p, simple(p, COMPLETE_FCOPY), HV_E_FAIL, "COMPLETE after it") &&
+			     dir_has(p, p->dst, "big.bin");
+		}
+		/* WRITE too large, WRITE without START */
+		ok = ok && status(p, start(p, "m.bin", p->dst, 0, 10), HV_S_OK, "START");
+		ok = ok && status(p, write_at(p, 0, big, DATA_FRAGMENT + 1), HV_E_FAIL, "size > 6144");
+		ok = ok && status(p, write_at(p, ~0ull - 10, big, 100), HV_E_FAIL, "offset overflow");
+		ok = ok && status(p, write_at(p, 0, big, 1), HV_E_FAIL, "WRITE without START");
+		report(p, "bad-messages", ok && alive(p) && dir_has(p, p->dst, "big.bin"));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "daemon", required_argument, NULL, 'D' },
+		{ "work", required_argument, NULL, 'w' },
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "valgrind", no_argument, NULL, 'g' },
+		{ "full", required_argument, NULL, 'f' },
+		{ 0 }
+	};
+	struct peer p = { .prefix = "", .timeout_ms = 5000, .cfd = -1 };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[512];
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'D': p.daemon = optarg; break;
+		case 'w': p.work = optarg; break;
+		case 'p': p.prefix = optarg; break;
+		case 'f': p.full = optarg; break;
+		case 'g': p.valgrind = true; p.timeout_ms = 30000; break;
+		default: return 2;
+		}
+	}
+	if (!p.daemon || !p.work) {
+		fprintf(stderr, "usage: fcopy_peer --daemon BIN --work DIR [--prefix P] [--valgrind]\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(p.sock, sizeof(p.sock), "%s/fcopy.sock", p.work);
+	snprintf(p.log, sizeof(p.log), "%s/daemon.log", p.work);
+	snprintf(p.dst, sizeof(p.dst), "%s/dst", p.work);
+	mkdir(p.dst, 0755);
+	unlink(p.sock);
+	memcpy(sa.sun_path, p.sock, strlen(p.sock) + 1);
+	p.lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (p.lfd < 0 || bind(p.lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(p.lfd, 4) < 0) {
+		perror(p.sock);
+		return 2;
+	}
+
+	spawn(&p);
+	if (handshake(&p)) {
+		report(&p, "register", true);
+		tests(&p);
+		/* SIGTERM in mid-copy: the temporary file goes, the daemon exits 0 */
+		bool ok = status(&p, start(&p, "t.bin", p.dst, 0, 100), HV_S_OK, "START");
+		static unsigned char data[DATA_FRAGMENT];
+		ok = ok && status(&p, write_at(&p, 0, data, sizeof(data)), HV_S_OK, "WRITE");
+		rc = stop(&p, SIGTERM);
+		ok = ok && EXPECT(&p, rc == 0, "exit status %d", rc);
+		report(&p, "stop-mid-copy", ok && dir_has(&p, p.dst, "big.bin"));
+	} else {
+		report(&p, "register", false);
+		stop(&p, SIGKILL);
+	}
+	/* the device going away in mid-copy: the daemon reopens, nothing is left */
+	spawn(&p);
+	if (handshake(&p)) {
+		bool ok = status(&p, start(&p, "r.bin", p.dst, 0, 100), HV_S_OK, "START");
+		close(p.cfd);
+		p.cfd = -1;
+		ok = ok && handshake(&p);
+		ok = ok && dir_has(&p, p.dst, "big.bin");
+		rc = stop(&p, SIGTERM);
+		report(&p, "reopen-mid-copy", ok && EXPECT(&p, rc == 0, "exit status %d", rc));
+	} else {
+		report(&p, "reopen-mid-copy", false);
+		stop(&p, SIGKILL);
+	}
+	snprintf(path, sizeof(path), "%s", p.sock);
+	unlink(path);
+	printf("# fcopy: %d failures\n", p.failures);
+	return p.failures ? 1 : 0;
+}
