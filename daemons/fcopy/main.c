@@ -73,23 +73,17 @@ static enum hvd_input op_input(void *arg)
 	return HVD_INPUT_OK;
 }
 
+static int register_cb(void *arg)
+{
+	return dev_register(arg);
+}
+
 static int op_reopen(void *arg)
 {
 	struct fcopy_daemon *d = arg;
-	int tries;
 
 	fcopy_abort(&d->ctx, "the device is being reopened");
-	if (d->fd >= 0)
-		close(d->fd);
-	d->fd = -1;
-	for (tries = 0; tries < 5; tries++) {
-		if (tries)
-			usleep(200000);
-		if (dev_register(d) == 0)
-			return 0;
-	}
-	hvd_log(&d->log, LOG_ERR, "giving up on %s", d->common.device);
-	return -1;
+	return hvd_reopen(&d->log, d->common.device, &d->fd, register_cb, d);
 }
 
 static const struct hvd_loop_ops fcopy_loop_ops = {

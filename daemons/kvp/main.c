@@ -137,22 +137,16 @@ static enum hvd_input op_input(void *arg)
 	return HVD_INPUT_OK;
 }
 
+static int register_cb(void *arg)
+{
+	return dev_register(arg);
+}
+
 static int op_reopen(void *arg)
 {
 	struct kvp_daemon *d = arg;
-	int tries;
 
-	if (d->fd >= 0)
-		close(d->fd);
-	d->fd = -1;
-	for (tries = 0; tries < 5; tries++) {
-		if (tries)
-			usleep(200000);
-		if (dev_register(d) == 0)
-			return 0;
-	}
-	hvd_log(&d->log, LOG_ERR, "giving up on %s", d->common.device);
-	return -1;
+	return hvd_reopen(&d->log, d->common.device, &d->fd, register_cb, d);
 }
 
 static void op_reload(void *arg)

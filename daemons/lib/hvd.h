@@ -174,6 +174,14 @@ int hvd_loop_run(struct hvd_loop *loop, const struct hvd_loop_ops *ops,
 int hvd_serve(const struct hvd_log *log, const struct hvd_loop_ops *ops,
 	      void *ctx, const char *status);
 
+/*
+ * Closes *fd and registers again through reg(ctx) (which opens the device
+ * and sets *fd), up to 5 tries 200 ms apart. Returns 0, or -1 after logging
+ * that it gave up on the device.
+ */
+int hvd_reopen(const struct hvd_log *log, const char *device, int *fd,
+	       int (*reg)(void *ctx), void *ctx);
+
 /* Restores the signal mask and dispositions in a child before exec. */
 void hvd_child_reset_signals(void);
 

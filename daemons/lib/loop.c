@@ -187,3 +187,21 @@ int hvd_serve(const struct hvd_log *log, const struct hvd_loop_ops *ops,
 	hvd_loop_fini(&loop);
 	return rc;
 }
+
+int hvd_reopen(const struct hvd_log *log, const char *device, int *fd,
+	       int (*reg)(void *ctx), void *ctx)
+{
+	int tries;
+
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	for (tries = 0; tries < 5; tries++) {
+		if (tries)
+			usleep(200000);
+		if (reg(ctx) == 0)
+			return 0;
+	}
+	hvd_log(log, LOG_ERR, "giving up on %s", device);
+	return -1;
+}
