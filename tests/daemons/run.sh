@@ -7,7 +7,7 @@
 #
 #   tests/daemons/run.sh              everything (about 2 minutes)
 #   CRASH_ITERATIONS=100 FUZZ_SECONDS=2 tests/daemons/run.sh   quicker
-#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units
+#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units abi
 #
 #   build     the daemons plain, with ASan/UBSan, with clang; the peers; an
 #             install into a DESTDIR
@@ -20,6 +20,7 @@
 #             DELETEs (CRASH_ITERATIONS, default 1000); pools must stay valid
 #   fuzz      one libFuzzer harness per message handler (FUZZ_SECONDS each)
 #   units     systemd-analyze verify, the udev rules, man page warnings
+#   abi       the message layouts against the kernel's <linux/hyperv.h>
 #
 # Everything is built and run under tests/build/daemons/; nothing is
 # installed. Needs root: the KVP tests run in a private network namespace
@@ -519,8 +520,21 @@ units() {
 	elif [ -z "$bad" ]; then pass units/man-pages; else fail units/man-pages "warnings in:$bad"; fi
 }
 
+# The layouts of daemons/*/..._abi.h against the system's uapi header.
+abi() {
+	local f=(-std=c11 -Wall -Wextra -Werror "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy")
+	if [ ! -f /usr/include/linux/hyperv.h ]; then
+		fail abi/uapi-header "/usr/include/linux/hyperv.h is missing (apt-get install linux-libc-dev)"
+		return
+	fi
+	if gcc "${f[@]}" -DUAPI -c -o "$B/abi_uapi.o" "$here/abi_check.c" > "$B/logs/abi.log" 2>&1 &&
+		gcc "${f[@]}" -o "$B/abi_check" "$here/abi_check.c" "$B/abi_uapi.o" >> "$B/logs/abi.log" 2>&1; then
+		"$B/abi_check" || fails=$((fails + 1))
+	else fail abi/build "$(tail -n 5 "$B/logs/abi.log" | tr '\n' ' ')"; fi
+}
+
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units)
+[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units abi)
 start=$(ms)
 for s in "${steps[@]}"; do
 	case $s in
@@ -535,8 +549,9 @@ for s in "${steps[@]}"; do
 	crash) crash ;;
 	fuzz) fuzz ;;
 	units) units ;;
+	abi) abi ;;
 	*)
-		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units]..." >&2
+		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units|abi]..." >&2
 		exit 2
 		;;
 	esac
