@@ -63,13 +63,22 @@
 enum { OURS, INBOX, N_DAEMONS };
 static const char *const dname[N_DAEMONS] = { "hvlis", "inbox" };
 
-enum { M_START, M_SET, M_GET, M_ENUM, M_DEL, M_HWM, M_RSS, N_METRICS };
+enum {
+	M_START, M_SET, M_GET, M_ENUM, M_DEL,
+	M_SET_CPU, M_GET_CPU, M_ENUM_CPU, M_DEL_CPU, M_HWM, M_RSS, N_METRICS
+};
 static const char *const mname[N_METRICS] = {
 	"start-up (ms)", "SET/s", "GET/s", "ENUMERATE/s", "DELETE/s",
+	"SET daemon CPU (us/op)", "GET daemon CPU (us/op)",
+	"ENUMERATE daemon CPU (us/op)", "DELETE daemon CPU (us/op)",
 	"VmHWM (KiB)", "VmRSS (KiB)",
 };
 /* true: bigger is better (for the note next to the ratio) */
-static const bool mbigger[N_METRICS] = { false, true, true, true, true, false, false };
+static const bool mbigger[N_METRICS] = {
+	false, true, true, true, true, false, false, false, false, false, false,
+};
+/* digits after the decimal point */
+static const int mdigits[N_METRICS] = { 2, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0 };
 
 struct opts {
 	const char *work, *shim, *bin[N_DAEMONS], *label[N_DAEMONS];
@@ -336,6 +345,27 @@ static bool field_is(const uint8_t *field, size_t size, const char *want)
 	       !memcmp(field, want, strlen(want));
 }
 
+/*
+ * CPU time the daemon has used, in microseconds: the first field of
+ * /proc/<pid>/schedstat (nanoseconds on a CPU, all threads). Unlike
+ * elapsed time it hardly changes with the load of other processes.
+ */
+static double cpu_us(const struct run *r)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)r->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns / 1e3;
+}
+
 static double rate(unsigned int n, double t0)
 {
 	double dt = now_ms() - t0;
@@ -347,7 +377,7 @@ static bool phase_set(struct run *r)
 {
 	char key[64], value[KVP_MAX_VALUE_SIZE];
 	unsigned int i;
-	double t0 = now_ms();
+	double c0 = cpu_us(r), t0 = now_ms();
 	long st;
 
 	for (i = 0; i < O->keys; i++) {
@@ -364,6 +394,7 @@ static bool phase_set(struct run *r)
 		}
 	}
 	r->m[M_SET] = rate(O->keys, t0);
+	r->m[M_SET_CPU] = (cpu_us(r) - c0) / O->keys;
 	return true;
 }
 
@@ -371,7 +402,7 @@ static bool phase_get(struct run *r)
 {
 	char key[64], value[KVP_MAX_VALUE_SIZE];
 	unsigned int i;
-	double t0 = now_ms();
+	double c0 = cpu_us(r), t0 = now_ms();
 	long st;
 
 	for (i = 0; i < O->keys; i++) {
@@ -392,6 +423,7 @@ static bool phase_get(struct run *r)
 		}
 	}
 	r->m[M_GET] = rate(O->keys, t0);
+	r->m[M_GET_CPU] = (cpu_us(r) - c0) / O->keys;
 	return true;
 }
 
@@ -399,7 +431,7 @@ static bool phase_enum(struct run *r)
 {
 	char key[64], value[KVP_MAX_VALUE_SIZE];
 	unsigned int i;
-	double t0 = now_ms();
+	double c0 = cpu_us(r), t0 = now_ms();
 	long st;
 
 	for (i = 0; i < O->keys; i++) {
@@ -420,6 +452,7 @@ static bool phase_enum(struct run *r)
 		}
 	}
 	r->m[M_ENUM] = rate(O->keys, t0);
+	r->m[M_ENUM_CPU] = (cpu_us(r) - c0) / O->keys;
 	req(KVP_OP_ENUMERATE, NULL);
 	msg.body.enumerate.index = O->keys;
 	st = transact(r);
@@ -435,7 +468,7 @@ static bool phase_del(struct run *r)
 {
 	char key[64];
 	unsigned int i;
-	double t0 = now_ms();
+	double c0 = cpu_us(r), t0 = now_ms();
 	long st;
 
 	for (i = 0; i < O->keys; i++) {
@@ -448,6 +481,7 @@ static bool phase_del(struct run *r)
 		}
 	}
 	r->m[M_DEL] = rate(O->keys, t0);
+	r->m[M_DEL_CPU] = (cpu_us(r) - c0) / O->keys;
 	return true;
 }
 
@@ -674,20 +708,20 @@ static void summary(struct run runs[][N_DAEMONS])
 	printf("hvlis: %s\ninbox: %s\n\n", O->label[OURS], O->label[INBOX]);
 	printf("| metric | hvlis | in-box | hvlis / in-box |\n|---|---|---|---|\n");
 	for (m = 0; m < N_METRICS; m++) {
-		printf("| %s | %.*f | %.*f | ", mname[m], m == M_START ? 2 : 0, med[OURS][m],
-		       m == M_START ? 2 : 0, med[INBOX][m]);
+		printf("| %s | %.*f | %.*f | ", mname[m], mdigits[m], med[OURS][m],
+		       mdigits[m], med[INBOX][m]);
 		if (med[INBOX][m] > 0)
 			printf("%.2f (%s is better) |\n", med[OURS][m] / med[INBOX][m],
 			       mbigger[m] ? "higher" : "lower");
 		else
 			printf("- |\n");
 	}
-	printf("\nper run (start-up ms, SET/s, GET/s, ENUMERATE/s, DELETE/s, VmHWM KiB, VmRSS KiB):\n");
+	printf("\nper run (the metrics above, in that order):\n");
 	for (rep = 0; rep < O->reps; rep++)
 		for (d = 0; d < N_DAEMONS; d++) {
 			printf("  %s #%u:", dname[d], rep);
 			for (m = 0; m < N_METRICS; m++)
-				printf(" %.*f", m == M_START ? 2 : 0, runs[rep][d].m[m]);
+				printf(" %.*f", mdigits[m], runs[rep][d].m[m]);
 			printf("%s\n", runs[rep][d].ok ? "" : " (failed)");
 		}
 }
