@@ -276,12 +276,20 @@ static bool start(struct run *r)
 {
 	double t;
 	ssize_t n;
+	int i, st;
 
 	r->lfd = listen_on(r->sock);
 	spawn(r);
-	if (!wait_readable(r->lfd, TIMEOUT_MS)) {
-		why("the daemon did not connect in %d ms (log: %s)", TIMEOUT_MS, r->log);
-		return false;
+	for (i = 0; !wait_readable(r->lfd, 50); i += 50) {
+		if (waitpid(r->pid, &st, WNOHANG) == r->pid) {
+			r->pid = 0;
+			why("the daemon exited (status %#x) before connecting (log: %s)", st, r->log);
+			return false;
+		}
+		if (i >= TIMEOUT_MS) {
+			why("the daemon did not connect in %d ms (log: %s)", TIMEOUT_MS, r->log);
+			return false;
+		}
 	}
 	r->cfd = accept4(r->lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (r->cfd < 0) {

@@ -41,13 +41,14 @@ for fs in "${fss[@]}"; do
 	out=$B/kvp-$fs.txt
 	{
 		echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs, $(gcc --version | head -n 1)"
-		echo "# work directory on $(df -T "$B" | awk 'NR == 2 { print $2 }')"
+		echo "# work directory on $(df -T "$B" | awk 'NR == 2 { print $2 }'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 		"$B/kvp_bench" --work "$B/work" --shim "$B/devshim.so" \
 			--ours "$B/hvlis/hv_kvp_daemon" --inbox "$inbox" \
 			--label-ours "hvlis $ver hv_kvp_daemon (make daemons: -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong)" \
 			--label-inbox "Debian hyperv-daemons $inbox_ver hv_kvp_daemon ($inbox)" \
-			--keys "$KEYS" --reps "$REPS" --value-size "$VALUE_SIZE" --pool-fs "$fs"
-	} > "$out" 2>&1 || rc=1
+			--keys "$KEYS" --reps "$REPS" --value-size "$VALUE_SIZE" --pool-fs "$fs" || rc=1
+		echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	} > "$out" 2>&1
 	grep -v '^PASS: ' "$out"
 	echo "(written to $out)"
 	echo
