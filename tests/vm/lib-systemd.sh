@@ -16,6 +16,13 @@
 VM_SD_INITRD_KMODS="virtio_pci virtio_blk crc32c_generic ext4"
 # kernel modules systemd loads itself early (autofs for automount units)
 VM_SD_IMAGE_KMODS="autofs4"
+# units masked in the images: nothing in the VMs needs them, and each costs
+# a second or more under TCG (systemd-analyze blame): gettys on tty2-6,
+# modules that are built in or unused, the journal flush (the journal is
+# volatile), the pstore import
+VM_SD_MASK="getty-static.service modprobe@loop.service modprobe@dm_mod.service
+	modprobe@drm.service modprobe@efi_pstore.service modprobe@fuse.service
+	systemd-journal-flush.service systemd-pstore.service"
 VM_SD_ROOT_MB=${HVLIS_VM_ROOT_MB:-1024}
 VM_SD_MEM=${HVLIS_VM_SD_MEM:-1024}
 
@@ -71,12 +78,16 @@ vm_sd_initramfs() {
 #     so modprobe finds them) and, as in the busybox VMs, /lib/hvlis/*.ko;
 #   - the Debian kernel modules of VM_SD_INITRD_KMODS and VM_KMODS, with
 #     their dependencies, in /lib/modules/REL/kernel/;
+#   - /etc/fstab: / on LABEL=hvroot, /data on LABEL=hvdata;
 #   - the daemons, their scripts, units and udev rules: make -C daemons
 #     install (the units and rules are packaging/systemd, packaging/udev);
 #   - /etc/modules-load.d/hvlis-test.conf: VM_KMODS then VM_HVLIS_LOAD,
 #     /etc/modprobe.d/hvlis-test.conf: VM_MODPROBE_CONF;
 #   - /hvlis/: guest-lib.sh, scenario.sh, env, sd-run, and
 #     hvlis-test.service enabled; /usr/bin/lsvmbus;
+#   - the units of VM_SD_MASK masked;
+#   - emergency.service and rescue.service run /hvlis/sd-emergency (FAIL
+#     marker with the failed units, power-off) instead of a login shell;
 #   - whatever the scenario's prepare_image adds (bash on the host, $1 = the
 #     tree; replace files with rm + create, never write into one in place:
 #     the tree shares its files with the cache through hard links).
@@ -113,9 +124,30 @@ vm_sd_images() {
 		for m in $sc_kmods $sc_hvlis_load; do echo "$m"; done
 	} > "$pl/etc/modules-load.d/hvlis-test.conf"
 	printf '# hvlis VM scenario %s\n%s\n' "$name" "$sc_modprobe_conf" > "$pl/etc/modprobe.d/hvlis-test.conf"
+	# root: disk 1; /data: disk 2.  Both always there, so no nofail:
+	# local-fs.target (and so multi-user.target) waits for /data.  No fsck
+	# at boot (pass 0): the harness checks the images after the VM.
+	cat > "$pl/etc/fstab" <<-'EOT'
+		# hvlis test VM (tests/vm/lib-systemd.sh)
+		LABEL=hvroot	/	ext4	rw,errors=remount-ro	0	0
+		LABEL=hvdata	/data	ext4	rw	0	0
+	EOT
+	for m in $VM_SD_MASK; do
+		ln -s /dev/null "$pl/etc/systemd/system/$m"
+	done
 	cp "$VM_DIR/guest/guest-lib.sh" "$pl/hvlis/guest-lib.sh"
 	cp "$scn" "$pl/hvlis/scenario.sh"
 	install -m 0755 "$VM_DIR/guest/sd-run" "$pl/hvlis/sd-run"
+	install -m 0755 "$VM_DIR/guest/sd-emergency" "$pl/hvlis/sd-emergency"
+	for m in emergency rescue; do
+		mkdir -p "$pl/etc/systemd/system/$m.service.d"
+		printf '[Service]\nExecStart=\nExecStart=/hvlis/sd-emergency %s\n%s\n' "$m" \
+			'StandardInput=null
+StandardOutput=tty
+StandardError=inherit
+TTYPath=/dev/console' \
+			> "$pl/etc/systemd/system/$m.service.d/hvlis.conf"
+	done
 	cp "$VM_DIR/guest/hvlis-test.service" "$pl/etc/systemd/system/hvlis-test.service"
 	ln -s ../hvlis-test.service "$pl/etc/systemd/system/multi-user.target.wants/hvlis-test.service"
 	cp "$VM_TOP/scripts/lsvmbus" "$pl/usr/bin/lsvmbus"
@@ -180,7 +212,8 @@ vm_disk_check() {
 #   - VM_END=poweroff: the kernel's "reboot: Power down" is in the log;
 #   - unless VM_EXPECT_DIRTY=1: both images are clean (vm_disk_check);
 #   - the scenario's check_disk ROOT_IMAGE DATA_IMAGE (bash, lib.sh
-#     sourced; first output line = reason) if it has one.
+#     sourced; first output line = reason, stderr to NAME.check.log) if it
+#     has one.
 vm_sd_judge() {
 	local name=$1 scn=$2 log=$3 rel=$4 img out
 	local rimg="$VM_OUT/$name.root.img" dimg="$VM_OUT/$name.data.img"
@@ -193,10 +226,21 @@ vm_sd_judge() {
 		done
 	fi
 	if [ -n "$sc_has_check_disk" ]; then
+		# stdout: the reason and details; stderr: notes kept in NAME.check.log
 		if ! out=$(VM_KREL=$rel VM_LOG=$log bash -c '
-			. "$1"; . "$2"; check_disk "$3" "$4"' check "$VM_DIR/lib.sh" "$scn" "$rimg" "$dimg" 2>&1); then
+			. "$1"; . "$2"; check_disk "$3" "$4"' check "$VM_DIR/lib.sh" "$scn" "$rimg" "$dimg" \
+			2> "$VM_OUT/$name.check.log"); then
 			reasons+=("check_disk: $(head -n 1 <<< "$out")")
 			sed -n '2,20s/^/    | check_disk: /p' <<< "$out" >&2
 		fi
 	fi
 }
+
+# Helpers for check_disk (host side, read-only: debugfs opens the image
+# without writing).
+#   vm_img_cat IMAGE PATH      the file PATH of IMAGE on stdout
+#   vm_img_exists IMAGE PATH   0 if PATH exists in IMAGE
+#   vm_img_sha256 IMAGE PATH   sha256 of the file PATH of IMAGE
+vm_img_cat() { debugfs -R "cat $2" "$1" 2> /dev/null; }
+vm_img_exists() { debugfs -R "stat $2" "$1" 2>&1 | grep -q '^Inode: '; }
+vm_img_sha256() { vm_img_cat "$1" "$2" | sha256sum | cut -d' ' -f1; }

@@ -82,13 +82,8 @@ setup_tree() {
 	find "$r/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
 	echo hvlis-vm > "$r/etc/hostname"
 	printf '127.0.0.1\tlocalhost\n127.0.1.1\thvlis-vm\n' > "$r/etc/hosts"
-	# root: disk 1; /data: disk 2 (both virtio, made by the harness).  No
-	# fsck at boot (pass 0): the harness checks the images after the VM.
-	cat > "$r/etc/fstab" <<-'EOT'
-		# hvlis test VM (tests/vm/rootfs/build-rootfs.sh)
-		LABEL=hvroot	/	ext4	rw,errors=remount-ro	0	0
-		LABEL=hvdata	/data	ext4	rw,nofail,x-systemd.device-timeout=20s	0	0
-	EOT
+	# /etc/fstab comes with each scenario's image (lib-systemd.sh)
+	rm -f "$r/etc/fstab"
 	mkdir -p "$r/data"
 	# root without a password on the serial console (a test VM without
 	# network); the guest runner does not need a login

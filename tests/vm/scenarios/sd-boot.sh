@@ -22,7 +22,7 @@
 # shellcheck disable=SC2034
 VM_ROOTFS=systemd
 # shellcheck disable=SC2034
-VM_TIMEOUT=180
+VM_TIMEOUT=300
 # shellcheck disable=SC2034
 VM_HVLIS_LOAD="hvsim hv_vmbus"
 # shellcheck disable=SC2034
