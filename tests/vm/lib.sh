@@ -21,6 +21,7 @@ VM_DEFAULT_TIMEOUT=${HVLIS_VM_TIMEOUT:-120}
 # A serial log containing any of these fails the scenario, whatever the
 # guest said.  (Debian's kernel has no lockdep: the lock patterns only fire
 # on a debug kernel, but they cost nothing.)
+VM_QEMU_EXTRA=()
 VM_BAD_PATTERNS=(
 	'Oops'
 	'BUG:'
@@ -153,12 +154,27 @@ vm_kmod_order() {
 vm_scenario_vars() {
 	(
 		VM_KMODS="" VM_TIMEOUT="" VM_APPEND=""
+		VM_ROOTFS="" VM_END="" VM_DATA_MB="" VM_HVLIS_LOAD="" VM_MODPROBE_CONF="" VM_EXPECT_DIRTY=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
 		declare -F guest > /dev/null || { echo "no guest() function" >&2; exit 1; }
+		case $VM_ROOTFS in
+		'' | systemd) ;;
+		*) echo "VM_ROOTFS must be empty or 'systemd', not '$VM_ROOTFS'" >&2; exit 1 ;;
+		esac
+		case ${VM_END:-poweroff} in
+		poweroff | sysrq-reboot | none) ;;
+		*) echo "VM_END must be poweroff, sysrq-reboot or none, not '$VM_END'" >&2; exit 1 ;;
+		esac
 		printf 'sc_kmods=%q\nsc_timeout=%q\nsc_append=%q\nsc_has_check=%q\n' \
 			"$VM_KMODS" "${VM_TIMEOUT:-$VM_DEFAULT_TIMEOUT}" "$VM_APPEND" \
 			"$(declare -F check_log > /dev/null && echo 1)"
+		printf 'sc_rootfs=%q\nsc_end=%q\nsc_data_mb=%q\nsc_hvlis_load=%q\nsc_modprobe_conf=%q\n' \
+			"$VM_ROOTFS" "${VM_END:-poweroff}" "${VM_DATA_MB:-64}" "$VM_HVLIS_LOAD" "$VM_MODPROBE_CONF"
+		printf 'sc_expect_dirty=%q\nsc_has_check_disk=%q\nsc_has_prepare_image=%q\nsc_has_prepare_data=%q\n' \
+			"$VM_EXPECT_DIRTY" "$(declare -F check_disk > /dev/null && echo 1)" \
+			"$(declare -F prepare_image > /dev/null && echo 1)" \
+			"$(declare -F prepare_data > /dev/null && echo 1)"
 	)
 }
 
@@ -234,7 +250,8 @@ vm_mkinitramfs() {
 }
 
 # vm_qemu KERNEL INITRD APPEND TIMEOUT LOG: boot, serial console (with \r
-# removed) to LOG, qemu's own messages to LOG.qemu.  Sets vm_rc (qemu's exit
+# removed) to LOG, qemu's own messages to LOG.qemu.  VM_QEMU_EXTRA (array):
+# more QEMU options (disks); VM_QEMU_MEM: MiB of memory (512).  Sets vm_rc (qemu's exit
 # status, 124 on timeout), vm_t_total and vm_t_result (seconds from start to
 # exit and to the result marker; vm_t_result empty without a marker).
 vm_qemu() {
@@ -246,9 +263,10 @@ vm_qemu() {
 	t0=$EPOCHREALTIME
 	{
 		timeout -k 5 "$tmo" qemu-system-x86_64 "${accel[@]}" \
-			-machine q35 -cpu max -smp 2 -m 512 \
+			-machine q35 -cpu max -smp 2 -m "${VM_QEMU_MEM:-512}" \
 			-nographic -no-reboot -nic none \
 			-kernel "$kernel" -initrd "$initrd" -append "$append" \
+			"${VM_QEMU_EXTRA[@]}" \
 			< /dev/null 2> "$log.qemu"
 		echo $? > "$rcf"
 	} 2> /dev/null | {
@@ -299,7 +317,24 @@ vm_run_scenario() {
 		return 1
 	fi
 	eval "$vars"
-	if ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" 2> "$VM_OUT/$name.err"; then
+	local -a VM_QEMU_EXTRA=()
+	local VM_QEMU_MEM=512 t_img=
+	if [ "$sc_rootfs" = systemd ]; then
+		local rootfs t0=$EPOCHREALTIME
+		if ! rootfs=$(vm_sd_rootfs); then
+			echo "FAIL: vm/$name: cannot build the root file system: $(tail -n 1 "$VM_OUT/rootfs.log") (see $VM_OUT/rootfs.log)"
+			return 1
+		fi
+		if ! vm_sd_initramfs "$name" "$rel" "$root" "$cpio" 2> "$VM_OUT/$name.err" ||
+			! vm_sd_images "$name" "$scn" "$rel" "$root" "$rootfs" 2>> "$VM_OUT/$name.err"; then
+			echo "FAIL: vm/$name: cannot build the initramfs or disk images: $(head -n 1 "$VM_OUT/$name.err")"
+			return 1
+		fi
+		t_img=$(vm_secs "$t0" "$EPOCHREALTIME")
+		VM_QEMU_MEM=$VM_SD_MEM
+		VM_QEMU_EXTRA=(-drive "file=$VM_OUT/$name.root.img,format=raw,if=virtio"
+			-drive "file=$VM_OUT/$name.data.img,format=raw,if=virtio")
+	elif ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" 2> "$VM_OUT/$name.err"; then
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1
 	fi
@@ -332,9 +367,13 @@ vm_run_scenario() {
 		fi
 	fi
 
+	if [ "$sc_rootfs" = systemd ] && [ -n "$result" ]; then
+		vm_sd_judge "$name" "$scn" "$log" "$rel" || true
+	fi
+
 	if [ ${#reasons[@]} -eq 0 ]; then
 		echo "PASS: vm/$name"
-		vm_say "vm/$name: boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
+		vm_say "vm/$name: ${t_img:+images $t_img s, }boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
 		return 0
 	fi
 	r=$(printf '%s; ' "${reasons[@]}")
@@ -348,3 +387,6 @@ vm_run_scenario() {
 	fi
 	return 1
 }
+
+# shellcheck source-path=SCRIPTDIR source=lib-systemd.sh
+. "$VM_DIR/lib-systemd.sh"
