@@ -152,13 +152,14 @@ vm_kmod_order() {
 # functions, by convention)
 vm_scenario_vars() {
 	(
-		VM_KMODS="" VM_TIMEOUT="" VM_APPEND=""
+		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_QEMU_ARGS="" VM_GUEST_TOOLS=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
 		declare -F guest > /dev/null || { echo "no guest() function" >&2; exit 1; }
 		printf 'sc_kmods=%q\nsc_timeout=%q\nsc_append=%q\nsc_has_check=%q\n' \
 			"$VM_KMODS" "${VM_TIMEOUT:-$VM_DEFAULT_TIMEOUT}" "$VM_APPEND" \
 			"$(declare -F check_log > /dev/null && echo 1)"
+		printf 'sc_qemu=%q\nsc_tools=%q\n' "$VM_QEMU_ARGS" "$VM_GUEST_TOOLS"
 	)
 }
 
@@ -175,12 +176,13 @@ vm_add_binary() {
 	done
 }
 
-# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT: build the initramfs of
-# a scenario (cpio newc, uncompressed: unpacking is cheap, decompressing
-# under TCG is not)
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS]: build the
+# initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
+# decompressing under TCG is not).  TOOLS: programs guest/NAME.c, built
+# here and put in /usr/bin
 vm_mkinitramfs() {
-	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6
-	local st="$VM_OUT/work/$name" k m order
+	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 tools=${7:-}
+	local st="$VM_OUT/work/$name" k m order t
 	rm -rf "$st"
 	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
 	cp /bin/busybox "$st/bin/busybox"
@@ -190,6 +192,11 @@ vm_mkinitramfs() {
 	# the project's user tools, where a package would put them
 	mkdir -p "$st/usr/bin"
 	cp "$VM_TOP/scripts/lsvmbus" "$st/usr/bin/lsvmbus"
+	for t in $tools; do
+		mkdir -p "$VM_OUT/tools"
+		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t" "$VM_DIR/guest/$t.c" || return 1
+		vm_add_binary "$st" "$VM_OUT/tools/$t" "/usr/bin/$t" || return 1
+	done
 	cp "$scn" "$st/hvlis/scenario.sh"
 	# the console must exist before devtmpfs is mounted (the kernel opens
 	# it for /init); the built-in initramfs usually has one already
@@ -233,15 +240,16 @@ vm_mkinitramfs() {
 	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
 }
 
-# vm_qemu KERNEL INITRD APPEND TIMEOUT LOG: boot, serial console (with \r
-# removed) to LOG, qemu's own messages to LOG.qemu.  Sets vm_rc (qemu's exit
+# vm_qemu KERNEL INITRD APPEND TIMEOUT LOG [QEMU_ARGS]: boot, serial console
+# (with \r removed) to LOG, qemu's own messages to LOG.qemu.  Sets vm_rc (qemu's exit
 # status, 124 on timeout), vm_t_total and vm_t_result (seconds from start to
 # exit and to the result marker; vm_t_result empty without a marker).
 vm_qemu() {
 	local kernel=$1 initrd=$2 append=$3 tmo=$4 log=$5 t0 t1 tm=
 	local rcf="$log.rc" tmf="$log.t"
-	local -a accel
+	local -a accel extra
 	read -r -a accel <<< "$(vm_accel_args)"
+	read -r -a extra <<< "${6:-}"
 	rm -f "$rcf" "$tmf"
 	t0=$EPOCHREALTIME
 	{
@@ -249,7 +257,7 @@ vm_qemu() {
 			-machine q35 -cpu max -smp 2 -m 512 \
 			-nographic -no-reboot -nic none \
 			-kernel "$kernel" -initrd "$initrd" -append "$append" \
-			< /dev/null 2> "$log.qemu"
+			"${extra[@]}" < /dev/null 2> "$log.qemu"
 		echo $? > "$rcf"
 	} 2> /dev/null | {
 		local line seen=
@@ -291,7 +299,7 @@ vm_log_problems() {
 vm_run_scenario() {
 	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
 	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
-	local sc_kmods sc_timeout sc_append sc_has_check result problems chk=
+	local sc_kmods sc_timeout sc_append sc_has_check sc_qemu sc_tools result problems chk=
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
@@ -299,11 +307,13 @@ vm_run_scenario() {
 		return 1
 	fi
 	eval "$vars"
-	if ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" 2> "$VM_OUT/$name.err"; then
+	if ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" "$sc_tools" \
+		2> "$VM_OUT/$name.err"; then
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1
 	fi
-	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log"
+	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log" \
+		"$sc_qemu"
 
 	result=$(sed -n "s/.*$VM_MARKER //p" "$log" | tail -n 1)
 	if [ "$vm_rc" = 124 ] || [ "$vm_rc" = 137 ]; then
