@@ -31,8 +31,9 @@ clock_mark() {
 # clock_err OFFSET_MS: how far the wall clock moved since clock_mark beyond
 # the time that passed and OFFSET_MS (ms; 0 when it moved by exactly that)
 clock_err() {
+	local want=$1
 	set -- $(clockread)
-	echo $(($2 - T_REAL - ($4 - T_MONO) - $1))
+	echo $(($2 - T_REAL - ($4 - T_MONO) - want))
 }
 # within WHAT VALUE LIMIT: vm_fail unless |VALUE| <= LIMIT
 within() {
