@@ -59,7 +59,7 @@ static bool sd_can_hibernate(void)
 static void sd_work(struct work_struct *work)
 {
 	struct sd_state *st = container_of(work, struct sd_state, work);
-	char *envp[] = { "EVENT=hibernate", NULL };
+	char *envp[2] = { "EVENT=hibernate", NULL };
 
 	switch (READ_ONCE(st->action)) {
 	case SD_POWEROFF:

@@ -146,8 +146,8 @@
 #include <linux/reboot.h>
 static inline void hvlis_orderly_reboot(void)
 {
-	static char *argv[] = { "/sbin/reboot", NULL };
-	static char *envp[] = { "HOME=/", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
+	static char *argv[2] = { "/sbin/reboot", NULL };
+	static char *envp[3] = { "HOME=/", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
 
 	if (call_usermodehelper(argv[0], argv, envp, UMH_WAIT_EXEC)) {
 		pr_warn("cannot run /sbin/reboot: restarting at once\n");

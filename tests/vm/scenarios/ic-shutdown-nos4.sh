@@ -15,7 +15,7 @@ VM_TIMEOUT=180
 VM_QEMU_ARGS="-global ICH9-LPC.disable_s4=1"
 
 guest() {
-	local f i
+	local f i pid
 
 	sim_start
 	sim_ctl add shutdown
@@ -23,6 +23,7 @@ guest() {
 	utils_load || vm_fail "insmod hv_utils failed"
 	wait_ic shutdown negotiated 1 || vm_fail "no negotiation within 10 s"
 
+	# shellcheck disable=SC2016 # expanded by the script written
 	printf '#!/bin/sh\necho "$ACTION $SUBSYSTEM $EVENT" >> /tmp/uevents\n' > /tmp/uevent.sh
 	chmod +x /tmp/uevent.sh
 	uevent /tmp/uevent.sh &

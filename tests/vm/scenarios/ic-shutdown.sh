@@ -27,7 +27,7 @@ wait_file() {
 }
 
 guest() {
-	local f pid
+	local f pid i
 
 	sim_start
 	sim_ctl add shutdown
@@ -52,6 +52,7 @@ guest() {
 	expect_kmsg "short request logged" "shutdown: request of 32 bytes is too short"
 
 	# Hibernate: answered, and userspace gets the uevent.
+	# shellcheck disable=SC2016 # expanded by the script written
 	printf '#!/bin/sh\necho "$ACTION $SUBSYSTEM $EVENT" >> /tmp/uevents\n' > /tmp/uevent.sh
 	chmod +x /tmp/uevent.sh
 	uevent /tmp/uevent.sh &
@@ -72,6 +73,7 @@ guest() {
 
 	# Restart: the kernel runs userspace's /sbin/reboot (a stand-in here).
 	mkdir -p /sbin
+	# shellcheck disable=SC2016 # expanded by the script written
 	printf '#!/bin/sh\necho "$0 $*" > /tmp/reboot-ran\n' > /sbin/reboot
 	chmod +x /sbin/reboot
 	kmsg_mark

@@ -24,6 +24,7 @@ VM_GUEST_TOOLS="clockread"
 
 # clock_mark: remember the wall and monotonic clocks (ms)
 clock_mark() {
+	# shellcheck disable=SC2046 # the words of one line
 	set -- $(clockread)
 	T_REAL=$2
 	T_MONO=$4
@@ -32,6 +33,7 @@ clock_mark() {
 # the time that passed and OFFSET_MS (ms; 0 when it moved by exactly that)
 clock_err() {
 	local want=$1
+	# shellcheck disable=SC2046 # the words of one line
 	set -- $(clockread)
 	echo $(($2 - T_REAL - ($4 - T_MONO) - want))
 }
@@ -70,7 +72,7 @@ no_step() {
 }
 
 guest() {
-	local d ptp= r
+	local d ptp='' r
 
 	sim_start
 	sim_ctl add timesync
@@ -98,14 +100,17 @@ guest() {
 	no_step 2000 "sample +2 s"
 	r=$(clockread "$ptp") || vm_fail "the PTP clock cannot be read"
 	vm_log "PTP after sample +2 s: $r"
+	# shellcheck disable=SC2086 # the words of one line
 	set -- $r
 	within "PTP clock minus wall clock, sample +2 s (ms)" "$(($8 - 2000))" 300
 	no_step -2000 "sample -2 s"
+	# shellcheck disable=SC2046 # the words of one line
 	set -- $(clockread "$ptp")
 	within "PTP clock minus wall clock, sample -2 s (ms)" "$(($8 + 2000))" 300
 	# ... and large ones set the clock too.
 	step sample 8000 0 8000 1000 "sample +8 s"
 	step sample -8000 0 -8000 1000 "sample -8 s"
+	# shellcheck disable=SC2046 # the words of one line
 	set -- $(clockread "$ptp")
 	within "PTP clock minus wall clock after a step (ms)" "$8" 300
 	echo 0 > /sys/module/hv_utils/parameters/timesync_step_ms || vm_fail "cannot set timesync_step_ms"
@@ -128,7 +133,7 @@ guest() {
 	expect "probe: status" "$(ic_field timesync last_status)" 0x00000000
 
 	# Older hosts: versions 3.0 and 1.0 carry no reference time.
-	sim_ic timesync versions fw=1.0,3.0 msg=1.0,3.0 && sim_ic timesync negotiate ||
+	{ sim_ic timesync versions fw=1.0,3.0 msg=1.0,3.0 && sim_ic timesync negotiate; } ||
 		vm_fail "renegotiation failed"
 	expect "WS2012 host: message version" "$(ic_field timesync msg)" 3.0
 	step sync 30000 0 30000 1000 "SYNC +30 s, version 3"
@@ -136,7 +141,7 @@ guest() {
 	step sync -10000 1500 -11500 500 "SYNC -10 s, 1.5 s in transit, version 3"
 	sim_ic timesync send 4 20 || vm_fail "a short version 3 sample got no answer"
 	expect "20-byte version 3 sample: status" "$(ic_field timesync last_status)" 0x80004005
-	sim_ic timesync versions fw=1.0 msg=1.0 && sim_ic timesync negotiate ||
+	{ sim_ic timesync versions fw=1.0 msg=1.0 && sim_ic timesync negotiate; } ||
 		vm_fail "renegotiation failed"
 	expect "WS2008 host: message version" "$(ic_field timesync msg)" 1.0
 	step sample -9000 0 -9000 1000 "sample -9 s, version 1"
