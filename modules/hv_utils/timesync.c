@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/ktime.h>
+#include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <hvlis/compat.h>
 #include "hv_utils.h"
