@@ -24,7 +24,7 @@
 #include <hvlis/compat.h>
 #include "hv_utils.h"
 
-#if defined(HAVE_PTP_CLOCK_GETTIME64) && \
+#if (defined(HAVE_PTP_CLOCK_GETTIME64) || defined(HAVE_PTP_CLOCK_GETTIME_TS)) && \
 	(defined(CONFIG_PTP_1588_CLOCK) || defined(CONFIG_PTP_1588_CLOCK_MODULE))
 #define TS_PTP 1
 #include <linux/ptp_clock_kernel.h>
@@ -186,7 +186,8 @@ short_body:
 }
 
 #ifdef TS_PTP
-static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *ts)
+/* Host time now, in ns since 1970; -ENODATA before the first sample. */
+static int ts_ptp_now(struct ptp_clock_info *info, s64 *ns)
 {
 	struct tsync_state *st = container_of(info, struct tsync_state, ptp_info);
 	struct ts_sample s;
@@ -198,11 +199,22 @@ static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *ts)
 	spin_unlock_bh(&st->lock);
 	if (!valid)
 		return -ENODATA;
-	*ts = ns_to_timespec64(host_now_ns(&s));
+	*ns = host_now_ns(&s);
 	return 0;
 }
 
-/* The host's clock is read-only for the guest. */
+/* The host's clock is read-only for the guest: no settime, no adj*. */
+#ifdef HAVE_PTP_CLOCK_GETTIME64
+static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *ts)
+{
+	s64 ns;
+	int ret = ts_ptp_now(info, &ns);
+
+	if (!ret)
+		*ts = ns_to_timespec64(ns);
+	return ret;
+}
+
 static int ts_ptp_settime(struct ptp_clock_info *info, const struct timespec64 *ts)
 {
 	return -EOPNOTSUPP;
@@ -212,6 +224,27 @@ static int ts_ptp_adjfine(struct ptp_clock_info *info, long scaled_ppm)
 {
 	return -EOPNOTSUPP;
 }
+#else
+static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec *ts)
+{
+	s64 ns;
+	int ret = ts_ptp_now(info, &ns);
+
+	if (!ret)
+		*ts = ns_to_timespec(ns);
+	return ret;
+}
+
+static int ts_ptp_settime(struct ptp_clock_info *info, const struct timespec *ts)
+{
+	return -EOPNOTSUPP;
+}
+
+static int ts_ptp_adjfreq(struct ptp_clock_info *info, s32 delta)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 static int ts_ptp_adjtime(struct ptp_clock_info *info, s64 delta)
 {
@@ -230,9 +263,15 @@ static void ts_ptp_register(struct tsync_state *st)
 
 	pi->owner = THIS_MODULE;
 	snprintf(pi->name, sizeof(pi->name), "hyperv");
+#ifdef HAVE_PTP_CLOCK_GETTIME64
 	pi->gettime64 = ts_ptp_gettime;
 	pi->settime64 = ts_ptp_settime;
 	pi->adjfine = ts_ptp_adjfine;
+#else
+	pi->gettime = ts_ptp_gettime;
+	pi->settime = ts_ptp_settime;
+	pi->adjfreq = ts_ptp_adjfreq;
+#endif
 	pi->adjtime = ts_ptp_adjtime;
 	pi->enable = ts_ptp_enable;
 	ptp = ptp_clock_register(pi, &st->ud->hd->dev);
