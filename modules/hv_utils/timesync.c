@@ -79,7 +79,8 @@ static s64 host_now_ns(const struct ts_sample *s)
 	u64 now = counter_now(s);
 	u64 host = s->host + (now > s->anchor ? now - s->anchor : 0);
 
-	return (s64)(host - HVLIS_IC_TIME_UNIX_EPOCH) * 100;
+	/* s->host is in range; the time since may push it past 2262. */
+	return (s64)(min_t(u64, host, TS_MAX_TICKS) - HVLIS_IC_TIME_UNIX_EPOCH) * 100;
 }
 
 static void ts_set_clock(struct tsync_state *st)
