@@ -52,5 +52,6 @@ struct util_dev {
 int util_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 tid, u32 status);
 
 extern const struct util_service util_heartbeat;
+extern const struct util_service util_shutdown, util_timesync;
 
 #endif

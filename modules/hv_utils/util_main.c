@@ -167,6 +167,8 @@ static void util_remove(struct hvlis_device *hd)
 
 static const struct hvlis_device_id util_ids[] = {
 	UTIL_ID(HVLIS_GUID_HEARTBEAT, util_heartbeat),
+	UTIL_ID(HVLIS_GUID_SHUTDOWN, util_shutdown),
+	UTIL_ID(HVLIS_GUID_TIMESYNC, util_timesync),
 	{ }
 };
 
@@ -194,3 +196,5 @@ MODULE_DESCRIPTION("Hyper-V integration services (hvlis)");
 MODULE_VERSION(HVLIS_VERSION);
 /* Device classes, as hv_vmbus writes them in MODALIAS. */
 MODULE_ALIAS("vmbus:394f16571591784eab55382f3bd5422d");	/* heartbeat */
+MODULE_ALIAS("vmbus:31600b0e13523449818b38d90ced39db");	/* shutdown */
+MODULE_ALIAS("vmbus:30e62795aed07b49adcee80ab0175caf");	/* timesync */

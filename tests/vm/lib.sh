@@ -153,7 +153,7 @@ vm_kmod_order() {
 # functions, by convention)
 vm_scenario_vars() {
 	(
-		VM_KMODS="" VM_TIMEOUT="" VM_APPEND=""
+		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_QEMU_ARGS="" VM_GUEST_TOOLS=""
 		VM_ROOTFS="" VM_END="" VM_DATA_MB="" VM_HVLIS_LOAD="" VM_MODPROBE_CONF="" VM_EXPECT_DIRTY=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
@@ -175,6 +175,7 @@ vm_scenario_vars() {
 			"$VM_EXPECT_DIRTY" "$(declare -F check_disk > /dev/null && echo 1)" \
 			"$(declare -F prepare_image > /dev/null && echo 1)" \
 			"$(declare -F prepare_data > /dev/null && echo 1)"
+		printf 'sc_qemu=%q\nsc_tools=%q\n' "$VM_QEMU_ARGS" "$VM_GUEST_TOOLS"
 	)
 }
 
@@ -191,12 +192,13 @@ vm_add_binary() {
 	done
 }
 
-# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT: build the initramfs of
-# a scenario (cpio newc, uncompressed: unpacking is cheap, decompressing
-# under TCG is not)
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS]: build the
+# initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
+# decompressing under TCG is not).  TOOLS: programs guest/NAME.c, built
+# here and put in /usr/bin
 vm_mkinitramfs() {
-	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6
-	local st="$VM_OUT/work/$name" k m order
+	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 tools=${7:-}
+	local st="$VM_OUT/work/$name" k m order t
 	rm -rf "$st"
 	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
 	cp /bin/busybox "$st/bin/busybox"
@@ -206,6 +208,11 @@ vm_mkinitramfs() {
 	# the project's user tools, where a package would put them
 	mkdir -p "$st/usr/bin"
 	cp "$VM_TOP/scripts/lsvmbus" "$st/usr/bin/lsvmbus"
+	for t in $tools; do
+		mkdir -p "$VM_OUT/tools"
+		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t" "$VM_DIR/guest/$t.c" || return 1
+		vm_add_binary "$st" "$VM_OUT/tools/$t" "/usr/bin/$t" || return 1
+	done
 	cp "$scn" "$st/hvlis/scenario.sh"
 	# the console must exist before devtmpfs is mounted (the kernel opens
 	# it for /init); the built-in initramfs usually has one already
@@ -249,16 +256,17 @@ vm_mkinitramfs() {
 	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
 }
 
-# vm_qemu KERNEL INITRD APPEND TIMEOUT LOG: boot, serial console (with \r
-# removed) to LOG, qemu's own messages to LOG.qemu.  VM_QEMU_EXTRA (array):
-# more QEMU options (disks); VM_QEMU_MEM: MiB of memory (512).  Sets vm_rc (qemu's exit
+# vm_qemu KERNEL INITRD APPEND TIMEOUT LOG [QEMU_ARGS]: boot, serial console
+# (with \r removed) to LOG, qemu's own messages to LOG.qemu.  VM_QEMU_EXTRA
+# (array): more QEMU options (disks); VM_QEMU_MEM: MiB of memory (512).  Sets vm_rc (qemu's exit
 # status, 124 on timeout), vm_t_total and vm_t_result (seconds from start to
 # exit and to the result marker; vm_t_result empty without a marker).
 vm_qemu() {
 	local kernel=$1 initrd=$2 append=$3 tmo=$4 log=$5 t0 t1 tm=
 	local rcf="$log.rc" tmf="$log.t"
-	local -a accel
+	local -a accel extra
 	read -r -a accel <<< "$(vm_accel_args)"
+	read -r -a extra <<< "${6:-}"
 	rm -f "$rcf" "$tmf"
 	t0=$EPOCHREALTIME
 	{
@@ -266,7 +274,7 @@ vm_qemu() {
 			-machine q35 -cpu max -smp 2 -m "${VM_QEMU_MEM:-512}" \
 			-nographic -no-reboot -nic none \
 			-kernel "$kernel" -initrd "$initrd" -append "$append" \
-			"${VM_QEMU_EXTRA[@]}" \
+			"${VM_QEMU_EXTRA[@]}" "${extra[@]}" \
 			< /dev/null 2> "$log.qemu"
 		echo $? > "$rcf"
 	} 2> /dev/null | {
@@ -309,7 +317,7 @@ vm_log_problems() {
 vm_run_scenario() {
 	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
 	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
-	local sc_kmods sc_timeout sc_append sc_has_check result problems chk=
+	local sc_kmods sc_timeout sc_append sc_has_check sc_qemu sc_tools result problems chk=
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
@@ -334,11 +342,13 @@ vm_run_scenario() {
 		VM_QEMU_MEM=$VM_SD_MEM
 		VM_QEMU_EXTRA=(-drive "file=$VM_OUT/$name.root.img,format=raw,if=virtio"
 			-drive "file=$VM_OUT/$name.data.img,format=raw,if=virtio")
-	elif ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" 2> "$VM_OUT/$name.err"; then
+	elif ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" "$sc_tools" \
+		2> "$VM_OUT/$name.err"; then
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1
 	fi
-	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log"
+	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log" \
+		"$sc_qemu"
 
 	result=$(sed -n "s/.*$VM_MARKER //p" "$log" | tail -n 1)
 	if [ "$vm_rc" = 124 ] || [ "$vm_rc" = 137 ]; then

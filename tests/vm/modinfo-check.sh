@@ -23,7 +23,9 @@ set -uo pipefail
 declare -A want_aliases=(
 	[hv_vmbus]='acpi*:VMBUS:*
 acpi*:VMBus:*'
-	[hv_utils]='vmbus:394f16571591784eab55382f3bd5422d'
+	[hv_utils]='vmbus:394f16571591784eab55382f3bd5422d
+vmbus:31600b0e13523449818b38d90ced39db
+vmbus:30e62795aed07b49adcee80ab0175caf'
 )
 
 if ! rel=$(vm_release); then
