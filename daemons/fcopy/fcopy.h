@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "hvd.h"
-#include "fcopy_abi.h"
+#include <hvlis/uapi/fcopy.h>
 
 #define FCOPY_DEVICE	"/dev/vmbus/hv_fcopy"
 #define FCOPY_FILE_MODE	0644

@@ -2,7 +2,7 @@
 /*
  * hv_fcopy_daemon: writes the files the Hyper-V host copies into the guest
  * (Copy-VMFile) through the kernel's /dev/vmbus/hv_fcopy. See
- * hv_fcopy_daemon(8) and fcopy_abi.h.
+ * hv_fcopy_daemon(8) and hvlis/uapi/fcopy.h.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -28,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fcopy_abi.h"
+#include <hvlis/uapi/fcopy.h>
 
 #define BIG_SIZE (10u * 1024 * 1024)
 

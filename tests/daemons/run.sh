@@ -58,7 +58,7 @@ need() { # tool package
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 SAN_ARGS=("-fsanitize=address,undefined" -fno-sanitize-recover=all)
-PEER_CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -O1 "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy" "-I$top/daemons/lib")
+PEER_CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -O1 "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy" "-I$top/daemons/lib" "-I$top/modules/include")
 
 build() {
 	local t
@@ -420,7 +420,7 @@ fuzz() {
 	fi
 	# the code under test, compiled once with coverage for libFuzzer
 	local flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -fno-sanitize-recover=all
-		"-I$top/daemons/lib" "-I$top/daemons/kvp")
+		"-I$top/daemons/lib" "-I$top/modules/include" "-I$top/daemons/kvp")
 	local src obj objs=()
 	rm -f "$B/fuzz/"*.o
 	for src in "$top"/daemons/kvp/kvp_{msg,pool,os,ip}.c "$top"/daemons/vss/vss_{msg,freeze}.c "$top"/daemons/fcopy/fcopy_msg.c \

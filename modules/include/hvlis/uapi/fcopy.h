@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The user ABI between the kernel's file copy driver (hv_utils,
  * /dev/vmbus/hv_fcopy, kernels before 6.10) and its daemon.
@@ -13,11 +13,16 @@
  *    drivers/hv/hv_fcopy.c;
  *  - ERROR_PATH_NOT_FOUND: the Win32 error 3 as an HRESULT (0x8007xxxx).
  */
-#ifndef HVLIS_FCOPY_ABI_H
-#define HVLIS_FCOPY_ABI_H
+#ifndef HVLIS_UAPI_FCOPY_H
+#define HVLIS_UAPI_FCOPY_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/stddef.h>
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #define FCOPY_VERSION_0		0
 #define FCOPY_VERSION_1		1
@@ -75,4 +80,4 @@ _Static_assert(offsetof(struct fcopy_start, copy_flags) == 1076, "copy_flags");
 _Static_assert(offsetof(struct fcopy_data, offset) == 40, "offset");
 _Static_assert(offsetof(struct fcopy_data, data) == 52, "data");
 
-#endif /* HVLIS_FCOPY_ABI_H */
+#endif /* HVLIS_UAPI_FCOPY_H */

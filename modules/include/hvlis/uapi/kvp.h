@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The user ABI between the kernel's KVP driver (hv_utils, /dev/vmbus/hv_kvp)
  * and its daemon, and the daemon's pool file format.
@@ -22,11 +22,16 @@
  *
  * All integers are in the guest's byte order (little-endian on x86).
  */
-#ifndef HVLIS_KVP_ABI_H
-#define HVLIS_KVP_ABI_H
+#ifndef HVLIS_UAPI_KVP_H
+#define HVLIS_UAPI_KVP_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/stddef.h>
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #define KVP_MAX_KEY_SIZE	512	/* HV_KVP_EXCHANGE_MAX_KEY_SIZE */
 #define KVP_MAX_VALUE_SIZE	2048	/* HV_KVP_EXCHANGE_MAX_VALUE_SIZE */
@@ -170,4 +175,4 @@ _Static_assert(offsetof(struct kvp_msg, body.ip.dns_addr) == 5382, "dns_addr");
 	"ProcessorArchitecture" }
 #define KVP_AUTO_COUNT 10
 
-#endif /* HVLIS_KVP_ABI_H */
+#endif /* HVLIS_UAPI_KVP_H */
