@@ -73,8 +73,24 @@ vm_build_modules() {
 	local kdir
 	kdir=$(vm_kdir "$1")
 	mkdir -p "$(dirname "$2")"
-	# test-modules: the modules, then the test-only ones (tests/hvsim)
-	make -C "$VM_TOP" test-modules KDIR="$kdir" > "$2" 2>&1
+	# test-modules: the modules, then the test-only ones (tests/hvsim);
+	# and the daemons, which every initramfs carries (vm_add_daemons)
+	make -C "$VM_TOP" test-modules KDIR="$kdir" > "$2" 2>&1 &&
+		make -C "$VM_TOP/daemons" >> "$2" 2>&1
+}
+
+# vm_add_daemons ROOT: the project's daemons (daemons/bin) in /usr/sbin with
+# their libraries, their helper scripts in /usr/libexec/hvlis, as a package
+# installs them; the ic-kvp, ic-vss and ic-fcopy scenarios start them
+vm_add_daemons() {
+	local d s
+	for d in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon; do
+		vm_add_binary "$1" "$VM_TOP/daemons/bin/$d" "/usr/sbin/$d" || return 1
+	done
+	mkdir -p "$1/usr/libexec/hvlis"
+	for s in hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
+		install -m 0755 "$VM_TOP/scripts/$s" "$1/usr/libexec/hvlis/$s" || return 1
+	done
 }
 
 # vm_project_kos: the project's built modules, one path per line
@@ -199,6 +215,7 @@ vm_mkinitramfs() {
 	# with init_module(), so the init of a module that fails to load runs
 	# twice
 	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
+	vm_add_daemons "$st" || return 1
 	mkdir -p "$st/usr/sbin"
 	for m in insmod rmmod lsmod modprobe modinfo depmod; do
 		ln -s ../bin/kmod "$st/usr/sbin/$m"
