@@ -252,17 +252,13 @@ static void relay_work(struct work_struct *work)
 	mutex_lock(&t->lock);
 	if (r->stopping)
 		goto out;
-	if (!r->registered) {
-		relay_absent(r);
-		goto out;
-	}
 	memset(r->out, 0, r->ops->max_out);
 	n = r->ops->to_daemon(r, r->pkt, r->len, r->out, &status);
 	if (n <= 0) {
 		relay_answer(r, n < 0 ? HVLIS_IC_E_FAIL : status);
 		goto out;
 	}
-	if (hvt_queue(t, r->out, n)) {
+	if (!r->registered || hvt_queue(t, r->out, n)) {
 		relay_absent(r);
 		goto out;
 	}

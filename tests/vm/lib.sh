@@ -168,13 +168,13 @@ vm_kmod_order() {
 # functions, by convention)
 vm_scenario_vars() {
 	(
-		VM_KMODS="" VM_TIMEOUT="" VM_APPEND=""
+		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_BINARIES=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
 		declare -F guest > /dev/null || { echo "no guest() function" >&2; exit 1; }
-		printf 'sc_kmods=%q\nsc_timeout=%q\nsc_append=%q\nsc_has_check=%q\n' \
+		printf 'sc_kmods=%q\nsc_timeout=%q\nsc_append=%q\nsc_has_check=%q\nsc_binaries=%q\n' \
 			"$VM_KMODS" "${VM_TIMEOUT:-$VM_DEFAULT_TIMEOUT}" "$VM_APPEND" \
-			"$(declare -F check_log > /dev/null && echo 1)"
+			"$(declare -F check_log > /dev/null && echo 1)" "$VM_BINARIES"
 	)
 }
 
@@ -191,12 +191,13 @@ vm_add_binary() {
 	done
 }
 
-# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT: build the initramfs of
-# a scenario (cpio newc, uncompressed: unpacking is cheap, decompressing
-# under TCG is not)
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [BINARIES]: build the
+# initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
+# decompressing under TCG is not); BINARIES (the scenario's VM_BINARIES) are
+# host programs copied with their libraries to /usr/sbin
 vm_mkinitramfs() {
-	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6
-	local st="$VM_OUT/work/$name" k m order
+	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 bins=${7:-}
+	local st="$VM_OUT/work/$name" k m order b
 	rm -rf "$st"
 	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
 	cp /bin/busybox "$st/bin/busybox"
@@ -216,6 +217,9 @@ vm_mkinitramfs() {
 	# twice
 	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
 	vm_add_daemons "$st" || return 1
+	for b in $bins; do
+		vm_add_binary "$st" "$(PATH=$PATH:/usr/sbin:/sbin command -v "$b")" "/usr/sbin/$b" || return 1
+	done
 	mkdir -p "$st/usr/sbin"
 	for m in insmod rmmod lsmod modprobe modinfo depmod; do
 		ln -s ../bin/kmod "$st/usr/sbin/$m"
@@ -308,7 +312,7 @@ vm_log_problems() {
 vm_run_scenario() {
 	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
 	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
-	local sc_kmods sc_timeout sc_append sc_has_check result problems chk=
+	local sc_kmods sc_timeout sc_append sc_has_check sc_binaries result problems chk=
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
@@ -316,7 +320,7 @@ vm_run_scenario() {
 		return 1
 	fi
 	eval "$vars"
-	if ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" 2> "$VM_OUT/$name.err"; then
+	if ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" "$sc_binaries" 2> "$VM_OUT/$name.err"; then
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1
 	fi
