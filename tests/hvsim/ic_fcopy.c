@@ -64,7 +64,8 @@ static int name16(const char *s, u8 *field)
 
 	if (n < 0)
 		return n;
-	field[2 * n] = field[2 * n + 1] = 0;
+	field[2 * n] = 0;
+	field[2 * n + 1] = 0;
 	return 0;
 }
 
@@ -101,7 +102,8 @@ static int fc_copy(struct hvsim_ic *ic, char *args)
 		goto out;
 	}
 	st->failed_op = -1;
-	st->frags = st->bytes = 0;
+	st->frags = 0;
+	st->bytes = 0;
 	st->crc = ~0u;
 	start->hdr.operation = START_FILE_COPY;
 	if (name16(name, start->file_name) || name16(dir, start->path_name))

@@ -44,7 +44,8 @@ struct kvp_state {
 /* UTF-8 to UTF-16LE in a field of @units; the size in bytes with the NUL. */
 static int to16(const char *s, u8 *field, unsigned int units)
 {
-	int n = utf8s_to_utf16s((const u8 *)s, strlen(s), UTF16_LITTLE_ENDIAN, (wchar_t *)field, units - 1);
+	int n = utf8s_to_utf16s((const u8 *)s, strlen(s), UTF16_LITTLE_ENDIAN,
+				(wchar_t *)field, units - 1);
 
 	if (n < 0)
 		return n;
@@ -75,7 +76,8 @@ static int kvp_do(struct hvsim_ic *ic, void *body, u32 len, u8 **ans)
 	u32 alen;
 	int ret;
 
-	st->key[0] = st->value[0] = '\0';
+	st->key[0] = '\0';
+	st->value[0] = '\0';
 	ret = hvsim_ic_transact(ic, HVLIS_ICMSGTYPE_KVPEXCHANGE, body, len, ans, &alen);
 	if (ret)
 		return ret;
@@ -241,7 +243,10 @@ static int kvp_ip(struct hvsim_ic *ic, char *args, u8 op)
 		    to16(f[4], m->ip.dns_addr, HVLIS_IC_KVP_IP_UNITS) < 0)
 			goto out;
 	}
-	st->ip[0] = st->mask[0] = st->gw[0] = st->dns[0] = '\0';
+	st->ip[0] = '\0';
+	st->mask[0] = '\0';
+	st->gw[0] = '\0';
+	st->dns[0] = '\0';
 	ret = kvp_do(ic, m, sizeof(*m), &ans);
 	if (ret || st->status != HVLIS_IC_S_OK || op != KVP_OP_GET_IP_INFO)
 		goto out;

@@ -23,7 +23,10 @@ set -uo pipefail
 declare -A want_aliases=(
 	[hv_vmbus]='acpi*:VMBUS:*
 acpi*:VMBus:*'
-	[hv_utils]='vmbus:394f16571591784eab55382f3bd5422d'
+	[hv_utils]='vmbus:394f16571591784eab55382f3bd5422d
+vmbus:e7f4a0a9455a964db8278a841e8c03e6
+vmbus:292efa3523ea364296ae3a6ebacba440
+vmbus:e34bd134e4dec8419ae76b174977c192'
 )
 
 if ! rel=$(vm_release); then

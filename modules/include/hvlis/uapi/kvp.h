@@ -128,7 +128,17 @@ struct kvp_register {
 	uint8_t version[KVP_MAX_KEY_SIZE];
 } __attribute__((packed));
 
-/* Every message, both ways, has exactly this size. */
+/*
+ * Every message, both ways, has exactly KVP_MSG_SIZE bytes: 4 of header and
+ * a 7428-byte body. The largest member is 7426 bytes, but the published
+ * header's body union is not packed and holds a member with a u32 in it
+ * (the DELETE body), so the compiler rounds the union up to a multiple of
+ * 4: the in-box kernel and daemons exchange 7432 bytes, and the in-box
+ * kernel refuses a shorter write. tests/unit/test_interop.c compares this
+ * layout with the published header.
+ */
+#define KVP_BODY_SIZE 7428
+
 struct kvp_msg {
 	union {
 		struct kvp_hdr hdr;	/* kernel -> daemon */
@@ -141,10 +151,11 @@ struct kvp_msg {
 		struct kvp_enumerate enumerate;
 		struct kvp_ip_info ip;
 		struct kvp_register reg;
+		uint8_t raw[KVP_BODY_SIZE];	/* the published union's size */
 	} body;
 } __attribute__((packed));
 
-#define KVP_MSG_SIZE 7430
+#define KVP_MSG_SIZE 7432
 
 _Static_assert(sizeof(struct kvp_msg) == KVP_MSG_SIZE, "kvp_msg size");
 _Static_assert(sizeof(struct kvp_keyval) == 2572, "kvp_keyval size");
