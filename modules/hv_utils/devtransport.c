@@ -287,7 +287,10 @@ static void relay_timeout(struct work_struct *work)
 				pr_warn("%s: the daemon did not answer within %u s; the host gets a failure\n",
 					r->ud->svc->name, r->timeout_s);
 			r->warned_timeout = true;
-			t->out_len = 0;	/* unread: it is stale now */
+			if (t->out_len)
+				t->out_len = 0;	/* unread: drop it */
+			else
+				r->stale++;	/* read: its answer may still come */
 			relay_answer(r, HVLIS_IC_E_FAIL);
 		}
 	}
@@ -314,6 +317,12 @@ static int relay_from_daemon(struct relay *r, const u8 *msg, size_t len)
 		pr_info("%s: daemon registered on /dev/%s\n", r->ud->svc->name, r->ops->devname);
 		return 0;
 	}
+	if (r->stale) {
+		/* Daemons answer in order: this is for a request that timed out. */
+		r->stale--;
+		pr_info_ratelimited("%s: dropped the daemon's late answer\n", r->ud->svc->name);
+		return 0;
+	}
 	if (!r->with_daemon) {
 		pr_warn_ratelimited("%s: the daemon answered a request it does not have\n",
 				    r->ud->svc->name);
@@ -338,6 +347,7 @@ static void relay_daemon_gone(struct relay *r)
 	if (r->registered)
 		pr_info("%s: daemon closed /dev/%s\n", r->ud->svc->name, r->ops->devname);
 	r->registered = false;
+	r->stale = 0;
 	if (r->with_daemon) {
 		pr_warn("%s: the daemon went away with a request; the host gets a failure\n",
 			r->ud->svc->name);

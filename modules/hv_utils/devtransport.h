@@ -60,6 +60,7 @@ struct relay {
 	u8 *out;			/* ops->max_out bytes */
 	unsigned long deadline;		/* jiffies: the daemon's time is up */
 	unsigned int timeout_s;
+	unsigned int stale;		/* read requests that timed out, unanswered */
 	struct work_struct work;
 	struct delayed_work timeout_work;
 	u64 relayed, failed;

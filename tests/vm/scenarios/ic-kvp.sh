@@ -10,7 +10,8 @@
 # interface's address, SET_IP_INFO writes its ifupdown configuration
 # (written, not applied). Malformed host requests fail and change nothing.
 # A stopped daemon times out (daemon_timeout=2), logged once; a daemon
-# killed with a request fails it at once. The device takes one opener, and
+# killed with a request fails it at once; a daemon's late answer is dropped,
+# not taken for the next request's. The device takes one opener, and
 # hv_utils cannot be unloaded while the daemon holds it.
 
 # shellcheck disable=SC2034
@@ -184,6 +185,25 @@ guest() {
 	wait_kmsg "kvp: daemon registered" || vm_fail "the second daemon did not register"
 	kvp_ok get 0 grüße
 	rmmod hv_utils 2> /dev/null && vm_fail "hv_utils unloaded under an open device"
+	kill "$pid"
+	wait "$pid"
+
+	# A late answer: the daemon has read SET_IP_INFO, whose script takes
+	# 3 s, longer than daemon_timeout=2. The host gets a failure after 2 s;
+	# the late answer must not be taken for the answer to the next request.
+	mkdir -p /tmp/slow
+	printf '#!/bin/sh\nsleep 3\n' > /tmp/slow/hv_set_ifconfig
+	chmod 755 /tmp/slow/hv_set_ifconfig
+	kmsg_mark
+	hv_kvp_daemon -n --sysfs-net /tmp/net --scripts-dir /tmp/slow > /tmp/kvpd3.log 2>&1 &
+	pid=$!
+	wait_kmsg "kvp: daemon registered" || vm_fail "the third daemon did not register"
+	sim_ic kvp set_ip_info "{$GUID}" 0 192.0.2.9 255.255.255.0 192.0.2.1 192.0.2.53 ||
+		vm_fail "slow set_ip_info: no answer"
+	expect "slow set_ip_info: status" "$(kvp_status)" 0x80004005
+	kvp_ok get 0 grüße
+	expect "get after a late answer" "$(ic_field kvp kvp_value)" "żółw_🐢_ok"
+	expect_kmsg "late answer dropped" "kvp: dropped the daemon's late answer"
 	kill "$pid"
 	wait "$pid"
 	vm_detail "daemon log" < /tmp/kvpd.log
