@@ -133,9 +133,11 @@ struct kvp_register {
  * a 7428-byte body. The largest member is 7426 bytes, but the published
  * header's body union is not packed and holds a member with a u32 in it
  * (the DELETE body), so the compiler rounds the union up to a multiple of
- * 4: the in-box kernel and daemons exchange 7432 bytes, and the in-box
- * kernel refuses a shorter write. tests/unit/test_interop.c compares this
- * layout with the published header.
+ * 4: the in-box kernel and daemons exchange 7432 bytes; the in-box kernel
+ * refuses a shorter write (EINVAL) and a read into a shorter buffer.
+ * KVP_BODY_SIZE keeps the two bytes of tail padding. tests/unit/
+ * test_interop.c and tests/daemons/abi_check.c compare this layout with
+ * the published header.
  */
 #define KVP_BODY_SIZE 7428
 
