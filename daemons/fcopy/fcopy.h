@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "hvd.h"
-#include "fcopy_abi.h"
+#include <hvlis/uapi/fcopy.h>
 
 #define FCOPY_DEVICE	"/dev/vmbus/hv_fcopy"
 #define FCOPY_FILE_MODE	0644
@@ -41,10 +41,11 @@ uint32_t fcopy_handle(struct fcopy_ctx *ctx, const void *buf, size_t len);
 void fcopy_abort(struct fcopy_ctx *ctx, const char *why);
 
 /*
- * Converts the UTF-16LE string in src (n units, bytes in little-endian
- * order, up to the first NUL unit) to UTF-8 in dst. Returns its length, or
- * -1 if there is no NUL, a surrogate is unpaired, or dst is too small.
+ * Copies the name in a START_FILE_COPY field (size bytes: UTF-8, as the
+ * kernel converted it from the host's UTF-16) to dst. Returns its length,
+ * or -1 if there is no NUL in the field, the UTF-8 is malformed (overlong,
+ * a surrogate, beyond U+10FFFF) or dst is too small.
  */
-ssize_t fcopy_utf16_to_utf8(char *dst, size_t dst_size, const unsigned char *src, size_t n);
+int fcopy_field_name(char *dst, size_t dst_size, const unsigned char *field, size_t size);
 
 #endif /* HVLIS_FCOPY_H */

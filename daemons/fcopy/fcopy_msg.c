@@ -39,61 +39,49 @@ void fcopy_abort(struct fcopy_ctx *ctx, const char *why)
 	ctx->active = false;
 }
 
-static size_t put_utf8(char *d, uint32_t c)
+/*
+ * A name field from the kernel: UTF-8 (the kernel converted the host's
+ * UTF-16), NUL-terminated within the field, well-formed. Copied to dst.
+ */
+int fcopy_field_name(char *dst, size_t dst_size, const unsigned char *field, size_t size)
 {
-	if (c < 0x80) {
-		d[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		d[0] = (char)(0xc0 | (c >> 6));
-		d[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		d[0] = (char)(0xe0 | (c >> 12));
-		d[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		d[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	d[0] = (char)(0xf0 | (c >> 18));
-	d[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	d[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	d[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
+	size_t i, len, k;
 
-ssize_t fcopy_utf16_to_utf8(char *dst, size_t dst_size, const unsigned char *src, size_t n)
-{
-	size_t i, len = 0;
+	for (len = 0; len < size && field[len]; len++)
+		;
+	if (len == size || len >= dst_size)
+		return -1;
+	for (i = 0; i < len; i += k) {
+		unsigned char c = field[i];
+		uint32_t cp;
+		size_t j;
 
-	for (i = 0; i < n; i++) {
-		uint32_t c = src[2 * i] | (uint32_t)src[2 * i + 1] << 8;
-
-		if (c == 0) {
-			if (len >= dst_size)
-				return -1;
-			dst[len] = '\0';
-			return (ssize_t)len;
+		if (c < 0x80) {
+			k = 1;
+			continue;
 		}
-		if (c >= 0xdc00 && c <= 0xdfff)
-			return -1;	/* a low surrogate first */
-		if (c >= 0xd800 && c <= 0xdbff) {
-			uint32_t lo;
-
-			if (i + 1 >= n)
-				return -1;
-			i++;
-			lo = src[2 * i] | (uint32_t)src[2 * i + 1] << 8;
-			if (lo < 0xdc00 || lo > 0xdfff)
-				return -1;
-			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-		}
-		if (len + 4 >= dst_size)
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 3;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 4;
+		else
 			return -1;
-		len += put_utf8(dst + len, c);
+		if (i + k > len)
+			return -1;
+		cp = c & (0x7f >> k);
+		for (j = 1; j < k; j++) {
+			if ((field[i + j] & 0xc0) != 0x80)
+				return -1;
+			cp = cp << 6 | (field[i + j] & 0x3f);
+		}
+		if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return -1;
 	}
-	return -1;
+	memcpy(dst, field, len + 1);
+	return (int)len;
 }
 
 /* No control characters (they have no place in a Windows name either). */
@@ -161,7 +149,7 @@ static uint32_t errno_status(int err)
 
 static uint32_t do_start(struct fcopy_ctx *ctx, const struct fcopy_start *m)
 {
-	char name[W_MAX_PATH * 3 + 1], path[W_MAX_PATH * 3 + 1];
+	char name[W_MAX_PATH * 2], path[W_MAX_PATH * 2];
 	bool create, overwrite;
 	struct stat st;
 	uint32_t flags;
@@ -171,11 +159,12 @@ static uint32_t do_start(struct fcopy_ctx *ctx, const struct fcopy_start *m)
 	memcpy(&flags, &m->copy_flags, sizeof(flags));
 	create = flags & CREATE_PATH;
 	overwrite = flags & OVER_WRITE;
-	if (fcopy_utf16_to_utf8(name, sizeof(name), (const unsigned char *)m->file_name,
-				W_MAX_PATH) < 0 ||
-	    fcopy_utf16_to_utf8(path, sizeof(path), (const unsigned char *)m->path_name,
-				W_MAX_PATH) < 0) {
-		hvd_log(ctx->log, LOG_WARNING, "START_FILE_COPY: a name is not valid UTF-16");
+	if (fcopy_field_name(name, sizeof(name), (const unsigned char *)m->file_name,
+			     sizeof(m->file_name)) < 0 ||
+	    fcopy_field_name(path, sizeof(path), (const unsigned char *)m->path_name,
+			     sizeof(m->path_name)) < 0) {
+		hvd_log(ctx->log, LOG_WARNING,
+			"START_FILE_COPY: a name is not NUL-terminated UTF-8");
 		return HV_E_FAIL;
 	}
 	if (!name_ok(name) || !path_ok(path)) {

@@ -2,7 +2,7 @@
 /*
  * hv_fcopy_daemon: writes the files the Hyper-V host copies into the guest
  * (Copy-VMFile) through the kernel's /dev/vmbus/hv_fcopy. See
- * hv_fcopy_daemon(8) and fcopy_abi.h.
+ * hv_fcopy_daemon(8) and hvlis/uapi/fcopy.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@ struct fcopy_daemon {
 	struct hvd_common_opts common;
 	struct fcopy_ctx ctx;
 	int fd;
+	bool registering;	/* the kernel's version answer is next */
 	unsigned char buf[FCOPY_MAX_MSG + 1];	/* +1: sees oversized ones */
 };
 
@@ -41,6 +42,7 @@ static int dev_register(struct fcopy_daemon *d)
 		return -1;
 	}
 	hvd_log(&d->log, LOG_INFO, "registered with the kernel (fcopy protocol %u)", ver);
+	d->registering = true;
 	return 0;
 }
 
@@ -63,6 +65,16 @@ static enum hvd_input op_input(void *arg)
 			n == 0 ? "closed" : strerror((int)-n));
 		return HVD_INPUT_REOPEN;
 	}
+	if (d->registering && n == (ssize_t)sizeof(uint32_t)) {
+		uint32_t kver;
+
+		/* Protocol 1: the kernel answers the registration with its own. */
+		memcpy(&kver, d->buf, sizeof(kver));
+		hvd_log(&d->log, LOG_INFO, "the kernel speaks fcopy protocol %u", kver);
+		d->registering = false;
+		return HVD_INPUT_OK;
+	}
+	d->registering = false;
 	st = (int32_t)fcopy_handle(&d->ctx, d->buf, (size_t)n);
 	err = hvd_dev_write(d->fd, &st, sizeof(st));
 	if (err < 0) {

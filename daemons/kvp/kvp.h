@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "hvd.h"
-#include "kvp_abi.h"
+#include <hvlis/uapi/kvp.h>
 
 #define KVP_DEVICE		"/dev/vmbus/hv_kvp"
 #define KVP_SYSFS_NET		"/sys/class/net"

@@ -2,7 +2,7 @@
 /*
  * One message from the kernel in, the answer out (in the same buffer).
  *
- * Answers, as the in-box daemon gives them (kvp_abi.h has the sources):
+ * Answers, as the in-box daemon gives them (hvlis/uapi/kvp.h has the sources):
  *   GET, SET, DELETE: HV_S_OK, or HV_S_CONT on any failure (no such key,
  *     a malformed key or value, no such pool, pool full, I/O error);
  *   ENUMERATE: HV_S_OK with a key and value, HV_S_CONT past the last one

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The auto pool: the guest intrinsics the host asks for by index with
- * ENUMERATE (key names and order: kvp_abi.h). Values as the in-box daemon
+ * ENUMERATE (key names and order: hvlis/uapi/kvp.h). Values as the in-box daemon
  * gives them: OSName and OSMajorVersion from os-release's NAME and
  * VERSION_ID (OSMinorVersion empty), OSBuildNumber the kernel release,
  * OSVersion the release up to its first '-', ProcessorArchitecture the

@@ -3,7 +3,7 @@
  * The five KVP pools, kept in the in-box daemon's file format so existing
  * files keep working: <pool dir>/.kvp_pool_<n> is an array of records of
  * KVP_MAX_KEY_SIZE key bytes then KVP_MAX_VALUE_SIZE value bytes, each a
- * NUL-terminated UTF-8 string (see kvp_abi.h for the sources).
+ * NUL-terminated UTF-8 string (see hvlis/uapi/kvp.h for the sources).
  *
  * Every change is written to <pool>.tmp in the same directory, fsync'ed,
  * renamed over the pool and the directory fsync'ed before the host gets

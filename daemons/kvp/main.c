@@ -4,7 +4,7 @@
  *
  * It opens /dev/vmbus/hv_kvp, registers (KVP_OP_REGISTER1), then answers
  * each request the kernel forwards from the host: pools on disk, guest
- * intrinsics, IP settings. See hv_kvp_daemon(8) and kvp_abi.h.
+ * intrinsics, IP settings. See hv_kvp_daemon(8) and hvlis/uapi/kvp.h.
  */
 #include <errno.h>
 #include <limits.h>

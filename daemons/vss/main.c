@@ -2,7 +2,7 @@
 /*
  * hv_vss_daemon: freezes the guest's file systems while the Hyper-V host
  * takes a backup (a live, application-consistent checkpoint), and thaws
- * them afterwards. See hv_vss_daemon(8) and vss_abi.h.
+ * them afterwards. See hv_vss_daemon(8) and hvlis/uapi/vss.h.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 #include "hvd.h"
-#include "vss_abi.h"
+#include <hvlis/uapi/vss.h>
 
 #define VSS_DEVICE		"/dev/vmbus/hv_vss"
 #define VSS_MOUNTS		"/proc/self/mounts"

@@ -8,6 +8,7 @@
 #ifndef HVLIS_HV_UTILS_H
 #define HVLIS_HV_UTILS_H
 
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <hvlis/vmbus.h>
 #include "ic_msg.h"
@@ -37,6 +38,8 @@ struct util_service {
 	bool (*request)(struct util_dev *ud, u8 *pkt, u32 len, u32 *status);
 	/* After a successful negotiation; may be NULL. Softirq context. */
 	void (*negotiated)(struct util_dev *ud);
+	/* Remove, before the channel closes: no answers after it; may be NULL. */
+	void (*stop)(struct util_dev *ud);
 };
 
 struct util_dev {
@@ -47,11 +50,16 @@ struct util_dev {
 	struct hvlis_ic_choice ver;	/* 0 until negotiated */
 	u64 requests;			/* answered, any type */
 	void *priv;			/* the service's */
+	u64 tid;			/* of the request ->request() has */
+	spinlock_t drain_lock;		/* one reader of the channel */
+	bool held;			/* a request answers later: stop draining */
 };
 
 int util_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 tid, u32 status);
+void util_done(struct util_dev *ud);
 
 extern const struct util_service util_heartbeat;
 extern const struct util_service util_shutdown, util_timesync;
+extern const struct util_service util_kvp, util_vss, util_fcopy;
 
 #endif

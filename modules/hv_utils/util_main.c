@@ -51,8 +51,11 @@ static void util_handle(struct util_dev *ud, u8 *pkt, u32 len, u64 tid)
 	} else if (h->icmsgtype == svc->msgtype) {
 		if (!ud->ver.message)
 			pr_warn_ratelimited("%s: request before NEGOTIATE\n", svc->name);
-		if (!svc->request(ud, pkt, len, &status))
-			return;		/* the service answers later */
+		ud->tid = tid;
+		if (!svc->request(ud, pkt, len, &status)) {
+			ud->held = true;	/* until util_done() */
+			return;
+		}
 	} else {
 		pr_err_ratelimited("%s: unexpected message type %u\n", svc->name,
 				   h->icmsgtype);
@@ -67,25 +70,42 @@ static void util_callback(void *context)
 	u64 tid;
 	int ret;
 
-	for (;;) {
+	spin_lock_bh(&ud->drain_lock);
+	while (!ud->held) {
 		ret = hvlis_recvpacket(ud->ch, ud->buf, ud->svc->buf_bytes, &len, &tid);
 		if (ret == -EAGAIN)
-			return;
+			break;
 		if (ret == -ENOBUFS) {
 			/* Larger than any request we know: take it and refuse it. */
 			pr_err_ratelimited("%s: dropped a packet of %u bytes (too long)\n",
 					   ud->svc->name, len);
 			ret = hvlis_skippacket(ud->ch);
 			if (ret)
-				return;
+				break;
 			continue;
 		}
 		if (ret) {
 			pr_err_ratelimited("%s: receive failed: %d\n", ud->svc->name, ret);
-			return;
+			break;
 		}
 		util_handle(ud, ud->buf, len, tid);
 	}
+	spin_unlock_bh(&ud->drain_lock);
+}
+
+/**
+ * util_done() - a request answered later is answered: read the channel again
+ * @ud: the device
+ *
+ * The service calls it after util_answer() for a request its ->request()
+ * kept. Any context that may take a spinlock with bottom halves disabled.
+ */
+void util_done(struct util_dev *ud)
+{
+	spin_lock_bh(&ud->drain_lock);
+	ud->held = false;
+	spin_unlock_bh(&ud->drain_lock);
+	util_callback(ud);
 }
 
 /**
@@ -123,6 +143,7 @@ static int util_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ud->hd = hd;
 	ud->ch = hd->channel;
 	ud->svc = svc;
+	spin_lock_init(&ud->drain_lock);
 	ud->buf = kmalloc(svc->buf_bytes, GFP_KERNEL);
 	if (!ud->buf) {
 		ret = -ENOMEM;
@@ -156,6 +177,8 @@ static void util_remove(struct hvlis_device *hd)
 {
 	struct util_dev *ud = hvlis_get_drvdata(hd);
 
+	if (ud->svc->stop)
+		ud->svc->stop(ud);
 	hvlis_channel_close(ud->ch);
 	if (ud->svc->deinit)
 		ud->svc->deinit(ud);
@@ -169,6 +192,9 @@ static const struct hvlis_device_id util_ids[] = {
 	UTIL_ID(HVLIS_GUID_HEARTBEAT, util_heartbeat),
 	UTIL_ID(HVLIS_GUID_SHUTDOWN, util_shutdown),
 	UTIL_ID(HVLIS_GUID_TIMESYNC, util_timesync),
+	UTIL_ID(HVLIS_GUID_KVP, util_kvp),
+	UTIL_ID(HVLIS_GUID_VSS, util_vss),
+	UTIL_ID(HVLIS_GUID_FCOPY, util_fcopy),
 	{ }
 };
 
@@ -198,3 +224,6 @@ MODULE_VERSION(HVLIS_VERSION);
 MODULE_ALIAS("vmbus:394f16571591784eab55382f3bd5422d");	/* heartbeat */
 MODULE_ALIAS("vmbus:31600b0e13523449818b38d90ced39db");	/* shutdown */
 MODULE_ALIAS("vmbus:30e62795aed07b49adcee80ab0175caf");	/* timesync */
+MODULE_ALIAS("vmbus:e7f4a0a9455a964db8278a841e8c03e6");	/* kvp */
+MODULE_ALIAS("vmbus:292efa3523ea364296ae3a6ebacba440");	/* vss */
+MODULE_ALIAS("vmbus:e34bd134e4dec8419ae76b174977c192");	/* fcopy */

@@ -58,7 +58,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kvp_abi.h"
+#include <hvlis/uapi/kvp.h>
 
 #define TIMEOUT_MS 20000
 #define POOL 0

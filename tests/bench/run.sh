@@ -30,7 +30,7 @@ fss=("$@")
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 # hvlis's daemon with the flags `make daemons` uses (the Makefile's defaults)
 make -s -C "$top/daemons" BUILD="$B/hvlis" > "$B/build.log" 2>&1 || die "building the daemons failed: $(tail -n 5 "$B/build.log")"
-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$top/daemons/kvp" -o "$B/kvp_bench" "$here/kvp_bench.c" || die "building kvp_bench failed"
+gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$top/modules/include" -o "$B/kvp_bench" "$here/kvp_bench.c" || die "building kvp_bench failed"
 gcc -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o "$B/devshim.so" "$here/devshim.c" -ldl || die "building devshim.so failed"
 read -r inbox inbox_ver < <("$here/inbox.sh") || true
 [ -n "${inbox:-}" ] || die "Debian's hyperv-daemons could not be had (see the message above); the benchmark needs it"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * abi_check: the daemons' message layouts (daemons/kvp/kvp_abi.h,
- * vss_abi.h, fcopy_abi.h) against the kernel's own, <linux/hyperv.h> from
+ * abi_check: the daemons' message layouts (hvlis/uapi/kvp.h,
+ * vss.h, fcopy.h) against the kernel's own, <linux/hyperv.h> from
  * the system's uapi headers (linux-libc-dev), as the compiler lays both out.
  *
  * The two sets of names clash (both define KVP_OP_GET, HV_S_OK, ...), so
@@ -48,9 +48,9 @@ const size_t uapi_layout[N_ITEMS] = {
 #else
 #include <stdio.h>
 
-#include "kvp_abi.h"
-#include "vss_abi.h"
-#include "fcopy_abi.h"
+#include <hvlis/uapi/kvp.h>
+#include <hvlis/uapi/vss.h>
+#include <hvlis/uapi/fcopy.h>
 
 extern const size_t uapi_layout[N_ITEMS];
 

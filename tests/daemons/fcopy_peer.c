@@ -28,7 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fcopy_abi.h"
+#include <hvlis/uapi/fcopy.h>
 
 #define BIG_SIZE (10u * 1024 * 1024)
 
@@ -120,7 +120,14 @@ static bool handshake(struct peer *p)
 	n = recv(p->cfd, buf, sizeof(buf), 0);
 	if (n == 4)
 		memcpy(&ver, buf, 4);
-	return EXPECT(p, n == 4 && ver == FCOPY_CURRENT_VERSION, "registration: %zd bytes", n);
+	if (!EXPECT(p, n == 4 && ver == FCOPY_CURRENT_VERSION, "registration: %zd bytes", n))
+		return false;
+	/* The kernel answers protocol 1 with its own version; no status back. */
+	ver = FCOPY_CURRENT_VERSION;
+	if (!EXPECT(p, send(p->cfd, &ver, sizeof(ver), MSG_NOSIGNAL) == sizeof(ver),
+		    "sending the kernel's version"))
+		return false;
+	return EXPECT(p, !readable(p->cfd, 300), "the daemon answered the kernel's version");
 }
 
 /* Sends len bytes, returns the daemon's status or -1. */
@@ -152,40 +159,12 @@ static bool status(struct peer *p, long got, uint32_t want, const char *what)
 	return EXPECT(p, got == (long)want, "%s: 0x%lx, want 0x%x", what, (unsigned long)got, want);
 }
 
-/* UTF-8 to UTF-16LE into a W_MAX_PATH field (test strings are valid). */
-static void to_utf16(void *field, const char *s)
+/* A name as the kernel passes it: UTF-8 bytes in the W_MAX_PATH field. */
+static void to_field(void *field, const char *s)
 {
 	unsigned char out[W_MAX_PATH * 2] = { 0 };
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = 0;
 
-	while (*u && n < W_MAX_PATH - 2) {
-		uint32_t c;
-
-		if (*u < 0x80) {
-			c = *u++;
-		} else if (*u < 0xe0) {
-			c = (uint32_t)(*u & 0x1f) << 6 | (u[1] & 0x3f);
-			u += 2;
-		} else if (*u < 0xf0) {
-			c = (uint32_t)(*u & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
-			u += 3;
-		} else {
-			c = (uint32_t)(*u & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
-			    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
-			u += 4;
-		}
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			out[2 * n] = (unsigned char)(0xd800 + (c >> 10));
-			out[2 * n + 1] = (unsigned char)((0xd800 + (c >> 10)) >> 8);
-			n++;
-			c = 0xdc00 + (c & 0x3ff);
-		}
-		out[2 * n] = (unsigned char)c;
-		out[2 * n + 1] = (unsigned char)(c >> 8);
-		n++;
-	}
+	memcpy(out, s, strnlen(s, sizeof(out) - 1));
 	memcpy(field, out, sizeof(out));
 }
 
@@ -200,8 +179,8 @@ static long start(struct peer *p, const char *name, const char *path, uint32_t f
 	struct fcopy_start m;
 
 	memset(&m, 0, sizeof(m));
-	to_utf16((char *)&m + offsetof(struct fcopy_start, file_name), name);
-	to_utf16((char *)&m + offsetof(struct fcopy_start, path_name), path);
+	to_field((char *)&m + offsetof(struct fcopy_start, file_name), name);
+	to_field((char *)&m + offsetof(struct fcopy_start, path_name), path);
 	m.copy_flags = flags;
 	m.file_size = size;
 	return start_raw(p, &m);
@@ -373,24 +352,27 @@ static void tests(struct peer *p)
 		ok = ok && same_file(p, path, big, 10);
 		unlink(path);
 	}
-	report(p, "utf16-names", ok);
+	report(p, "utf8-names", ok);
 
-	/* an unpaired surrogate is refused */
+	/* malformed UTF-8 and a field without a NUL are refused */
 	{
+		static const char *const bad[] = { "a\xc0\x80" "b", "a\xed\xa0\x80" "b",
+			"a\xf4\x90\x80\x80", "a\xe2\x9c" };
 		struct fcopy_start m;
 
+		ok = true;
+		for (i = 0; ok && i < 4; i++) {
+			memset(&m, 0, sizeof(m));
+			to_field((char *)&m + offsetof(struct fcopy_start, path_name), p->dst);
+			to_field((char *)&m + offsetof(struct fcopy_start, file_name), bad[i]);
+			ok = status(p, start_raw(p, &m), HV_E_FAIL, "malformed UTF-8");
+		}
 		memset(&m, 0, sizeof(m));
-		to_utf16((char *)&m + offsetof(struct fcopy_start, path_name), p->dst);
-		m.file_name[0] = 'a';
-		m.file_name[1] = 0xd83d;	/* high surrogate, then 'b' */
-		m.file_name[2] = 'b';
-		ok = status(p, start_raw(p, &m), HV_E_FAIL, "lone high surrogate");
-		m.file_name[1] = 0xde00;	/* low surrogate alone */
-		ok = ok && status(p, start_raw(p, &m), HV_E_FAIL, "lone low surrogate");
-		for (i = 0; i < W_MAX_PATH; i++)
-			m.file_name[i] = 'x';	/* no NUL */
+		to_field((char *)&m + offsetof(struct fcopy_start, path_name), p->dst);
+		memset((char *)&m + offsetof(struct fcopy_start, file_name), 'x',
+		       sizeof(m.file_name));	/* no NUL */
 		ok = ok && status(p, start_raw(p, &m), HV_E_FAIL, "no NUL");
-		report(p, "bad-utf16", ok && dir_has(p, p->dst, "big.bin"));
+		report(p, "bad-names", ok && dir_has(p, p->dst, "big.bin"));
 	}
 
 	/* CREATE_PATH */

@@ -40,7 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kvp_abi.h"
+#include <hvlis/uapi/kvp.h>
 
 #define REC KVP_RECORD_SIZE
 #define GUID "f5bee29c-1741-4aad-a4c2-8fdedb46dcc2"

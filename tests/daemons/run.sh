@@ -63,7 +63,7 @@ need() { # tool package
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 SAN_ARGS=("-fsanitize=address,undefined" -fno-sanitize-recover=all)
-PEER_CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -O1 "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy" "-I$top/daemons/lib")
+PEER_CFLAGS=(-std=c11 -Wall -Wextra -Werror -g -O1 "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy" "-I$top/daemons/lib" "-I$top/modules/include")
 
 build() {
 	local t
@@ -425,7 +425,7 @@ fuzz() {
 	fi
 	# the code under test, compiled once with coverage for libFuzzer
 	local flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -fno-sanitize-recover=all
-		"-I$top/daemons/lib" "-I$top/daemons/kvp")
+		"-I$top/daemons/lib" "-I$top/modules/include" "-I$top/daemons/kvp")
 	local src obj objs=()
 	rm -f "$B/fuzz/"*.o
 	for src in "$top"/daemons/kvp/kvp_{msg,pool,os,ip}.c "$top"/daemons/vss/vss_{msg,freeze}.c "$top"/daemons/fcopy/fcopy_msg.c \
@@ -524,9 +524,9 @@ units() {
 	elif [ -z "$bad" ]; then pass units/man-pages; else fail units/man-pages "warnings in:$bad"; fi
 }
 
-# The layouts of daemons/*/..._abi.h against the system's uapi header.
+# The layouts of modules/include/hvlis/uapi/*.h against the system's uapi header.
 abi() {
-	local f=(-std=c11 -Wall -Wextra -Werror "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy")
+	local f=(-std=c11 -Wall -Wextra -Werror "-I$top/modules/include")
 	if [ ! -f /usr/include/linux/hyperv.h ]; then
 		fail abi/uapi-header "/usr/include/linux/hyperv.h is missing (apt-get install linux-libc-dev)"
 		return

@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vss_abi.h"
+#include <hvlis/uapi/vss.h>
 
 struct peer {
 	const char *daemon, *work, *prefix;

@@ -74,8 +74,24 @@ vm_build_modules() {
 	local kdir
 	kdir=$(vm_kdir "$1")
 	mkdir -p "$(dirname "$2")"
-	# test-modules: the modules, then the test-only ones (tests/hvsim)
-	make -C "$VM_TOP" test-modules KDIR="$kdir" > "$2" 2>&1
+	# test-modules: the modules, then the test-only ones (tests/hvsim);
+	# and the daemons, which every initramfs carries (vm_add_daemons)
+	make -C "$VM_TOP" test-modules KDIR="$kdir" > "$2" 2>&1 &&
+		make -C "$VM_TOP/daemons" >> "$2" 2>&1
+}
+
+# vm_add_daemons ROOT: the project's daemons (daemons/bin) in /usr/sbin with
+# their libraries, their helper scripts in /usr/libexec/hvlis, as a package
+# installs them; the ic-kvp, ic-vss and ic-fcopy scenarios start them
+vm_add_daemons() {
+	local d s
+	for d in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon; do
+		vm_add_binary "$1" "$VM_TOP/daemons/bin/$d" "/usr/sbin/$d" || return 1
+	done
+	mkdir -p "$1/usr/libexec/hvlis"
+	for s in hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
+		install -m 0755 "$VM_TOP/scripts/$s" "$1/usr/libexec/hvlis/$s" || return 1
+	done
 }
 
 # vm_project_kos: the project's built modules, one path per line
@@ -153,7 +169,7 @@ vm_kmod_order() {
 # functions, by convention)
 vm_scenario_vars() {
 	(
-		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_QEMU_ARGS="" VM_GUEST_TOOLS=""
+		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_QEMU_ARGS="" VM_GUEST_TOOLS="" VM_BINARIES=""
 		VM_ROOTFS="" VM_END="" VM_DATA_MB="" VM_HVLIS_LOAD="" VM_MODPROBE_CONF="" VM_EXPECT_DIRTY=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
@@ -175,7 +191,8 @@ vm_scenario_vars() {
 			"$VM_EXPECT_DIRTY" "$(declare -F check_disk > /dev/null && echo 1)" \
 			"$(declare -F prepare_image > /dev/null && echo 1)" \
 			"$(declare -F prepare_data > /dev/null && echo 1)"
-		printf 'sc_qemu=%q\nsc_tools=%q\n' "$VM_QEMU_ARGS" "$VM_GUEST_TOOLS"
+		printf 'sc_qemu=%q\nsc_tools=%q\nsc_binaries=%q\n' "$VM_QEMU_ARGS" "$VM_GUEST_TOOLS" \
+			"$VM_BINARIES"
 	)
 }
 
@@ -192,13 +209,14 @@ vm_add_binary() {
 	done
 }
 
-# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS]: build the
-# initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS [BINARIES]]: build
+# the initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
 # decompressing under TCG is not).  TOOLS: programs guest/NAME.c, built
-# here and put in /usr/bin
+# here and put in /usr/bin; BINARIES (the scenario's VM_BINARIES): host
+# programs copied with their libraries to /usr/sbin
 vm_mkinitramfs() {
-	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 tools=${7:-}
-	local st="$VM_OUT/work/$name" k m order t
+	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 tools=${7:-} bins=${8:-}
+	local st="$VM_OUT/work/$name" k m order t b
 	rm -rf "$st"
 	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
 	cp /bin/busybox "$st/bin/busybox"
@@ -222,6 +240,10 @@ vm_mkinitramfs() {
 	# with init_module(), so the init of a module that fails to load runs
 	# twice
 	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
+	vm_add_daemons "$st" || return 1
+	for b in $bins; do
+		vm_add_binary "$st" "$(PATH=$PATH:/usr/sbin:/sbin command -v "$b")" "/usr/sbin/$b" || return 1
+	done
 	mkdir -p "$st/usr/sbin"
 	for m in insmod rmmod lsmod modprobe modinfo depmod; do
 		ln -s ../bin/kmod "$st/usr/sbin/$m"
@@ -317,7 +339,7 @@ vm_log_problems() {
 vm_run_scenario() {
 	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
 	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
-	local sc_kmods sc_timeout sc_append sc_has_check sc_qemu sc_tools result problems chk=
+	local sc_kmods sc_timeout sc_append sc_has_check sc_qemu sc_tools sc_binaries result problems chk=
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
@@ -342,7 +364,7 @@ vm_run_scenario() {
 		VM_QEMU_MEM=$VM_SD_MEM
 		VM_QEMU_EXTRA=(-drive "file=$VM_OUT/$name.root.img,format=raw,if=virtio"
 			-drive "file=$VM_OUT/$name.data.img,format=raw,if=virtio")
-	elif ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" "$sc_tools" \
+	elif ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" "$sc_tools" "$sc_binaries" \
 		2> "$VM_OUT/$name.err"; then
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1

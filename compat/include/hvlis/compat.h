@@ -183,4 +183,18 @@ static inline int hvlis_set_wallclock(s64 sec, long nsec)
 #endif
 }
 
+/* ---- hv_utils daemon devices (icdev helper) ---- */
+/* ->poll()'s type and bits: __poll_t/EPOLL* (4.16+) or unsigned int/POLL*. */
+#ifdef HAVE_POLL_T
+#define hvlis_poll_t __poll_t
+#define HVLIS_POLL_IN	(EPOLLIN | EPOLLRDNORM)
+#define HVLIS_POLL_OUT	(EPOLLOUT | EPOLLWRNORM)
+#define HVLIS_POLL_HUP	(EPOLLHUP | EPOLLERR)
+#else
+#define hvlis_poll_t unsigned int
+#define HVLIS_POLL_IN	(POLLIN | POLLRDNORM)
+#define HVLIS_POLL_OUT	(POLLOUT | POLLWRNORM)
+#define HVLIS_POLL_HUP	(POLLHUP | POLLERR)
+#endif
+
 #endif

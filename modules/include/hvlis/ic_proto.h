@@ -164,6 +164,132 @@ struct hvlis_ic_heartbeat {
  * KVP/VSS/fcopy services).
  */
 
+/* ------------------------------------------------------------ KVP */
+
+/*
+ * Key-value pair exchange (message type 2; versions 1.0, 3.0, 4.0). The
+ * body starts with the operation and the pool; the operation and pool
+ * numbers are the daemons' (hvlis/uapi/kvp.h: KVP_OP_*, KVP_POOL_*).
+ * Strings are UTF-16LE; key_size and value_size are in bytes, the NUL
+ * included. The guest answers in the same buffer: GET fills the value,
+ * ENUMERATE the key and the value (value_type REG_SZ), the others only the
+ * status; HV_S_CONT (0x80070103) ends an enumeration.
+ */
+#define HVLIS_IC_KVP_1_0		HVLIS_IC_VER(1, 0)	/* WS2008 */
+#define HVLIS_IC_KVP_3_0		HVLIS_IC_VER(3, 0)	/* WS2008 R2 */
+#define HVLIS_IC_KVP_4_0		HVLIS_IC_VER(4, 0)	/* WS2012: IP injection */
+#define HVLIS_IC_KVP_KEY_BYTES		512
+#define HVLIS_IC_KVP_VALUE_BYTES	2048
+
+struct hvlis_ic_kvp_hdr {
+	u8 operation;
+	u8 pool;
+	u16 pad;
+} __packed;
+
+struct hvlis_ic_kvp_value {
+	u32 value_type;			/* REG_SZ 1, REG_U32 4, REG_U64 8 */
+	u32 key_size;
+	u32 value_size;
+	u8 key[HVLIS_IC_KVP_KEY_BYTES];
+	union {
+		u8 value[HVLIS_IC_KVP_VALUE_BYTES];
+		u32 value_u32;
+		u64 value_u64;
+	};
+} __packed;
+
+struct hvlis_ic_kvp_msg {
+	struct hvlis_ic_kvp_hdr hdr;
+	union {
+		struct hvlis_ic_kvp_value get;
+		struct hvlis_ic_kvp_value set;
+		struct {
+			u32 key_size;
+			u8 key[HVLIS_IC_KVP_KEY_BYTES];
+		} del;
+		struct {
+			u32 index;
+			struct hvlis_ic_kvp_value data;
+		} enumerate;
+	} body;
+} __packed;
+
+/*
+ * GET_IP_INFO and SET_IP_INFO (version 4.0) have their own body: a 2-byte
+ * header, then one adapter's settings, each list ';'-separated UTF-16LE.
+ * GET names the adapter by its MAC address (adapter_id) and the guest fills
+ * in the rest; SET carries all of it.
+ */
+#define HVLIS_IC_KVP_ADAPTER_UNITS	128
+#define HVLIS_IC_KVP_IP_UNITS		1024
+#define HVLIS_IC_KVP_GW_UNITS		512
+
+struct hvlis_ic_kvp_ipaddr {
+	u8 adapter_id[2 * HVLIS_IC_KVP_ADAPTER_UNITS];
+	u8 addr_family;			/* 1 IPv4, 2 IPv6, 3 both */
+	u8 dhcp_enabled;
+	u8 ip_addr[2 * HVLIS_IC_KVP_IP_UNITS];
+	u8 sub_net[2 * HVLIS_IC_KVP_IP_UNITS];
+	u8 gate_way[2 * HVLIS_IC_KVP_GW_UNITS];
+	u8 dns_addr[2 * HVLIS_IC_KVP_IP_UNITS];
+} __packed;
+
+struct hvlis_ic_kvp_ip_msg {
+	u8 operation;
+	u8 pool;
+	struct hvlis_ic_kvp_ipaddr ip;
+} __packed;
+
+/* ------------------------------------------------------------ VSS */
+
+/*
+ * Backup (message type 5, version 5.0): the operation (hvlis/uapi/vss.h:
+ * VSS_OP_*) and a flags word, which the guest sets in its answer to
+ * HOT_BACKUP (check feature: VSS_HBU_NO_AUTO_RECOVERY) and GET_DM_INFO (0).
+ */
+#define HVLIS_IC_VSS_5_0		HVLIS_IC_VER(5, 0)
+
+struct hvlis_ic_vss {
+	u8 operation;
+	u8 reserved[7];
+	u32 flags;
+} __packed;
+
+/* ------------------------------------------------------------ file copy */
+
+/*
+ * File copy (message type 7, version 1.1): START_FILE_COPY with the file's
+ * name and directory (UTF-16LE, NUL-terminated), the flags and the size;
+ * WRITE_TO_FILE fragments of at most 6 KiB at an offset; COMPLETE_FCOPY or
+ * CANCEL_FCOPY. Operation numbers and flags: hvlis/uapi/fcopy.h.
+ */
+#define HVLIS_IC_FCOPY_1_1		HVLIS_IC_VER(1, 1)
+#define HVLIS_IC_FCOPY_PATH_UNITS	260
+#define HVLIS_IC_FCOPY_FRAGMENT		(6 * 1024)
+
+struct hvlis_ic_fcopy_hdr {
+	u32 operation;
+	u8 service_id0[16];
+	u8 service_id1[16];
+} __packed;
+
+struct hvlis_ic_fcopy_start {
+	struct hvlis_ic_fcopy_hdr hdr;
+	u8 file_name[2 * HVLIS_IC_FCOPY_PATH_UNITS];
+	u8 path_name[2 * HVLIS_IC_FCOPY_PATH_UNITS];
+	u32 copy_flags;
+	u64 file_size;
+} __packed;
+
+struct hvlis_ic_fcopy_data {
+	struct hvlis_ic_fcopy_hdr hdr;
+	u32 pad;
+	u64 offset;
+	u32 size;
+	u8 data[HVLIS_IC_FCOPY_FRAGMENT];
+} __packed;
+
 /* ------------------------------------------------------------ checks */
 
 HVLIS_ASSERT_SIZE(struct hvlis_ic_pipe_hdr, 8);
@@ -181,5 +307,25 @@ HVLIS_ASSERT_SIZE(struct hvlis_ic_timesync, 25);
 HVLIS_ASSERT_SIZE(struct hvlis_ic_timesync_ref, 22);
 HVLIS_ASSERT_OFFSET(struct hvlis_ic_timesync_ref, flags, 16);
 HVLIS_ASSERT_SIZE(struct hvlis_ic_heartbeat, 40);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_kvp_hdr, 4);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_kvp_value, 2572);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_kvp_value, key, 12);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_kvp_value, value, 524);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_kvp_msg, 2580);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_kvp_msg, body, 4);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_kvp_msg, body.enumerate.data, 8);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_kvp_ipaddr, 7426);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_kvp_ipaddr, ip_addr, 258);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_kvp_ipaddr, gate_way, 4354);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_kvp_ipaddr, dns_addr, 5378);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_kvp_ip_msg, 7428);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_vss, 12);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_vss, flags, 8);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_fcopy_hdr, 36);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_fcopy_start, 1088);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_fcopy_start, copy_flags, 1076);
+HVLIS_ASSERT_SIZE(struct hvlis_ic_fcopy_data, 6196);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_fcopy_data, offset, 40);
+HVLIS_ASSERT_OFFSET(struct hvlis_ic_fcopy_data, data, 52);
 
 #endif /* HVLIS_IC_PROTO_H */

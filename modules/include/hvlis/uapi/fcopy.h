@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The user ABI between the kernel's file copy driver (hv_utils,
  * /dev/vmbus/hv_fcopy, kernels before 6.10) and its daemon.
@@ -8,16 +8,25 @@
  *    W_MAX_PATH, DATA_FRAGMENT, the status codes: the Linux kernel's
  *    include/uapi/linux/hyperv.h (struct hv_fcopy_hdr, hv_start_fcopy,
  *    hv_do_fcopy with its 32-bit pad since FCOPY_VERSION_1);
- *  - the handshake (the daemon writes its version as a u32; the kernel does
- *    not answer it) and the answers (one int status per message):
- *    drivers/hv/hv_fcopy.c;
+ *  - the handshake (the daemon writes its version as a u32; to version 1
+ *    the kernel answers with its own, FCOPY_CURRENT_VERSION, as a u32; to
+ *    version 0 it does not answer), the names of START_FILE_COPY (the
+ *    kernel converts the host's UTF-16 to UTF-8 in the same fields, so the
+ *    daemon reads them as NUL-terminated bytes), the lengths it passes on
+ *    (START 1088, WRITE 6196 bytes, the others at least the 36-byte header)
+ *    and the answers (one int status per message): drivers/hv/hv_fcopy.c;
  *  - ERROR_PATH_NOT_FOUND: the Win32 error 3 as an HRESULT (0x8007xxxx).
  */
-#ifndef HVLIS_FCOPY_ABI_H
-#define HVLIS_FCOPY_ABI_H
+#ifndef HVLIS_UAPI_FCOPY_H
+#define HVLIS_UAPI_FCOPY_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/stddef.h>
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #define FCOPY_VERSION_0		0
 #define FCOPY_VERSION_1		1
@@ -49,8 +58,8 @@ struct fcopy_hdr {
 
 struct fcopy_start {
 	struct fcopy_hdr hdr;
-	uint16_t file_name[W_MAX_PATH];	/* UTF-16LE, NUL-terminated */
-	uint16_t path_name[W_MAX_PATH];
+	uint16_t file_name[W_MAX_PATH];	/* UTF-8 bytes from the kernel, NUL-terminated */
+	uint16_t path_name[W_MAX_PATH];	/* (UTF-16LE from the host) */
 	uint32_t copy_flags;
 	uint64_t file_size;
 } __attribute__((packed));
@@ -75,4 +84,4 @@ _Static_assert(offsetof(struct fcopy_start, copy_flags) == 1076, "copy_flags");
 _Static_assert(offsetof(struct fcopy_data, offset) == 40, "offset");
 _Static_assert(offsetof(struct fcopy_data, data) == 52, "data");
 
-#endif /* HVLIS_FCOPY_ABI_H */
+#endif /* HVLIS_UAPI_FCOPY_H */

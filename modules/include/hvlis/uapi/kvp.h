@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The user ABI between the kernel's KVP driver (hv_utils, /dev/vmbus/hv_kvp)
  * and its daemon, and the daemon's pool file format.
@@ -22,11 +22,16 @@
  *
  * All integers are in the guest's byte order (little-endian on x86).
  */
-#ifndef HVLIS_KVP_ABI_H
-#define HVLIS_KVP_ABI_H
+#ifndef HVLIS_UAPI_KVP_H
+#define HVLIS_UAPI_KVP_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/stddef.h>
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #define KVP_MAX_KEY_SIZE	512	/* HV_KVP_EXCHANGE_MAX_KEY_SIZE */
 #define KVP_MAX_VALUE_SIZE	2048	/* HV_KVP_EXCHANGE_MAX_VALUE_SIZE */
@@ -124,14 +129,15 @@ struct kvp_register {
 } __attribute__((packed));
 
 /*
- * Every message, both ways, has exactly this size: sizeof(struct
- * hv_kvp_msg) as the uapi header lays it out, 7432 bytes. Its body union
- * is not packed and one member (the enumerate body: a 32-bit index before
- * a packed struct) is 4-byte aligned, so the union is 7428 bytes, two more
- * than its largest member (the IP settings). The kernel sends messages of
- * that size and refuses shorter writes (EINVAL), and its read refuses
- * buffers shorter than the message; the in-box daemon reads and writes
- * 7432 bytes too. KVP_BODY_SIZE keeps the two bytes of tail padding.
+ * Every message, both ways, has exactly KVP_MSG_SIZE bytes: 4 of header and
+ * a 7428-byte body. The largest member is 7426 bytes, but the published
+ * header's body union is not packed and holds a member with a u32 in it
+ * (the DELETE body), so the compiler rounds the union up to a multiple of
+ * 4: the in-box kernel and daemons exchange 7432 bytes; the in-box kernel
+ * refuses a shorter write (EINVAL) and a read into a shorter buffer.
+ * KVP_BODY_SIZE keeps the two bytes of tail padding. tests/unit/
+ * test_interop.c and tests/daemons/abi_check.c compare this layout with
+ * the published header.
  */
 #define KVP_BODY_SIZE 7428
 
@@ -147,7 +153,7 @@ struct kvp_msg {
 		struct kvp_enumerate enumerate;
 		struct kvp_ip_info ip;
 		struct kvp_register reg;
-		uint8_t raw[KVP_BODY_SIZE];
+		uint8_t raw[KVP_BODY_SIZE];	/* the published union's size */
 	} body;
 } __attribute__((packed));
 
@@ -182,4 +188,4 @@ _Static_assert(offsetof(struct kvp_msg, body.ip.dns_addr) == 5382, "dns_addr");
 	"ProcessorArchitecture" }
 #define KVP_AUTO_COUNT 10
 
-#endif /* HVLIS_KVP_ABI_H */
+#endif /* HVLIS_UAPI_KVP_H */

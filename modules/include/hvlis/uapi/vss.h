@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The user ABI between the kernel's VSS (backup) driver (hv_utils,
  * /dev/vmbus/hv_vss) and its daemon.
@@ -18,11 +18,16 @@
  *    or vfat, "/" last, EBUSY from FIFREEZE and EINVAL from FITHAW meaning
  *    "already"): tools/hv/hv_vss_daemon.c, the in-box daemon.
  */
-#ifndef HVLIS_VSS_ABI_H
-#define HVLIS_VSS_ABI_H
+#ifndef HVLIS_UAPI_VSS_H
+#define HVLIS_UAPI_VSS_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/stddef.h>
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #define VSS_OP_CREATE		0
 #define VSS_OP_DELETE		1
@@ -58,4 +63,4 @@ struct vss_msg {
 _Static_assert(sizeof(struct vss_msg) == VSS_MSG_SIZE, "vss_msg size");
 _Static_assert(offsetof(struct vss_msg, flags) == 8, "flags offset");
 
-#endif /* HVLIS_VSS_ABI_H */
+#endif /* HVLIS_UAPI_VSS_H */
