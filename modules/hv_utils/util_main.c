@@ -73,7 +73,11 @@ static void util_callback(void *context)
 	spin_lock_bh(&ud->drain_lock);
 	while (!ud->held) {
 		ret = hvlis_recvpacket(ud->ch, ud->buf, ud->svc->buf_bytes, &len, &tid);
-		if (ret == -EAGAIN)
+		/*
+		 * -ENODEV: a packet signalled before the open completed (the
+		 * callback runs again once it has) or while the channel closes.
+		 */
+		if (ret == -EAGAIN || ret == -ENODEV)
 			break;
 		if (ret == -ENOBUFS) {
 			/* Larger than any request we know: take it and refuse it. */
