@@ -619,12 +619,16 @@ depmod "$krel" > /dev/null 2>&1
 image_has "$krel" updates/dkms/hv_vmbus.ko && pass "deb/opt-out-undone" ||
 	fail "deb/opt-out-undone: the image did not go back to updates/dkms"
 
-# Kernel run-parts order: DKMS's hook sorts before initramfs-tools' (and ours after DKMS's).
+# Kernel run-parts order: hvlis's 00-hvlis before DKMS's hook, hvlis after
+# it, both before initramfs-tools' and update-grub's (the names the package
+# installed, with Debian's names for the others).
 mkdir -p "$tmp/order"
-for h in zz-update-grub initramfs-tools dkms hvlis; do printf '#!/bin/sh\n' > "$tmp/order/$h"; done
+for h in zz-update-grub initramfs-tools dkms $(ls /etc/kernel/postinst.d | grep hvlis); do
+	printf '#!/bin/sh\n' > "$tmp/order/$h"
+done
 chmod 755 "$tmp/order"/*
 order=$(run-parts --test "$tmp/order" | xargs -n1 basename | xargs)
-[ "$order" = "dkms hvlis initramfs-tools zz-update-grub" ] && pass "hooks/run-parts-order ($order)" ||
+[ "$order" = "00-hvlis dkms hvlis initramfs-tools zz-update-grub" ] && pass "hooks/run-parts-order ($order)" ||
 	fail "hooks/run-parts-order: $order"
 
 # Another kernel's headers installed later (its image and initramfs came first).
