@@ -623,8 +623,8 @@ image_has "$krel" updates/dkms/hv_vmbus.ko && pass "deb/opt-out-undone" ||
 # it, both before initramfs-tools' and update-grub's (the names the package
 # installed, with Debian's names for the others).
 mkdir -p "$tmp/order"
-for h in zz-update-grub initramfs-tools dkms $(ls /etc/kernel/postinst.d | grep hvlis); do
-	printf '#!/bin/sh\n' > "$tmp/order/$h"
+for h in zz-update-grub initramfs-tools dkms /etc/kernel/postinst.d/*hvlis*; do
+	printf '#!/bin/sh\n' > "$tmp/order/${h##*/}"
 done
 chmod 755 "$tmp/order"/*
 order=$(run-parts --test "$tmp/order" | xargs -n1 basename | xargs)
