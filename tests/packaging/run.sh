@@ -157,6 +157,7 @@ later_dir_existed=
 optout=/etc/depmod.d/zz-hvlis-pkgtest.conf
 fake_inbox=/lib/modules/$krel/kernel/drivers/hv/hv_vmbus.ko
 fake_inbox_created=
+pools_created= # /var/lib/hyperv, made by the test as if hv_kvp_daemon had run
 
 cleanup() {
 	local k v p
@@ -174,6 +175,7 @@ cleanup() {
 	done
 	rm -rf /var/lib/dkms/hvlis /usr/src/hvlis-* /var/log/hvlis
 	rm -rf /run/hvlis
+	[ -z "$pools_created" ] || rm -rf /var/lib/hyperv
 	rm -f "$optout"
 	rmdir /etc/depmod.d 2> /dev/null
 	if [ -n "$fake_inbox_created" ]; then
@@ -275,7 +277,8 @@ expect static/shellcheck bash -c 'cd "$1" && shift && shellcheck -e SC1091 "$@"'
 	packaging/kernel-hooks/header_postinst.d-hvlis packaging/kernel-hooks/postinst.d-zz-hvlis \
 	packaging/kernel-hooks/00-hvlis packaging/kernel-hooks/postinst.d-hvlis \
 	packaging/initramfs-tools/hvlis packaging/debian/hvlis-dkms.postinst.in packaging/debian/hvlis-dkms.prerm \
-	packaging/debian/hvlis-dkms.postrm packaging/debian/hvlis-daemons.postinst.in tests/packaging/run.sh
+	packaging/debian/hvlis-dkms.postrm packaging/debian/hvlis-daemons.postinst.in packaging/debian/hvlis-daemons.postrm \
+	tests/packaging/run.sh
 
 # --- 3. builds and their checks ------------------------------------------------------
 
@@ -734,7 +737,13 @@ fi
 for k in $fake_krels; do rm -rf "/lib/modules/$k"; done
 fake_krels=
 
-# Purge.
+# Purge. First the KVP daemon's pool directory, as hv_kvp_daemon leaves it
+# (systemd's StateDirectory=hyperv), which the purge removes.
+if [ ! -e /var/lib/hyperv ]; then
+	mkdir -p /var/lib/hyperv && : > /var/lib/hyperv/.kvp_pool_0 && pools_created=1
+else
+	info "/var/lib/hyperv existed before the test: its removal on purge is not checked"
+fi
 t0=$(date +%s)
 nk=$(calls "$krel")
 nl=$(calls "$later")
@@ -756,6 +765,7 @@ for p in /var/lib/dkms/hvlis /usr/src/hvlis-* /etc/kernel/header_postinst.d/hvli
 	/usr/share/initramfs-tools/hooks/hvlis /usr/lib/dracut/dracut.conf.d/50-hvlis.conf /usr/libexec/hvlis $dneed; do
 	[ -e "$p" ] && left="$left $p"
 done
+[ -n "$pools_created" ] && [ -e /var/lib/hyperv ] && left="$left /var/lib/hyperv"
 [ -z "$left" ] && pass "deb/purge-removes-modules-dkms-tree-sources-config-daemons-units" ||
 	fail "deb/purge-removes-modules-dkms-tree-sources-config-daemons-units:$left"
 if [ "$(calls "$krel")" -gt "$nk" ] && [ "$(calls "$later")" -gt "$nl" ] &&
