@@ -275,7 +275,7 @@ fi
 expect static/shellcheck bash -c 'cd "$1" && shift && shellcheck -e SC1091 "$@"' _ "$top" \
 	packaging/stage.sh packaging/build-deb.sh packaging/build-rpm.sh packaging/kernel-hooks/hvlis-kmod \
 	packaging/kernel-hooks/header_postinst.d-hvlis packaging/kernel-hooks/postinst.d-zz-hvlis \
-	packaging/kernel-hooks/00-hvlis packaging/kernel-hooks/postinst.d-hvlis \
+	packaging/kernel-hooks/00-hvlis packaging/kernel-hooks/postinst.d-hvlis packaging/kernel-hooks/45-hvlis.install \
 	packaging/initramfs-tools/hvlis packaging/debian/hvlis-dkms.postinst.in packaging/debian/hvlis-dkms.prerm \
 	packaging/debian/hvlis-dkms.postrm packaging/debian/hvlis-daemons.postinst.in packaging/debian/hvlis-daemons.postrm \
 	tests/packaging/run.sh
@@ -437,6 +437,7 @@ fi
 need="/usr/src/hvlis-$ver/dkms.conf /usr/src/hvlis-$ver/Makefile /usr/src/hvlis-$ver/LICENSE
 	/usr/src/hvlis-$ver/modules/hv_vmbus/main.c /usr/src/hvlis-$ver/compat/probe.sh
 	/usr/libexec/hvlis/hvlis-kmod /usr/lib/dracut/dracut.conf.d/50-hvlis.conf /etc/kernel/postinst.d/zz-hvlis
+	/usr/lib/kernel/install.d/45-hvlis.install
 	/usr/share/dkms/modules_to_force_install/hvlis"
 # hvlis-daemons: the .deb's list, with units and udev rules under /usr/lib
 need="$need $(echo "$dneed" | sed -e 's|/lib/systemd/|/usr/lib/systemd/|g' -e 's|/lib/udev/|/usr/lib/udev/|' \
@@ -841,6 +842,29 @@ for f in $rpm_dfiles; do [ -e "$f" ] || miss="$miss $f"; done
 grep -q 'Forcing version override of hvlis' "$logdir/rpm-install.log" &&
 	pass "rpm/dkms-honours-version-override (modules_to_force_install/hvlis)" ||
 	fail "rpm/dkms-honours-version-override: not in $logdir/rpm-install.log"
+# A build that fails on RHEL: DKMS's own hook (kernel-install's
+# 40-dkms.install, or postinst.d/dkms on RHEL 6/7) does not stop the
+# kernel's installation and logs nothing to syslog; hvlis's hooks after it
+# (45-hvlis.install, zz-hvlis) must log it, keep the build log and exit 0.
+mkdir -p "/lib/modules/$broken"
+fake_krels="$fake_krels $broken"
+ln -s "$tmp/broken" "/lib/modules/$broken/build"
+dkms autoinstall -k "$broken" > "$logdir/rpm-fail.log" 2>&1
+rc0=$?
+: > "$tmp/syslog"
+"${stubenv[@]}" /usr/lib/kernel/install.d/45-hvlis.install add "$broken" "/boot/vmlinuz-$broken" >> "$logdir/rpm-fail.log" 2>&1
+rc1=$?
+"${stubenv[@]}" /etc/kernel/postinst.d/zz-hvlis "$broken" "/boot/vmlinuz-$broken" >> "$logdir/rpm-fail.log" 2>&1
+rc2=$?
+if [ $rc0 != 0 ] && [ $rc1 = 0 ] && [ $rc2 = 0 ] &&
+	[ "$(grep -c "did not install hvlis $ver for kernel $broken.*build log: /var/log/hvlis/make-$broken.log" "$tmp/syslog")" = 2 ] &&
+	grep -q "for kernel $broken" "/var/log/hvlis/make-$broken.log" 2> /dev/null; then
+	pass "rpm/failed-build-logged-by-kernel-hooks (45-hvlis.install and zz-hvlis exit 0, syslog names the kernel and /var/log/hvlis/make-$broken.log)"
+else
+	fail "rpm/failed-build-logged-by-kernel-hooks: dkms autoinstall $rc0, 45-hvlis.install $rc1, zz-hvlis $rc2; syslog: $(tr '\n' ' ' < "$tmp/syslog"); see $logdir/rpm-fail.log"
+fi
+for k in $fake_krels; do rm -rf "/lib/modules/$k"; done
+fake_krels=
 ko1=$(modinfo -k "$krel" -n hv_vmbus 2> /dev/null)
 touch -d '2020-01-01' "$ko1" 2> /dev/null
 if [ -f "$rpm_r2" ]; then
@@ -869,7 +893,8 @@ for m in $dkmsmods; do
 	done
 done
 for p in /var/lib/dkms/hvlis /usr/src/hvlis-* /usr/libexec/hvlis /var/log/hvlis \
-	/etc/kernel/postinst.d/zz-hvlis /usr/share/dkms/modules_to_force_install $rpm_dfiles; do
+	/etc/kernel/postinst.d/zz-hvlis /usr/lib/kernel/install.d/45-hvlis.install /usr/share/dkms/modules_to_force_install \
+	$rpm_dfiles; do
 	[ -e "$p" ] && left="$left $p"
 done
 [ -z "$left" ] && pass "rpm/erase ($(($(date +%s) - t0))s for the whole RPM cycle)" || fail "rpm/erase: left:$left"
