@@ -21,7 +21,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -40,6 +40,7 @@ help:
 	@echo "  make deb              Debian packages (hvlis-dkms, hvlis-daemons) into packaging/out/"
 	@echo "  make rpm              RPMs (hvlis-dkms, hvlis-daemons, source RPM) into packaging/out/"
 	@echo "  make check-packaging  build, install and remove the packages (root)"
+	@echo "  make bench            benchmarks: KVP daemon against Debian's in-box one (root)"
 	@echo "  make install          install modules (to $(INSTALL_MOD_DIR)) and daemons"
 	@echo "  make demo             build everything and show what works"
 	@echo "  make clean"
@@ -99,6 +100,12 @@ check-daemons:
 
 check-packaging:
 	$(TOP)/tests/run.sh dkms packaging
+
+# Side by side with Debian's in-box daemon; see docs/benchmarks.md.
+bench: bench-kvp
+
+bench-kvp:
+	$(TOP)/tests/bench/run.sh
 
 deb:
 	$(TOP)/packaging/build-deb.sh

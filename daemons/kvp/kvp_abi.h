@@ -123,7 +123,18 @@ struct kvp_register {
 	uint8_t version[KVP_MAX_KEY_SIZE];
 } __attribute__((packed));
 
-/* Every message, both ways, has exactly this size. */
+/*
+ * Every message, both ways, has exactly this size: sizeof(struct
+ * hv_kvp_msg) as the uapi header lays it out, 7432 bytes. Its body union
+ * is not packed and one member (the enumerate body: a 32-bit index before
+ * a packed struct) is 4-byte aligned, so the union is 7428 bytes, two more
+ * than its largest member (the IP settings). The kernel sends messages of
+ * that size and refuses shorter writes (EINVAL), and its read refuses
+ * buffers shorter than the message; the in-box daemon reads and writes
+ * 7432 bytes too. KVP_BODY_SIZE keeps the two bytes of tail padding.
+ */
+#define KVP_BODY_SIZE 7428
+
 struct kvp_msg {
 	union {
 		struct kvp_hdr hdr;	/* kernel -> daemon */
@@ -136,10 +147,11 @@ struct kvp_msg {
 		struct kvp_enumerate enumerate;
 		struct kvp_ip_info ip;
 		struct kvp_register reg;
+		uint8_t raw[KVP_BODY_SIZE];
 	} body;
 } __attribute__((packed));
 
-#define KVP_MSG_SIZE 7430
+#define KVP_MSG_SIZE 7432
 
 _Static_assert(sizeof(struct kvp_msg) == KVP_MSG_SIZE, "kvp_msg size");
 _Static_assert(sizeof(struct kvp_keyval) == 2572, "kvp_keyval size");

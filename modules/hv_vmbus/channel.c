@@ -462,6 +462,36 @@ int hvlis_recvpacket_raw(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *
 EXPORT_SYMBOL_GPL(hvlis_recvpacket_raw);
 
 /**
+ * hvlis_skippacket() - drop the next packet unread
+ * @ch: an open channel
+ *
+ * For a packet too long for any buffer the driver has (hvlis_recvpacket()
+ * said -ENOBUFS): the ring moves on past it.
+ *
+ * Return: 0; -EAGAIN if there is none; -ENODEV if not open; -EIO if the
+ * host wrote a corrupt ring.
+ */
+int hvlis_skippacket(struct hvlis_channel *ch)
+{
+	unsigned long flags;
+	bool signal = false;
+	int ret;
+
+	spin_lock_irqsave(&ch->in_lock, flags);
+	if (ch->state != HVLIS_CHAN_OPEN)
+		ret = -ENODEV;
+	else
+		ret = hvlis_ring_skip(&ch->in, &signal);
+	if (ret == -EIO)
+		ch->bad_packets++;
+	spin_unlock_irqrestore(&ch->in_lock, flags);
+	if (signal)
+		hvlis_signal_host(ch);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvlis_skippacket);
+
+/**
  * hvlis_channel_set_subchannel_cb() - be told about new sub-channels
  * @primary: the device's primary channel
  * @cb: called (in process context) for each sub-channel the host offers

@@ -7,7 +7,7 @@
 #
 #   tests/daemons/run.sh              everything (about 2 minutes)
 #   CRASH_ITERATIONS=100 FUZZ_SECONDS=2 tests/daemons/run.sh   quicker
-#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units
+#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units abi interop
 #
 #   build     the daemons plain, with ASan/UBSan, with clang; the peers; an
 #             install into a DESTDIR
@@ -20,6 +20,11 @@
 #             DELETEs (CRASH_ITERATIONS, default 1000); pools must stay valid
 #   fuzz      one libFuzzer harness per message handler (FUZZ_SECONDS each)
 #   units     systemd-analyze verify, the udev rules, man page warnings
+#   abi       the message layouts against the kernel's <linux/hyperv.h>
+#   interop   Debian's in-box hv_kvp_daemon (hyperv-daemons, fetched with
+#             apt-get download, never installed) and ours driven by the same
+#             fake kernel: register, SET/GET/ENUMERATE/DELETE round trips,
+#             pool files (tests/bench/kvp_bench.c, a short --check run)
 #
 # Everything is built and run under tests/build/daemons/; nothing is
 # installed. Needs root: the KVP tests run in a private network namespace
@@ -519,8 +524,47 @@ units() {
 	elif [ -z "$bad" ]; then pass units/man-pages; else fail units/man-pages "warnings in:$bad"; fi
 }
 
+# The layouts of daemons/*/..._abi.h against the system's uapi header.
+abi() {
+	local f=(-std=c11 -Wall -Wextra -Werror "-I$top/daemons/kvp" "-I$top/daemons/vss" "-I$top/daemons/fcopy")
+	if [ ! -f /usr/include/linux/hyperv.h ]; then
+		fail abi/uapi-header "/usr/include/linux/hyperv.h is missing (apt-get install linux-libc-dev)"
+		return
+	fi
+	if gcc "${f[@]}" -DUAPI -c -o "$B/abi_uapi.o" "$here/abi_check.c" > "$B/logs/abi.log" 2>&1 &&
+		gcc "${f[@]}" -o "$B/abi_check" "$here/abi_check.c" "$B/abi_uapi.o" >> "$B/logs/abi.log" 2>&1; then
+		"$B/abi_check" || fails=$((fails + 1))
+	else fail abi/build "$(tail -n 5 "$B/logs/abi.log" | tr '\n' ' ')"; fi
+}
+
+# Debian's in-box KVP daemon and ours, driven alike through the stand-in device.
+interop() {
+	local inbox="" ver="" w=$B/interop rc
+	check interop/build-bench gcc -std=c11 -Wall -Wextra -Werror -O2 "-I$top/daemons/kvp" -o "$B/kvp_bench" "$top/tests/bench/kvp_bench.c"
+	check interop/build-devshim gcc -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o "$B/devshim.so" "$top/tests/bench/devshim.c" -ldl
+	read -r inbox ver < <("$top/tests/bench/inbox.sh" 2> "$B/logs/inbox.log") || true
+	if [ -z "$inbox" ]; then
+		fail interop/hyperv-daemons "Debian's hyperv-daemons package could not be had: $(tr '\n' ' ' < "$B/logs/inbox.log")"
+		return
+	fi
+	pass "interop/hyperv-daemons-$ver"
+	if [ ! -x "$B/plain/hv_kvp_daemon" ]; then
+		fail interop/daemon "$B/plain/hv_kvp_daemon is missing (run the build step)"
+		return
+	fi
+	rm -rf "$w" && mkdir -p "$w"
+	"$B/kvp_bench" --check --keys 20 --prefix daemons/interop/ --work "$w" --shim "$B/devshim.so" \
+		--ours "$B/plain/hv_kvp_daemon" --inbox "$inbox" > "$B/logs/interop.log" 2>&1
+	rc=$?
+	grep -E '^(PASS:|FAIL:|#) ' "$B/logs/interop.log"
+	fails=$((fails + $(grep -c '^FAIL: ' "$B/logs/interop.log")))
+	if [ $rc != 0 ] && ! grep -q '^FAIL: ' "$B/logs/interop.log"; then
+		fail interop/kvp-bench "exit $rc: $(tail -n 3 "$B/logs/interop.log" | tr '\n' ' ')"
+	fi
+}
+
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units)
+[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units abi interop)
 start=$(ms)
 for s in "${steps[@]}"; do
 	case $s in
@@ -535,8 +579,10 @@ for s in "${steps[@]}"; do
 	crash) crash ;;
 	fuzz) fuzz ;;
 	units) units ;;
+	abi) abi ;;
+	interop) interop ;;
 	*)
-		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units]..." >&2
+		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units|abi|interop]..." >&2
 		exit 2
 		;;
 	esac

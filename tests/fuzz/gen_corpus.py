@@ -110,7 +110,27 @@ def gpadl_seeds():
               struct.pack("<IIIIIB", n, idx, 7, 0xe1e10, n * 4096, flags))
 
 
+def ic_seeds():
+    h = "fuzz_ic"
+
+    def neg(fws, msgs, extra=b""):
+        hdr = struct.pack("<II", 0, 0)                       # pipe header
+        ic = struct.pack("<HHHHHHIBBH", 3, 0, 0, 3, 0, 0, 0, 0, 3, 0)
+        body = struct.pack("<HHI", len(fws), len(msgs), 0)
+        for major, minor in fws + msgs:
+            body += struct.pack("<HH", major, minor)
+        return hdr + ic + body + extra
+
+    write(h, "hyperv_2016", neg([(1, 0), (3, 0)], [(1, 0), (3, 0), (4, 0)]))
+    write(h, "ws2008", neg([(1, 0)], [(1, 0)]))
+    write(h, "no_common", neg([(2, 0)], [(9, 0)]))
+    write(h, "counts_too_big", neg([(3, 0)], [(4, 0)])[:-4])
+    write(h, "padded", neg([(3, 0)], [(3, 0)], bytes(4)))
+    write(h, "headers_only", neg([], [])[:28])
+
+
 if __name__ == "__main__":
+    ic_seeds()
     ring_seeds()
     chanmsg_seeds()
     gpadl_seeds()

@@ -10,8 +10,12 @@
  *              sub <relid> <count>         offer sub-channels of a device
  *              rescind <relid>             withdraw a channel
  *              fault <name> [args] [count=N]   commit a fault (below)
+ *              ic <service|relid> <verb> [args]
+ *                                          talk to an integration service
+ *                                          (ic_host.c lists the verbs)
  *   devices  read: one line per channel
  *   stats    read: host counters; fault_<name> counts each fault committed
+ *   ic       read: each integration-service channel (ic_host.c)
  *
  * "monitored" offers the device's channel with a monitor id (the lowest
  * free one; "monitor=<id>" names it, 0..127, each id used once): the guest
@@ -110,6 +114,7 @@
 #include <hvlis/compat.h>
 #include <hvlis/chanmsg.h>
 #include "hvsim.h"
+#include "hvsim_ic.h"
 
 static struct dentry *dir;
 static u32 next_instance = 1;
@@ -139,11 +144,11 @@ static const struct kind_name kinds[] = {
  * hvsim_kind_name() - name of a device behaviour
  * @kind: the behaviour
  *
- * Return: "echo" or "idle".
+ * Return: "echo", "ic" or "idle".
  */
 const char *hvsim_kind_name(enum sim_kind kind)
 {
-	return kind == SIM_ECHO ? "echo" : "idle";
+	return kind == SIM_ECHO ? "echo" : kind == SIM_IC ? "ic" : "idle";
 }
 
 /* One hex digit; not hex_to_bin(), which moved to <linux/hex.h> in 6.x. */
@@ -216,6 +221,9 @@ static int cmd_add(char *args)
 		pr_err("add: unknown kind or class GUID '%s'\n", what);
 		return -EINVAL;
 	}
+	/* Services whose host side hvsim plays (ic_host.c) get it. */
+	if (hvsim_ic_class(&class_id))
+		kind = SIM_IC;
 	while ((tok = strsep(&args, " ")) != NULL) {
 		if (!*tok)
 			continue;
@@ -391,6 +399,8 @@ static int run_command(char *line)
 	}
 	if (!strcmp(cmd, "fault"))
 		return cmd_fault(line);
+	if (!strcmp(cmd, "ic"))
+		return hvsim_ic_command(line);
 	if (!strcmp(cmd, "sub")) {
 		if (!line || sscanf(line, "%u %u", &a, &b) != 2)
 			return -EINVAL;
@@ -432,6 +442,25 @@ static int stats_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
+static int ic_show(struct seq_file *s, void *unused)
+{
+	hvsim_ic_show(s);
+	return 0;
+}
+
+static int ic_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ic_show, NULL);
+}
+
+static const struct file_operations ic_fops = {
+	.owner = THIS_MODULE,
+	.open = ic_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static int devices_open(struct inode *inode, struct file *file)
 {
 	return single_open(file, devices_show, NULL);
@@ -467,6 +496,7 @@ void hvsim_debugfs_init(void)
 	debugfs_create_file("ctl", 0200, dir, NULL, &ctl_fops);
 	debugfs_create_file("devices", 0444, dir, NULL, &devices_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
+	debugfs_create_file("ic", 0444, dir, NULL, &ic_fops);
 }
 
 /**

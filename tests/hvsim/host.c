@@ -50,6 +50,7 @@
 #include <hvlis/vmbus_proto.h>
 #include "../../modules/hv_vmbus/vmbus_priv.h"
 #include "hvsim.h"
+#include "hvsim_ic.h"
 
 #define SIM_MAX_CHANS		128
 #define SIM_MSG_TYPE_VMBUS	1	/* SynIC message type of VMBus messages */
@@ -506,6 +507,8 @@ static void chan_work_fn(struct work_struct *work)
 			pr_err_ratelimited("relid %u: guest ring corrupt\n", c->relid);
 			break;
 		}
+		if (c->kind == SIM_IC)
+			hvsim_ic_packet(c->relid, buf, len);
 		if (c->kind == SIM_ECHO) {
 			out_len = csum_answer(c, buf, len, answer, &csum_status);
 			is_csum = out_len;
@@ -555,6 +558,50 @@ static struct sim_chan *chan_by_relid(u32 relid)
 		if (sim.chans[i].used && sim.chans[i].relid == relid)
 			return &sim.chans[i];
 	return NULL;
+}
+
+/**
+ * hvsim_chan_send() - an in-band packet from the host to the guest
+ * @relid: an open channel
+ * @payload: the packet's payload
+ * @len: its length
+ * @tid: the transaction id the guest sees
+ *
+ * Return: 0; -ENODEV if the channel is not open; -ENOSPC if the guest's
+ * inbound ring is full; -EIO if the guest corrupted it; -ENOMEM.
+ */
+int hvsim_chan_send(u32 relid, const void *payload, u32 len, u64 tid)
+{
+	struct hvlis_packet_desc *d;
+	struct sim_chan *c;
+	u32 total = sizeof(*d) + ALIGN(len, 8);
+	bool sig;
+	int ret;
+	u8 *pkt;
+
+	if (len > HVLIS_HV_PAGE_SIZE * 8)
+		return -EMSGSIZE;
+	pkt = kzalloc(total, GFP_KERNEL);
+	if (!pkt)
+		return -ENOMEM;
+	d = (void *)pkt;
+	d->type = HVLIS_PKT_DATA_INBAND;
+	d->offset8 = sizeof(*d) / 8;
+	d->len8 = total / 8;
+	d->trans_id = tid;
+	memcpy(pkt + sizeof(*d), payload, len);
+	mutex_lock(&sim.lock);
+	c = chan_by_relid(relid);
+	if (!c || !c->open || c->rescinded) {
+		ret = -ENODEV;
+	} else {
+		ret = ring_give(&c->guest_in, pkt, total, &sig);
+		if (!ret && sig)
+			signal_guest(c);
+	}
+	mutex_unlock(&sim.lock);
+	kfree(pkt);
+	return ret;
 }
 
 /* ------------------------------------------------------ monitored channels */
@@ -704,6 +751,8 @@ static void send_rescind(struct sim_chan *c)
 	c->rescinded = true;
 	c->open = false;
 	unmap_ring(c);
+	if (c->kind == SIM_IC)
+		hvsim_ic_closed(c->relid);
 	memset(&m, 0, sizeof(m));
 	m.header.msgtype = HVLIS_CHANMSG_RESCIND_CHANNELOFFER;
 	m.child_relid = c->relid;
@@ -930,6 +979,9 @@ answer:
 	r.open_id = o->open_id;
 	r.status = status;
 	queue_to_guest(&r, sizeof(r));
+	/* The IC host speaks first, once the guest has its answer. */
+	if (!status && c && c->kind == SIM_IC)
+		hvsim_ic_opened(c->relid, &c->type);
 }
 
 static void on_close(const u8 *msg)
@@ -945,6 +997,8 @@ static void on_close(const u8 *msg)
 	c->open = false;
 	unmap_ring(c);
 	atomic_inc(&sim.closes);
+	if (c->kind == SIM_IC)
+		hvsim_ic_closed(c->relid);
 }
 
 static void on_relid_released(const u8 *msg)
@@ -1976,6 +2030,10 @@ static int __init hvsim_init(void)
 	sim.wq = alloc_ordered_workqueue("hvsim_host", 0);
 	if (!sim.wq)
 		return -ENOMEM;
+	if (hvsim_ic_init()) {
+		destroy_workqueue(sim.wq);
+		return -ENOMEM;
+	}
 	hvsim_debugfs_init();
 	pr_info("simulated Hyper-V host ready (accepts VMBus up to %u.%u)\n",
 		host_version >> 16, host_version & 0xffff);
@@ -1993,6 +2051,7 @@ static void __exit hvsim_exit(void)
 		if (sim.chans[i].used)
 			cancel_work_sync(&sim.chans[i].work);
 	destroy_workqueue(sim.wq);
+	hvsim_ic_exit();
 	list_for_each_entry_safe(g, tmp, &sim.gpadls, node)
 		gpadl_free(g);
 	for (i = 0; i < SIM_MAX_CHANS; i++)

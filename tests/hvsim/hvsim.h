@@ -9,6 +9,7 @@
 enum sim_kind {
 	SIM_IDLE,	/* offered, opens, swallows packets */
 	SIM_ECHO,	/* sends every packet back; answers checksum requests */
+	SIM_IC,		/* an integration service: ic_host.c speaks for the host */
 };
 
 /* The test echo device class: f00dcafe-0000-4000-8000-68766c697331 */

@@ -23,6 +23,7 @@ set -uo pipefail
 declare -A want_aliases=(
 	[hv_vmbus]='acpi*:VMBUS:*
 acpi*:VMBus:*'
+	[hv_utils]='vmbus:394f16571591784eab55382f3bd5422d'
 )
 
 if ! rel=$(vm_release); then

@@ -75,6 +75,7 @@ int hvlis_recvpacket(struct hvlis_channel *ch, void *buf, u32 buf_len,
 		     u32 *data_len, u64 *trans_id);
 int hvlis_recvpacket_raw(struct hvlis_channel *ch, void *buf, u32 buf_len,
 			 u32 *pkt_len);
+int hvlis_skippacket(struct hvlis_channel *ch);
 
 int hvlis_gpadl_establish(struct hvlis_channel *ch, void *buf, u32 size,
 			  u32 *gpadl);

@@ -190,3 +190,30 @@ echo_gpadl() {
 gpadl_field() {
 	echo "$GPADL_RESULT" | awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) print $(i + 1) }'
 }
+
+# ---- integration services (scenarios ic-*.sh; tests/hvsim/ic_host.c) -------
+#   utils_load             insmod hv_utils.ko
+#   sim_ic SERVICE VERB [ARGS...]
+#                          "ic SERVICE VERB ARGS" to hvsim's ctl; returns the
+#                          write's status (no vm_fail: tests expect failures)
+#   ic_field SERVICE KEY   a value from SERVICE's lines in hvsim's ic file
+#                          ("negotiated", "fw", "msg", "answers",
+#                          "last_status", or a service's own key)
+#   wait_ic SERVICE KEY VALUE [SECS]
+#                          wait (default 10 s) until ic_field says VALUE
+utils_load() { insmod /lib/hvlis/hv_utils.ko "$@"; }
+sim_ic() { echo "ic $*" > "$HVSIM/ctl" 2> /dev/null; }
+ic_field() {
+	awk -v s="$1" -v k="$2" '
+		/^[a-z]/ { mine = ($1 == s) }
+		mine { for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' "$HVSIM/ic"
+}
+wait_ic() {
+	local i=0 n=$((${4:-10} * 10))
+	while [ "$i" -le "$n" ]; do
+		[ "$(ic_field "$1" "$2")" = "$3" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}

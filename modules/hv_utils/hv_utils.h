@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_utils internals: the IC framework (util_main.c) and the services it
+ * hosts. One struct util_service describes each service; the framework
+ * opens its channel, answers NEGOTIATE, and hands every request of the
+ * service's message type to ->request().
+ */
+#ifndef HVLIS_HV_UTILS_H
+#define HVLIS_HV_UTILS_H
+
+#include <linux/workqueue.h>
+#include <hvlis/vmbus.h>
+#include "ic_msg.h"
+
+struct util_dev;
+
+struct util_service {
+	const char *name;		/* for the log: "heartbeat" */
+	u8 msgtype;			/* HVLIS_ICMSGTYPE_* of its requests */
+	const u32 *fw_versions;		/* newest first */
+	unsigned int n_fw;
+	const u32 *msg_versions;	/* newest first */
+	unsigned int n_msg;
+	u32 buf_bytes;			/* largest request it takes */
+
+	/* Probe, before the channel opens; may be NULL. May sleep. */
+	int (*init)(struct util_dev *ud);
+	/* Remove, after the channel closed; may be NULL. May sleep. */
+	void (*deinit)(struct util_dev *ud);
+	/*
+	 * A request of ->msgtype, @len bytes at @pkt (headers included, at
+	 * least HVLIS_IC_BODY_OFFSET), in softirq context: must not sleep.
+	 * Set *status and return true to have the framework answer at once
+	 * with the (possibly rewritten) packet; return false to answer
+	 * later with util_answer() (the service keeps what it needs).
+	 */
+	bool (*request)(struct util_dev *ud, u8 *pkt, u32 len, u32 *status);
+	/* After a successful negotiation; may be NULL. Softirq context. */
+	void (*negotiated)(struct util_dev *ud);
+};
+
+struct util_dev {
+	struct hvlis_device *hd;
+	struct hvlis_channel *ch;
+	const struct util_service *svc;
+	u8 *buf;			/* svc->buf_bytes, the callback's */
+	struct hvlis_ic_choice ver;	/* 0 until negotiated */
+	u64 requests;			/* answered, any type */
+	void *priv;			/* the service's */
+};
+
+int util_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 tid, u32 status);
+
+extern const struct util_service util_heartbeat;
+
+#endif

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_utils: the Hyper-V integration services. One VMBus driver binds every
+ * IC device class; each device gets its service (struct util_service) from
+ * the id table. This file is the IC framework they share: open the
+ * channel, drain it on every host signal, answer NEGOTIATE with the newest
+ * versions both sides speak, refuse what the service does not know, and
+ * hand the rest to the service.
+ */
+#define pr_fmt(fmt) "hv_utils: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "hv_utils.h"
+
+#define UTIL_RING_BYTES		(4 * PAGE_SIZE)	/* control page included */
+
+static void util_handle(struct util_dev *ud, u8 *pkt, u32 len, u64 tid)
+{
+	const struct util_service *svc = ud->svc;
+	struct hvlis_ic_hdr *h;
+	u32 status = HVLIS_IC_E_FAIL;
+	int ret;
+
+	if (hvlis_ic_check(pkt, len)) {
+		/* Not even a header to answer in: say so and drop it. */
+		pr_err_ratelimited("%s: dropped a packet of %u bytes\n", svc->name, len);
+		return;
+	}
+	h = hvlis_ic_hdr(pkt);
+	if (h->icmsgtype == HVLIS_ICMSGTYPE_NEGOTIATE) {
+		ret = hvlis_ic_negotiate(pkt, len, svc->fw_versions, svc->n_fw,
+					 svc->msg_versions, svc->n_msg, &ud->ver);
+		if (!ret) {
+			status = HVLIS_IC_S_OK;
+			pr_info("%s: IC framework %u.%u, message version %u.%u\n",
+				svc->name, HVLIS_IC_VER_MAJOR(ud->ver.framework),
+				HVLIS_IC_VER_MINOR(ud->ver.framework),
+				HVLIS_IC_VER_MAJOR(ud->ver.message),
+				HVLIS_IC_VER_MINOR(ud->ver.message));
+		} else if (ret == -ENOMSG) {
+			/* A valid answer that lists nothing: the host gives up. */
+			status = HVLIS_IC_S_OK;
+			pr_warn("%s: the host offers no version we speak\n", svc->name);
+		} else {
+			pr_err_ratelimited("%s: malformed NEGOTIATE (%u bytes)\n",
+					   svc->name, len);
+		}
+		if (!ret && svc->negotiated)
+			svc->negotiated(ud);
+	} else if (h->icmsgtype == svc->msgtype) {
+		if (!ud->ver.message)
+			pr_warn_ratelimited("%s: request before NEGOTIATE\n", svc->name);
+		if (!svc->request(ud, pkt, len, &status))
+			return;		/* the service answers later */
+	} else {
+		pr_err_ratelimited("%s: unexpected message type %u\n", svc->name,
+				   h->icmsgtype);
+	}
+	util_answer(ud, pkt, len, tid, status);
+}
+
+static void util_callback(void *context)
+{
+	struct util_dev *ud = context;
+	u32 len;
+	u64 tid;
+	int ret;
+
+	for (;;) {
+		ret = hvlis_recvpacket(ud->ch, ud->buf, ud->svc->buf_bytes, &len, &tid);
+		if (ret == -EAGAIN)
+			return;
+		if (ret == -ENOBUFS) {
+			/* Larger than any request we know: take it and refuse it. */
+			pr_err_ratelimited("%s: dropped a packet of %u bytes (too long)\n",
+					   ud->svc->name, len);
+			ret = hvlis_skippacket(ud->ch);
+			if (ret)
+				return;
+			continue;
+		}
+		if (ret) {
+			pr_err_ratelimited("%s: receive failed: %d\n", ud->svc->name, ret);
+			return;
+		}
+		util_handle(ud, ud->buf, len, tid);
+	}
+}
+
+/**
+ * util_answer() - send the answer to an IC request
+ * @ud: the device
+ * @pkt: the request packet, rewritten into the answer by the service
+ * @len: its length
+ * @tid: the request's VMBus transaction id
+ * @status: HVLIS_IC_S_OK or an HRESULT for the host
+ *
+ * Return: 0 or the errno of the send.
+ */
+int util_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 tid, u32 status)
+{
+	int ret;
+
+	hvlis_ic_set_response(pkt, status);
+	ret = hvlis_sendpacket(ud->ch, pkt, len, tid, HVLIS_PKT_DATA_INBAND, 0);
+	if (ret)
+		pr_err_ratelimited("%s: answer not sent: %d\n", ud->svc->name, ret);
+	else
+		ud->requests++;
+	return ret;
+}
+
+static int util_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
+{
+	const struct util_service *svc = (const void *)id->driver_data;
+	struct util_dev *ud;
+	int ret;
+
+	ud = kzalloc(sizeof(*ud), GFP_KERNEL);
+	if (!ud)
+		return -ENOMEM;
+	ud->hd = hd;
+	ud->ch = hd->channel;
+	ud->svc = svc;
+	ud->buf = kmalloc(svc->buf_bytes, GFP_KERNEL);
+	if (!ud->buf) {
+		ret = -ENOMEM;
+		goto free_ud;
+	}
+	hvlis_set_drvdata(hd, ud);
+	if (svc->init) {
+		ret = svc->init(ud);
+		if (ret)
+			goto free_buf;
+	}
+	ret = hvlis_channel_open(ud->ch, UTIL_RING_BYTES, UTIL_RING_BYTES, NULL, 0,
+				 util_callback, ud);
+	if (ret) {
+		dev_err(&hd->dev, "%s: cannot open the channel: %d\n", svc->name, ret);
+		goto deinit;
+	}
+	return 0;
+
+deinit:
+	if (svc->deinit)
+		svc->deinit(ud);
+free_buf:
+	kfree(ud->buf);
+free_ud:
+	kfree(ud);
+	return ret;
+}
+
+static void util_remove(struct hvlis_device *hd)
+{
+	struct util_dev *ud = hvlis_get_drvdata(hd);
+
+	hvlis_channel_close(ud->ch);
+	if (ud->svc->deinit)
+		ud->svc->deinit(ud);
+	kfree(ud->buf);
+	kfree(ud);
+}
+
+#define UTIL_ID(g, svc) { .guid = g, .driver_data = (unsigned long)&(svc) }
+
+static const struct hvlis_device_id util_ids[] = {
+	UTIL_ID(HVLIS_GUID_HEARTBEAT, util_heartbeat),
+	{ }
+};
+
+static struct hvlis_driver util_driver = {
+	.name = "hv_utils",
+	.id_table = util_ids,
+	.probe = util_probe,
+	.remove = util_remove,
+};
+
+static int __init util_init(void)
+{
+	return hvlis_driver_register(&util_driver);
+}
+
+static void __exit util_exit(void)
+{
+	hvlis_driver_unregister(&util_driver);
+}
+
+module_init(util_init);
+module_exit(util_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Hyper-V integration services (hvlis)");
+MODULE_VERSION(HVLIS_VERSION);
+/* Device classes, as hv_vmbus writes them in MODALIAS. */
+MODULE_ALIAS("vmbus:394f16571591784eab55382f3bd5422d");	/* heartbeat */
