@@ -10,6 +10,9 @@
 # guest() after boot (guest/sd-run).  After the VM the harness checks both
 # disk images (vm_disk_check) and runs the scenario's check_disk.  See
 # README.md, "systemd scenarios".
+#
+# The sc_* variables are vm_run_scenario's locals (the scenario's settings).
+# shellcheck disable=SC2154
 
 # kernel modules the initramfs loads to mount the root disk (dependencies
 # are added); ext4 computes metadata checksums with crc32c
@@ -24,6 +27,7 @@ VM_SD_MASK="getty-static.service modprobe@loop.service modprobe@dm_mod.service
 	modprobe@drm.service modprobe@efi_pstore.service modprobe@fuse.service
 	systemd-journal-flush.service systemd-pstore.service"
 VM_SD_ROOT_MB=${HVLIS_VM_ROOT_MB:-1024}
+# shellcheck disable=SC2034 # used by lib.sh
 VM_SD_MEM=${HVLIS_VM_SD_MEM:-1024}
 
 # vm_sd_rootfs: path of the cached root file system tree (built if needed;

@@ -310,6 +310,9 @@ vm_run_scenario() {
 	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
 	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
 	local sc_kmods sc_timeout sc_append sc_has_check result problems chk=
+	# systemd scenarios (lib-systemd.sh reads them from here)
+	local sc_rootfs sc_end sc_data_mb sc_hvlis_load sc_modprobe_conf
+	local sc_expect_dirty sc_has_check_disk sc_has_prepare_image sc_has_prepare_data
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then

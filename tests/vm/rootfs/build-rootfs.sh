@@ -112,10 +112,13 @@ if ! debootstrap --variant=minbase --include="$PKGS" "$SUITE" "$DIR.tmp/root" "$
 	die "debootstrap failed (log: $DIR.tmp/debootstrap.log)"
 fi
 setup_tree "$DIR.tmp/root"
+# dpkg-query formats, not shell expansions:
+# shellcheck disable=SC2016
 for p in ${PKGS//,/ }; do
 	chroot "$DIR.tmp/root" dpkg-query -W -f '${Status}\n' "$p" 2> /dev/null | grep -q 'install ok installed' ||
 		die "package $p is not installed in the tree"
 done
+# shellcheck disable=SC2016
 chroot "$DIR.tmp/root" dpkg-query -W -f '${Package} ${Version}\n' > "$DIR.tmp/packages.txt"
 {
 	echo "suite=$SUITE"

@@ -26,7 +26,7 @@ guest() {
 	expect "system state" "$SD_STATE" running
 	fsfreeze -f /data || vm_fail "fsfreeze -f /data failed"
 	vm_log "/data frozen"
-	(echo "written while frozen" > /data/frozen.txt && sync /data/frozen.txt && echo done > /run/writer.done) &
+	(echo "written while frozen" > /data/frozen.txt && sync /data/frozen.txt && echo "done" > /run/writer.done) &
 	pid=$!
 	sleep 2
 	[ ! -e /run/writer.done ] || vm_fail "a write to frozen /data completed"
