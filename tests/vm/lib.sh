@@ -376,6 +376,9 @@ vm_run_scenario() {
 
 	if [ ${#reasons[@]} -eq 0 ]; then
 		echo "PASS: vm/$name"
+		# ~170 MB each: kept for a failed scenario (or when asked)
+		[ "$sc_rootfs" != systemd ] || [ -n "${HVLIS_VM_KEEP_IMAGES:-}" ] ||
+			rm -f "$VM_OUT/$name.root.img" "$VM_OUT/$name.data.img"
 		vm_say "vm/$name: ${t_img:+images $t_img s, }boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
 		return 0
 	fi

@@ -190,3 +190,23 @@ echo_gpadl() {
 gpadl_field() {
 	echo "$GPADL_RESULT" | awk -v k="$1" '{ for (i = 2; i < NF; i += 2) if ($i == k) print $(i + 1) }'
 }
+
+# ---- systemd scenarios (VM_ROOTFS=systemd, see ../README.md) ---------------
+#   SD_STATE               what "systemctl is-system-running --wait" said
+#                          before guest() (set by /hvlis/sd-run)
+#   sd_wait_active UNIT [SECS]
+#                          wait (default 20 s) until UNIT is active; non-zero
+#                          if it is not by then
+#   expect_unit UNIT STATE vm_fail unless "systemctl is-active UNIT" is STATE
+sd_wait_active() {
+	local i=0 n=$((${2:-20} * 10))
+	while [ "$i" -le "$n" ]; do
+		[ "$(systemctl is-active "$1" 2> /dev/null)" = active ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect_unit() {
+	expect "$1" "$(systemctl is-active "$1" 2> /dev/null)" "$2"
+}
