@@ -30,10 +30,21 @@ VM_SD_ROOT_MB=${HVLIS_VM_ROOT_MB:-1024}
 # shellcheck disable=SC2034 # used by lib.sh
 VM_SD_MEM=${HVLIS_VM_SD_MEM:-1024}
 
-# vm_sd_rootfs: path of the cached root file system tree (built if needed;
-# output in VM_OUT/rootfs.log)
+# vm_sd_rootfs: set VM_SD_ROOTFS to the path of the cached root file system
+# tree (built if needed; output in VM_OUT/rootfs.log).  The result is kept
+# for the rest of the run: after a failure the next scenarios fail at once
+# instead of trying again.
+VM_SD_ROOTFS=
+VM_SD_ROOTFS_FAILED=
 vm_sd_rootfs() {
-	"$VM_DIR/rootfs/build-rootfs.sh" 2> "$VM_OUT/rootfs.log"
+	[ -z "$VM_SD_ROOTFS_FAILED" ] || return 1
+	[ -z "$VM_SD_ROOTFS" ] || return 0
+	if ! VM_SD_ROOTFS=$("$VM_DIR/rootfs/build-rootfs.sh" 2> "$VM_OUT/rootfs.log") ||
+		[ ! -d "$VM_SD_ROOTFS" ]; then
+		VM_SD_ROOTFS=
+		VM_SD_ROOTFS_FAILED=1
+		return 1
+	fi
 }
 
 # vm_sd_copy_kmods ROOT REL DEST LIST: copy the kernel modules of LIST

@@ -323,13 +323,13 @@ vm_run_scenario() {
 	local -a VM_QEMU_EXTRA=()
 	local VM_QEMU_MEM=512 t_img=
 	if [ "$sc_rootfs" = systemd ]; then
-		local rootfs t0=$EPOCHREALTIME
-		if ! rootfs=$(vm_sd_rootfs); then
+		local t0=$EPOCHREALTIME
+		if ! vm_sd_rootfs; then
 			echo "FAIL: vm/$name: cannot build the root file system: $(tail -n 1 "$VM_OUT/rootfs.log") (see $VM_OUT/rootfs.log)"
 			return 1
 		fi
 		if ! vm_sd_initramfs "$name" "$rel" "$root" "$cpio" 2> "$VM_OUT/$name.err" ||
-			! vm_sd_images "$name" "$scn" "$rel" "$root" "$rootfs" 2>> "$VM_OUT/$name.err"; then
+			! vm_sd_images "$name" "$scn" "$rel" "$root" "$VM_SD_ROOTFS" 2>> "$VM_OUT/$name.err"; then
 			echo "FAIL: vm/$name: cannot build the initramfs or disk images: $(head -n 1 "$VM_OUT/$name.err")"
 			return 1
 		fi
