@@ -47,42 +47,22 @@ vm_sd_rootfs() {
 	fi
 }
 
-# vm_sd_copy_kmods ROOT REL DEST LIST: copy the kernel modules of LIST
-# (paths relative to ROOT/lib/modules/REL, from vm_kmod_order) under DEST,
-# uncompressed, keeping their paths
-vm_sd_copy_kmods() {
-	local root=$1 rel=$2 dest=$3 m
-	for m in $4; do
-		mkdir -p "$dest/$(dirname "$m")"
-		case $m in
-		*.ko.xz) xz -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.xz}" ;;
-		*.ko.zst) zstd -dcq "$root/lib/modules/$rel/$m" > "$dest/${m%.zst}" ;;
-		*.ko.gz) gzip -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.gz}" ;;
-		*) cp "$root/lib/modules/$rel/$m" "$dest/$m" ;;
-		esac || return 1
-	done
-}
-
-# vm_sd_initramfs NAME REL MODROOT OUT: the initramfs of a systemd scenario
+# vm_sd_initramfs NAME REL MODROOT OUT: the initramfs of a systemd scenario:
+# the common base (vm_initramfs_base) with guest/init-root as /init and the
+# modules of VM_SD_INITRD_KMODS, listed in load order in /hvlis/kmods
 vm_sd_initramfs() {
 	local name=$1 rel=$2 root=$3 out=$4 st="$VM_OUT/work/$1/initramfs" order m
 	rm -rf "$st"
-	mkdir -p "$st"/{bin,dev,proc,sys,newroot,hvlis}
-	cp /bin/busybox "$st/bin/busybox"
-	ln -s busybox "$st/bin/sh"
-	install -m 0755 "$VM_DIR/guest/init-root" "$st/init"
-	mknod "$st/dev/console" c 5 1 2> /dev/null || true
-	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
-	mkdir -p "$st/usr/sbin"
-	ln -s ../bin/kmod "$st/usr/sbin/insmod"
+	mkdir -p "$st/newroot"
+	vm_initramfs_base "$st" "$VM_DIR/guest/init-root" || return 1
 	# shellcheck disable=SC2086 # a list of names
 	order=$(vm_kmod_order "$root" "$rel" $VM_SD_INITRD_KMODS) || return 1
-	vm_sd_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
+	vm_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
 	: > "$st/hvlis/kmods"
 	for m in $order; do
 		echo "/lib/modules/$rel/${m%.ko*}.ko" >> "$st/hvlis/kmods"
 	done
-	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
+	vm_cpio "$st" "$out"
 }
 
 # vm_sd_images NAME SCENARIO REL MODROOT ROOTFS: make the scenario's disk
@@ -126,7 +106,7 @@ vm_sd_images() {
 	done < <(vm_project_kos)
 	# shellcheck disable=SC2086 # a list of names
 	order=$(vm_kmod_order "$root" "$rel" $VM_SD_INITRD_KMODS $VM_SD_IMAGE_KMODS $sc_kmods) || return 1
-	vm_sd_copy_kmods "$root" "$rel" "$pl/usr/lib/modules/$rel" "$order" || return 1
+	vm_copy_kmods "$root" "$rel" "$pl/usr/lib/modules/$rel" "$order" || return 1
 	for m in modules.order modules.builtin modules.builtin.modinfo; do
 		[ ! -f "$root/lib/modules/$rel/$m" ] || cp "$root/lib/modules/$rel/$m" "$pl/usr/lib/modules/$rel/"
 	done

@@ -17,11 +17,12 @@ VM_OUT=${HVLIS_VM_OUT:-$VM_TOP/tests/build/vm}
 # shellcheck disable=SC2034 # used by prep-vm.sh
 VM_RECIPE=1
 VM_MARKER='HVLIS-VM-RESULT:'
+# more QEMU options for vm_qemu (the systemd scenarios' disks)
+VM_QEMU_EXTRA=()
 VM_DEFAULT_TIMEOUT=${HVLIS_VM_TIMEOUT:-120}
 # A serial log containing any of these fails the scenario, whatever the
 # guest said.  (Debian's kernel has no lockdep: the lock patterns only fire
 # on a debug kernel, but they cost nothing.)
-VM_QEMU_EXTRA=()
 VM_BAD_PATTERNS=(
 	'Oops'
 	'BUG:'
@@ -191,22 +192,15 @@ vm_add_binary() {
 	done
 }
 
-# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT: build the initramfs of
-# a scenario (cpio newc, uncompressed: unpacking is cheap, decompressing
-# under TCG is not)
-vm_mkinitramfs() {
-	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6
-	local st="$VM_OUT/work/$name" k m order
-	rm -rf "$st"
-	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
+# vm_initramfs_base DIR INIT: the part every initramfs of the VM tests has,
+# in the empty directory DIR: static busybox, INIT as /init, /dev/console,
+# kmod's module tools
+vm_initramfs_base() {
+	local st=$1 m
+	mkdir -p "$st"/{bin,dev,proc,sys,hvlis}
 	cp /bin/busybox "$st/bin/busybox"
 	ln -s busybox "$st/bin/sh"
-	install -m 0755 "$VM_DIR/guest/init" "$st/init"
-	cp "$VM_DIR/guest/guest-lib.sh" "$st/hvlis/guest-lib.sh"
-	# the project's user tools, where a package would put them
-	mkdir -p "$st/usr/bin"
-	cp "$VM_TOP/scripts/lsvmbus" "$st/usr/bin/lsvmbus"
-	cp "$scn" "$st/hvlis/scenario.sh"
+	install -m 0755 "$2" "$st/init"
 	# the console must exist before devtmpfs is mounted (the kernel opens
 	# it for /init); the built-in initramfs usually has one already
 	mknod "$st/dev/console" c 5 1 2> /dev/null || true
@@ -219,6 +213,44 @@ vm_mkinitramfs() {
 	for m in insmod rmmod lsmod modprobe modinfo depmod; do
 		ln -s ../bin/kmod "$st/usr/sbin/$m"
 	done
+}
+
+# vm_copy_kmods MODROOT REL DEST LIST: copy the kernel modules of LIST
+# (paths relative to MODROOT/lib/modules/REL, from vm_kmod_order) under
+# DEST, uncompressed, keeping their paths
+vm_copy_kmods() {
+	local root=$1 rel=$2 dest=$3 m
+	for m in $4; do
+		mkdir -p "$dest/$(dirname "$m")"
+		case $m in
+		*.ko.xz) xz -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.xz}" ;;
+		*.ko.zst) zstd -dcq "$root/lib/modules/$rel/$m" > "$dest/${m%.zst}" ;;
+		*.ko.gz) gzip -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.gz}" ;;
+		*) cp "$root/lib/modules/$rel/$m" "$dest/$m" ;;
+		esac || return 1
+	done
+}
+
+# vm_cpio DIR OUT: DIR as an uncompressed cpio newc archive (unpacking is
+# cheap, decompressing under TCG is not)
+vm_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$2"
+}
+
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT: build the initramfs of
+# a (busybox) scenario
+vm_mkinitramfs() {
+	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6
+	local st="$VM_OUT/work/$name" k m order
+	rm -rf "$st"
+	mkdir -p "$st"
+	vm_initramfs_base "$st" "$VM_DIR/guest/init" || return 1
+	mkdir -p "$st"/{tmp,etc,lib/hvlis}
+	cp "$VM_DIR/guest/guest-lib.sh" "$st/hvlis/guest-lib.sh"
+	# the project's user tools, where a package would put them
+	mkdir -p "$st/usr/bin"
+	cp "$VM_TOP/scripts/lsvmbus" "$st/usr/bin/lsvmbus"
+	cp "$scn" "$st/hvlis/scenario.sh"
 	while IFS= read -r k; do
 		cp "$k" "$st/lib/hvlis/"
 	done < <(vm_project_kos)
@@ -226,14 +258,8 @@ vm_mkinitramfs() {
 	if [ -n "$kmods" ]; then
 		# shellcheck disable=SC2086 # a list of names
 		order=$(vm_kmod_order "$root" "$rel" $kmods) || return 1
+		vm_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
 		for m in $order; do
-			mkdir -p "$st/lib/modules/$rel/$(dirname "$m")"
-			case $m in
-			*.ko.xz) xz -dc "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.xz}" ;;
-			*.ko.zst) zstd -dcq "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.zst}" ;;
-			*.ko.gz) gzip -dc "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.gz}" ;;
-			*) cp "$root/lib/modules/$rel/$m" "$st/lib/modules/$rel/$m" ;;
-			esac
 			echo "/lib/modules/$rel/${m%.ko*}.ko" >> "$st/hvlis/kmods"
 		done
 		for m in modules.order modules.builtin modules.builtin.modinfo; do
@@ -246,14 +272,15 @@ vm_mkinitramfs() {
 		printf 'VM_KREL=%s\n' "$rel"
 		printf 'VM_HUNG_TASK_SECS=%s\n' "${HVLIS_VM_HUNG_TASK_SECS:-30}"
 	} > "$st/hvlis/env"
-	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
+	vm_cpio "$st" "$out"
 }
 
 # vm_qemu KERNEL INITRD APPEND TIMEOUT LOG: boot, serial console (with \r
 # removed) to LOG, qemu's own messages to LOG.qemu.  VM_QEMU_EXTRA (array):
-# more QEMU options (disks); VM_QEMU_MEM: MiB of memory (512).  Sets vm_rc (qemu's exit
-# status, 124 on timeout), vm_t_total and vm_t_result (seconds from start to
-# exit and to the result marker; vm_t_result empty without a marker).
+# more QEMU options (disks); VM_QEMU_MEM: MiB of memory (512).  Sets vm_rc
+# (qemu's exit status, 124 on timeout), vm_t_total and vm_t_result (seconds
+# from start to exit and to the result marker; vm_t_result empty without a
+# marker).
 vm_qemu() {
 	local kernel=$1 initrd=$2 append=$3 tmo=$4 log=$5 t0 t1 tm=
 	local rcf="$log.rc" tmf="$log.t"
