@@ -204,7 +204,8 @@ vm_disk_check() {
 
 # vm_sd_judge NAME SCENARIO LOG REL: the host's checks after a systemd
 # scenario's VM; adds to the caller's reasons array (vm_run_scenario):
-#   - VM_END=poweroff: the kernel's "reboot: Power down" is in the log;
+#   - VM_END=poweroff or none: the kernel's "reboot: Power down" follows
+#     the marker (a clean power-off);
 #   - unless VM_EXPECT_DIRTY=1: both images are clean (vm_disk_check);
 #   - the scenario's check_disk ROOT_IMAGE DATA_IMAGE (bash, lib.sh
 #     sourced; first output line = reason, stderr to NAME.check.log) if it
@@ -212,7 +213,7 @@ vm_disk_check() {
 vm_sd_judge() {
 	local name=$1 scn=$2 log=$3 rel=$4 img out
 	local rimg="$VM_OUT/$name.root.img" dimg="$VM_OUT/$name.data.img"
-	if [ "$sc_end" = poweroff ] && ! sed -n "/$VM_MARKER/,\$p" "$log" | grep -q 'reboot: Power down'; then
+	if [ "$sc_end" != sysrq-reboot ] && ! sed -n "/$VM_MARKER/,\$p" "$log" | grep -q 'reboot: Power down'; then
 		reasons+=("no clean power-off after the result (no 'reboot: Power down')")
 	fi
 	if [ -z "$sc_expect_dirty" ]; then
