@@ -10,6 +10,9 @@
 # guest() after boot (guest/sd-run).  After the VM the harness checks both
 # disk images (vm_disk_check) and runs the scenario's check_disk.  See
 # README.md, "systemd scenarios".
+#
+# The sc_* variables are vm_run_scenario's locals (the scenario's settings).
+# shellcheck disable=SC2154
 
 # kernel modules the initramfs loads to mount the root disk (dependencies
 # are added); ext4 computes metadata checksums with crc32c
@@ -24,50 +27,42 @@ VM_SD_MASK="getty-static.service modprobe@loop.service modprobe@dm_mod.service
 	modprobe@drm.service modprobe@efi_pstore.service modprobe@fuse.service
 	systemd-journal-flush.service systemd-pstore.service"
 VM_SD_ROOT_MB=${HVLIS_VM_ROOT_MB:-1024}
+# shellcheck disable=SC2034 # used by lib.sh
 VM_SD_MEM=${HVLIS_VM_SD_MEM:-1024}
 
-# vm_sd_rootfs: path of the cached root file system tree (built if needed;
-# output in VM_OUT/rootfs.log)
+# vm_sd_rootfs: set VM_SD_ROOTFS to the path of the cached root file system
+# tree (built if needed; output in VM_OUT/rootfs.log).  The result is kept
+# for the rest of the run: after a failure the next scenarios fail at once
+# instead of trying again.
+VM_SD_ROOTFS=
+VM_SD_ROOTFS_FAILED=
 vm_sd_rootfs() {
-	"$VM_DIR/rootfs/build-rootfs.sh" 2> "$VM_OUT/rootfs.log"
+	[ -z "$VM_SD_ROOTFS_FAILED" ] || return 1
+	[ -z "$VM_SD_ROOTFS" ] || return 0
+	if ! VM_SD_ROOTFS=$("$VM_DIR/rootfs/build-rootfs.sh" 2> "$VM_OUT/rootfs.log") ||
+		[ ! -d "$VM_SD_ROOTFS" ]; then
+		VM_SD_ROOTFS=
+		VM_SD_ROOTFS_FAILED=1
+		return 1
+	fi
 }
 
-# vm_sd_copy_kmods ROOT REL DEST LIST: copy the kernel modules of LIST
-# (paths relative to ROOT/lib/modules/REL, from vm_kmod_order) under DEST,
-# uncompressed, keeping their paths
-vm_sd_copy_kmods() {
-	local root=$1 rel=$2 dest=$3 m
-	for m in $4; do
-		mkdir -p "$dest/$(dirname "$m")"
-		case $m in
-		*.ko.xz) xz -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.xz}" ;;
-		*.ko.zst) zstd -dcq "$root/lib/modules/$rel/$m" > "$dest/${m%.zst}" ;;
-		*.ko.gz) gzip -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.gz}" ;;
-		*) cp "$root/lib/modules/$rel/$m" "$dest/$m" ;;
-		esac || return 1
-	done
-}
-
-# vm_sd_initramfs NAME REL MODROOT OUT: the initramfs of a systemd scenario
+# vm_sd_initramfs NAME REL MODROOT OUT: the initramfs of a systemd scenario:
+# the common base (vm_initramfs_base) with guest/init-root as /init and the
+# modules of VM_SD_INITRD_KMODS, listed in load order in /hvlis/kmods
 vm_sd_initramfs() {
 	local name=$1 rel=$2 root=$3 out=$4 st="$VM_OUT/work/$1/initramfs" order m
 	rm -rf "$st"
-	mkdir -p "$st"/{bin,dev,proc,sys,newroot,hvlis}
-	cp /bin/busybox "$st/bin/busybox"
-	ln -s busybox "$st/bin/sh"
-	install -m 0755 "$VM_DIR/guest/init-root" "$st/init"
-	mknod "$st/dev/console" c 5 1 2> /dev/null || true
-	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
-	mkdir -p "$st/usr/sbin"
-	ln -s ../bin/kmod "$st/usr/sbin/insmod"
+	mkdir -p "$st/newroot"
+	vm_initramfs_base "$st" "$VM_DIR/guest/init-root" || return 1
 	# shellcheck disable=SC2086 # a list of names
 	order=$(vm_kmod_order "$root" "$rel" $VM_SD_INITRD_KMODS) || return 1
-	vm_sd_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
+	vm_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
 	: > "$st/hvlis/kmods"
 	for m in $order; do
 		echo "/lib/modules/$rel/${m%.ko*}.ko" >> "$st/hvlis/kmods"
 	done
-	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
+	vm_cpio "$st" "$out"
 }
 
 # vm_sd_images NAME SCENARIO REL MODROOT ROOTFS: make the scenario's disk
@@ -111,7 +106,7 @@ vm_sd_images() {
 	done < <(vm_project_kos)
 	# shellcheck disable=SC2086 # a list of names
 	order=$(vm_kmod_order "$root" "$rel" $VM_SD_INITRD_KMODS $VM_SD_IMAGE_KMODS $sc_kmods) || return 1
-	vm_sd_copy_kmods "$root" "$rel" "$pl/usr/lib/modules/$rel" "$order" || return 1
+	vm_copy_kmods "$root" "$rel" "$pl/usr/lib/modules/$rel" "$order" || return 1
 	for m in modules.order modules.builtin modules.builtin.modinfo; do
 		[ ! -f "$root/lib/modules/$rel/$m" ] || cp "$root/lib/modules/$rel/$m" "$pl/usr/lib/modules/$rel/"
 	done
@@ -209,7 +204,8 @@ vm_disk_check() {
 
 # vm_sd_judge NAME SCENARIO LOG REL: the host's checks after a systemd
 # scenario's VM; adds to the caller's reasons array (vm_run_scenario):
-#   - VM_END=poweroff: the kernel's "reboot: Power down" is in the log;
+#   - VM_END=poweroff or none: the kernel's "reboot: Power down" follows
+#     the marker (a clean power-off);
 #   - unless VM_EXPECT_DIRTY=1: both images are clean (vm_disk_check);
 #   - the scenario's check_disk ROOT_IMAGE DATA_IMAGE (bash, lib.sh
 #     sourced; first output line = reason, stderr to NAME.check.log) if it
@@ -217,7 +213,7 @@ vm_disk_check() {
 vm_sd_judge() {
 	local name=$1 scn=$2 log=$3 rel=$4 img out
 	local rimg="$VM_OUT/$name.root.img" dimg="$VM_OUT/$name.data.img"
-	if [ "$sc_end" = poweroff ] && ! sed -n "/$VM_MARKER/,\$p" "$log" | grep -q 'reboot: Power down'; then
+	if [ "$sc_end" != sysrq-reboot ] && ! sed -n "/$VM_MARKER/,\$p" "$log" | grep -q 'reboot: Power down'; then
 		reasons+=("no clean power-off after the result (no 'reboot: Power down')")
 	fi
 	if [ -z "$sc_expect_dirty" ]; then

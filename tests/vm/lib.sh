@@ -17,11 +17,12 @@ VM_OUT=${HVLIS_VM_OUT:-$VM_TOP/tests/build/vm}
 # shellcheck disable=SC2034 # used by prep-vm.sh
 VM_RECIPE=1
 VM_MARKER='HVLIS-VM-RESULT:'
+# more QEMU options for vm_qemu (the systemd scenarios' disks)
+VM_QEMU_EXTRA=()
 VM_DEFAULT_TIMEOUT=${HVLIS_VM_TIMEOUT:-120}
 # A serial log containing any of these fails the scenario, whatever the
 # guest said.  (Debian's kernel has no lockdep: the lock patterns only fire
 # on a debug kernel, but they cost nothing.)
-VM_QEMU_EXTRA=()
 VM_BAD_PATTERNS=(
 	'Oops'
 	'BUG:'
@@ -209,19 +210,62 @@ vm_add_binary() {
 	done
 }
 
-# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS [BINARIES]]: build
-# the initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
-# decompressing under TCG is not).  TOOLS: programs guest/NAME.c, built
-# here and put in /usr/bin; BINARIES (the scenario's VM_BINARIES): host
-# programs copied with their libraries to /usr/sbin
+# vm_initramfs_base DIR INIT: the part every initramfs of the VM tests has,
+# in the empty directory DIR: static busybox, INIT as /init, /dev/console,
+# kmod's module tools
+vm_initramfs_base() {
+	local st=$1 m
+	mkdir -p "$st"/{bin,dev,proc,sys,hvlis}
+	cp /bin/busybox "$st/bin/busybox"
+	ln -s busybox "$st/bin/sh"
+	install -m 0755 "$2" "$st/init"
+	# the console must exist before devtmpfs is mounted (the kernel opens
+	# it for /init); the built-in initramfs usually has one already
+	mknod "$st/dev/console" c 5 1 2> /dev/null || true
+	# kmod's module tools (guest-lib.sh makes the guest shell use them
+	# instead of busybox's): busybox insmod retries a failed finit_module()
+	# with init_module(), so the init of a module that fails to load runs
+	# twice
+	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
+	mkdir -p "$st/usr/sbin"
+	for m in insmod rmmod lsmod modprobe modinfo depmod; do
+		ln -s ../bin/kmod "$st/usr/sbin/$m"
+	done
+}
+
+# vm_copy_kmods MODROOT REL DEST LIST: copy the kernel modules of LIST
+# (paths relative to MODROOT/lib/modules/REL, from vm_kmod_order) under
+# DEST, uncompressed, keeping their paths
+vm_copy_kmods() {
+	local root=$1 rel=$2 dest=$3 m
+	for m in $4; do
+		mkdir -p "$dest/$(dirname "$m")"
+		case $m in
+		*.ko.xz) xz -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.xz}" ;;
+		*.ko.zst) zstd -dcq "$root/lib/modules/$rel/$m" > "$dest/${m%.zst}" ;;
+		*.ko.gz) gzip -dc "$root/lib/modules/$rel/$m" > "$dest/${m%.gz}" ;;
+		*) cp "$root/lib/modules/$rel/$m" "$dest/$m" ;;
+		esac || return 1
+	done
+}
+
+# vm_cpio DIR OUT: DIR as an uncompressed cpio newc archive (unpacking is
+# cheap, decompressing under TCG is not)
+vm_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$2"
+}
+
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS [BINARIES]]:
+# build the initramfs of a (busybox) scenario.  TOOLS: programs
+# guest/NAME.c, built here and put in /usr/bin; BINARIES (the scenario's
+# VM_BINARIES): host programs copied with their libraries to /usr/sbin
 vm_mkinitramfs() {
 	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 tools=${7:-} bins=${8:-}
 	local st="$VM_OUT/work/$name" k m order t b
 	rm -rf "$st"
-	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
-	cp /bin/busybox "$st/bin/busybox"
-	ln -s busybox "$st/bin/sh"
-	install -m 0755 "$VM_DIR/guest/init" "$st/init"
+	mkdir -p "$st"
+	vm_initramfs_base "$st" "$VM_DIR/guest/init" || return 1
+	mkdir -p "$st"/{tmp,etc,lib/hvlis}
 	cp "$VM_DIR/guest/guest-lib.sh" "$st/hvlis/guest-lib.sh"
 	# the project's user tools, where a package would put them
 	mkdir -p "$st/usr/bin"
@@ -231,23 +275,11 @@ vm_mkinitramfs() {
 		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t" "$VM_DIR/guest/$t.c" || return 1
 		vm_add_binary "$st" "$VM_OUT/tools/$t" "/usr/bin/$t" || return 1
 	done
-	cp "$scn" "$st/hvlis/scenario.sh"
-	# the console must exist before devtmpfs is mounted (the kernel opens
-	# it for /init); the built-in initramfs usually has one already
-	mknod "$st/dev/console" c 5 1 2> /dev/null || true
-	# kmod's module tools (guest-lib.sh makes the guest shell use them
-	# instead of busybox's): busybox insmod retries a failed finit_module()
-	# with init_module(), so the init of a module that fails to load runs
-	# twice
-	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
 	vm_add_daemons "$st" || return 1
 	for b in $bins; do
 		vm_add_binary "$st" "$(PATH=$PATH:/usr/sbin:/sbin command -v "$b")" "/usr/sbin/$b" || return 1
 	done
-	mkdir -p "$st/usr/sbin"
-	for m in insmod rmmod lsmod modprobe modinfo depmod; do
-		ln -s ../bin/kmod "$st/usr/sbin/$m"
-	done
+	cp "$scn" "$st/hvlis/scenario.sh"
 	while IFS= read -r k; do
 		cp "$k" "$st/lib/hvlis/"
 	done < <(vm_project_kos)
@@ -255,14 +287,8 @@ vm_mkinitramfs() {
 	if [ -n "$kmods" ]; then
 		# shellcheck disable=SC2086 # a list of names
 		order=$(vm_kmod_order "$root" "$rel" $kmods) || return 1
+		vm_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
 		for m in $order; do
-			mkdir -p "$st/lib/modules/$rel/$(dirname "$m")"
-			case $m in
-			*.ko.xz) xz -dc "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.xz}" ;;
-			*.ko.zst) zstd -dcq "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.zst}" ;;
-			*.ko.gz) gzip -dc "$root/lib/modules/$rel/$m" > "$st/lib/modules/$rel/${m%.gz}" ;;
-			*) cp "$root/lib/modules/$rel/$m" "$st/lib/modules/$rel/$m" ;;
-			esac
 			echo "/lib/modules/$rel/${m%.ko*}.ko" >> "$st/hvlis/kmods"
 		done
 		for m in modules.order modules.builtin modules.builtin.modinfo; do
@@ -275,7 +301,7 @@ vm_mkinitramfs() {
 		printf 'VM_KREL=%s\n' "$rel"
 		printf 'VM_HUNG_TASK_SECS=%s\n' "${HVLIS_VM_HUNG_TASK_SECS:-30}"
 	} > "$st/hvlis/env"
-	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
+	vm_cpio "$st" "$out"
 }
 
 # vm_qemu KERNEL INITRD APPEND TIMEOUT LOG [QEMU_ARGS]: boot, serial console
@@ -340,6 +366,9 @@ vm_run_scenario() {
 	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
 	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
 	local sc_kmods sc_timeout sc_append sc_has_check sc_qemu sc_tools sc_binaries result problems chk=
+	# systemd scenarios (lib-systemd.sh reads them from here)
+	local sc_rootfs sc_end sc_data_mb sc_hvlis_load sc_modprobe_conf
+	local sc_expect_dirty sc_has_check_disk sc_has_prepare_image sc_has_prepare_data
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
@@ -350,13 +379,13 @@ vm_run_scenario() {
 	local -a VM_QEMU_EXTRA=()
 	local VM_QEMU_MEM=512 t_img=
 	if [ "$sc_rootfs" = systemd ]; then
-		local rootfs t0=$EPOCHREALTIME
-		if ! rootfs=$(vm_sd_rootfs); then
+		local t0=$EPOCHREALTIME
+		if ! vm_sd_rootfs; then
 			echo "FAIL: vm/$name: cannot build the root file system: $(tail -n 1 "$VM_OUT/rootfs.log") (see $VM_OUT/rootfs.log)"
 			return 1
 		fi
 		if ! vm_sd_initramfs "$name" "$rel" "$root" "$cpio" 2> "$VM_OUT/$name.err" ||
-			! vm_sd_images "$name" "$scn" "$rel" "$root" "$rootfs" 2>> "$VM_OUT/$name.err"; then
+			! vm_sd_images "$name" "$scn" "$rel" "$root" "$VM_SD_ROOTFS" 2>> "$VM_OUT/$name.err"; then
 			echo "FAIL: vm/$name: cannot build the initramfs or disk images: $(head -n 1 "$VM_OUT/$name.err")"
 			return 1
 		fi
@@ -405,6 +434,9 @@ vm_run_scenario() {
 
 	if [ ${#reasons[@]} -eq 0 ]; then
 		echo "PASS: vm/$name"
+		# ~170 MB each: kept for a failed scenario (or when asked)
+		[ "$sc_rootfs" != systemd ] || [ -n "${HVLIS_VM_KEEP_IMAGES:-}" ] ||
+			rm -f "$VM_OUT/$name.root.img" "$VM_OUT/$name.data.img"
 		vm_say "vm/$name: ${t_img:+images $t_img s, }boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
 		return 0
 	fi

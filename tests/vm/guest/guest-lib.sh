@@ -217,3 +217,56 @@ wait_ic() {
 	done
 	return 1
 }
+
+# ---- systemd scenarios (VM_ROOTFS=systemd, see ../README.md) ---------------
+#   SD_STATE               what "systemctl is-system-running --wait" said
+#                          before guest() (set by /hvlis/sd-run)
+#   sd_wait_active UNIT [SECS]
+#                          wait (default 20 s) until UNIT is active; non-zero
+#                          if it is not by then
+#   expect_unit UNIT STATE vm_fail unless "systemctl is-active UNIT" is STATE
+sd_wait_active() {
+	local i=0 n=$((${2:-20} * 10))
+	while [ "$i" -le "$n" ]; do
+		[ "$(systemctl is-active "$1" 2> /dev/null)" = active ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect_unit() {
+	expect "$1" "$(systemctl is-active "$1" 2> /dev/null)" "$2"
+}
+#   vm_result [RC]         the end of the checks: fail (and thaw) any ext4
+#                          file system left frozen, print the result marker
+#                          (PASS unless a vm_fail or a non-zero RC).  Once
+#                          per boot; /hvlis/sd-run calls it after guest().
+#                          A guest() that ends the VM itself (VM_END=none,
+#                          e.g. a shutdown asked by the host) calls it
+#                          first: the runner is stopped with everything else.
+VM_RESULT_DONE=/run/hvlis-vm.result
+vm_result() {
+	local mp reason
+	[ ! -e "$VM_RESULT_DONE" ] || return 0
+	: > "$VM_RESULT_DONE"
+	# A frozen file system would also hang the shutdown.  FITHAW succeeds
+	# only on a frozen one: fsfreeze -u both finds and repairs it.
+	for mp in $(findmnt -n -l -t ext4 -o TARGET); do
+		if fsfreeze -u "$mp" 2> /dev/null; then
+			vm_fail "$mp was left frozen (thawed by the runner)"
+		fi
+	done
+	reason=$(head -n 1 "$VM_FAILURES")
+	if [ -z "$reason" ] && [ "${1:-0}" -ne 0 ]; then
+		reason="guest() exited with status $1"
+	fi
+	if [ -n "$reason" ]; then
+		journalctl -b --no-pager -q -p warning 2>&1 | tail -n 40 | vm_detail "journal, warnings and worse"
+	fi
+	vm_log "result at uptime $(cut -d' ' -f1 /proc/uptime) s; the VM ends by: $VM_END"
+	if [ -z "$reason" ]; then
+		echo "HVLIS-VM-RESULT: PASS"
+	else
+		echo "HVLIS-VM-RESULT: FAIL: $reason"
+	fi
+}

@@ -9,9 +9,10 @@
 # Builds (once) a Debian bookworm tree with debootstrap --variant=minbase plus
 # the packages listed in tests/vm/rootfs/packages, trimmed (no docs, man
 # pages, locales, apt lists) and set up for the test VMs (see setup_tree
-# below).  Cached in CACHE/rootfs-HASH/root, HASH being a hash of this
-# script, the package list, the suite and the mirror: a change of any of them
-# builds a new tree (old ones are removed).  CACHE is
+# below).  Cached in CACHE/rootfs-HASH/root, HASH being a hash of the
+# recipe: the package list, the suite, the mirror, the debootstrap options
+# and the code of setup_tree (not comments).  A change of any of them builds
+# a new tree; trees not used for 7 days are removed then.  CACHE is
 # ${HVLIS_VM_CACHE:-/var/cache/hvlis/vm}.  The mirror is the Debian one the
 # host's apt uses (the URIs of /etc/apt/sources.list.d/debian.sources or
 # /etc/apt/sources.list), else http://deb.debian.org/debian.
@@ -24,6 +25,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 CACHE=${HVLIS_VM_CACHE:-/var/cache/hvlis/vm}
 SUITE=bookworm
+KEEP_DAYS=7
 
 say() { echo "build-rootfs: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -49,28 +51,6 @@ mirror() {
 	fi
 	echo "${m:-http://deb.debian.org/debian}"
 }
-
-MIRROR=$(mirror)
-PKGS=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages" | tr -s ' \n' ',' | sed 's/,$//')
-[ -n "$PKGS" ] || die "no packages in $here/packages"
-HASH=$(cat "$0" "$here/packages" <(echo "$SUITE $MIRROR") | sha256sum | cut -c1-12)
-DIR="$CACHE/rootfs-$HASH"
-
-mkdir -p "$CACHE"
-exec 9> "$CACHE/.rootfs.lock"
-flock 9
-
-if [ -f "$DIR/stamp" ] && [ -z "${HVLIS_VM_ROOTFS_FORCE:-}" ]; then
-	echo "$DIR/root"
-	exit 0
-fi
-
-if ! command -v debootstrap > /dev/null; then
-	say "installing debootstrap"
-	{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap; } >&2 ||
-		die "cannot install debootstrap (apt-get failed)"
-	command -v debootstrap > /dev/null || die "debootstrap still missing after apt-get install"
-fi
 
 # setup_tree ROOT: make the tree fit for the test VMs
 setup_tree() {
@@ -102,20 +82,65 @@ setup_tree() {
 	printf '[Journal]\nStorage=volatile\n' > "$r/etc/systemd/journald.conf.d/hvlis.conf"
 }
 
+# the tree's recipe: what decides its contents.  Comments and layout of this
+# script do not (declare -f prints the function without them), so trees are
+# shared by worktrees whose copies differ only in that.
+DEBOOTSTRAP_OPTS="--variant=minbase"
+recipe() {
+	echo "suite=$SUITE mirror=$MIRROR packages=$PKGS debootstrap $DEBOOTSTRAP_OPTS"
+	declare -f setup_tree
+}
+
+MIRROR=$(mirror)
+PKGS=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages" | tr -s ' \n' ',' | sed 's/,$//')
+[ -n "$PKGS" ] || die "no packages in $here/packages"
+HASH=$(recipe | sha256sum | cut -c1-12)
+DIR="$CACHE/rootfs-$HASH"
+
+# ready: no lock needed (a tree appears complete, by rename, and is only
+# removed after KEEP_DAYS unused)
+if [ -f "$DIR/stamp" ] && [ -z "${HVLIS_VM_ROOTFS_FORCE:-}" ]; then
+	touch "$DIR/last-used"
+	echo "$DIR/root"
+	exit 0
+fi
+
+mkdir -p "$CACHE"
+exec 9> "$CACHE/.rootfs.lock"
+flock 9
+# built by someone else while we waited for the lock
+if [ -f "$DIR/stamp" ] && [ -z "${HVLIS_VM_ROOTFS_FORCE:-}" ]; then
+	touch "$DIR/last-used"
+	echo "$DIR/root"
+	exit 0
+fi
+
+if ! command -v debootstrap > /dev/null; then
+	say "installing debootstrap"
+	{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap; } >&2 ||
+		die "cannot install debootstrap (apt-get failed)"
+	command -v debootstrap > /dev/null || die "debootstrap still missing after apt-get install"
+fi
+
+
 t0=$(date +%s)
 say "building $DIR (suite $SUITE, mirror $MIRROR, packages $PKGS)"
 rm -rf "$DIR.tmp"
 mkdir -p "$DIR.tmp"
-if ! debootstrap --variant=minbase --include="$PKGS" "$SUITE" "$DIR.tmp/root" "$MIRROR" \
+# shellcheck disable=SC2086 # options
+if ! debootstrap $DEBOOTSTRAP_OPTS --include="$PKGS" "$SUITE" "$DIR.tmp/root" "$MIRROR" \
 	> "$DIR.tmp/debootstrap.log" 2>&1; then
 	tail -n 20 "$DIR.tmp/debootstrap.log" >&2
 	die "debootstrap failed (log: $DIR.tmp/debootstrap.log)"
 fi
 setup_tree "$DIR.tmp/root"
+# dpkg-query formats, not shell expansions:
+# shellcheck disable=SC2016
 for p in ${PKGS//,/ }; do
 	chroot "$DIR.tmp/root" dpkg-query -W -f '${Status}\n' "$p" 2> /dev/null | grep -q 'install ok installed' ||
 		die "package $p is not installed in the tree"
 done
+# shellcheck disable=SC2016
 chroot "$DIR.tmp/root" dpkg-query -W -f '${Package} ${Version}\n' > "$DIR.tmp/packages.txt"
 {
 	echo "suite=$SUITE"
@@ -124,11 +149,26 @@ chroot "$DIR.tmp/root" dpkg-query -W -f '${Package} ${Version}\n' > "$DIR.tmp/pa
 	echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ) in $(($(date +%s) - t0)) s"
 	echo "size_kib=$(du -sk "$DIR.tmp/root" | cut -f1)"
 } > "$DIR.tmp/stamp"
+recipe | head -n 1 > "$DIR.tmp/recipe"
+touch "$DIR.tmp/last-used"
 rm -rf "$DIR"
 mv "$DIR.tmp" "$DIR"
-# older trees of other recipes
+# Trees of other recipes stay while they are used (other worktrees, other
+# branches); those unused for KEEP_DAYS days go, as do interrupted builds.
+# (last-used, else the stamp: trees of older versions of this script)
 for d in "$CACHE"/rootfs-*; do
-	[ "$d" = "$DIR" ] || [ ! -d "$d" ] || rm -rf "$d"
+	if [ "$d" = "$DIR" ] || [ ! -d "$d" ]; then
+		continue
+	fi
+	case $d in
+	*.tmp) rm -rf "$d" ;;
+	*)
+		if [ -z "$(find "$d" -maxdepth 1 \( -name last-used -o -name stamp \) -mtime "-$KEEP_DAYS")" ]; then
+			say "removing $d (unused for $KEEP_DAYS days)"
+			rm -rf "$d"
+		fi
+		;;
+	esac
 done
 say "built in $(($(date +%s) - t0)) s: $(sed -n 's/^size_kib=//p' "$DIR/stamp") KiB"
 echo "$DIR/root"

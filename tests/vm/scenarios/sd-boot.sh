@@ -44,7 +44,8 @@ guest() {
 	for m in hvsim hv_vmbus; do
 		[ -d "/sys/module/$m" ] || vm_fail "module $m not loaded at boot"
 	done
-	systemctl is-active -q systemd-modules-load.service || vm_fail "systemd-modules-load.service is not active"
+	expect_unit systemd-modules-load.service active
+	sd_wait_active systemd-udevd.service 5 || vm_fail "systemd-udevd.service is not active"
 	grep -q " /sys/kernel/debug " /proc/mounts || vm_fail "debugfs is not mounted"
 	expect "host: connected" "$(sim_stat connected)" 1
 	expect "host: negotiated version" "$(sim_stat version)" 5.3
@@ -84,7 +85,7 @@ guest() {
 	fi
 	for u in $UNITS; do
 		u=${u%.service}
-		expect "$u.service" "$(systemctl is-active "$u.service")" inactive
+		expect_unit "$u.service" inactive
 		# never started in this boot (no invocation), nothing queued
 		expect "$u.service invocation" "$(systemctl show -P InvocationID "$u.service")" ""
 		expect "$u.service job" "$(systemctl list-jobs --no-legend "$u.service" | wc -l)" 0
