@@ -194,7 +194,8 @@ vm_add_binary() {
 # vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [BINARIES]: build the
 # initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
 # decompressing under TCG is not); BINARIES (the scenario's VM_BINARIES) are
-# host programs copied with their libraries to /usr/sbin
+# host programs copied with their libraries: NAME (found in PATH) to
+# /usr/sbin/NAME, or HOSTPATH=GUESTPATH
 vm_mkinitramfs() {
 	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 bins=${7:-}
 	local st="$VM_OUT/work/$name" k m order b
@@ -218,7 +219,11 @@ vm_mkinitramfs() {
 	vm_add_binary "$st" "$(command -v kmod)" /usr/bin/kmod || return 1
 	vm_add_daemons "$st" || return 1
 	for b in $bins; do
-		vm_add_binary "$st" "$(PATH=$PATH:/usr/sbin:/sbin command -v "$b")" "/usr/sbin/$b" || return 1
+		case $b in
+		/*=/*) vm_add_binary "$st" "${b%%=*}" "${b#*=}" || return 1 ;;
+		*) vm_add_binary "$st" "$(PATH=$PATH:/usr/sbin:/sbin command -v "$b")" "/usr/sbin/$b" ||
+			return 1 ;;
+		esac
 	done
 	mkdir -p "$st/usr/sbin"
 	for m in insmod rmmod lsmod modprobe modinfo depmod; do
