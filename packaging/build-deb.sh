@@ -8,8 +8,10 @@
 # packaging/out/deb/hvlis-<version>/, writes debian/changelog for the
 # version in dkms.conf, and runs dpkg-buildpackage there (source package
 # and binary packages, unsigned). Needs dpkg-dev, debhelper and dh-dkms
-# (Debian: apt-get install dpkg-dev debhelper dh-dkms); no git.
-# Results: packaging/out/hvlis-dkms_<version>_all.deb, hvlis_<version>.dsc,
+# (Debian: apt-get install dpkg-dev debhelper dh-dkms) and a C compiler
+# for the daemons (build-essential); no git.
+# Results: packaging/out/hvlis-dkms_<version>_all.deb,
+# hvlis-daemons_<version>_amd64.deb (and its -dbgsym), hvlis_<version>.dsc,
 # hvlis_<version>.tar.xz, hvlis_<version>_amd64.changes, .buildinfo.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd -P)

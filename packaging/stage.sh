@@ -10,10 +10,14 @@
 #   - the DKMS source subset, which is what /usr/src/hvlis-<version> gets:
 #     dkms.conf, Makefile, LICENSE, modules/, compat/ (the top Makefile's
 #     `modules` target needs nothing else; tests/ and docs/ stay out);
+#   - the daemons' sources, which the package builds compile: daemons/,
+#     and the scripts and man pages they install, scripts/ (without
+#     scripts/demo.sh, a development tool);
 #   - what the packaging itself installs: packaging/boot-modules,
 #     packaging/kernel-hooks/, packaging/initramfs-tools/, packaging/dracut/,
-#     and docs/packaging.md (installed as package documentation).
-# Build output is what .gitignore lists for modules/ and compat/.
+#     packaging/systemd/, packaging/udev/ and docs/packaging.md (installed
+#     as package documentation).
+# Build output is what .gitignore lists for modules/, compat/ and daemons/.
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 DEST" >&2; exit 2; }
 top=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -22,14 +26,15 @@ dest=$1
 
 # every regular file under the given paths (relative to $top), minus build output
 files() {
-	(cd "$top" && find "$@" \( -name .tmp_versions -o -name .build \) -prune -o -type f \
+	(cd "$top" && find "$@" \( -name .tmp_versions -o -name .build -o -path daemons/bin \) -prune -o -type f \
 		! -name '*.o' ! -name '*.ko' ! -name '*.mod' ! -name '*.mod.c' ! -name '.*.cmd' \
 		! -name '*.order' ! -name Module.symvers ! -name '*.a' ! -name '.*.d' ! -name '*.dwo' \
-		! -name '*~' ! -name '*.orig' ! -name '*.rej' -print)
+		! -name '*~' ! -name '*.orig' ! -name '*.rej' ! -path scripts/demo.sh -print)
 }
 
-paths="dkms.conf Makefile LICENSE modules compat packaging/boot-modules packaging/kernel-hooks
-	packaging/initramfs-tools packaging/dracut docs/packaging.md"
+paths="dkms.conf Makefile LICENSE modules compat daemons scripts packaging/boot-modules
+	packaging/kernel-hooks packaging/initramfs-tools packaging/dracut packaging/systemd packaging/udev
+	docs/packaging.md"
 for p in $paths; do
 	[ -e "$top/$p" ] || { echo "$0: $top/$p is missing" >&2; exit 1; }
 done

@@ -59,6 +59,7 @@ int util_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 tid, u32 status);
 void util_done(struct util_dev *ud);
 
 extern const struct util_service util_heartbeat;
+extern const struct util_service util_shutdown, util_timesync;
 extern const struct util_service util_kvp, util_vss, util_fcopy;
 
 #endif

@@ -73,7 +73,11 @@ static void util_callback(void *context)
 	spin_lock_bh(&ud->drain_lock);
 	while (!ud->held) {
 		ret = hvlis_recvpacket(ud->ch, ud->buf, ud->svc->buf_bytes, &len, &tid);
-		if (ret == -EAGAIN)
+		/*
+		 * -ENODEV: a packet signalled before the open completed (the
+		 * callback runs again once it has) or while the channel closes.
+		 */
+		if (ret == -EAGAIN || ret == -ENODEV)
 			break;
 		if (ret == -ENOBUFS) {
 			/* Larger than any request we know: take it and refuse it. */
@@ -190,6 +194,8 @@ static void util_remove(struct hvlis_device *hd)
 
 static const struct hvlis_device_id util_ids[] = {
 	UTIL_ID(HVLIS_GUID_HEARTBEAT, util_heartbeat),
+	UTIL_ID(HVLIS_GUID_SHUTDOWN, util_shutdown),
+	UTIL_ID(HVLIS_GUID_TIMESYNC, util_timesync),
 	UTIL_ID(HVLIS_GUID_KVP, util_kvp),
 	UTIL_ID(HVLIS_GUID_VSS, util_vss),
 	UTIL_ID(HVLIS_GUID_FCOPY, util_fcopy),
@@ -220,6 +226,8 @@ MODULE_DESCRIPTION("Hyper-V integration services (hvlis)");
 MODULE_VERSION(HVLIS_VERSION);
 /* Device classes, as hv_vmbus writes them in MODALIAS. */
 MODULE_ALIAS("vmbus:394f16571591784eab55382f3bd5422d");	/* heartbeat */
+MODULE_ALIAS("vmbus:31600b0e13523449818b38d90ced39db");	/* shutdown */
+MODULE_ALIAS("vmbus:30e62795aed07b49adcee80ab0175caf");	/* timesync */
 MODULE_ALIAS("vmbus:e7f4a0a9455a964db8278a841e8c03e6");	/* kvp */
 MODULE_ALIAS("vmbus:292efa3523ea364296ae3a6ebacba440");	/* vss */
 MODULE_ALIAS("vmbus:e34bd134e4dec8419ae76b174977c192");	/* fcopy */

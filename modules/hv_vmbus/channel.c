@@ -585,6 +585,22 @@ u32 hvlis_vmbus_version(void)
 }
 EXPORT_SYMBOL_GPL(hvlis_vmbus_version);
 
+/**
+ * hvlis_read_ref_time() - the partition reference counter
+ *
+ * The Hyper-V reference time: 100 ns ticks since the partition started,
+ * the clock the host stamps time sync samples with. Any context.
+ *
+ * Return: the counter, or 0 when the transport cannot read one.
+ */
+u64 hvlis_read_ref_time(void)
+{
+	const struct hvlis_transport *tp = READ_ONCE(hvlis_vmbus.tp);
+
+	return tp && tp->ref_time ? tp->ref_time() : 0;
+}
+EXPORT_SYMBOL_GPL(hvlis_read_ref_time);
+
 /* ---- sysfs: /sys/bus/vmbus/devices/<id>/channels/<relid>/ */
 
 struct chan_attr {

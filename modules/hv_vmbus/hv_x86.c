@@ -39,6 +39,7 @@ static DEFINE_PER_CPU(u32, vp_index);
 static DEFINE_PER_CPU(void *, post_page);
 static void (*vmbus_isr_fn)(void);
 static bool use_auto_eoi;
+static bool have_ref_count;
 static u8 sint_vector;
 
 /* ---- detection */
@@ -72,6 +73,7 @@ static int hvx_hyperv_detect(void)
 		pr_err("isolated (confidential) VMs are not supported by hvlis; use the in-box drivers\n");
 		return -ENODEV;
 	}
+	have_ref_count = eax & HVLIS_PRIV_ACCESS_PARTITION_REFCOUNT;
 	/* CPUID 0x40000004 EAX bit 9: the host recommends no auto-EOI. */
 	use_auto_eoi = !(cpuid_eax(HVLIS_CPUID_ENLIGHTENMENTS) & (1u << 9));
 	return 0;
@@ -368,6 +370,16 @@ static void hvx_hyperv_eom(void)
 	hvlis_wrmsr(HVLIS_MSR_EOM, 0);
 }
 
+static u64 hvx_hyperv_ref_time(void)
+{
+	u64 v;
+
+	if (!have_ref_count)
+		return 0;
+	hvlis_rdmsr(HVLIS_MSR_TIME_REF_COUNT, v);
+	return v;
+}
+
 static void hvx_free_post_pages(void)
 {
 	unsigned int cpu;
@@ -426,4 +438,5 @@ const struct hvlis_transport hvlis_hyperv_transport = {
 	.post_message = hvx_hyperv_post_message,
 	.signal_event = hvx_hyperv_signal_event,
 	.eom = hvx_hyperv_eom,
+	.ref_time = hvx_hyperv_ref_time,
 };

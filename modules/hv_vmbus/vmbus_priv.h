@@ -48,6 +48,8 @@
  * @signal_event: HvSignalEvent; returns the hypervisor status code
  * @eom: end of message on this CPU: the next queued message may come
  * @gpa: guest physical address the host is to use for a kernel page
+ * @ref_time: the partition reference counter (100 ns ticks), any context;
+ *	  NULL when the transport has none
  */
 struct hvlis_transport {
 	const char *name;
@@ -59,6 +61,7 @@ struct hvlis_transport {
 	u16 (*post_message)(u32 connection_id, const void *payload, u32 len);
 	u16 (*signal_event)(u32 connection_id, u16 flag);
 	void (*eom)(void);
+	u64 (*ref_time)(void);
 	struct module *owner;
 };
 

@@ -26,7 +26,8 @@ expect_for() { # probe release -> 1/0/"" (not listed)
 		"$top/tests/compat/expected.txt" | {
 		read -r since until || { echo ""; return; }
 		local want=1
-		[ "$since" != - ] && ! version_ge "$2" "$since" && want=0
+		[ "$since" = none ] && want=0
+		[ "$since" != - ] && [ "$since" != none ] && ! version_ge "$2" "$since" && want=0
 		[ "$until" != - ] && version_ge "$2" "$until" && want=0
 		echo "$want"
 	}

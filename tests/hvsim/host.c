@@ -43,6 +43,7 @@
 #include <linux/debugfs.h>
 #include <linux/uaccess.h>
 #include <linux/seq_file.h>
+#include <linux/ktime.h>
 #include <linux/bitops.h>
 #include <linux/sched.h>
 #include <linux/delay.h>
@@ -1189,6 +1190,8 @@ static void host_fn(struct work_struct *work)
 
 /* ------------------------------------------------------ the transport */
 
+static ktime_t sim_loaded;	/* the reference counter's zero */
+
 static int sim_init(void (*isr)(void))
 {
 	unsigned int n = nr_cpu_ids;
@@ -1312,6 +1315,20 @@ static void sim_eom(void)
 	mod_delayed_work(system_wq, &sim.deliver_work, 0);
 }
 
+/**
+ * hvsim_ref_time() - the simulated partition reference counter
+ *
+ * 100 ns ticks of the monotonic clock since hvsim loaded: what the guest
+ * reads through the transport and what the time sync host stamps its
+ * samples with.
+ *
+ * Return: the counter.
+ */
+u64 hvsim_ref_time(void)
+{
+	return div_u64(ktime_to_ns(ktime_sub(ktime_get(), sim_loaded)), 100);
+}
+
 const struct hvlis_transport hvsim_transport = {
 	.name = "hvsim",
 	.init = sim_init,
@@ -1322,6 +1339,7 @@ const struct hvlis_transport hvsim_transport = {
 	.post_message = sim_post_message,
 	.signal_event = sim_signal_event,
 	.eom = sim_eom,
+	.ref_time = hvsim_ref_time,
 	.owner = THIS_MODULE,
 };
 EXPORT_SYMBOL_GPL(hvsim_transport);
@@ -2019,6 +2037,7 @@ unsigned int *hvsim_host_version(void)
 
 static int __init hvsim_init(void)
 {
+	sim_loaded = ktime_get();
 	spin_lock_init(&sim.q_lock);
 	INIT_LIST_HEAD(&sim.to_host);
 	INIT_LIST_HEAD(&sim.to_guest);

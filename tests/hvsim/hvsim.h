@@ -126,6 +126,7 @@ int hvsim_add_subchannels(u32 relid, unsigned int count);
 void hvsim_show_devices(struct seq_file *s);
 void hvsim_show_stats(struct seq_file *s);
 unsigned int *hvsim_host_version(void);
+u64 hvsim_ref_time(void);
 void hvsim_debugfs_init(void);
 void hvsim_debugfs_exit(void);
 

@@ -93,6 +93,7 @@ void hvsim_ic_exit(void);
 int hvsim_chan_send(u32 relid, const void *payload, u32 len, u64 tid);
 
 extern const struct hvsim_ic_service hvsim_ic_heartbeat;
+extern const struct hvsim_ic_service hvsim_ic_shutdown, hvsim_ic_timesync;
 extern const struct hvsim_ic_service hvsim_ic_kvp, hvsim_ic_vss, hvsim_ic_fcopy;
 
 #endif

@@ -35,6 +35,7 @@
 
 static const struct hvsim_ic_service *services[] = {
 	&hvsim_ic_heartbeat,
+	&hvsim_ic_shutdown, &hvsim_ic_timesync,
 	&hvsim_ic_kvp, &hvsim_ic_vss, &hvsim_ic_fcopy,
 };
 

@@ -1,27 +1,35 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Packaging test: builds the Debian and RPM packages, checks them with
-# lintian and rpmlint, installs the .deb for real (apt-get) and exercises
-# what it promises on this Debian 12 machine, then the RPM scriptlets with
-# Debian's rpm, and checks that nothing is left afterwards. Prints
+# Packaging test: builds the Debian and RPM packages (hvlis-dkms and
+# hvlis-daemons), checks them with lintian and rpmlint, installs the .debs
+# for real (apt-get) and exercises what they promise on this Debian 12
+# machine, then the RPM scriptlets with Debian's rpm, and checks that
+# nothing is left afterwards. The modules checked are dkms.conf's
+# BUILT_MODULE_NAME[*], the initramfs ones packaging/boot-modules. Prints
 # PASS:/FAIL: lines; exits non-zero on any failure. Runs as root.
 #
 #  1. tools: installs what is missing (dpkg-dev debhelper dh-dkms lintian rpm
 #     rpmlint dkms shellcheck) and fails loudly if that is impossible;
 #  2. static: boot module list vs dkms.conf, staged source vs git, shellcheck;
 #  3. builds: `make deb`/`make rpm` recipes (packaging/build-*.sh), lintian,
-#     rpmlint, the RPM's files, dependencies and scriptlets (rpm -qp), its
-#     payload installed with --nodeps --noscripts into an empty root;
-#  4. .deb lifecycle on the host: install; DKMS built hv_vmbus for the
-#     installed headers and it overrides the in-box module; the initramfs
-#     files are installed; the initramfs is regenerated (against stand-in
-#     update-initramfs/lsinitramfs/logger and a stand-in /boot, since this
-#     machine has no kernel image); the depmod.d opt-out; another kernel's
-#     headers installed later (the real header_postinst.d hooks); builds
-#     that fail (broken kernel tree, BUILD_EXCLUSIVE mismatch); purge;
-#  5. RPM lifecycle on the host (rpm --nodeps; Debian's dkms): install,
-#     same-version upgrade (new release), upgrade to a new version, erase;
+#     rpmlint, the packages' files, dependencies and scriptlets (dpkg-deb,
+#     rpm -qp), the RPMs' payload installed with --nodeps --noscripts into
+#     an empty root, the spec's RHEL 6 condition (no hvlis-daemons);
+#  4. .deb lifecycle on the host: install both; DKMS built every module for
+#     the installed headers and each overrides the in-box module; the
+#     daemons, scripts, man pages, units (static, started by udev) and udev
+#     rules are installed; the initramfs files are installed; the initramfs
+#     is regenerated (against stand-in update-initramfs/lsinitramfs/logger
+#     and a stand-in /boot, since this machine has no kernel image); the
+#     depmod.d opt-out; another kernel's headers installed later (the real
+#     header_postinst.d hooks); builds that fail (broken kernel tree,
+#     BUILD_EXCLUSIVE mismatch) through the kernel hooks, which must still
+#     complete and give the kernel an initramfs with its in-box driver;
+#     purge;
+#  5. RPM lifecycle on the host (rpm --nodeps; Debian's dkms): install
+#     (hvlis-dkms and hvlis-daemons), same-version upgrade (new release),
+#     upgrade to a new version, erase;
 #  6. the state recorded before (packages, DKMS, files hvlis could leave) is
 #     compared with the state at the end.
 #
@@ -107,12 +115,23 @@ fi
 [ "$later" != "$krel" ] || { fail "headers: HVLIS_PKG_LATER_KREL must differ from $krel"; exit 1; }
 info "building for $krel now and for $later installed later"
 
+# One test at a time may use the system's DKMS and install packages
+# (tests/dkms/test-dkms.sh takes the same lock): wait for the other.
+exec 8> /run/lock/hvlis-dkms-tests.lock
+if ! flock -w 1200 8; then
+	fail "lock: another hvlis test has held /run/lock/hvlis-dkms-tests.lock for 20 minutes"
+	exit 1
+fi
+
 # Refuse to touch an hvlis someone installed (as tests/dkms/test-dkms.sh does).
 busy=
 dkms status hvlis 2> /dev/null | grep -q . && busy="$busy registered-with-dkms"
-dpkg-query -W -f '${Status}' hvlis-dkms 2> /dev/null | grep -q 'ok installed\|config-files' && busy="$busy dpkg:hvlis-dkms"
-rpm -q hvlis-dkms > /dev/null 2>&1 && busy="$busy rpm:hvlis-dkms"
+for p in hvlis-dkms hvlis-daemons; do
+	dpkg-query -W -f '${Status}' $p 2> /dev/null | grep -q 'ok installed\|config-files' && busy="$busy dpkg:$p"
+	rpm -q $p > /dev/null 2>&1 && busy="$busy rpm:$p"
+done
 compgen -G '/usr/src/hvlis-*' > /dev/null && busy="$busy /usr/src/hvlis-*"
+[ -e /run/hvlis ] && busy="$busy /run/hvlis"
 if [ -n "$busy" ]; then
 	fail "clean-start: hvlis is already on this machine ($busy); not touching it"
 	exit 1
@@ -121,13 +140,6 @@ pass "clean-start"
 
 # --- cleanup -------------------------------------------------------------------
 
-# One test at a time may use the system's DKMS (tests/dkms/test-dkms.sh
-# should take the same lock).
-exec 8> /run/lock/hvlis-dkms-tests.lock
-if ! flock -n 8; then
-	fail "lock: another hvlis test is using DKMS on this machine (/run/lock/hvlis-dkms-tests.lock)"
-	exit 1
-fi
 
 # What this run installs or creates, so that cleanup removes exactly that.
 headers_installed() {
@@ -145,20 +157,25 @@ later_dir_existed=
 optout=/etc/depmod.d/zz-hvlis-pkgtest.conf
 fake_inbox=/lib/modules/$krel/kernel/drivers/hv/hv_vmbus.ko
 fake_inbox_created=
+pools_created= # /var/lib/hyperv, made by the test as if hv_kvp_daemon had run
 
 cleanup() {
-	local k v
-	if dpkg-query -W -f '${Status}' hvlis-dkms 2> /dev/null | grep -q 'installed\|config-files'; then
-		apt-get purge -y -qq hvlis-dkms > "$logdir/cleanup-purge.log" 2>&1 ||
-			echo "CLEANUP: could not purge hvlis-dkms; see $logdir/cleanup-purge.log" >&2
-	fi
-	if [ -e "$HOME/.rpmdb" ] && rpm -q hvlis-dkms > /dev/null 2>&1; then
-		rpm -e --nodeps hvlis-dkms > "$logdir/cleanup-rpm.log" 2>&1
-	fi
+	local k v p
+	for p in hvlis-daemons hvlis-dkms; do
+		if dpkg-query -W -f '${Status}' "$p" 2> /dev/null | grep -q 'installed\|config-files'; then
+			apt-get purge -y -qq "$p" > "$logdir/cleanup-purge-$p.log" 2>&1 ||
+				echo "CLEANUP: could not purge $p; see $logdir/cleanup-purge-$p.log" >&2
+		fi
+		if [ -e "$HOME/.rpmdb" ] && rpm -q "$p" > /dev/null 2>&1; then
+			rpm -e --nodeps "$p" > "$logdir/cleanup-rpm-$p.log" 2>&1
+		fi
+	done
 	for v in /var/lib/dkms/hvlis/*/; do
 		[ -d "$v" ] && dkms remove -m hvlis -v "$(basename "$v")" --all > /dev/null 2>&1
 	done
-	rm -rf /var/lib/dkms/hvlis /usr/src/hvlis-*
+	rm -rf /var/lib/dkms/hvlis /usr/src/hvlis-* /var/log/hvlis
+	rm -rf /run/hvlis
+	[ -z "$pools_created" ] || rm -rf /var/lib/hyperv
 	rm -f "$optout"
 	rmdir /etc/depmod.d 2> /dev/null
 	if [ -n "$fake_inbox_created" ]; then
@@ -200,6 +217,11 @@ snapshot() {
 			/usr/libexec /usr/share/dkms ! -name 'modules.*' 2> /dev/null
 		find /usr/src /usr/share/doc /usr/share/licenses -maxdepth 1 2> /dev/null
 		find /etc /usr/lib /var/lib /var/log -name '*hvlis*' 2> /dev/null
+		# what hvlis-daemons installs, and what systemd and udev keep about units
+		find /usr/sbin /usr/share/man/man8 /etc/dkms /run/hvlis /etc/systemd/system /lib/systemd/system \
+			/usr/lib/systemd/system /lib/udev/rules.d /usr/lib/udev/rules.d /etc/udev/rules.d \
+			/var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \
+			/var/lib/hyperv 2> /dev/null
 	} | LC_ALL=C sort -u
 }
 snapshot > "$logdir/state-before.txt"
@@ -227,9 +249,9 @@ fi
 "$top/packaging/stage.sh" "$tmp/stage" > "$logdir/stage.log" 2>&1 || fail "static/stage: see $logdir/stage.log"
 (cd "$tmp/stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) > "$tmp/staged.txt"
 if git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
-	git -C "$top" ls-files dkms.conf Makefile LICENSE modules compat packaging/boot-modules \
-		packaging/kernel-hooks packaging/initramfs-tools packaging/dracut docs/packaging.md |
-		LC_ALL=C sort > "$tmp/tracked.txt"
+	git -C "$top" ls-files dkms.conf Makefile LICENSE modules compat daemons scripts packaging/boot-modules \
+		packaging/kernel-hooks packaging/initramfs-tools packaging/dracut packaging/systemd packaging/udev \
+		docs/packaging.md | grep -vx scripts/demo.sh | LC_ALL=C sort > "$tmp/tracked.txt"
 	lost=$(comm -23 "$tmp/tracked.txt" "$tmp/staged.txt" | xargs)
 	extra=$(comm -13 "$tmp/tracked.txt" "$tmp/staged.txt" | xargs)
 	if [ -z "$lost" ]; then
@@ -241,7 +263,7 @@ if git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
 else
 	info "no git checkout: staged-vs-tracked check not possible"
 fi
-junk=$(grep -E '\.(o|ko|mod|mod\.c|a|dwo)$|/\.[^/]*\.(cmd|d)$|Module\.symvers$|\.order$|^tests/|^docs/' "$tmp/staged.txt" |
+junk=$(grep -E '\.(o|ko|mod|mod\.c|a|dwo)$|/\.[^/]*\.(cmd|d)$|Module\.symvers$|\.order$|^tests/|^docs/|^daemons/bin/' "$tmp/staged.txt" |
 	grep -vx docs/packaging.md | xargs)
 if [ -z "$junk" ]; then
 	pass "static/stage-has-no-build-output-or-tests"
@@ -253,7 +275,9 @@ fi
 expect static/shellcheck bash -c 'cd "$1" && shift && shellcheck -e SC1091 "$@"' _ "$top" \
 	packaging/stage.sh packaging/build-deb.sh packaging/build-rpm.sh packaging/kernel-hooks/hvlis-kmod \
 	packaging/kernel-hooks/header_postinst.d-hvlis packaging/kernel-hooks/postinst.d-zz-hvlis \
+	packaging/kernel-hooks/00-hvlis packaging/kernel-hooks/postinst.d-hvlis packaging/kernel-hooks/45-hvlis.install \
 	packaging/initramfs-tools/hvlis packaging/debian/hvlis-dkms.postinst.in packaging/debian/hvlis-dkms.prerm \
+	packaging/debian/hvlis-dkms.postrm packaging/debian/hvlis-daemons.postinst.in packaging/debian/hvlis-daemons.postrm \
 	tests/packaging/run.sh
 
 # --- 3. builds and their checks ------------------------------------------------------
@@ -277,6 +301,39 @@ fi
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/deb-files.txt"
 expect deb/arch-all sh -c "dpkg-deb -f '$deb' Architecture | grep -qx all"
 expect deb/depends-dkms sh -c "dpkg-deb -f '$deb' Depends | grep -q dkms"
+ddeb=$out/hvlis-daemons_${ver}_$(dpkg --print-architecture).deb
+# What hvlis-daemons must hold, from the source tree: every unit under
+# packaging/systemd, every man page under scripts/man, the udev rules.
+units=$(find "$top/packaging/systemd" -name '*.service' -printf '%f\n' | sed 's/\.service$//' | sort | xargs)
+mans=$(find "$top/scripts/man" -name '*.8' -printf '%f\n' | sort | xargs)
+dneed="/usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon /usr/sbin/lsvmbus
+	/usr/libexec/hvlis/hv_get_dns_info /usr/libexec/hvlis/hv_get_dhcp_info /usr/libexec/hvlis/hv_set_ifconfig
+	/lib/udev/rules.d/70-hvlis-daemons.rules /usr/share/doc/hvlis-daemons/copyright"
+for u in $units; do dneed="$dneed /lib/systemd/system/$u.service"; done
+for m in $mans; do dneed="$dneed /usr/share/man/man8/$m.gz"; done
+if [ -f "$ddeb" ]; then
+	dpkg-deb -c "$ddeb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/ddeb-files.txt"
+	miss=
+	for f in $dneed; do grep -qx "$f" "$tmp/ddeb-files.txt" || miss="$miss $f"; done
+	[ -z "$miss" ] && pass "deb/daemons-files ($(echo "$dneed" | wc -w) files: daemons, lsvmbus, scripts, man pages, units, udev rules)" ||
+		fail "deb/daemons-files: missing:$miss"
+	expect deb/daemons-control sh -c "dpkg-deb -f '$ddeb' Architecture | grep -qx amd64 &&
+		dpkg-deb -f '$ddeb' Depends | grep -q 'libc6' && dpkg-deb -f '$ddeb' Conflicts | grep -qx hyperv-daemons"
+	dpkg-deb -e "$ddeb" "$tmp/ddebctl"
+	# dh_installsystemd's part (daemon-reload on removal) and the postinst's
+	# start of the daemons whose device exists
+	if grep -q 'dh_installsystemd' "$tmp/ddebctl/postrm" && grep -q 'deb-systemd-invoke restart' "$tmp/ddebctl/postinst" &&
+		! grep -q '@HVLIS' "$tmp/ddebctl/postinst" && ! grep -q 'enable' "$tmp/ddebctl/postinst"; then
+		pass "deb/daemons-maintainer-scripts (dh_installsystemd parts; no unit enabled; started only where its device exists)"
+	else
+		fail "deb/daemons-maintainer-scripts: see $tmp/ddebctl"
+	fi
+	cmp -s "$top/packaging/udev/70-hvlis-daemons.rules" <(dpkg-deb --fsys-tarfile "$ddeb" | tar -xOf - ./lib/udev/rules.d/70-hvlis-daemons.rules) &&
+		pass "deb/daemons-udev-rules-via-dh_installudev (lib/udev/rules.d/70-hvlis-daemons.rules = packaging/udev)" ||
+		fail "deb/daemons-udev-rules-via-dh_installudev: differs from packaging/udev/70-hvlis-daemons.rules"
+else
+	fail "deb/daemons-built: $ddeb is missing"
+fi
 
 t0=$(date +%s)
 if "$top/packaging/build-rpm.sh" > "$logdir/build-rpm.log" 2>&1; then
@@ -287,7 +344,9 @@ else
 fi
 rpmf=$out/hvlis-dkms-$ver-1.noarch.rpm
 srpm=$out/hvlis-$ver-1.src.rpm
-rpmlint -r "$top/packaging/rpm/hvlis.rpmlintrc" "$rpmf" "$srpm" "$out/rpmbuild/SPECS/hvlis.spec" \
+drpm=$out/hvlis-daemons-$ver-1.x86_64.rpm
+rpmlint -c "$top/packaging/rpm/rpmlint.toml" -r "$top/packaging/rpm/hvlis.rpmlintrc" "$rpmf" "$drpm" "$srpm" \
+	"$out/rpmbuild/SPECS/hvlis.spec" \
 	> "$logdir/rpmlint.log" 2>&1
 if grep -q ' 0 errors' "$logdir/rpmlint.log"; then
 	pass "rpm/rpmlint (0 errors; $(grep -c ': W: ' "$logdir/rpmlint.log") warnings, see docs/packaging.md)"
@@ -306,6 +365,47 @@ expect rpm/scriptlets sh -c "
 	sed -n '/^preinstall/,/^postinstall/p' '$logdir/rpm-scripts.txt' | grep -q 'dkms remove -m hvlis -v \"\$v\" --all' &&
 	sed -n '/^postinstall/,/^preuninstall/p' '$logdir/rpm-scripts.txt' | grep -q 'dkms add -m hvlis -v $ver' &&
 	grep -q '^triggerin scriptlet.*kernel-devel' '$logdir/rpm-scripts.txt'"
+# hvlis-daemons: arch-specific, the distribution's daemons conflict, the
+# systemd scriptlet macros (or the spec's fallbacks) for every unit
+if [ -f "$drpm" ]; then
+	pass "rpm/daemons-built"
+	expect rpm/daemons-arch sh -c "rpm -qp --queryformat '%{ARCH}' '$drpm' | grep -qx x86_64"
+	rpm -qp --requires "$drpm" > "$tmp/drpm-requires" 2> /dev/null
+	rpm -qp --conflicts "$drpm" > "$tmp/drpm-conflicts" 2> /dev/null
+	expect rpm/daemons-requires-and-conflicts sh -c "grep -qx systemd '$tmp/drpm-requires' &&
+		grep -q '^libc.so.6' '$tmp/drpm-requires' && grep -qx hyperv-daemons '$tmp/drpm-conflicts' &&
+		grep -qx hypervkvpd '$tmp/drpm-conflicts'"
+	rpm -qp --scripts "$drpm" > "$logdir/drpm-scripts.txt" 2> /dev/null
+	bad=
+	for u in $units; do
+		sed -n '/^postinstall/,/^preuninstall/p' "$logdir/drpm-scripts.txt" | grep -q "preset.*$u.service" ||
+			bad="$bad post:$u"
+		sed -n '/^preuninstall/,/^postuninstall/p' "$logdir/drpm-scripts.txt" | grep -q "disable --now.*$u.service" ||
+			bad="$bad preun:$u"
+		sed -n '/^postuninstall/,$p' "$logdir/drpm-scripts.txt" | grep -q "try-restart.*$u.service" ||
+			bad="$bad postun:$u"
+	done
+	# shellcheck disable=SC2016 # the scriptlets' $1
+	sed -n '/^postinstall/,/^preuninstall/p' "$logdir/drpm-scripts.txt" | grep -q '"$1" -eq 1' || bad="$bad post-not-on-install-only"
+	# shellcheck disable=SC2016
+	sed -n '/^preuninstall/,/^postuninstall/p' "$logdir/drpm-scripts.txt" | grep -q '"$1" -eq 0' || bad="$bad preun-not-on-erase-only"
+	# shellcheck disable=SC2016
+	sed -n '/^postuninstall/,$p' "$logdir/drpm-scripts.txt" | grep -q '"$1" -ge 1' || bad="$bad postun-not-on-upgrade-only"
+	[ -z "$bad" ] && pass "rpm/daemons-systemd-scriptlets (preset on install, disable --now on erase, try-restart on upgrade: $units)" ||
+		fail "rpm/daemons-systemd-scriptlets:$bad (see $logdir/drpm-scripts.txt)"
+else
+	fail "rpm/daemons-built: $drpm is missing"
+fi
+# RHEL/CentOS 6 (no systemd, no C11 compiler): hvlis-dkms only, dracut conf in /etc
+el6=$(rpmspec -q --define 'rhel 6' "$out/rpmbuild/SPECS/hvlis.spec" 2> /dev/null | xargs)
+el9=$(rpmspec -q --define 'rhel 9' "$out/rpmbuild/SPECS/hvlis.spec" 2> /dev/null | xargs)
+if [ "$el6" = "hvlis-$ver-1.src hvlis-dkms-$ver-1.src" ] &&
+	[ "$el9" = "hvlis-$ver-1.src hvlis-dkms-$ver-1.src hvlis-daemons-$ver-1.src" ] &&
+	rpmspec -P --define 'rhel 6' "$out/rpmbuild/SPECS/hvlis.spec" 2> /dev/null | grep -q '^%config(noreplace) /etc/dracut.conf.d/50-hvlis.conf'; then
+	pass "rpm/el6-modules-only (rhel 6: $el6; rhel 9 adds hvlis-daemons)"
+else
+	fail "rpm/el6-modules-only: rhel 6 gives '$el6', rhel 9 '$el9'"
+fi
 # Both refuse to install where dkms.conf's BUILD_EXCLUSIVE_ARCH excludes the
 # machine (a stand-in uname says aarch64), and install on this one.
 mkdir -p "$tmp/arm"
@@ -327,7 +427,7 @@ spec_arch=$(sed -n 's/^ExclusiveArch: *//p' "$top/packaging/rpm/hvlis.spec")
 root=$tmp/rpmroot
 mkdir -p "$root"
 if rpm --root "$root" --initdb > /dev/null 2>&1 &&
-	rpm --root "$root" --nodeps --noscripts -i "$rpmf" > "$logdir/rpm-root.log" 2>&1; then
+	rpm --root "$root" --nodeps --noscripts -i "$rpmf" "$drpm" > "$logdir/rpm-root.log" 2>&1; then
 	(cd "$root" && find . \( -path ./root -o -path ./var \) -prune -o -type f -print | sed 's|^\.||' | LC_ALL=C sort) \
 		> "$tmp/rpm-files.txt"
 	pass "rpm/payload-installs-into-empty-root ($(wc -l < "$tmp/rpm-files.txt") files)"
@@ -337,10 +437,14 @@ fi
 need="/usr/src/hvlis-$ver/dkms.conf /usr/src/hvlis-$ver/Makefile /usr/src/hvlis-$ver/LICENSE
 	/usr/src/hvlis-$ver/modules/hv_vmbus/main.c /usr/src/hvlis-$ver/compat/probe.sh
 	/usr/libexec/hvlis/hvlis-kmod /usr/lib/dracut/dracut.conf.d/50-hvlis.conf /etc/kernel/postinst.d/zz-hvlis
+	/usr/lib/kernel/install.d/45-hvlis.install
 	/usr/share/dkms/modules_to_force_install/hvlis"
+# hvlis-daemons: the .deb's list, with units and udev rules under /usr/lib
+need="$need $(echo "$dneed" | sed -e 's|/lib/systemd/|/usr/lib/systemd/|g' -e 's|/lib/udev/|/usr/lib/udev/|' \
+	-e 's|/usr/share/doc/hvlis-daemons/copyright|/usr/share/licenses/hvlis-daemons-'"$ver"'/LICENSE|' | xargs)"
 miss=
 for f in $need; do grep -qx "$f" "$tmp/rpm-files.txt" || miss="$miss $f"; done
-[ -z "$miss" ] && pass "rpm/payload-files" || fail "rpm/payload-files: missing:$miss"
+[ -z "$miss" ] && pass "rpm/payload-files ($(echo "$need" | wc -w) files of hvlis-dkms and hvlis-daemons)" || fail "rpm/payload-files: missing:$miss"
 if grep -q 'add_drivers+=" hv_vmbus "' "$root/usr/lib/dracut/dracut.conf.d/50-hvlis.conf" 2> /dev/null &&
 	! grep -q '@HVLIS' "$root/usr/libexec/hvlis/hvlis-kmod" 2> /dev/null; then
 	pass "rpm/payload-substituted"
@@ -398,37 +502,48 @@ echo "usr/lib/modules/$krel/kernel/drivers/hv/hv_vmbus.ko" > "$boot/initrd.img-$
 touch -d '2020-01-01' "$boot/initrd.img-$krel"
 
 t0=$(date +%s)
-if "${aptstub[@]}" install -y "$deb" > "$logdir/deb-install.log" 2>&1; then
-	pass "deb/install ($(($(date +%s) - t0))s, DKMS build included)"
+if "${aptstub[@]}" install -y "$deb" "$ddeb" > "$logdir/deb-install.log" 2>&1; then
+	pass "deb/install (hvlis-dkms and hvlis-daemons, $(($(date +%s) - t0))s, DKMS build included)"
 else
 	fail "deb/install: $(tail -n 5 "$logdir/deb-install.log" | tr '\n' ' ')"
 fi
 snapshot > "$logdir/state-installed.txt"
 diff "$logdir/state-before.txt" "$logdir/state-installed.txt" > "$logdir/state-added-by-install.diff"
-info "the .deb added $(grep -c '^>' "$logdir/state-added-by-install.diff") entries (see $logdir/state-added-by-install.diff)"
+info "the .debs added $(grep -c '^>' "$logdir/state-added-by-install.diff") entries (see $logdir/state-added-by-install.diff)"
 
 expect "deb/dkms-installed-$krel" sh -c "dkms status -m hvlis -v $ver -k $krel | grep -q ': installed'"
+# every_module_ours KVER: each of dkms.conf's modules resolves (modprobe's
+# view, after DKMS's depmod) to DKMS's copy under updates/, built for KVER
+# from this version; prints the problems
+every_module_ours() {
+	local m ko
+	for m in $dkmsmods; do
+		ko=$(modinfo -k "$1" -n "$m" 2> /dev/null)
+		case "$ko" in
+		"/lib/modules/$1/updates/dkms/$m.ko"*) ;;
+		*) echo "$m resolves to '$ko'" && continue ;;
+		esac
+		modinfo -F vermagic "$ko" | grep -q "^$1 " || echo "$m vermagic $(modinfo -F vermagic "$ko")"
+		[ "$(modinfo -F version "$ko")" = "$ver" ] || echo "$m version $(modinfo -F version "$ko")"
+	done
+}
+bad=$(every_module_ours "$krel")
+[ -z "$bad" ] && pass "deb/every-module-resolves-to-dkms-copy ($krel: $dkmsmods under updates/dkms, vermagic $krel, version $ver)" ||
+	fail "deb/every-module-resolves-to-dkms-copy: $bad"
 ko=$(modinfo -k "$krel" -n hv_vmbus 2> /dev/null)
-case "$ko" in
-"/lib/modules/$krel/updates/dkms/hv_vmbus.ko"*) pass "deb/modinfo-resolves-updates ($ko)" ;;
-*) fail "deb/modinfo-resolves-updates: modinfo -k $krel -n hv_vmbus gives '$ko'" ;;
-esac
-if [ -n "$ko" ] && modinfo -F vermagic "$ko" | grep -q "^$krel " &&
-	[ "$(modinfo -F version "$ko")" = "$ver" ]; then
-	pass "deb/module-vermagic-and-version ($krel, $ver)"
-else
-	fail "deb/module-vermagic-and-version: $(modinfo -F vermagic "$ko" 2>&1) / $(modinfo -F version "$ko" 2>&1)"
-fi
 miss=
 for f in /usr/share/initramfs-tools/hooks/hvlis /usr/lib/dracut/dracut.conf.d/50-hvlis.conf \
-	/etc/kernel/header_postinst.d/hvlis /usr/libexec/hvlis/hvlis-kmod; do
+	/etc/kernel/header_postinst.d/00-hvlis /etc/kernel/header_postinst.d/hvlis /etc/kernel/postinst.d/00-hvlis \
+	/etc/kernel/postinst.d/hvlis /usr/libexec/hvlis/hvlis-kmod; do
 	[ -f "$f" ] || miss="$miss $f"
+	case $f in
+	/etc/*) grep -qx "$f" /var/lib/dpkg/info/hvlis-dkms.conffiles || miss="$miss $f(not-a-conffile)" ;;
+	esac
 done
-[ -z "$miss" ] && pass "deb/initramfs-and-hook-files-installed" || fail "deb/initramfs-and-hook-files-installed: missing$miss"
-if grep -q '^manual_add_modules hv_vmbus$' /usr/share/initramfs-tools/hooks/hvlis &&
-	grep -q 'add_drivers+=" hv_vmbus "' /usr/lib/dracut/dracut.conf.d/50-hvlis.conf &&
-	grep -qx /etc/kernel/header_postinst.d/hvlis /var/lib/dpkg/info/hvlis-dkms.conffiles; then
-	pass "deb/initramfs-files-content (hook and dracut list hv_vmbus; kernel hook is a conffile)"
+[ -z "$miss" ] && pass "deb/initramfs-and-hook-files-installed (kernel hooks are conffiles)" || fail "deb/initramfs-and-hook-files-installed: missing$miss"
+if grep -qx "manual_add_modules $bootmods" /usr/share/initramfs-tools/hooks/hvlis &&
+	grep -q "add_drivers+=\" $bootmods \"" /usr/lib/dracut/dracut.conf.d/50-hvlis.conf; then
+	pass "deb/initramfs-files-content (hook and dracut list $bootmods)"
 else
 	fail "deb/initramfs-files-content: hook/dracut module list or conffile wrong"
 fi
@@ -448,6 +563,36 @@ n=$(calls "$krel")
 "${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod initramfs --all > "$logdir/initramfs-again.log" 2>&1
 [ "$(calls "$krel")" = "$n" ] && pass "deb/initramfs-sync-is-idempotent" ||
 	fail "deb/initramfs-sync-is-idempotent: regenerated again with nothing changed"
+
+# hvlis-daemons: installed where the units and rules say, the units are
+# static (no [Install]: udev starts them, see 70-hvlis-daemons.rules), each
+# is wanted by the rule for its device, nothing was enabled, they verify.
+miss=
+for f in $dneed; do [ -e "$f" ] || miss="$miss $f"; done
+[ -z "$miss" ] && pass "deb/daemons-installed ($(echo "$dneed" | wc -w) files)" || fail "deb/daemons-installed: missing$miss"
+bad=
+for u in $units; do
+	st=$(systemctl is-enabled "$u.service" 2>&1)
+	[ "$st" = static ] || bad="$bad $u:is-enabled=$st"
+	dev=${u%-daemon}
+	dev=hv_${dev#hv-}
+	grep -q "KERNEL==\"vmbus/$dev\".*SYSTEMD_WANTS}+=\"$u.service\"" /lib/udev/rules.d/70-hvlis-daemons.rules ||
+		bad="$bad $u:not-wanted-by-udev-rule-for-/dev/vmbus/$dev"
+	grep -q "^ExecStart=/usr/sbin/" "/lib/systemd/system/$u.service" || bad="$bad $u:ExecStart"
+	SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "/lib/systemd/system/$u.service" > "$logdir/verify-$u.log" 2>&1 ||
+		bad="$bad $u:systemd-analyze-verify(see $logdir/verify-$u.log)"
+	[ -e "/etc/systemd/system/multi-user.target.wants/$u.service" ] && bad="$bad $u:enabled"
+done
+[ -z "$bad" ] && pass "deb/daemons-units-static-and-started-by-udev ($units: is-enabled static, udev SYSTEMD_WANTS, systemd-analyze verify)" ||
+	fail "deb/daemons-units-static-and-started-by-udev:$bad"
+bad=
+for d in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon; do
+	"/usr/sbin/$d" --help > /dev/null 2>&1 || bad="$bad $d"
+done
+/usr/sbin/lsvmbus -h > /dev/null 2>&1 || bad="$bad lsvmbus"
+grep -q '/usr/libexec/hvlis' /usr/sbin/hv_kvp_daemon || bad="$bad hv_kvp_daemon-scripts-dir"
+[ -z "$bad" ] && pass "deb/daemons-run (--help of each daemon, lsvmbus -h; KVP scripts dir /usr/libexec/hvlis)" ||
+	fail "deb/daemons-run:$bad"
 
 # Opt-out: an /etc/depmod.d override back to the in-box module (a stand-in
 # copy when, as here, only the headers are installed), then the initramfs
@@ -478,12 +623,16 @@ depmod "$krel" > /dev/null 2>&1
 image_has "$krel" updates/dkms/hv_vmbus.ko && pass "deb/opt-out-undone" ||
 	fail "deb/opt-out-undone: the image did not go back to updates/dkms"
 
-# Kernel run-parts order: DKMS's hook sorts before initramfs-tools' (and ours after DKMS's).
+# Kernel run-parts order: hvlis's 00-hvlis before DKMS's hook, hvlis after
+# it, both before initramfs-tools' and update-grub's (the names the package
+# installed, with Debian's names for the others).
 mkdir -p "$tmp/order"
-for h in zz-update-grub initramfs-tools dkms hvlis; do printf '#!/bin/sh\n' > "$tmp/order/$h"; done
+for h in zz-update-grub initramfs-tools dkms /etc/kernel/postinst.d/*hvlis*; do
+	printf '#!/bin/sh\n' > "$tmp/order/${h##*/}"
+done
 chmod 755 "$tmp/order"/*
 order=$(run-parts --test "$tmp/order" | xargs -n1 basename | xargs)
-[ "$order" = "dkms hvlis initramfs-tools zz-update-grub" ] && pass "hooks/run-parts-order ($order)" ||
+[ "$order" = "00-hvlis dkms hvlis initramfs-tools zz-update-grub" ] && pass "hooks/run-parts-order ($order)" ||
 	fail "hooks/run-parts-order: $order"
 
 # Another kernel's headers installed later (its image and initramfs came first).
@@ -504,59 +653,83 @@ else
 	installed_pkgs=$(comm -13 <(echo "$before_pkgs") <(echo "$after_pkgs") | xargs)
 	info "installed for the test (purged at the end): $installed_pkgs"
 fi
-if dkms status -m hvlis -v "$ver" -k "$later" | grep -q ': installed' &&
-	modinfo -k "$later" -n hv_vmbus 2> /dev/null | grep -q "/lib/modules/$later/updates/dkms/"; then
-	pass "deb/later-kernel-built-by-dkms-hook ($later, $(($(date +%s) - t0))s)"
+bad=$(every_module_ours "$later")
+if dkms status -m hvlis -v "$ver" -k "$later" | grep -q ': installed' && [ -z "$bad" ]; then
+	pass "deb/later-kernel-built-by-kernel-hooks ($later: $dkmsmods, $(($(date +%s) - t0))s)"
 else
-	fail "deb/later-kernel-built-by-dkms-hook: $(dkms status -m hvlis 2>&1 | tr '\n' ' '); see $logdir/later.log"
+	fail "deb/later-kernel-built-by-kernel-hooks: $bad; $(dkms status -m hvlis 2>&1 | tr '\n' ' '); see $logdir/later.log"
 fi
+[ ! -e /run/hvlis ] && pass "deb/later-kernel-no-autoinstall-skip-left" ||
+	fail "deb/later-kernel-no-autoinstall-skip-left: /run/hvlis exists"
 if [ "$(calls "$later")" -ge 1 ] && image_has "$later" updates/dkms/hv_vmbus.ko; then
 	pass "deb/later-kernel-initramfs-regenerated-by-hvlis-hook (after DKMS's hook)"
 else
 	fail "deb/later-kernel-initramfs-regenerated-by-hvlis-hook: calls: $(tr '\n' ';' < "$tmp/initramfs-calls")"
 fi
 
-# Builds that fail. A kernel whose tree does not build, then one outside
-# BUILD_EXCLUSIVE_KERNEL; each run as linux-headers' postinst runs the hooks.
+# Builds that fail: a kernel whose tree does not build, then one outside
+# BUILD_EXCLUSIVE_KERNEL, each with a stand-in in-box hv_vmbus. The hooks
+# run as the kernel's packages run them (run-parts --exit-on-error): the
+# headers' (/etc/kernel/header_postinst.d) and the image's (a copy of
+# /etc/kernel/postinst.d plus a stand-in initramfs-tools hook, as on a
+# Debian machine with a kernel image). Both must complete, so that the
+# kernel gets its initramfs and boot entry, with its in-box driver; the
+# failure must be in syslog and its build log kept.
 broken=6.1.0-99-hvlistest
 excl=2.6.18-hvlistest
-mkdir -p "$tmp/broken/include/generated"
+mkdir -p "$tmp/broken/include/generated" "$tmp/postinst.d"
 echo "#define UTS_RELEASE \"$broken\"" > "$tmp/broken/include/generated/utsrelease.h"
 printf '%%:\n\t@echo "hvlis test: deliberately broken kernel tree" >&2; exit 1\n' > "$tmp/broken/Makefile"
+cp -p /etc/kernel/postinst.d/* "$tmp/postinst.d/"
+# shellcheck disable=SC2016 # the hook's own $1
+printf '#!/bin/sh\nexec update-initramfs -c -k "$1"\n' > "$tmp/postinst.d/initramfs-tools"
+chmod 755 "$tmp/postinst.d/initramfs-tools"
 for k in $broken $excl; do
-	mkdir -p "/lib/modules/$k"
-	ln -s "$tmp/broken" "/lib/modules/$k/build"
+	mkdir -p "/lib/modules/$k/kernel/drivers/hv"
 	fake_krels="$fake_krels $k"
+	cp "$ko" "/lib/modules/$k/kernel/drivers/hv/hv_vmbus.ko"
+	ln -s "$tmp/broken" "/lib/modules/$k/build"
+	depmod "$k" > /dev/null 2>&1
 done
-"${stubenv[@]}" run-parts --report --exit-on-error --arg="$broken" /etc/kernel/header_postinst.d \
-	> "$logdir/fail-broken.log" 2>&1
+: > "$tmp/syslog"
+# DKMS's own hook alone fails the kernel's installation (Debian 12's DKMS):
+# the reason for /etc/kernel/*/00-hvlis
+"${stubenv[@]}" /etc/kernel/postinst.d/dkms "$broken" > "$logdir/fail-dkms-hook-alone.log" 2>&1
 rc=$?
-mk=/var/lib/dkms/hvlis/$ver/build/make.log
-if [ $rc != 0 ] && ! dkms status -m hvlis -v "$ver" -k "$broken" | grep -q installed &&
-	[ -z "$(find "/lib/modules/$broken" -name 'hv_vmbus.ko*' 2> /dev/null)" ] &&
-	grep -q "for kernel $broken" "$mk" 2> /dev/null && grep -q 'Error' "$mk"; then
-	pass "fail/broken-tree (hooks exit $rc, nothing installed for $broken, cause in $mk)"
+[ $rc != 0 ] && pass "fail/dkms-hook-alone-fails (exit $rc: without hvlis's hooks the kernel's postinst would fail)" ||
+	fail "fail/dkms-hook-alone-fails: DKMS's hook exited 0 on a tree that does not build; see $logdir/fail-dkms-hook-alone.log"
+for k in $broken $excl; do
+	"${stubenv[@]}" run-parts --report --exit-on-error --arg="$k" /etc/kernel/header_postinst.d \
+		> "$logdir/fail-$k.log" 2>&1
+	rc1=$?
+	"${stubenv[@]}" run-parts --report --exit-on-error --arg="$k" --arg="/boot/vmlinuz-$k" "$tmp/postinst.d" \
+		>> "$logdir/fail-$k.log" 2>&1
+	rc2=$?
+	bad=
+	[ $rc1 = 0 ] || bad="$bad header_postinst.d-exit-$rc1"
+	[ $rc2 = 0 ] || bad="$bad postinst.d-exit-$rc2"
+	dkms status -m hvlis -v "$ver" -k "$k" | grep -q installed && bad="$bad dkms-says-installed"
+	[ -z "$(find "/lib/modules/$k/updates" -name '*.ko*' 2> /dev/null)" ] || bad="$bad modules-under-updates"
+	image_has "$k" kernel/drivers/hv/hv_vmbus.ko || bad="$bad initramfs-without-in-box-hv_vmbus"
+	[ -e /run/hvlis ] && bad="$bad autoinstall-skip-left-in-/run/hvlis"
+	[ -z "$bad" ] && pass "fail/hooks-complete-in-box-initramfs-$k (both hook directories exit 0; initramfs with kernel/drivers/hv/hv_vmbus.ko)" ||
+		fail "fail/hooks-complete-in-box-initramfs-$k:$bad; see $logdir/fail-$k.log"
+done
+if grep -q "could not build or install hvlis $ver for kernel $broken.*build log: /var/log/hvlis/make-$broken.log" "$tmp/syslog" &&
+	grep -q "for kernel $broken" "/var/log/hvlis/make-$broken.log" 2> /dev/null && grep -q Error "/var/log/hvlis/make-$broken.log" &&
+	grep -q "kernel $excl is not one hvlis supports" "$tmp/syslog"; then
+	pass "fail/logged-to-syslog-and-build-log-kept (/var/log/hvlis/make-$broken.log; $excl skip logged)"
 else
-	fail "fail/broken-tree: hooks exit $rc; $(dkms status -m hvlis -k "$broken" 2>&1); make.log: $(tail -n 2 "$mk" 2>&1 | tr '\n' ' ')"
+	fail "fail/logged-to-syslog-and-build-log-kept: syslog: $(tr '\n' ' ' < "$tmp/syslog")"
 fi
-grep -q 'header_postinst.d/hvlis' "$logdir/fail-broken.log" &&
-	info "hvlis's header hook ran although DKMS's failed" ||
-	info "DKMS's hook failed (see $logdir/fail-broken.log), so run-parts --exit-on-error stopped before hvlis's hook: the linux-headers/linux-image postinst fails (Debian's DKMS 3.0.10 makes a failed autoinstall fatal)"
 dkms build -m hvlis -v "$ver" -k "$excl" > "$logdir/fail-exclusive.log" 2>&1
 rc=$?
-"${stubenv[@]}" run-parts --report --exit-on-error --arg="$excl" /etc/kernel/header_postinst.d \
-	>> "$logdir/fail-exclusive.log" 2>&1
-rc2=$?
-if [ $rc = 77 ] && [ -z "$(find "/lib/modules/$excl" -name 'hv_vmbus.ko*' 2> /dev/null)" ]; then
-	pass "fail/build-exclusive (dkms build exits 77 = skipped, nothing installed for $excl)"
-else
+[ $rc = 77 ] && pass "fail/build-exclusive (dkms build exits 77 = skipped for $excl)" ||
 	fail "fail/build-exclusive: dkms build exited $rc; see $logdir/fail-exclusive.log"
-fi
-info "BUILD_EXCLUSIVE mismatch through the kernel hooks: exit $rc2 (non-zero: DKMS 3.0.10's autoinstall counts the skip as a failure; fixed in DKMS 3.0.11)"
 : > "$tmp/syslog"
 "${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod dkms-install "$ver" > "$logdir/fail-kmod.log" 2>&1
 rc=$?
-if [ $rc = 0 ] && grep -q "could not build or install hvlis $ver for kernel $broken.*make.log" "$tmp/syslog" &&
+if [ $rc = 0 ] && grep -q "could not build or install hvlis $ver for kernel $broken.*make-$broken.log" "$tmp/syslog" &&
 	grep -q "kernel $excl is not one hvlis supports" "$logdir/fail-kmod.log"; then
 	pass "fail/hvlis-kmod-logs-and-continues (build failure to syslog, BUILD_EXCLUSIVE skipped, exit 0)"
 else
@@ -565,11 +738,17 @@ fi
 for k in $fake_krels; do rm -rf "/lib/modules/$k"; done
 fake_krels=
 
-# Purge.
+# Purge. First the KVP daemon's pool directory, as hv_kvp_daemon leaves it
+# (systemd's StateDirectory=hyperv), which the purge removes.
+if [ ! -e /var/lib/hyperv ]; then
+	mkdir -p /var/lib/hyperv && : > /var/lib/hyperv/.kvp_pool_0 && pools_created=1
+else
+	info "/var/lib/hyperv existed before the test: its removal on purge is not checked"
+fi
 t0=$(date +%s)
 nk=$(calls "$krel")
 nl=$(calls "$later")
-if "${aptstub[@]}" purge -y hvlis-dkms > "$logdir/deb-purge.log" 2>&1; then
+if "${aptstub[@]}" purge -y hvlis-dkms hvlis-daemons > "$logdir/deb-purge.log" 2>&1; then
 	pass "deb/purge ($(($(date +%s) - t0))s)"
 else
 	fail "deb/purge: $(tail -n 5 "$logdir/deb-purge.log" | tr '\n' ' ')"
@@ -577,12 +756,19 @@ else
 fi
 left=
 dkms status hvlis 2> /dev/null | grep -q . && left="$left dkms-registration"
-for p in /lib/modules/*/updates/dkms/hv_vmbus.ko* /var/lib/dkms/hvlis /usr/src/hvlis-* \
-	/etc/kernel/header_postinst.d/hvlis /usr/share/initramfs-tools/hooks/hvlis \
-	/usr/lib/dracut/dracut.conf.d/50-hvlis.conf /usr/libexec/hvlis; do
+for m in $dkmsmods; do
+	for p in /lib/modules/*/updates/dkms/"$m".ko*; do
+		[ -e "$p" ] && left="$left $p"
+	done
+done
+for p in /var/lib/dkms/hvlis /usr/src/hvlis-* /etc/kernel/header_postinst.d/hvlis /etc/kernel/header_postinst.d/00-hvlis \
+	/etc/kernel/postinst.d/hvlis /etc/kernel/postinst.d/00-hvlis /run/hvlis /var/log/hvlis \
+	/usr/share/initramfs-tools/hooks/hvlis /usr/lib/dracut/dracut.conf.d/50-hvlis.conf /usr/libexec/hvlis $dneed; do
 	[ -e "$p" ] && left="$left $p"
 done
-[ -z "$left" ] && pass "deb/purge-removes-modules-dkms-tree-sources-config" || fail "deb/purge-removes-modules-dkms-tree-sources-config:$left"
+[ -n "$pools_created" ] && [ -e /var/lib/hyperv ] && left="$left /var/lib/hyperv"
+[ -z "$left" ] && pass "deb/purge-removes-modules-dkms-tree-sources-config-daemons-units" ||
+	fail "deb/purge-removes-modules-dkms-tree-sources-config-daemons-units:$left"
 if [ "$(calls "$krel")" -gt "$nk" ] && [ "$(calls "$later")" -gt "$nl" ] &&
 	! image_has "$krel" updates/ && ! image_has "$later" updates/; then
 	pass "deb/initramfs-regenerated-on-removal ($krel, $later)"
@@ -600,7 +786,7 @@ info ".deb phase done at $(elapsed)"
 
 # Three packages: this one, the same version as a new release, a new version.
 sed 's/^Release: .*/Release:        2%{?dist}/' "$out/rpmbuild/SPECS/hvlis.spec" > "$tmp/hvlis-r2.spec"
-rpmbuild -bb --define "_topdir $out/rpmbuild" --define "_rpmdir $tmp/r2" "$tmp/hvlis-r2.spec" \
+rpmbuild -bb --nodeps --define "_topdir $out/rpmbuild" --define "_rpmdir $tmp/r2" "$tmp/hvlis-r2.spec" \
 	> "$logdir/rpm-r2.log" 2>&1
 rpm_r2=$(find "$tmp/r2" -name "hvlis-dkms-$ver-2.noarch.rpm" 2> /dev/null)
 nextver=$(echo "$ver" | awk -F. -v OFS=. '{$NF = $NF + 1; print}')
@@ -641,15 +827,44 @@ rpm_newdirs=$(sed 's|/[^/]*$||' "$tmp/rpm-files.txt" | sort -u | while read -r d
 	while [ -n "$d" ] && [ ! -e "$d" ]; do echo "$d"; d=${d%/*}; done
 done | sort -u -r | xargs)
 t0=$(date +%s)
-rpm -i --nodeps "$rpmf" > "$logdir/rpm-install.log" 2>&1
+rpm -i --nodeps "$rpmf" "$drpm" > "$logdir/rpm-install.log" 2>&1
 if rpm_state "$ver"; then
 	pass "rpm/install ($ver: registered, built and installed for $krel)"
 else
 	fail "rpm/install: registered '$(registered)'; $(dkms status 2>&1 | tr '\n' ' '); see $logdir/rpm-install.log"
 fi
+rpm_dfiles=$(rpm -ql hvlis-daemons 2> /dev/null | grep -v '^/usr/lib/.build-id' | xargs)
+miss=
+for f in $rpm_dfiles; do [ -e "$f" ] || miss="$miss $f"; done
+[ -n "$rpm_dfiles" ] && [ -z "$miss" ] && rpm -V --nodeps hvlis-daemons > "$logdir/rpm-verify-daemons.log" 2>&1 &&
+	pass "rpm/daemons-install ($(echo "$rpm_dfiles" | wc -w) paths, rpm -V clean)" ||
+	fail "rpm/daemons-install: missing:$miss; see $logdir/rpm-verify-daemons.log"
 grep -q 'Forcing version override of hvlis' "$logdir/rpm-install.log" &&
 	pass "rpm/dkms-honours-version-override (modules_to_force_install/hvlis)" ||
 	fail "rpm/dkms-honours-version-override: not in $logdir/rpm-install.log"
+# A build that fails on RHEL: DKMS's own hook (kernel-install's
+# 40-dkms.install, or postinst.d/dkms on RHEL 6/7) does not stop the
+# kernel's installation and logs nothing to syslog; hvlis's hooks after it
+# (45-hvlis.install, zz-hvlis) must log it, keep the build log and exit 0.
+mkdir -p "/lib/modules/$broken"
+fake_krels="$fake_krels $broken"
+ln -s "$tmp/broken" "/lib/modules/$broken/build"
+dkms autoinstall -k "$broken" > "$logdir/rpm-fail.log" 2>&1
+rc0=$?
+: > "$tmp/syslog"
+"${stubenv[@]}" /usr/lib/kernel/install.d/45-hvlis.install add "$broken" "/boot/vmlinuz-$broken" >> "$logdir/rpm-fail.log" 2>&1
+rc1=$?
+"${stubenv[@]}" /etc/kernel/postinst.d/zz-hvlis "$broken" "/boot/vmlinuz-$broken" >> "$logdir/rpm-fail.log" 2>&1
+rc2=$?
+if [ $rc0 != 0 ] && [ $rc1 = 0 ] && [ $rc2 = 0 ] &&
+	[ "$(grep -c "did not install hvlis $ver for kernel $broken.*build log: /var/log/hvlis/make-$broken.log" "$tmp/syslog")" = 2 ] &&
+	grep -q "for kernel $broken" "/var/log/hvlis/make-$broken.log" 2> /dev/null; then
+	pass "rpm/failed-build-logged-by-kernel-hooks (45-hvlis.install and zz-hvlis exit 0, syslog names the kernel and /var/log/hvlis/make-$broken.log)"
+else
+	fail "rpm/failed-build-logged-by-kernel-hooks: dkms autoinstall $rc0, 45-hvlis.install $rc1, zz-hvlis $rc2; syslog: $(tr '\n' ' ' < "$tmp/syslog"); see $logdir/rpm-fail.log"
+fi
+for k in $fake_krels; do rm -rf "/lib/modules/$k"; done
+fake_krels=
 ko1=$(modinfo -k "$krel" -n hv_vmbus 2> /dev/null)
 touch -d '2020-01-01' "$ko1" 2> /dev/null
 if [ -f "$rpm_r2" ]; then
@@ -669,11 +884,17 @@ if [ -f "$rpm_next" ]; then
 		fail "rpm/upgrade-new-version: registered '$(registered)'; $(dkms status 2>&1 | tr '\n' ' '); see $logdir/rpm-upgrade-version.log"
 	fi
 fi
-rpm -e --nodeps hvlis-dkms > "$logdir/rpm-erase.log" 2>&1
+rpm -e --nodeps hvlis-dkms hvlis-daemons > "$logdir/rpm-erase.log" 2>&1
 left=
 [ -n "$(registered)" ] && left="$left registered:$(registered)"
-for p in /lib/modules/*/updates/dkms/hv_vmbus.ko* /var/lib/dkms/hvlis /usr/src/hvlis-* /usr/libexec/hvlis \
-	/etc/kernel/postinst.d/zz-hvlis /usr/share/dkms/modules_to_force_install; do
+for m in $dkmsmods; do
+	for p in /lib/modules/*/updates/dkms/"$m".ko*; do
+		[ -e "$p" ] && left="$left $p"
+	done
+done
+for p in /var/lib/dkms/hvlis /usr/src/hvlis-* /usr/libexec/hvlis /var/log/hvlis \
+	/etc/kernel/postinst.d/zz-hvlis /usr/lib/kernel/install.d/45-hvlis.install /usr/share/dkms/modules_to_force_install \
+	$rpm_dfiles; do
 	[ -e "$p" ] && left="$left $p"
 done
 [ -z "$left" ] && pass "rpm/erase ($(($(date +%s) - t0))s for the whole RPM cycle)" || fail "rpm/erase: left:$left"

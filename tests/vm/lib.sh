@@ -21,6 +21,7 @@ VM_DEFAULT_TIMEOUT=${HVLIS_VM_TIMEOUT:-120}
 # A serial log containing any of these fails the scenario, whatever the
 # guest said.  (Debian's kernel has no lockdep: the lock patterns only fire
 # on a debug kernel, but they cost nothing.)
+VM_QEMU_EXTRA=()
 VM_BAD_PATTERNS=(
 	'Oops'
 	'BUG:'
@@ -168,13 +169,30 @@ vm_kmod_order() {
 # functions, by convention)
 vm_scenario_vars() {
 	(
-		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_BINARIES=""
+		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_QEMU_ARGS="" VM_GUEST_TOOLS="" VM_BINARIES=""
+		VM_ROOTFS="" VM_END="" VM_DATA_MB="" VM_HVLIS_LOAD="" VM_MODPROBE_CONF="" VM_EXPECT_DIRTY=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
 		declare -F guest > /dev/null || { echo "no guest() function" >&2; exit 1; }
-		printf 'sc_kmods=%q\nsc_timeout=%q\nsc_append=%q\nsc_has_check=%q\nsc_binaries=%q\n' \
+		case $VM_ROOTFS in
+		'' | systemd) ;;
+		*) echo "VM_ROOTFS must be empty or 'systemd', not '$VM_ROOTFS'" >&2; exit 1 ;;
+		esac
+		case ${VM_END:-poweroff} in
+		poweroff | sysrq-reboot | none) ;;
+		*) echo "VM_END must be poweroff, sysrq-reboot or none, not '$VM_END'" >&2; exit 1 ;;
+		esac
+		printf 'sc_kmods=%q\nsc_timeout=%q\nsc_append=%q\nsc_has_check=%q\n' \
 			"$VM_KMODS" "${VM_TIMEOUT:-$VM_DEFAULT_TIMEOUT}" "$VM_APPEND" \
-			"$(declare -F check_log > /dev/null && echo 1)" "$VM_BINARIES"
+			"$(declare -F check_log > /dev/null && echo 1)"
+		printf 'sc_rootfs=%q\nsc_end=%q\nsc_data_mb=%q\nsc_hvlis_load=%q\nsc_modprobe_conf=%q\n' \
+			"$VM_ROOTFS" "${VM_END:-poweroff}" "${VM_DATA_MB:-64}" "$VM_HVLIS_LOAD" "$VM_MODPROBE_CONF"
+		printf 'sc_expect_dirty=%q\nsc_has_check_disk=%q\nsc_has_prepare_image=%q\nsc_has_prepare_data=%q\n' \
+			"$VM_EXPECT_DIRTY" "$(declare -F check_disk > /dev/null && echo 1)" \
+			"$(declare -F prepare_image > /dev/null && echo 1)" \
+			"$(declare -F prepare_data > /dev/null && echo 1)"
+		printf 'sc_qemu=%q\nsc_tools=%q\nsc_binaries=%q\n' "$VM_QEMU_ARGS" "$VM_GUEST_TOOLS" \
+			"$VM_BINARIES"
 	)
 }
 
@@ -191,14 +209,15 @@ vm_add_binary() {
 	done
 }
 
-# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [BINARIES]: build the
-# initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
-# decompressing under TCG is not); BINARIES (the scenario's VM_BINARIES) are
-# host programs copied with their libraries: NAME (found in PATH) to
+# vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS [BINARIES]]: build
+# the initramfs of a scenario (cpio newc, uncompressed: unpacking is cheap,
+# decompressing under TCG is not).  TOOLS: programs guest/NAME.c, built
+# here and put in /usr/bin; BINARIES (the scenario's VM_BINARIES): host
+# programs copied with their libraries: NAME (found in PATH) to
 # /usr/sbin/NAME, or HOSTPATH=GUESTPATH
 vm_mkinitramfs() {
-	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 bins=${7:-}
-	local st="$VM_OUT/work/$name" k m order b
+	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 tools=${7:-} bins=${8:-}
+	local st="$VM_OUT/work/$name" k m order t b
 	rm -rf "$st"
 	mkdir -p "$st"/{bin,dev,proc,sys,tmp,etc,hvlis,lib/hvlis}
 	cp /bin/busybox "$st/bin/busybox"
@@ -208,6 +227,11 @@ vm_mkinitramfs() {
 	# the project's user tools, where a package would put them
 	mkdir -p "$st/usr/bin"
 	cp "$VM_TOP/scripts/lsvmbus" "$st/usr/bin/lsvmbus"
+	for t in $tools; do
+		mkdir -p "$VM_OUT/tools"
+		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t" "$VM_DIR/guest/$t.c" || return 1
+		vm_add_binary "$st" "$VM_OUT/tools/$t" "/usr/bin/$t" || return 1
+	done
 	cp "$scn" "$st/hvlis/scenario.sh"
 	# the console must exist before devtmpfs is mounted (the kernel opens
 	# it for /init); the built-in initramfs usually has one already
@@ -259,22 +283,25 @@ vm_mkinitramfs() {
 	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out"
 }
 
-# vm_qemu KERNEL INITRD APPEND TIMEOUT LOG: boot, serial console (with \r
-# removed) to LOG, qemu's own messages to LOG.qemu.  Sets vm_rc (qemu's exit
+# vm_qemu KERNEL INITRD APPEND TIMEOUT LOG [QEMU_ARGS]: boot, serial console
+# (with \r removed) to LOG, qemu's own messages to LOG.qemu.  VM_QEMU_EXTRA
+# (array): more QEMU options (disks); VM_QEMU_MEM: MiB of memory (512).  Sets vm_rc (qemu's exit
 # status, 124 on timeout), vm_t_total and vm_t_result (seconds from start to
 # exit and to the result marker; vm_t_result empty without a marker).
 vm_qemu() {
 	local kernel=$1 initrd=$2 append=$3 tmo=$4 log=$5 t0 t1 tm=
 	local rcf="$log.rc" tmf="$log.t"
-	local -a accel
+	local -a accel extra
 	read -r -a accel <<< "$(vm_accel_args)"
+	read -r -a extra <<< "${6:-}"
 	rm -f "$rcf" "$tmf"
 	t0=$EPOCHREALTIME
 	{
 		timeout -k 5 "$tmo" qemu-system-x86_64 "${accel[@]}" \
-			-machine q35 -cpu max -smp 2 -m 512 \
+			-machine q35 -cpu max -smp 2 -m "${VM_QEMU_MEM:-512}" \
 			-nographic -no-reboot -nic none \
 			-kernel "$kernel" -initrd "$initrd" -append "$append" \
+			"${VM_QEMU_EXTRA[@]}" "${extra[@]}" \
 			< /dev/null 2> "$log.qemu"
 		echo $? > "$rcf"
 	} 2> /dev/null | {
@@ -317,7 +344,7 @@ vm_log_problems() {
 vm_run_scenario() {
 	local name=$1 scn=$2 kernel=$3 rel=$4 root=$5
 	local log="$VM_OUT/$name.log" cpio="$VM_OUT/$name.cpio" vars reasons=() r
-	local sc_kmods sc_timeout sc_append sc_has_check sc_binaries result problems chk=
+	local sc_kmods sc_timeout sc_append sc_has_check sc_qemu sc_tools sc_binaries result problems chk=
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
@@ -325,11 +352,30 @@ vm_run_scenario() {
 		return 1
 	fi
 	eval "$vars"
-	if ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" "$sc_binaries" 2> "$VM_OUT/$name.err"; then
+	local -a VM_QEMU_EXTRA=()
+	local VM_QEMU_MEM=512 t_img=
+	if [ "$sc_rootfs" = systemd ]; then
+		local rootfs t0=$EPOCHREALTIME
+		if ! rootfs=$(vm_sd_rootfs); then
+			echo "FAIL: vm/$name: cannot build the root file system: $(tail -n 1 "$VM_OUT/rootfs.log") (see $VM_OUT/rootfs.log)"
+			return 1
+		fi
+		if ! vm_sd_initramfs "$name" "$rel" "$root" "$cpio" 2> "$VM_OUT/$name.err" ||
+			! vm_sd_images "$name" "$scn" "$rel" "$root" "$rootfs" 2>> "$VM_OUT/$name.err"; then
+			echo "FAIL: vm/$name: cannot build the initramfs or disk images: $(head -n 1 "$VM_OUT/$name.err")"
+			return 1
+		fi
+		t_img=$(vm_secs "$t0" "$EPOCHREALTIME")
+		VM_QEMU_MEM=$VM_SD_MEM
+		VM_QEMU_EXTRA=(-drive "file=$VM_OUT/$name.root.img,format=raw,if=virtio"
+			-drive "file=$VM_OUT/$name.data.img,format=raw,if=virtio")
+	elif ! vm_mkinitramfs "$name" "$scn" "$rel" "$root" "$sc_kmods" "$cpio" "$sc_tools" "$sc_binaries" \
+		2> "$VM_OUT/$name.err"; then
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1
 	fi
-	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log"
+	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log" \
+		"$sc_qemu"
 
 	result=$(sed -n "s/.*$VM_MARKER //p" "$log" | tail -n 1)
 	if [ "$vm_rc" = 124 ] || [ "$vm_rc" = 137 ]; then
@@ -358,9 +404,13 @@ vm_run_scenario() {
 		fi
 	fi
 
+	if [ "$sc_rootfs" = systemd ] && [ -n "$result" ]; then
+		vm_sd_judge "$name" "$scn" "$log" "$rel" || true
+	fi
+
 	if [ ${#reasons[@]} -eq 0 ]; then
 		echo "PASS: vm/$name"
-		vm_say "vm/$name: boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
+		vm_say "vm/$name: ${t_img:+images $t_img s, }boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
 		return 0
 	fi
 	r=$(printf '%s; ' "${reasons[@]}")
@@ -374,3 +424,6 @@ vm_run_scenario() {
 	fi
 	return 1
 }
+
+# shellcheck source-path=SCRIPTDIR source=lib-systemd.sh
+. "$VM_DIR/lib-systemd.sh"

@@ -24,6 +24,8 @@ declare -A want_aliases=(
 	[hv_vmbus]='acpi*:VMBUS:*
 acpi*:VMBus:*'
 	[hv_utils]='vmbus:394f16571591784eab55382f3bd5422d
+vmbus:31600b0e13523449818b38d90ced39db
+vmbus:30e62795aed07b49adcee80ab0175caf
 vmbus:e7f4a0a9455a964db8278a841e8c03e6
 vmbus:292efa3523ea364296ae3a6ebacba440
 vmbus:e34bd134e4dec8419ae76b174977c192'

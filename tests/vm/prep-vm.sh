@@ -7,7 +7,8 @@
 #
 # Runs on Debian 12 (bookworm) amd64 as root.  Idempotent:
 #  1. installs what is missing of qemu-system-x86, busybox-static, cpio, kmod,
-#     binutils and the decompressor of the kernel image (apt-get);
+#     binutils, e2fsprogs (the systemd scenarios' disk images) and the
+#     decompressor of the kernel image (apt-get);
 #  2. picks the kernel release: $HVLIS_VM_KREL, else the newest 6.1.0-N-amd64
 #     whose headers are in /usr/src/linux-headers-6.1.0-N-amd64;
 #  3. downloads the Debian image package of exactly that release and version
@@ -64,7 +65,7 @@ need_pkgs() {
 	fi
 }
 
-need_pkgs qemu-system-x86 busybox-static cpio kmod binutils xz-utils
+need_pkgs qemu-system-x86 busybox-static cpio kmod binutils xz-utils e2fsprogs
 
 rel=$(vm_release) || die "no kernel headers: install linux-headers-6.1.0-N-amd64 or set HVLIS_VM_KREL"
 [ -f "$(vm_kdir "$rel")/Makefile" ] || die "no kernel headers for $rel in $(vm_kdir "$rel")"

@@ -78,6 +78,11 @@ if [ -z "${HVLIS_VM_NOBUILD:-}" ]; then
 		fail_all "module build for $rel failed (see $VM_OUT/build.log)"
 	fi
 	vm_say "modules built for $rel in $(vm_secs "$t1" "$EPOCHREALTIME") s"
+	# the daemons, for the systemd scenarios' disk images
+	if ! make -C "$VM_TOP" daemons >> "$VM_OUT/build.log" 2>&1; then
+		tail -n 10 "$VM_OUT/build.log" | sed 's/^/    | /' >&2
+		fail_all "daemon build failed (see $VM_OUT/build.log)"
+	fi
 fi
 # every .ko must be for this very kernel, or insmod fails for the wrong reason
 kos=$(vm_project_kos)

@@ -138,6 +138,51 @@
 #define HVLIS_BUS_REMOVE_OK 0
 #endif
 
+/* ---- hv_utils shutdown and time sync ---- */
+
+/* Userspace's reboot command, as orderly_reboot() (4.1) runs it. */
+#ifndef HAVE_ORDERLY_REBOOT
+#include <linux/kmod.h>
+#include <linux/reboot.h>
+static inline void hvlis_orderly_reboot(void)
+{
+	static char *argv[2] = { "/sbin/reboot", NULL };
+	static char *envp[3] = { "HOME=/", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
+
+	if (call_usermodehelper(argv[0], argv, envp, UMH_WAIT_EXEC)) {
+		pr_warn("cannot run /sbin/reboot: restarting at once\n");
+		kernel_restart(NULL);
+	}
+}
+#else
+#define hvlis_orderly_reboot()	orderly_reboot()
+#endif
+
+/* hibernation_available() (4.0): before it, whether the kernel has it. */
+#ifndef HAVE_HIBERNATION_AVAILABLE
+#ifdef CONFIG_HIBERNATION
+#define hibernation_available()	true
+#else
+#define hibernation_available()	false
+#endif
+#endif
+
+/* Set the wall clock: do_settimeofday64() (3.17) or do_settimeofday(). */
+#include <linux/time.h>
+#include <linux/ktime.h>
+static inline int hvlis_set_wallclock(s64 sec, long nsec)
+{
+#ifdef HAVE_DO_SETTIMEOFDAY64
+	struct timespec64 ts = { .tv_sec = sec, .tv_nsec = nsec };
+
+	return do_settimeofday64(&ts);
+#else
+	struct timespec ts = { .tv_sec = sec, .tv_nsec = nsec };
+
+	return do_settimeofday(&ts);
+#endif
+}
+
 /* ---- hv_utils daemon devices (icdev helper) ---- */
 /* ->poll()'s type and bits: __poll_t/EPOLL* (4.16+) or unsigned int/POLL*. */
 #ifdef HAVE_POLL_T

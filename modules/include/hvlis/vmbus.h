@@ -90,5 +90,6 @@ void hvlis_channel_set_context(struct hvlis_channel *ch, void *context);
 void *hvlis_channel_context(const struct hvlis_channel *ch);
 const struct hvlis_offer *hvlis_channel_offer(const struct hvlis_channel *ch);
 u32 hvlis_vmbus_version(void);
+u64 hvlis_read_ref_time(void);
 
 #endif

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* HAVE_DO_SETTIMEOFDAY64: do_settimeofday64() with struct timespec64 (3.17) */
+/* hvlis-probe-export: do_settimeofday64 */
+#include <linux/time.h>
+#include <linux/ktime.h>
+
+void hvlis_probe(void)
+{
+	struct timespec64 ts = { 0 };
+
+	do_settimeofday64(&ts);
+}
