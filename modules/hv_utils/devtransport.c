@@ -7,7 +7,8 @@
  * "vmbus/hv_<x>" as the in-box driver names it) takes one opener at a time
  * (-EBUSY for a second). read() returns exactly one whole message: -EINVAL
  * when the buffer is shorter, -EAGAIN with O_NONBLOCK when none is there.
- * write() takes one whole message. poll() reports a message to read;
+ * write() takes one whole message; pread()/pwrite() work the same (the
+ * offset is ignored). poll() reports a message to read;
  * POLLHUP | POLLERR once the device is gone (hot removal). Closing the
  * device tells the relay, which fails a request the daemon held at once.
  *
@@ -101,7 +102,12 @@ static int hvt_open(struct inode *inode, struct file *file)
 		return ret;
 	}
 	file->private_data = t;
-	return nonseekable_open(inode, file);
+	/*
+	 * Not nonseekable_open(): the in-box hv_fcopy_daemon reads with
+	 * pread(fd, buf, size, 0), which that would refuse (ESPIPE). The
+	 * offset is ignored.
+	 */
+	return 0;
 }
 
 static int hvt_release(struct inode *inode, struct file *file)

@@ -134,8 +134,15 @@ static int kvp_to_daemon(struct relay *r, u8 *pkt, u32 len, u8 *out, u32 *status
 		if (n < 0)
 			return n;
 		m->body.set.key_size = n + 1;
-		if (in->hdr.operation == KVP_OP_GET)
+		if (in->hdr.operation == KVP_OP_GET) {
+			/*
+			 * The room for the value. The in-box driver leaves it
+			 * 0, and the in-box daemon then copies 0 bytes of the
+			 * value: its GETs come back empty. Ours ignores it.
+			 */
+			m->body.get.value_size = sizeof(m->body.get.value);
 			return KVP_MSG_SIZE;
+		}
 		switch (v->value_type) {
 		case KVP_REG_SZ:
 			n = host_str(v->value, v->value_size, sizeof(v->value),

@@ -540,7 +540,7 @@ abi() {
 # Debian's in-box KVP daemon and ours, driven alike through the stand-in device.
 interop() {
 	local inbox="" ver="" w=$B/interop rc
-	check interop/build-bench gcc -std=c11 -Wall -Wextra -Werror -O2 "-I$top/daemons/kvp" -o "$B/kvp_bench" "$top/tests/bench/kvp_bench.c"
+	check interop/build-bench gcc -std=c11 -Wall -Wextra -Werror -O2 "-I$top/modules/include" -o "$B/kvp_bench" "$top/tests/bench/kvp_bench.c"
 	check interop/build-devshim gcc -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o "$B/devshim.so" "$top/tests/bench/devshim.c" -ldl
 	read -r inbox ver < <("$top/tests/bench/inbox.sh" 2> "$B/logs/inbox.log") || true
 	if [ -z "$inbox" ]; then

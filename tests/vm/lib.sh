@@ -258,7 +258,8 @@ vm_cpio() {
 # vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS [BINARIES]]:
 # build the initramfs of a (busybox) scenario.  TOOLS: programs
 # guest/NAME.c, built here and put in /usr/bin; BINARIES (the scenario's
-# VM_BINARIES): host programs copied with their libraries to /usr/sbin
+# VM_BINARIES): host programs copied with their libraries: NAME (found in
+# PATH) to /usr/sbin/NAME, or HOSTPATH=GUESTPATH
 vm_mkinitramfs() {
 	local name=$1 scn=$2 rel=$3 root=$4 kmods=$5 out=$6 tools=${7:-} bins=${8:-}
 	local st="$VM_OUT/work/$name" k m order t b
@@ -277,7 +278,11 @@ vm_mkinitramfs() {
 	done
 	vm_add_daemons "$st" || return 1
 	for b in $bins; do
-		vm_add_binary "$st" "$(PATH=$PATH:/usr/sbin:/sbin command -v "$b")" "/usr/sbin/$b" || return 1
+		case $b in
+		/*=/*) vm_add_binary "$st" "${b%%=*}" "${b#*=}" || return 1 ;;
+		*) vm_add_binary "$st" "$(PATH=$PATH:/usr/sbin:/sbin command -v "$b")" "/usr/sbin/$b" ||
+			return 1 ;;
+		esac
 	done
 	cp "$scn" "$st/hvlis/scenario.sh"
 	while IFS= read -r k; do
