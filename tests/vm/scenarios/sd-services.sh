@@ -71,6 +71,10 @@ prepare_image() {
 	done
 }
 
+# demo TEXT / demo_lines: lines make demo prints (scripts/demo.sh)
+demo() { printf 'DEMO: %s\n' "$*"; }
+demo_lines() { sed 's/^/DEMO:   /'; }
+
 kvp_ok() {
 	sim_ic kvp "$@" || vm_fail "kvp $*: the host got no answer"
 	expect "kvp $*: status" "$(ic_field kvp kvp_status)" 0x00000000
@@ -97,6 +101,11 @@ guest() {
 	done
 	udevadm settle -t 30 || vm_fail "udevadm settle timed out"
 	lsvmbus | vm_detail "lsvmbus"
+	demo "# lsvmbus"
+	lsvmbus | demo_lines
+	demo "# systemctl is-active $UNITS   (started by udev when hv_utils made /dev/vmbus/*)"
+	# shellcheck disable=SC2086 # a list of names
+	systemctl is-active $UNITS | tr '\n' ' ' | demo_lines
 	for k in heartbeat shutdown timesync kvp vss fcopy; do
 		wait_ic "$k" negotiated 1 || vm_fail "$k: no negotiation"
 	done
@@ -112,9 +121,14 @@ guest() {
 	wait_for "the host's key in .kvp_pool_0" 10 grep -qa hvlis-demo /var/lib/hyperv/.kvp_pool_0
 	kvp_ok get 0 hvlis-demo
 	expect "kvp get: value" "$(ic_field kvp kvp_value)" "set_by_the_host"
+	demo "# host: KVP set, pool 0 (external): hvlis-demo = 'set by the host'; in the guest:"
+	demo "\$ tr -s '\\0' '\\n' < /var/lib/hyperv/.kvp_pool_0   (key, then value)"
+	tr -s '\0' '\n' < /var/lib/hyperv/.kvp_pool_0 | demo_lines
+	demo "# host: KVP enumerate, pool 2 (the guest's intrinsics):"
 	for n in 0 5 8; do
 		kvp_ok enumerate 2 "$n"
 		vm_log "auto pool $n: $(ic_field kvp kvp_key) = $(ic_field kvp kvp_value)"
+		demo "  $(ic_field kvp kvp_key) = $(ic_field kvp kvp_value | tr _ ' ')"
 		[ "$(ic_field kvp kvp_value)" != - ] || vm_fail "auto pool $n: empty value"
 	done
 	kvp_ok enumerate 2 0
@@ -179,6 +193,7 @@ guest() {
 
 	# shutdown: the result first (the runner dies with everything else),
 	# then the host asks the guest to power off; systemd does the rest
+	demo "# host: shutdown (power off); the guest's log and systemd take over:"
 	vm_result
 	vm_log "the host asks for a power-off"
 	sim_ic shutdown request 0 hvlis test || vm_log "FAIL: the shutdown request got no answer"
