@@ -477,3 +477,58 @@ void relay_deinit(struct relay *r)
 	kref_put(&t->kref, hvt_free);
 	kfree(r->out);
 }
+
+/**
+ * relay_service_init() - ->init of a relaying service: its daemon device
+ * @ud: the device; ud->svc->relay says what to relay
+ *
+ * Return: 0 or -errno.
+ */
+int relay_service_init(struct util_dev *ud)
+{
+	struct relay *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = relay_init(r, ud, ud->svc->relay);
+	if (ret) {
+		kfree(r);
+		return ret;
+	}
+	ud->priv = r;
+	return 0;
+}
+
+/**
+ * relay_service_request() - ->request of a relaying service
+ * @ud: the device
+ * @pkt: the host's request
+ * @len: its length
+ * @status: unused: the answer comes later (or at once from the relay)
+ *
+ * Return: false: relay_request() answers through util_answer().
+ */
+bool relay_service_request(struct util_dev *ud, u8 *pkt, u32 len, u32 *status)
+{
+	return relay_request(ud->priv, pkt, len);
+}
+
+/**
+ * relay_service_stop() - ->stop of a relaying service
+ * @ud: the device
+ */
+void relay_service_stop(struct util_dev *ud)
+{
+	relay_stop(ud->priv);
+}
+
+/**
+ * relay_service_deinit() - ->deinit of a relaying service
+ * @ud: the device
+ */
+void relay_service_deinit(struct util_dev *ud)
+{
+	relay_deinit(ud->priv);
+	kfree(ud->priv);
+}

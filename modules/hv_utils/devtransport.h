@@ -72,6 +72,12 @@ void relay_deinit(struct relay *r);
 bool relay_request(struct relay *r, u8 *pkt, u32 len);
 int relay_to_daemon(struct relay *r, const void *msg, size_t len);
 
+/* struct util_service hooks of a service that relays (->relay set). */
+int relay_service_init(struct util_dev *ud);
+bool relay_service_request(struct util_dev *ud, u8 *pkt, u32 len, u32 *status);
+void relay_service_stop(struct util_dev *ud);
+void relay_service_deinit(struct util_dev *ud);
+
 /* Seconds; 0 (the default) means each service's own (30 s, 15 min). */
 extern unsigned int hv_utils_daemon_timeout;
 

@@ -112,38 +112,6 @@ static const struct relay_ops fcopy_relay = {
 	.timeout = fcopy_timeout,
 };
 
-static int fcopy_init(struct util_dev *ud)
-{
-	struct relay *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	int ret;
-
-	if (!r)
-		return -ENOMEM;
-	ret = relay_init(r, ud, &fcopy_relay);
-	if (ret) {
-		kfree(r);
-		return ret;
-	}
-	ud->priv = r;
-	return 0;
-}
-
-static bool fcopy_request(struct util_dev *ud, u8 *pkt, u32 len, u32 *status)
-{
-	return relay_request(ud->priv, pkt, len);
-}
-
-static void fcopy_stop(struct util_dev *ud)
-{
-	relay_stop(ud->priv);
-}
-
-static void fcopy_deinit(struct util_dev *ud)
-{
-	relay_deinit(ud->priv);
-	kfree(ud->priv);
-}
-
 const struct util_service util_fcopy = {
 	.name = "fcopy",
 	.msgtype = HVLIS_ICMSGTYPE_FCOPY,
@@ -152,8 +120,9 @@ const struct util_service util_fcopy = {
 	.msg_versions = fcopy_msg_ver,
 	.n_msg = ARRAY_SIZE(fcopy_msg_ver),
 	.buf_bytes = 2 * PAGE_SIZE,
-	.init = fcopy_init,
-	.request = fcopy_request,
-	.stop = fcopy_stop,
-	.deinit = fcopy_deinit,
+	.init = relay_service_init,
+	.request = relay_service_request,
+	.stop = relay_service_stop,
+	.deinit = relay_service_deinit,
+	.relay = &fcopy_relay,
 };

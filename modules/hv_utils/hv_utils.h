@@ -14,6 +14,7 @@
 #include "ic_msg.h"
 
 struct util_dev;
+struct relay_ops;
 
 struct util_service {
 	const char *name;		/* for the log: "heartbeat" */
@@ -40,6 +41,8 @@ struct util_service {
 	void (*negotiated)(struct util_dev *ud);
 	/* Remove, before the channel closes: no answers after it; may be NULL. */
 	void (*stop)(struct util_dev *ud);
+	/* Services that relay to a daemon (devtransport.c): its messages. */
+	const struct relay_ops *relay;
 };
 
 struct util_dev {

@@ -275,38 +275,6 @@ static const struct relay_ops kvp_relay = {
 	.timeout = kvp_timeout,
 };
 
-static int kvp_init(struct util_dev *ud)
-{
-	struct relay *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	int ret;
-
-	if (!r)
-		return -ENOMEM;
-	ret = relay_init(r, ud, &kvp_relay);
-	if (ret) {
-		kfree(r);
-		return ret;
-	}
-	ud->priv = r;
-	return 0;
-}
-
-static bool kvp_request(struct util_dev *ud, u8 *pkt, u32 len, u32 *status)
-{
-	return relay_request(ud->priv, pkt, len);
-}
-
-static void kvp_stop(struct util_dev *ud)
-{
-	relay_stop(ud->priv);
-}
-
-static void kvp_deinit(struct util_dev *ud)
-{
-	relay_deinit(ud->priv);
-	kfree(ud->priv);
-}
-
 const struct util_service util_kvp = {
 	.name = "kvp",
 	.msgtype = HVLIS_ICMSGTYPE_KVPEXCHANGE,
@@ -315,8 +283,9 @@ const struct util_service util_kvp = {
 	.msg_versions = kvp_msg_ver,
 	.n_msg = ARRAY_SIZE(kvp_msg_ver),
 	.buf_bytes = 2 * PAGE_SIZE,
-	.init = kvp_init,
-	.request = kvp_request,
-	.stop = kvp_stop,
-	.deinit = kvp_deinit,
+	.init = relay_service_init,
+	.request = relay_service_request,
+	.stop = relay_service_stop,
+	.deinit = relay_service_deinit,
+	.relay = &kvp_relay,
 };

@@ -97,38 +97,6 @@ static const struct relay_ops vss_relay = {
 	.timeout = vss_timeout,
 };
 
-static int vss_init(struct util_dev *ud)
-{
-	struct relay *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	int ret;
-
-	if (!r)
-		return -ENOMEM;
-	ret = relay_init(r, ud, &vss_relay);
-	if (ret) {
-		kfree(r);
-		return ret;
-	}
-	ud->priv = r;
-	return 0;
-}
-
-static bool vss_request(struct util_dev *ud, u8 *pkt, u32 len, u32 *status)
-{
-	return relay_request(ud->priv, pkt, len);
-}
-
-static void vss_stop(struct util_dev *ud)
-{
-	relay_stop(ud->priv);
-}
-
-static void vss_deinit(struct util_dev *ud)
-{
-	relay_deinit(ud->priv);
-	kfree(ud->priv);
-}
-
 const struct util_service util_vss = {
 	.name = "vss",
 	.msgtype = HVLIS_ICMSGTYPE_VSS,
@@ -137,8 +105,9 @@ const struct util_service util_vss = {
 	.msg_versions = vss_msg_ver,
 	.n_msg = ARRAY_SIZE(vss_msg_ver),
 	.buf_bytes = PAGE_SIZE,
-	.init = vss_init,
-	.request = vss_request,
-	.stop = vss_stop,
-	.deinit = vss_deinit,
+	.init = relay_service_init,
+	.request = relay_service_request,
+	.stop = relay_service_stop,
+	.deinit = relay_service_deinit,
+	.relay = &vss_relay,
 };

@@ -402,8 +402,11 @@ int hvlis_sendpacket_pagebuffer(struct hvlis_channel *ch,
 }
 EXPORT_SYMBOL_GPL(hvlis_sendpacket_pagebuffer);
 
+/* What recv() does with the next packet. */
+enum recv_mode { RECV_PAYLOAD, RECV_RAW, RECV_SKIP };
+
 static int recv(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *out_len,
-		u64 *trans_id, bool raw)
+		u64 *trans_id, enum recv_mode mode)
 {
 	struct hvlis_packet_desc desc;
 	unsigned long flags;
@@ -413,9 +416,12 @@ static int recv(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *out_len,
 	spin_lock_irqsave(&ch->in_lock, flags);
 	if (ch->state != HVLIS_CHAN_OPEN)
 		ret = -ENODEV;
+	else if (mode == RECV_SKIP)
+		ret = hvlis_ring_skip(&ch->in, &signal);
 	else
-		ret = hvlis_ring_recv(&ch->in, !raw, buf, buf_len, &desc, out_len, &signal);
-	if ((!ret || ret == -ENOBUFS) && trans_id)
+		ret = hvlis_ring_recv(&ch->in, mode == RECV_PAYLOAD, buf, buf_len, &desc,
+				      out_len, &signal);
+	if ((!ret || ret == -ENOBUFS) && trans_id && mode != RECV_SKIP)
 		*trans_id = desc.trans_id;
 	if (ret == -EIO)
 		ch->bad_packets++;
@@ -442,7 +448,7 @@ static int recv(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *out_len,
 int hvlis_recvpacket(struct hvlis_channel *ch, void *buf, u32 buf_len,
 		     u32 *data_len, u64 *trans_id)
 {
-	return recv(ch, buf, buf_len, data_len, trans_id, false);
+	return recv(ch, buf, buf_len, data_len, trans_id, RECV_PAYLOAD);
 }
 EXPORT_SYMBOL_GPL(hvlis_recvpacket);
 
@@ -457,7 +463,7 @@ EXPORT_SYMBOL_GPL(hvlis_recvpacket);
  */
 int hvlis_recvpacket_raw(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *pkt_len)
 {
-	return recv(ch, buf, buf_len, pkt_len, NULL, true);
+	return recv(ch, buf, buf_len, pkt_len, NULL, RECV_RAW);
 }
 EXPORT_SYMBOL_GPL(hvlis_recvpacket_raw);
 
@@ -473,21 +479,7 @@ EXPORT_SYMBOL_GPL(hvlis_recvpacket_raw);
  */
 int hvlis_skippacket(struct hvlis_channel *ch)
 {
-	unsigned long flags;
-	bool signal = false;
-	int ret;
-
-	spin_lock_irqsave(&ch->in_lock, flags);
-	if (ch->state != HVLIS_CHAN_OPEN)
-		ret = -ENODEV;
-	else
-		ret = hvlis_ring_skip(&ch->in, &signal);
-	if (ret == -EIO)
-		ch->bad_packets++;
-	spin_unlock_irqrestore(&ch->in_lock, flags);
-	if (signal)
-		hvlis_signal_host(ch);
-	return ret;
+	return recv(ch, NULL, 0, NULL, NULL, RECV_SKIP);
 }
 EXPORT_SYMBOL_GPL(hvlis_skippacket);
 

@@ -9,7 +9,8 @@
 # Malformed requests: a packet shorter than the IC headers (VMBus pads
 # lengths to 8 bytes, so at most 24 bytes) is dropped
 # unanswered, an unknown message type and a short heartbeat get HV_E_FAIL,
-# and the heartbeats go on afterwards. Unloading hv_utils closes the
+# a request longer than hv_utils' buffer is skipped unanswered, and the
+# heartbeats go on afterwards. Unloading hv_utils closes the
 # channel; loading it again negotiates again.
 
 # shellcheck disable=SC2034
@@ -67,8 +68,13 @@ guest() {
 	expect_kmsg "unknown type logged" "heartbeat: unexpected message type 99"
 	sim_ic heartbeat send 1 4 || vm_fail "short heartbeat got no answer"
 	expect "short heartbeat: status" "$(ic_field heartbeat last_status)" 0x80004005
+	# Longer than any request hv_utils takes: skipped unanswered (the host
+	# times out after 5 s), and the ring moves on past it.
+	sim_ic heartbeat send 1 8000 && vm_fail "an 8000-byte heartbeat was answered"
+	expect "oversized request: host timeouts" "$(ic_field heartbeat timeouts)" 1
+	expect_kmsg "oversized request logged" "heartbeat: dropped a packet of"
 	sim_ic heartbeat beat 3 || vm_fail "heartbeats after malformed requests failed"
-	expect "timeouts" "$(ic_field heartbeat timeouts)" 0
+	expect "timeouts" "$(ic_field heartbeat timeouts)" 1
 	expect "bad answers" "$(ic_field heartbeat bad_answers)" 0
 
 	# Unload: the channel closes and requests fail at once; reload renegotiates.
