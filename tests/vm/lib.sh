@@ -200,13 +200,18 @@ vm_scenario_vars() {
 # vm_add_binary ROOT HOSTPATH GUESTPATH: copy a dynamically linked host
 # program and the libraries ldd names for it into ROOT
 vm_add_binary() {
-	local root=$1 lib
+	local root=$1 lib libs
+	if [ ! -x "$2" ]; then
+		echo "vm_add_binary: no program '$2' (for $3)" >&2
+		return 1
+	fi
 	mkdir -p "$root/$(dirname "$3")"
-	cp -L "$2" "$root/$3"
-	for lib in $(ldd "$2" | grep -o '/[^ ]*'); do
+	cp -L "$2" "$root/$3" || return 1
+	libs=$(ldd "$2" | grep -o '/[^ ]*') || true
+	for lib in $libs; do
 		[ -e "$root/$lib" ] && continue
 		mkdir -p "$root/$(dirname "$lib")"
-		cp -L "$lib" "$root/$lib"
+		cp -L "$lib" "$root/$lib" || return 1
 	done
 }
 
