@@ -25,22 +25,10 @@ struct fcopy_daemon {
 static int dev_register(struct fcopy_daemon *d)
 {
 	uint32_t ver = FCOPY_CURRENT_VERSION;
-	int err;
 
-	d->fd = hvd_dev_open(d->common.device);
-	if (d->fd < 0) {
-		hvd_log(&d->log, LOG_ERR, "cannot open %s: %s", d->common.device,
-			strerror(-d->fd));
+	d->fd = hvd_dev_register(&d->log, d->common.device, &ver, sizeof(ver));
+	if (d->fd < 0)
 		return -1;
-	}
-	err = hvd_dev_write(d->fd, &ver, sizeof(ver));
-	if (err < 0) {
-		hvd_log(&d->log, LOG_ERR, "registering with the kernel through %s failed: %s",
-			d->common.device, strerror(-err));
-		close(d->fd);
-		d->fd = -1;
-		return -1;
-	}
 	hvd_log(&d->log, LOG_INFO, "registered with the kernel (fcopy protocol %u)", ver);
 	d->registering = true;
 	return 0;

@@ -86,26 +86,11 @@ static void ctx_defaults(struct kvp_ctx *ctx, const struct hvd_log *log)
 static int dev_register(struct kvp_daemon *d)
 {
 	struct kvp_msg reg;
-	int err;
 
-	d->fd = hvd_dev_open(d->common.device);
-	if (d->fd < 0) {
-		hvd_log(&d->log, LOG_ERR, "cannot open %s: %s", d->common.device,
-			strerror(-d->fd));
-		return -1;
-	}
 	d->ctx.registered = false;
 	kvp_registration_msg(&reg);
-	err = hvd_dev_write(d->fd, &reg, sizeof(reg));
-	if (err < 0) {
-		hvd_log(&d->log, LOG_ERR,
-			"registering with the kernel through %s failed: %s",
-			d->common.device, strerror(-err));
-		close(d->fd);
-		d->fd = -1;
-		return -1;
-	}
-	return 0;
+	d->fd = hvd_dev_register(&d->log, d->common.device, &reg, sizeof(reg));
+	return d->fd < 0 ? -1 : 0;
 }
 
 static int op_fd(void *arg)

@@ -65,3 +65,22 @@ int hvd_dev_write(int fd, const void *buf, size_t len)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
 }
+
+int hvd_dev_register(const struct hvd_log *log, const char *device,
+		     const void *reg, size_t len)
+{
+	int fd = hvd_dev_open(device), err;
+
+	if (fd < 0) {
+		hvd_log(log, LOG_ERR, "cannot open %s: %s", device, strerror(-fd));
+		return -1;
+	}
+	err = hvd_dev_write(fd, reg, len);
+	if (err < 0) {
+		hvd_log(log, LOG_ERR, "registering with the kernel through %s failed: %s",
+			device, strerror(-err));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}

@@ -106,6 +106,13 @@ ssize_t hvd_dev_read(int fd, void *buf, size_t cap);
 /* Writes one whole message. Returns 0 or -errno (-EIO if short). */
 int hvd_dev_write(int fd, const void *buf, size_t len);
 
+/*
+ * Opens DEVICE (hvd_dev_open) and writes the registration message REG of
+ * LEN bytes, logging what failed. Returns the fd, or -1 (nothing left open).
+ */
+int hvd_dev_register(const struct hvd_log *log, const char *device,
+		     const void *reg, size_t len);
+
 /* ---- sd_notify -------------------------------------------------------- */
 
 /*
