@@ -322,6 +322,7 @@ static int stop(struct peer *p, int sig)
 }
 
 static void t_symlinks(struct peer *p);
+static void t_symlink_flip(struct peer *p);
 static void t_metadata(struct peer *p);
 static void t_size(struct peer *p);
 static void t_squat(struct peer *p);
@@ -508,6 +509,7 @@ static void tests(struct peer *p)
 		report(p, "bad-messages", ok && alive(p) && dir_has(p, p->dst, "big.bin"));
 	}
 	t_symlinks(p);
+	t_symlink_flip(p);
 	t_metadata(p);
 	t_size(p);
 	t_squat(p);
@@ -640,6 +642,68 @@ static void t_symlinks(struct peer *p)
 	sub(path, sizeof(path), out, "victim");
 	report(p, "symlink-races", ok && file_is(p, path, "secret") && dir_has(p, out, "od victim") &&
 	       dir_has(p, d, "fd fl l2 late sub"));
+}
+
+/*
+ * Item 13, a race: a child swaps a directory and a symbolic link to a
+ * directory outside (renameat2 RENAME_EXCHANGE, as fast as it can) while
+ * copies go to the directory's name. Each copy lands in the real directory
+ * or is refused; none ever reaches outside, none leaves a temporary file.
+ */
+static void t_symlink_flip(struct peer *p)
+{
+	char base[512], out[512], x[1024], xl[1024], real[1024], name[32], got[65536];
+	int copied = 0, refused = 0, other = 0, n_files = 0, rounds = p->valgrind ? 100 : 300;
+	struct dirent **ents;
+	struct stat st;
+	pid_t flipper;
+	bool ok;
+
+	sub(base, sizeof(base), p->work, "flip");
+	sub(out, sizeof(out), p->work, "outside-flip");
+	mkdir(base, 0755);
+	mkdir(out, 0755);
+	sub(x, sizeof(x), base, "x");
+	sub(xl, sizeof(xl), base, "xl");
+	mkdir(x, 0755);
+	symlink("../outside-flip", xl);
+	flipper = fork();
+	if (flipper == 0) {
+		for (;;)
+			renameat2(AT_FDCWD, x, AT_FDCWD, xl, RENAME_EXCHANGE);
+	}
+	for (int i = 0; i < rounds && other == 0; i++) {
+		long st_copy;
+
+		snprintf(name, sizeof(name), "f%d", i);
+		st_copy = copy_str(p, name, x, 0, "flip");
+		if (st_copy == HV_S_OK)
+			copied++;
+		else if (st_copy == HV_E_FAIL || st_copy == HV_ERROR_PATH_NOT_FOUND)
+			refused++;
+		else
+			other++;
+	}
+	kill(flipper, SIGKILL);
+	waitpid(flipper, NULL, 0);
+	p->reason[0] = '\0';	/* refusals are expected here */
+	/* the real directory is whichever name is not the link now */
+	snprintf(real, sizeof(real), "%s", lstat(x, &st) == 0 && S_ISDIR(st.st_mode) ? x : xl);
+	int n = scandir(real, &ents, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		n_files += ents[i]->d_name[0] == 'f';
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+	listing(real, got, sizeof(got));
+	printf("# fcopy/symlink-flip: %d copied, %d refused\n", copied, refused);
+	ok = EXPECT(p, other == 0, "a copy answered neither OK nor a refusal") &&
+	     dir_has(p, out, "") &&
+	     EXPECT(p, n >= 0 && n_files == copied && n == copied + 2,
+		    "%d copies succeeded, the directory holds '%.200s'", copied, got);
+	report(p, "symlink-swap-race", ok);
 }
 
 /* All extended attributes of path (ACLs included), as "name=value;..." */
