@@ -13,9 +13,18 @@
 #
 #	/* hvlis-probe-export: hv_hypercall_pg */
 #
-# If KDIR has a Module.symvers, each such symbol must be listed in it; if it
-# has none (a tree prepared with modules_prepare only), the export check is
-# skipped and the header says so.
+# Exports are checked against the first list the engine can find: KDIR's
+# Module.symvers; else the kernel image KDIR/vmlinux (its
+# __ksymtab_strings section) or System.map (KDIR/System.map or
+# /boot/System.map-<release>: its __ksymtab_ entries; a stub does not
+# count), together with /lib/modules/<release>/modules.symbols (what modules
+# export); else, when KDIR is the running kernel's tree, /proc/kallsyms. Besides the symbols a
+# probe names, every symbol its object leaves undefined must be exported
+# too, so a probe that compiles against a mere declaration (a header that
+# declares what a kernel without that option never defines) answers "no".
+# With no list at all the named symbols cannot be checked: those features
+# answer "no" (they are optional; the driver then uses its fallback), and
+# the header and the build log say so.
 #
 # Two sentinel probes (hvlis_probe_true, hvlis_probe_false) run every time; if
 # the first fails or the second succeeds the engine itself is broken (wrong
@@ -70,10 +79,70 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 # is deliberately ignored; each probe's result is whether its object exists.
 make -C "$kdir" M="$work" -k -j"$jobs" modules > "$outdir/probe.log" 2>&1 || true
 
-symvers="$kdir/Module.symvers"
+krel=$("$here/kernelrelease.sh" "$kdir")
+
+# The kernel's exported symbols, one per line, into $work/exports; sets
+# export_src to where they came from, or leaves it empty.
+export_src=
+export_complete=0	# 1: modules' exports are in the list too
+exports="$work/exports"
+: > "$exports"
+# vmlinux_exports FILE: the names in an image's __ksymtab_strings section
+# (present in a stripped vmlinux too)
+vmlinux_exports() {
+	rm -f "$work/kss"
+	# --dump-section: binutils 2.25 and later; older ones copy it out this way
+	"${OBJCOPY:-objcopy}" --dump-section __ksymtab_strings="$work/kss" "$1" "$work/kss.elf" 2> /dev/null ||
+		"${OBJCOPY:-objcopy}" -O binary --only-section=__ksymtab_strings "$1" "$work/kss" 2> /dev/null
+	rm -f "$work/kss.elf"
+	[ -s "$work/kss" ] && tr '\0' '\n' < "$work/kss" | grep . >> "$exports"
+}
+# map_exports FILE: the __ksymtab_ entries of a System.map; Debian ships a
+# one-line stub in /boot, which does not count
+map_exports() {
+	local n
+	n=$(grep -c ' __ksymtab_' "$1" 2> /dev/null) || true
+	[ "${n:-0}" -ge 100 ] || return 1
+	sed -n 's/^[0-9a-fA-F]* [A-Za-z] __ksymtab_\(gpl_\)\{0,1\}//p' "$1" >> "$exports"
+}
+if [ -f "$kdir/Module.symvers" ]; then
+	awk '{ print $2 }' "$kdir/Module.symvers" > "$exports"
+	export_src="Module.symvers"
+	export_complete=1
+else
+	for f in "$kdir/vmlinux" "$kdir/System.map" "/boot/System.map-$krel"; do
+		[ -f "$f" ] || continue
+		case $f in
+		*/vmlinux) vmlinux_exports "$f" || continue ;;
+		*) map_exports "$f" || continue ;;
+		esac
+		export_src=$f
+		break
+	done
+	# what modules export: depmod's list for an installed kernel
+	if [ -n "$export_src" ] && [ -f "/lib/modules/$krel/modules.symbols" ]; then
+		sed -n 's/^alias symbol:\([^ ]*\) .*/\1/p' "/lib/modules/$krel/modules.symbols" >> "$exports"
+		export_src="$export_src and /lib/modules/$krel/modules.symbols"
+		export_complete=1
+	fi
+	if [ -z "$export_src" ] && [ "$krel" = "$(uname -r)" ] && [ -r /proc/kallsyms ] &&
+		[ "$(grep -c ' __ksymtab_' /proc/kallsyms)" -ge 100 ]; then
+		sed -n 's/^[0-9a-fA-F]* [A-Za-z] __ksymtab_\([^ \t]*\).*/\1/p' /proc/kallsyms >> "$exports"
+		export_src="/proc/kallsyms (running kernel)"
+	fi
+fi
+sort -u -o "$exports" "$exports"
+
 exported() {
-	[ -f "$symvers" ] || return 0
-	awk -v s="$1" '$2 == s { found = 1 } END { exit !found }' "$symvers"
+	[ -n "$export_src" ] || return 1
+	grep -qxF -- "$1" "$exports"
+}
+
+# The symbols a probe's object needs from the kernel (none if nm is missing,
+# which the sentinel check below would not notice: so require it).
+command -v "${NM:-nm}" > /dev/null || die "nm (binutils) is needed to check the probes' symbols"
+undefined() {
+	"${NM:-nm}" -u "$1" 2> /dev/null | awk '{ print $NF }'
 }
 
 result() { # name -> prints 1 or 0
@@ -82,6 +151,11 @@ result() { # name -> prints 1 or 0
 	for sym in $(sed -n 's|.*hvlis-probe-export:\(.*\)\*/.*|\1|p' "$work/$n.c"); do
 		exported "$sym" || { echo 0; return; }
 	done
+	if [ "$export_complete" = 1 ]; then
+		for sym in $(undefined "$work/$n.o"); do
+			exported "$sym" || { echo 0; return; }
+		done
+	fi
 	echo 1
 }
 
@@ -90,17 +164,17 @@ result() { # name -> prints 1 or 0
 [ "$(result hvlis_probe_false)" = 0 ] ||
 	die "the always-false probe compiled against $kdir; the engine cannot tell features apart"
 
-krel=$("$here/kernelrelease.sh" "$kdir")
 tmp="$outdir/hvlis_config.h.tmp"
 {
 	echo "/* SPDX-License-Identifier: GPL-2.0-only */"
 	echo "/* Generated by hvlis compat/probe.sh -- do not edit. */"
 	echo "/* kernel tree: $kdir */"
 	echo "/* kernel release: $krel */"
-	if [ -f "$symvers" ]; then
-		echo "/* export checks: against Module.symvers */"
+	if [ -n "$export_src" ]; then
+		echo "/* export checks: against $export_src */"
 	else
-		echo "/* export checks: skipped (no Module.symvers in the tree) */"
+		echo "/* export checks: impossible (no Module.symvers, System.map or kallsyms): */"
+		echo "/* features that need an export are answered no */"
 	fi
 	echo "#ifndef HVLIS_CONFIG_H"
 	echo "#define HVLIS_CONFIG_H"
@@ -117,3 +191,9 @@ tmp="$outdir/hvlis_config.h.tmp"
 mv -f "$tmp" "$outdir/hvlis_config.h"
 rm -rf "$work"
 echo "hvlis probe: $(grep -c '^#define HAVE_' "$outdir/hvlis_config.h") of ${#names[@]} features present in $krel"
+if [ -z "$export_src" ]; then
+	echo "hvlis probe: warning: $kdir has no Module.symvers and no System.map was found" >&2
+	echo "hvlis probe: warning: (nor is it the running kernel's): exports cannot be checked, so the" >&2
+	echo "hvlis probe: warning: optional features that need one are off; give the tree its" >&2
+	echo "hvlis probe: warning: Module.symvers (a full kernel build writes it) to use them" >&2
+fi

@@ -79,6 +79,125 @@ while read -r name kdir release; do
 	fi
 done < "$ktrees/trees.list"
 
+# Export checks where a tree lacks Module.symvers, and probes that compile
+# against mere declarations. Each case runs the engine on a copy of the
+# first tree (symbolic links, so cheap) with one thing changed.
+# farm NAME: a fresh copy of $first as $work/NAME (no Module.symvers)
+farm() {
+	rm -rf "${work:?}/$1"
+	cp -as "$(cd "$first" && pwd -P)/." "$work/$1/" && rm -f "$work/$1/Module.symvers"
+}
+# have HEADER PROBE: 1 if the header defines HAVE_<PROBE>
+have() { grep -q "^#define HAVE_$(tr '[:lower:]' '[:upper:]' <<< "$2") 1" "$1" && echo 1 || echo 0; }
+# probes run NAME: the engine on $work/NAME into $work/NAME.out
+probes_run() { "$top/compat/probe.sh" "$work/$1" "$work/$1.out" > "$work/$1.log" 2>&1; }
+# the export names (vmlinux's, roughly) of the real tree's Module.symvers
+symvers_names() { awk '$3 ~ /vmlinux$/ { print $2 }' "$first/Module.symvers"; }
+
+if [ -n "$first" ] && [ -f "$first/Module.symvers" ]; then
+	ref="$work/ref.h"
+	"$top/compat/probe.sh" "$first" "$work/ref" > /dev/null 2>&1 && cp "$work/ref/hvlis_config.h" "$ref"
+	# answers that need an export, as the real tree gives them
+	optional="hv_hypercall_pg hv_setup_vmbus_handler orderly_reboot hibernation_available do_settimeofday64"
+
+	# 1. no Module.symvers and nothing else to learn exports from: the
+	#    features that need an export answer no, the log says why
+	farm nolist
+	if probes_run nolist; then
+		h="$work/nolist.out/hvlis_config.h"
+		miss=
+		for p in $optional; do [ "$(have "$h" "$p")" = 0 ] || miss="$miss $p"; done
+		if [ -n "$miss" ]; then
+			fail exports-none "answered yes without any export list:$miss"
+		elif ! grep -q 'exports cannot be checked' "$work/nolist.log" ||
+			! grep -q 'export checks: impossible' "$h"; then
+			fail exports-none "no warning in the build log or header"
+		else
+			pass exports-none
+		fi
+	else
+		fail exports-none "probe.sh failed: $(tail -n 2 "$work/nolist.log")"
+	fi
+
+	# 2. an image (vmlinux with its __ksymtab_strings) instead: the same
+	#    answers as with Module.symvers for the features vmlinux exports
+	farm image
+	symvers_names | tr '\n' '\0' > "$work/kss.bin"
+	echo 'int hvlis_test_image;' > "$work/img.c"
+	if cc -c -o "$work/img.o" "$work/img.c" &&
+		objcopy --add-section __ksymtab_strings="$work/kss.bin" "$work/img.o" "$work/image/vmlinux" &&
+		probes_run image; then
+		h="$work/image.out/hvlis_config.h"
+		miss=
+		for p in $optional; do [ "$(have "$h" "$p")" = "$(have "$ref" "$p")" ] || miss="$miss $p"; done
+		if [ -n "$miss" ] || ! grep -q 'export checks: against .*/vmlinux' "$h"; then
+			fail exports-vmlinux "answers differ from Module.symvers' for:$miss ($(grep 'export checks' "$h"))"
+		else
+			pass exports-vmlinux
+		fi
+	else
+		fail exports-vmlinux "could not run: $(tail -n 2 "$work/image.log" 2> /dev/null)"
+	fi
+
+	# 3. a System.map; Debian's one-line stub must not count as one
+	farm map
+	printf 'ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n' \
+		> "$work/map/System.map"
+	if probes_run map && grep -q 'export checks: impossible' "$work/map.out/hvlis_config.h"; then
+		symvers_names | awk '{ printf "ffffffff81000000 r __ksymtab_%s\n", $1 }' > "$work/map/System.map"
+		h="$work/map.out/hvlis_config.h"
+		miss=
+		if probes_run map; then
+			for p in $optional; do [ "$(have "$h" "$p")" = "$(have "$ref" "$p")" ] || miss="$miss $p"; done
+		fi
+		if [ -n "$miss" ] || ! grep -q 'export checks: against .*/System.map' "$h"; then
+			fail exports-system-map "answers differ from Module.symvers' for:$miss ($(grep 'export checks' "$h"))"
+		else
+			pass exports-system-map
+		fi
+	else
+		fail exports-system-map "a stub System.map was taken for an export list"
+	fi
+
+	# 4. a kernel whose headers declare the Hyper-V hooks but that does not
+	#    export what they need (hv_hypercall_pg missing): HAVE_HV_DO_HYPERCALL
+	#    must be no, or hv_vmbus would not load ("unknown symbol")
+	farm noexport
+	grep -v -w hv_hypercall_pg "$first/Module.symvers" > "$work/noexport/Module.symvers"
+	if probes_run noexport; then
+		h="$work/noexport.out/hvlis_config.h"
+		if [ "$(have "$ref" hv_do_hypercall)" = 1 ] && [ "$(have "$h" hv_do_hypercall)" = 0 ]; then
+			pass probe-needs-definition
+		else
+			fail probe-needs-definition "HAVE_HV_DO_HYPERCALL=$(have "$h" hv_do_hypercall) without hv_hypercall_pg exported (real tree: $(have "$ref" hv_do_hypercall))"
+		fi
+	else
+		fail probe-needs-definition "probe.sh failed: $(tail -n 2 "$work/noexport.log")"
+	fi
+
+	# 5. CONFIG_HYPERV off: none of the arch hooks
+	farm nohyperv
+	f=include/generated/autoconf.h
+	rm -f "$work/nohyperv/$f"
+	grep -v -E '^#define CONFIG_HYPERV(_MODULE)? ' "$first/$f" > "$work/nohyperv/$f"
+	cp "$first/Module.symvers" "$work/nohyperv/Module.symvers"
+	if probes_run nohyperv; then
+		h="$work/nohyperv.out/hvlis_config.h"
+		miss=
+		for p in hv_do_hypercall hv_hypercall_pg hv_setup_vmbus_handler hv_setup_kexec_handler \
+			hv_setup_crash_handler; do
+			[ "$(have "$h" "$p")" = 0 ] || miss="$miss $p"
+		done
+		if [ -z "$miss" ] && [ "$(have "$h" hvlis_probe_true)" = 1 ]; then
+			pass probe-config-hyperv-off
+		else
+			fail probe-config-hyperv-off "answered yes without CONFIG_HYPERV:$miss"
+		fi
+	else
+		fail probe-config-hyperv-off "probe.sh failed: $(tail -n 2 "$work/nohyperv.log")"
+	fi
+fi
+
 # A tree the compiler cannot build against: the engine must refuse.
 if [ -n "$first" ]; then
 	if make -s -C "$top" --no-print-directory -f compat/config.mk \
