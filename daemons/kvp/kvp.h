@@ -20,6 +20,7 @@
 #define KVP_OS_RELEASE		"/etc/os-release"
 #define KVP_DEFAULT_MAX_RECORDS	4096
 #define KVP_SCRIPT_TIMEOUT_MS	20000	/* the kernel gives up after 30 s */
+#define KVP_LOCK_TIMEOUT_MS	1000	/* longest wait for a pool's lock */
 
 #ifndef HVLIS_SCRIPTS_DIR
 #define HVLIS_SCRIPTS_DIR "/usr/libexec/hvlis"
@@ -52,6 +53,7 @@ struct kvp_ctx {
 	const char *os_release;
 	const char *release_file;	/* RHEL 6 fallback: /etc/redhat-release */
 	unsigned int max_records;
+	int lock_timeout_ms;		/* per operation; never blocks longer */
 	int script_timeout_ms;
 	kvp_run_fn run;
 	struct kvp_osinfo os;

@@ -78,6 +78,7 @@ static void ctx_defaults(struct kvp_ctx *ctx, const struct hvd_log *log)
 	ctx->os_release = KVP_OS_RELEASE;
 	ctx->release_file = "/etc/redhat-release";
 	ctx->max_records = KVP_DEFAULT_MAX_RECORDS;
+	ctx->lock_timeout_ms = KVP_LOCK_TIMEOUT_MS;
 	ctx->script_timeout_ms = KVP_SCRIPT_TIMEOUT_MS;
 	ctx->run = kvp_run_script;
 }

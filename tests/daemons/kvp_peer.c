@@ -32,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1031,6 +1033,115 @@ static void t_sigterm(struct peer *p)
 	       EXPECT(p, stopping == 1, "STOPPING=1 seen %d times", stopping));
 }
 
+/*
+ * A local user (nobody) opens a pool read-only, as the mode lets anyone,
+ * and holds a lock on it for ever: how 'f' flock(LOCK_EX), 'p' a POSIX
+ * read lock. Returns the holder's pid once it holds the lock, or -1.
+ */
+static pid_t hostile_locker(struct peer *p, unsigned int pool, char how)
+{
+	char path[512], c = 0;
+	int pfd[2], fd;
+	pid_t pid;
+
+	pool_path(p, path, sizeof(path), pool);
+	if (pipe(pfd) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+
+		close(pfd[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(1);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			_exit(2);
+		if (how == 'f' ? flock(fd, LOCK_EX) < 0 : fcntl(fd, F_SETLK, &fl) < 0)
+			_exit(3);
+		if (write(pfd[1], "1", 1) != 1)
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	if (pid > 0 && read(pfd[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(pfd[0]);
+	return pid;
+}
+
+/*
+ * Hostile lock holders (issue 16, item 17): the daemon starts and keeps
+ * serving while an unprivileged process holds a pool's lock; requests on
+ * that pool fail in bounded time. A mode an admin gave a pool is kept.
+ */
+static void t_hostile_locks(struct peer *p)
+{
+	char path[512], k[KVP_MAX_KEY_SIZE], v[KVP_MAX_VALUE_SIZE];
+	pid_t l2, l4;
+	struct stat st;
+	long r;
+	bool ok;
+	int sst;
+
+	pool_path(p, path, sizeof(path), 3);
+	chmod(path, 0600);
+	ok = start_daemon(p, NULL, false);
+	l2 = hostile_locker(p, 2, 'f');
+	l4 = hostile_locker(p, 4, 'p');
+	ok = ok && EXPECT(p, l2 > 0 && l4 > 0, "could not start the lock holders as nobody");
+	if (!ok) {
+		report(p, "hostile/setup", false);
+		stop_daemon(p, SIGKILL);
+		goto out;
+	}
+	r = do_set(p, 2, "held", "x");
+	ok = EXPECT(p, r >= 0 && r != HV_S_OK, "SET on a pool whose flock is held: %ld", r);
+	r = ok ? do_enum(p, 2, 0, k, v) : -1;
+	ok = ok && EXPECT(p, r >= 0, "ENUMERATE on a pool whose flock is held: no answer");
+	report(p, "hostile/flock-held-fails-in-time",
+	       ok && status_is(p, do_set(p, 0, "other-pool", "fine"), HV_S_OK, "SET pool 0") &&
+	       status_is(p, do_delete(p, 0, "other-pool"), HV_S_OK, "DELETE pool 0"));
+	r = do_set(p, 4, "held", "x");
+	report(p, "hostile/posix-lock-held-fails-in-time",
+	       EXPECT(p, r >= 0 && r != HV_S_OK, "SET on a pool with a foreign read lock: %ld", r));
+	/* a restart while the locks are held */
+	stop_daemon(p, SIGKILL);
+	report(p, "hostile/start-with-locked-pools", start_daemon(p, NULL, false) &&
+	       status_is(p, do_set(p, 0, "other-pool", "fine"), HV_S_OK, "SET pool 0") &&
+	       status_is(p, do_delete(p, 0, "other-pool"), HV_S_OK, "DELETE pool 0"));
+	kill(l2, SIGKILL);
+	kill(l4, SIGKILL);
+	waitpid(l2, NULL, 0);
+	waitpid(l4, NULL, 0);
+	l2 = l4 = -1;
+	report(p, "hostile/lock-released",
+	       status_is(p, do_set(p, 2, "held", "x"), HV_S_OK, "SET pool 2") &&
+	       status_is(p, do_set(p, 4, "held", "x"), HV_S_OK, "SET pool 4") &&
+	       status_is(p, do_delete(p, 2, "held"), HV_S_OK, "DELETE pool 2") &&
+	       status_is(p, do_delete(p, 4, "held"), HV_S_OK, "DELETE pool 4"));
+	pool_path(p, path, sizeof(path), 3);
+	report(p, "hostile/pool-mode-kept",
+	       status_is(p, do_set(p, 3, "mode", "0600"), HV_S_OK, "SET pool 3") &&
+	       EXPECT(p, stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
+		      "pool 3 has mode %o after a SET, want 600", (unsigned int)(st.st_mode & 07777)));
+	sst = stop_daemon(p, SIGTERM);
+	report(p, "hostile/sigterm", EXPECT(p, sst == 0, "exit status %d (99: valgrind found errors)", sst));
+out:
+	if (l2 > 0) {
+		kill(l2, SIGKILL);
+		waitpid(l2, NULL, 0);
+	}
+	if (l4 > 0) {
+		kill(l4, SIGKILL);
+		waitpid(l4, NULL, 0);
+	}
+}
+
 static void setup_work(struct peer *p)
 {
 	char path[512];
@@ -1073,6 +1184,7 @@ static int functional(struct peer *p)
 	t_reconnect(p);
 	t_sighup(p);
 	t_sigterm(p);
+	t_hostile_locks(p);
 	return p->failures ? 1 : 0;
 }
 
