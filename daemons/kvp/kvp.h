@@ -19,7 +19,13 @@
 #define KVP_PROC_NET		"/proc/net"
 #define KVP_OS_RELEASE		"/etc/os-release"
 #define KVP_DEFAULT_MAX_RECORDS	4096
-#define KVP_SCRIPT_TIMEOUT_MS	20000	/* the kernel gives up after 30 s */
+/*
+ * The kernel gives up on a request after 30 s, and GET_IP_INFO runs two
+ * scripts: each gets at most 12 s (--script-timeout, at most 14 s), so
+ * the answer comes before the kernel has given up.
+ */
+#define KVP_SCRIPT_TIMEOUT_MS	12000
+#define KVP_SCRIPT_TIMEOUT_MAX_S	14
 #define KVP_LOCK_TIMEOUT_MS	1000	/* longest wait for a pool's lock */
 
 #ifndef HVLIS_SCRIPTS_DIR

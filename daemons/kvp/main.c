@@ -21,6 +21,7 @@ enum {
 	OPT_SYSFS_NET,
 	OPT_OS_RELEASE,
 	OPT_MAX_RECORDS,
+	OPT_SCRIPT_TIMEOUT,
 };
 
 static const struct hvd_opt kvp_opts[] = {
@@ -29,6 +30,8 @@ static const struct hvd_opt kvp_opts[] = {
 	{ "sysfs-net", "DIR", "network interfaces (default " KVP_SYSFS_NET ")", OPT_SYSFS_NET },
 	{ "os-release", "FILE", "OS identification (default " KVP_OS_RELEASE ")", OPT_OS_RELEASE },
 	{ "max-records", "N", "most records a pool may grow to (default 4096)", OPT_MAX_RECORDS },
+	{ "script-timeout", "SECONDS", "kill a helper script after this (1-14, default 12)",
+	  OPT_SCRIPT_TIMEOUT },
 };
 
 struct kvp_daemon {
@@ -61,6 +64,16 @@ static int set_opt(void *arg, int id, const char *val)
 			return -1;
 		}
 		ctx->max_records = (unsigned int)n;
+		return 0;
+	case OPT_SCRIPT_TIMEOUT:
+		errno = 0;
+		n = strtoul(val, &end, 10);
+		if (errno || *end || n == 0 || n > KVP_SCRIPT_TIMEOUT_MAX_S) {
+			fprintf(stderr, "--script-timeout: '%s' is not a number in 1..%d\n", val,
+				KVP_SCRIPT_TIMEOUT_MAX_S);
+			return -1;
+		}
+		ctx->script_timeout_ms = (int)n * 1000;
 		return 0;
 	}
 	return -1;

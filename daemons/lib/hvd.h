@@ -203,7 +203,10 @@ struct hvd_run_result {
 /*
  * Runs argv[0] (an absolute path; no shell) with stdin from /dev/null,
  * stdout captured into out (out_size bytes incl. the NUL; out may be NULL),
- * stderr inherited. Kills it after timeout_ms. Returns 0 when it ran (see
+ * stderr inherited, in a process group of its own. After timeout_ms it
+ * kills that whole group (status -1). While it waits it keeps systemd's
+ * watchdog fed (WATCHDOG=1, if $WATCHDOG_USEC asks for it): the wait is
+ * bounded, so the daemon is not hung. Returns 0 when it ran (see
  * res->status), -1 if it could not be started (logged).
  */
 int hvd_run(const struct hvd_log *log, char *const argv[], char *out,

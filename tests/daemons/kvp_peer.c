@@ -52,6 +52,7 @@ struct peer {
 	const char *work;
 	const char *prefix;
 	const char *netns_if;
+	const char *wd_usec;	/* WATCHDOG_USEC given to the daemon */
 	bool valgrind;
 	int timeout_ms;
 	char sock_path[256];
@@ -270,7 +271,7 @@ static void spawn(struct peer *p, const char *const *extra, bool watchdog)
 	if (p->pid == 0) {
 		setenv("NOTIFY_SOCKET", p->notify_path, 1);
 		if (watchdog)
-			setenv("WATCHDOG_USEC", "200000", 1);
+			setenv("WATCHDOG_USEC", p->wd_usec, 1);
 		else
 			unsetenv("WATCHDOG_USEC");
 		execvp(argv[0], (char *const *)argv);
@@ -1142,6 +1143,215 @@ out:
 	}
 }
 
+/* ---- hanging helper scripts (item 18) -------------------------------- */
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Sends m and waits up to ms for the answer, watching the notify socket as
+ * systemd's watchdog would: *gap is the longest time without WATCHDOG=1
+ * from the send to the answer. Returns the answer's status or -1.
+ */
+static long transact_watched(struct peer *p, struct kvp_msg *m, int ms, long long *gap)
+{
+	unsigned char buf[KVP_MSG_SIZE + 16];
+	long long last = mono_ms(), end = last + ms, now;
+	struct pollfd pfd[2] = { { .fd = p->cfd, .events = POLLIN },
+				 { .fd = p->nfd, .events = POLLIN } };
+	char nb[256];
+	ssize_t n;
+
+	*gap = 0;
+	if (send(p->cfd, m, sizeof(*m), MSG_NOSIGNAL) != sizeof(*m)) {
+		why(p, "send failed: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		now = mono_ms();
+		if (now >= end) {
+			why(p, "no answer in %d ms", ms);
+			return -1;
+		}
+		if (poll(pfd, 2, (int)(end - now)) <= 0)
+			continue;
+		now = mono_ms();
+		if (pfd[1].revents) {
+			n = recv(p->nfd, nb, sizeof(nb) - 1, 0);
+			if (n > 0) {
+				nb[n] = '\0';
+				if (strstr(nb, "WATCHDOG=1")) {
+					if (now - last > *gap)
+						*gap = now - last;
+					last = now;
+				}
+			}
+		}
+		if (pfd[0].revents) {
+			if (now - last > *gap)
+				*gap = now - last;
+			n = recv(p->cfd, buf, sizeof(buf), 0);
+			if (n != KVP_MSG_SIZE) {
+				why(p, "answer: got %zd bytes, want %d", n, KVP_MSG_SIZE);
+				return -1;
+			}
+			memcpy(m, buf, sizeof(*m));
+			return (long)m->error;
+		}
+	}
+}
+
+/* A script that records "its-pid background-pid" in WORK/hang/pids/NAME. */
+static void hang_script(struct peer *p, const char *name, const char *body)
+{
+	char path[512], text[1024];
+
+	snprintf(path, sizeof(path), "%s/hang/%s", p->work, name);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n# SPDX-License-Identifier: GPL-2.0-only\n"
+		 "d=$(dirname \"$0\")/pids\n%s\n", body);
+	write_str(path, text);
+	chmod(path, 0755);
+}
+
+/* Is the process gone (or a zombie)? Waits up to 2 s for it to go. */
+static bool gone(pid_t pid)
+{
+	char path[64], buf[512], *c;
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		f = fopen(path, "r");
+		if (!f)
+			return true;
+		buf[0] = '\0';
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+		c = strrchr(buf, ')');
+		if (c && c[1] == ' ' && c[2] == 'Z')
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* The pids a hanging script recorded are all gone. */
+static bool pids_gone(struct peer *p, const char *name)
+{
+	char path[512];
+	int a = 0, b = 0;
+	bool ok;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/hang/pids/%s", p->work, name);
+	f = fopen(path, "r");
+	ok = EXPECT(p, f && fscanf(f, "%d %d", &a, &b) == 2, "%s did not run", name);
+	if (f)
+		fclose(f);
+	if (!ok)
+		return false;
+	ok = EXPECT(p, gone(a) && gone(b),
+		    "%s: its process %d or what it started (%d) still runs after the answer",
+		    name, a, b);
+	if (a > 0)
+		kill(a, SIGKILL);
+	if (b > 0)
+		kill(b, SIGKILL);
+	return ok;
+}
+
+/*
+ * Helper scripts that hang, or that exit but leave a child holding their
+ * stdout: every request is answered, systemd's watchdog (WATCHDOG_USEC 2 s
+ * here) never goes 2 s without WATCHDOG=1, and the whole process group of
+ * each script is dead once the host has its answer.
+ * HVLIS_TEST_DEFAULT_TIMEOUTS=1 runs it with the daemon's own script
+ * timeout (slow; how it was seen to fail before the fix).
+ */
+static void t_hanging_scripts(struct peer *p)
+{
+	static struct kvp_msg m;
+	bool defaults = getenv("HVLIS_TEST_DEFAULT_TIMEOUTS") != NULL;
+	const char *extra[] = { "--scripts-dir", NULL, "--script-timeout", "2", NULL };
+	char dir[512], mac[32] = "", path[600];
+	long long gap;
+	int wait = p->timeout_ms + (defaults ? 60000 : 6000);
+	long r;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/hang", p->work);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/pids", dir);
+	mkdir(path, 0755);
+	extra[1] = dir;
+	if (defaults)
+		extra[2] = NULL;
+	/* prints an answer, exits, and leaves a child holding stdout */
+	hang_script(p, "hv_get_dns_info",
+		    "echo 192.0.2.53\nsleep 1000 &\necho \"$$ $!\" > \"$d/hv_get_dns_info\"\nexit 0");
+	hang_script(p, "hv_get_dhcp_info",
+		    "sleep 1000 &\necho \"$$ $!\" > \"$d/hv_get_dhcp_info\"\nwait");
+	hang_script(p, "hv_set_ifconfig",
+		    "sleep 1000 &\necho \"$$ $!\" > \"$d/hv_set_ifconfig\"\nwait");
+	path_in(path, sizeof(path), p->work, "sysfs/v0/address");
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(mac, sizeof(mac), f))
+			mac[0] = '\0';
+		fclose(f);
+	}
+	mac[strcspn(mac, "\n")] = '\0';
+	p->wd_usec = "2000000";
+	if (!EXPECT(p, p->netns_if, "needs --netns-if (an interface whose MAC GET_IP_INFO finds)") ||
+	    !start_daemon(p, extra, true)) {
+		report(p, "hang/start", false);
+		stop_daemon(p, SIGKILL);
+		p->wd_usec = "200000";
+		return;
+	}
+	{
+		char buf[256];
+
+		while (recv(p->nfd, buf, sizeof(buf), 0) > 0)
+			;
+	}
+	req_init(&m, KVP_OP_GET_IP_INFO, 0);
+	snprintf((char *)m.body.ip.adapter_id, sizeof(m.body.ip.adapter_id), "%s", mac);
+	r = transact_watched(p, &m, wait, &gap);
+	report(p, "hang/get-ip-info-answered",
+	       EXPECT(p, r == HV_S_OK, "GET_IP_INFO: %ld", r));
+	report(p, "hang/get-ip-info-watchdog-fed",
+	       EXPECT(p, r >= 0 && gap < 2000, "%lld ms without WATCHDOG=1 (WATCHDOG_USEC is 2 s)", gap));
+	{
+		bool dns = pids_gone(p, "hv_get_dns_info");	/* both: they clean up */
+		bool dhcp = pids_gone(p, "hv_get_dhcp_info");
+
+		report(p, "hang/get-ip-info-groups-killed", dns && dhcp);
+	}
+
+	req_init(&m, KVP_OP_SET_IP_INFO, 0);
+	snprintf((char *)m.body.ip.adapter_id, sizeof(m.body.ip.adapter_id), "%s",
+		 "{" GUID "}");
+	m.body.ip.dhcp_enabled = 1;
+	m.body.ip.addr_family = KVP_ADDR_FAMILY_IPV4;
+	r = transact_watched(p, &m, wait, &gap);
+	report(p, "hang/set-ip-info-fails",
+	       EXPECT(p, r == HV_E_FAIL, "SET_IP_INFO: %ld, want HV_E_FAIL", r) &&
+	       EXPECT(p, gap < 2000, "%lld ms without WATCHDOG=1 (WATCHDOG_USEC is 2 s)", gap));
+	report(p, "hang/set-ip-info-group-killed", pids_gone(p, "hv_set_ifconfig"));
+	r = stop_daemon(p, SIGTERM);
+	report(p, "hang/sigterm", EXPECT(p, r == 0, "exit status %ld (99: valgrind found errors)", r));
+	p->wd_usec = "200000";
+}
+
 static void setup_work(struct peer *p)
 {
 	char path[512];
@@ -1185,6 +1395,7 @@ static int functional(struct peer *p)
 	t_sighup(p);
 	t_sigterm(p);
 	t_hostile_locks(p);
+	t_hanging_scripts(p);
 	return p->failures ? 1 : 0;
 }
 
@@ -1355,7 +1566,8 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ 0 },
 	};
-	struct peer p = { .prefix = "", .timeout_ms = 3000, .cfd = -1, .lfd = -1, .nfd = -1 };
+	struct peer p = { .prefix = "", .timeout_ms = 3000, .cfd = -1, .lfd = -1, .nfd = -1,
+			  .wd_usec = "200000" };
 	int c, crash_n = 0;
 	unsigned int seed = (unsigned int)time(NULL);
 
