@@ -75,6 +75,7 @@ build() {
 	check build/peer-asan gcc "${PEER_CFLAGS[@]}" "${SAN_ARGS[@]}" -o "$B/kvp_peer.asan" "$here/kvp_peer.c"
 	check build/peer gcc "${PEER_CFLAGS[@]}" -o "$B/kvp_peer" "$here/kvp_peer.c"
 	check build/vss-peer gcc "${PEER_CFLAGS[@]}" -o "$B/vss_peer" "$here/vss_peer.c"
+	check build/slow-freeze-shim gcc -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o "$B/slow_freeze.so" "$here/slow_freeze.c" -ldl
 	check build/fcopy-peer gcc "${PEER_CFLAGS[@]}" -o "$B/fcopy_peer" "$here/fcopy_peer.c"
 	check build/install-tree sh -c "rm -rf '$B/destdir' && make -s -C '$top/daemons' BUILD='$B/plain-install' install DESTDIR='$B/destdir' PREFIX=/usr &&
 		test -x '$B/destdir/usr/sbin/hv_kvp_daemon' && test -x '$B/destdir/usr/sbin/hv_vss_daemon' &&
@@ -285,34 +286,46 @@ functional() { # variant (asan|valgrind)
 
 # hv_vss_daemon against real file systems: loop-mounted ext4 images in a
 # private mount namespace (a, a bind mount of it, b whose image lives on a,
-# and a read-only one). The daemon only ever sees a mount table listing
-# those, so nothing of the machine's own is frozen.
+# and a read-only one; for stacked mounts c on stack/s, bound to
+# stack/alias, and d mounted over stack/s). The daemon only ever sees a
+# mount table listing those, so nothing of the machine's own is frozen;
+# a tmpfs on /run (in the namespace only) takes its state file. The asan
+# variant also runs the slow-freeze cases: the plain daemon with the
+# slow_freeze.so shim (2 s inside each FIFREEZE), killed in the middle.
 vss() { # variant (asan|valgrind)
 	local v=$1 w=$B/work-vss-$1 t daemon extra=()
 	t=$(ms)
 	need mkfs.ext4 e2fsprogs || return
 	case $v in
-	asan) daemon=$B/asan/hv_vss_daemon ;;
+	asan)
+		daemon=$B/asan/hv_vss_daemon
+		extra=(--plain "$B/plain/hv_vss_daemon" --shim "$B/slow_freeze.so")
+		;;
 	valgrind)
 		need valgrind valgrind || return
 		daemon=$B/plain/hv_vss_daemon
 		extra=(--valgrind)
 		;;
 	esac
-	rm -rf "$w" && mkdir -p "$w/mnt/a" "$w/mnt/a-bind" "$w/mnt/b" "$w/mnt/ro"
+	rm -rf "$w" && mkdir -p "$w/mnt/a" "$w/mnt/a-bind" "$w/mnt/b" "$w/mnt/ro" "$w/stack/s" "$w/stack/alias"
 	# shellcheck disable=SC2016 # the inner shell expands them
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unshare -m --propagation private -- sh -c '
 		w=$1
 		shift
 		mk() { truncate -s "$2" "$1" && mkfs.ext4 -q -F "$1"; }
+		mount -t tmpfs -o size=1m,mode=0755 hvlis-test-run /run &&
 		mk "$w/a.img" 16M && mount -o loop "$w/a.img" "$w/mnt/a" &&
 			mount --bind "$w/mnt/a" "$w/mnt/a-bind" &&
 			mk "$w/mnt/a/b.img" 8M && mount -o loop "$w/mnt/a/b.img" "$w/mnt/b" &&
 			mk "$w/ro.img" 8M && mount -o loop,ro "$w/ro.img" "$w/mnt/ro" &&
-			grep " $w/mnt/" /proc/self/mounts > "$w/mounts.good" || exit 3
+			grep " $w/mnt/" /proc/self/mounts > "$w/mounts.good" &&
+			mk "$w/c.img" 8M && mount -o loop "$w/c.img" "$w/stack/s" &&
+			mount --bind "$w/stack/s" "$w/stack/alias" &&
+			mk "$w/d.img" 8M && mount -o loop "$w/d.img" "$w/stack/s" &&
+			grep " $w/stack/" /proc/self/mounts > "$w/mounts.stack" || exit 3
 		"$@"
 		rc=$?
-		umount "$w/mnt/ro" "$w/mnt/b" "$w/mnt/a-bind" "$w/mnt/a"
+		umount "$w/mnt/ro" "$w/mnt/b" "$w/mnt/a-bind" "$w/mnt/a" "$w/stack/s" "$w/stack/s" "$w/stack/alias" /run
 		exit $rc' sh "$w" "$B/vss_peer" --daemon "$daemon" --work "$w" --prefix "daemons/$v/" "${extra[@]}" \
 		2> "$B/logs/vss-$v.stderr" | tee "$B/logs/vss-$v.log" | grep -E '^(PASS|FAIL|#)'
 	local rc=${PIPESTATUS[0]}
