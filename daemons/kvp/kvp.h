@@ -56,6 +56,7 @@ struct kvp_ctx {
 	const char *sysfs_net;
 	const char *proc_net;
 	const char *scripts_dir;
+	const char *ifconfig_socket;	/* SET_IP_INFO's helper, or NULL: run the script */
 	const char *os_release;
 	const char *release_file;	/* RHEL 6 fallback: /etc/redhat-release */
 	unsigned int max_records;

@@ -22,6 +22,7 @@ enum {
 	OPT_OS_RELEASE,
 	OPT_MAX_RECORDS,
 	OPT_SCRIPT_TIMEOUT,
+	OPT_IFCONFIG_SOCKET,
 };
 
 static const struct hvd_opt kvp_opts[] = {
@@ -32,6 +33,8 @@ static const struct hvd_opt kvp_opts[] = {
 	{ "max-records", "N", "most records a pool may grow to (default 4096)", OPT_MAX_RECORDS },
 	{ "script-timeout", "SECONDS", "kill a helper script after this (1-14, default 12)",
 	  OPT_SCRIPT_TIMEOUT },
+	{ "ifconfig-socket", "PATH", "SET_IP_INFO through this helper service, not hv_set_ifconfig",
+	  OPT_IFCONFIG_SOCKET },
 };
 
 struct kvp_daemon {
@@ -54,6 +57,7 @@ static int set_opt(void *arg, int id, const char *val)
 	switch (id) {
 	case OPT_POOL_DIR: ctx->pool_dir = val; return 0;
 	case OPT_SCRIPTS_DIR: ctx->scripts_dir = val; return 0;
+	case OPT_IFCONFIG_SOCKET: ctx->ifconfig_socket = val; return 0;
 	case OPT_SYSFS_NET: ctx->sysfs_net = val; return 0;
 	case OPT_OS_RELEASE: ctx->os_release = val; return 0;
 	case OPT_MAX_RECORDS:

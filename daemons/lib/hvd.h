@@ -212,6 +212,18 @@ struct hvd_run_result {
 int hvd_run(const struct hvd_log *log, char *const argv[], char *out,
 	    size_t out_size, int timeout_ms, struct hvd_run_result *res);
 
+/*
+ * Asks a helper service listening on the unix stream socket path: sends
+ * req[0..len), shuts down the sending side, and reads the answer into out
+ * (as hvd_run; out may be NULL) until the helper closes it, giving up
+ * after timeout_ms (status -1). The answer's last line
+ * "status N" gives res->status (-1 without one). The watchdog is fed while
+ * it waits. Returns 0 when the helper was reached, -1 if not (logged).
+ */
+int hvd_ask(const struct hvd_log *log, const char *path, const void *req,
+	    size_t len, char *out, size_t out_size, int timeout_ms,
+	    struct hvd_run_result *res);
+
 /* ---- host strings ----------------------------------------------------- */
 
 /*

@@ -18,6 +18,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -186,5 +188,84 @@ int hvd_run(const struct hvd_log *log, char *const argv[], char *out,
 			argv[0], timeout_ms);
 	else if (res->status == 127)
 		hvd_log(log, LOG_ERR, "%s: could not be run", argv[0]);
+	return 0;
+}
+
+/* The N of the last "status N" line in out, or -1. */
+static int last_status(const char *out)
+{
+	const char *p = out, *line = NULL;
+	char *end;
+	long v;
+
+	while ((p = strstr(p, "status ")) != NULL) {
+		if (p == out || p[-1] == '\n')
+			line = p;
+		p++;
+	}
+	if (!line)
+		return -1;
+	v = strtol(line + 7, &end, 10);
+	if (end == line + 7 || (*end && *end != '\n') || v < 0 || v > 255)
+		return -1;
+	return (int)v;
+}
+
+int hvd_ask(const struct hvd_log *log, const char *path, const void *req,
+	    size_t len, char *out, size_t out_size, int timeout_ms,
+	    struct hvd_run_result *res)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long long deadline = now_ms() + timeout_ms;
+	const char *p = req;
+	struct watchdog_feed w;
+	char own[256];
+	ssize_t n;
+	bool eof;
+	int fd;
+
+	memset(res, 0, sizeof(*res));
+	res->status = -1;
+	if (!out || out_size < 2) {
+		out = own;
+		out_size = sizeof(own);
+	}
+	out[0] = '\0';
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		hvd_log(log, LOG_ERR, "%s: too long for a socket", path);
+		return -1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		hvd_log(log, LOG_ERR, "cannot reach %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (len) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			hvd_log(log, LOG_ERR, "sending to %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	shutdown(fd, SHUT_WR);
+	feed_init(&w);
+	eof = collect(fd, out, out_size, deadline, &w, res);
+	close(fd);
+	out[res->out_len] = '\0';
+	if (!eof) {
+		hvd_log(log, LOG_ERR, "%s: no complete answer within %d ms", path, timeout_ms);
+		return 0;
+	}
+	res->status = last_status(out);
+	if (res->status < 0)
+		hvd_log(log, LOG_ERR, "%s: the answer has no status line", path);
 	return 0;
 }

@@ -1352,6 +1352,128 @@ static void t_hanging_scripts(struct peer *p)
 	p->wd_usec = "200000";
 }
 
+/* ---- SET_IP_INFO through the helper service (item 19) --------------- */
+
+static int stream_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Sends a SET_IP_INFO, plays the helper service on hfd (reads the request
+ * until the daemon shuts its side, answers reply), then returns the
+ * daemon's answer status. got: what the helper was sent.
+ */
+static long set_via_helper(struct peer *p, int hfd, const char *reply, char *got, size_t cap)
+{
+	static struct kvp_msg m;
+	size_t len = 0;
+	ssize_t n;
+	int c;
+
+	got[0] = '\0';
+	req_init(&m, KVP_OP_SET_IP_INFO, 0);
+	snprintf((char *)m.body.ip.adapter_id, sizeof(m.body.ip.adapter_id), "{%s}", GUID);
+	snprintf((char *)m.body.ip.ip_addr, KVP_MAX_IP_ADDR, "192.0.2.10");
+	snprintf((char *)m.body.ip.sub_net, KVP_MAX_IP_ADDR, "255.255.255.0");
+	m.body.ip.addr_family = KVP_ADDR_FAMILY_IPV4;
+	if (send(p->cfd, &m, sizeof(m), MSG_NOSIGNAL) != sizeof(m))
+		return -1;
+	if (hfd >= 0 && wait_readable(hfd, p->timeout_ms)) {
+		c = accept4(hfd, NULL, NULL, SOCK_CLOEXEC);
+		while (c >= 0 && wait_readable(c, p->timeout_ms) &&
+		       (n = recv(c, got + len, cap - 1 - len, 0)) > 0)
+			len += (size_t)n;
+		got[len] = '\0';
+		if (c >= 0) {
+			if (send(c, reply, strlen(reply), MSG_NOSIGNAL) < 0)
+				why(p, "the helper could not answer");
+			close(c);
+		}
+	}
+	{
+		unsigned char buf[KVP_MSG_SIZE + 16];
+
+		n = recv_msg(p, buf, sizeof(buf), p->timeout_ms);
+		if (n != KVP_MSG_SIZE) {
+			why(p, "answer: got %zd bytes, want %d", n, KVP_MSG_SIZE);
+			return -1;
+		}
+		memcpy(&m, buf, sizeof(m));
+	}
+	return (long)m.error;
+}
+
+/*
+ * --ifconfig-socket: SET_IP_INFO goes as data to a helper service (under
+ * systemd hvlis-ifconfig@.service, outside the daemon's sandbox), never
+ * through a program the daemon runs; the helper's "status N" decides the
+ * answer; no helper: a failure, at once.
+ */
+static void t_set_ip_info_helper(struct peer *p)
+{
+	char sock[512], stub_out[512], got[4096], mac[32] = "", want[1024];
+	const char *extra[] = { "--ifconfig-socket", sock, NULL };
+	struct stat st;
+	FILE *f;
+	int hfd, rc;
+	long r;
+
+	path_in(sock, sizeof(sock), p->work, "ifconfig.sock");
+	path_in(stub_out, sizeof(stub_out), p->work, "out/settings");
+	path_in(want, sizeof(want), p->work, "sysfs/v0/address");
+	f = fopen(want, "r");
+	if (f) {
+		if (!fgets(mac, sizeof(mac), f))
+			mac[0] = '\0';
+		fclose(f);
+	}
+	mac[strcspn(mac, "\n")] = '\0';
+	snprintf(want, sizeof(want),
+		 "# hvlis hv_kvp_daemon: IP settings from the Hyper-V host (SET_IP_INFO)\n"
+		 "DEVICE=v0\nHWADDR=%s\nDHCP=no\n"
+		 "IPV4_ADDRESSES=192.0.2.10/24\nIPV4_GATEWAYS=\n"
+		 "IPV6_ADDRESSES=\nIPV6_GATEWAYS=\nDNS=\n", mac);
+	unlink(stub_out);
+	hfd = stream_listen(sock);
+	if (!EXPECT(p, hfd >= 0, "cannot listen on %s", sock) || !start_daemon(p, extra, false)) {
+		report(p, "helper/start", false);
+		stop_daemon(p, SIGKILL);
+		if (hfd >= 0)
+			close(hfd);
+		return;
+	}
+	r = set_via_helper(p, hfd, "hv_set_ifconfig: v0 configured (test)\nstatus 0\n", got, sizeof(got));
+	report(p, "helper/set-ip-info",
+	       status_is(p, r, HV_S_OK, "SET_IP_INFO") &&
+	       EXPECT(p, !strcmp(got, want), "the helper got '%s', want '%s'", got, want) &&
+	       EXPECT(p, stat(stub_out, &st) < 0, "hv_set_ifconfig was run all the same") &&
+	       no_temp_left(p));
+	r = set_via_helper(p, hfd, "hv_set_ifconfig: bad\nstatus 1\n", got, sizeof(got));
+	report(p, "helper/failure", status_is(p, r, HV_E_FAIL, "SET_IP_INFO, helper status 1"));
+	r = set_via_helper(p, hfd, "no status line\n", got, sizeof(got));
+	report(p, "helper/garbled-answer", status_is(p, r, HV_E_FAIL, "SET_IP_INFO, no status line"));
+	close(hfd);
+	unlink(sock);
+	r = set_via_helper(p, -1, "", got, sizeof(got));
+	report(p, "helper/absent", status_is(p, r, HV_E_FAIL, "SET_IP_INFO without a helper") &&
+	       no_temp_left(p));
+	rc = stop_daemon(p, SIGTERM);
+	report(p, "helper/sigterm", EXPECT(p, rc == 0, "exit status %d (99: valgrind found errors)", rc));
+}
+
 static void setup_work(struct peer *p)
 {
 	char path[512];
@@ -1396,6 +1518,7 @@ static int functional(struct peer *p)
 	t_sigterm(p);
 	t_hostile_locks(p);
 	t_hanging_scripts(p);
+	t_set_ip_info_helper(p);
 	return p->failures ? 1 : 0;
 }
 

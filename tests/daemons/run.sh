@@ -203,6 +203,41 @@ scripts() {
 		fi
 	done
 	if [ -z "$out" ]; then pass scripts/set-ifconfig-rejects-bad-settings; else fail scripts/set-ifconfig-rejects-bad-settings "accepted:$out"; fi
+
+	# --from-socket (hvlis-ifconfig@.service): settings on stdin, "status N" last
+	rm -rf "$r/sock" && mkdir -p "$r/sock/etc/network" "$r/sock-bin"
+	printf 'auto lo\niface lo inet loopback\n' > "$r/sock/etc/network/interfaces"
+	out=$(HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_APPLY=0 \
+		"$s/hv_set_ifconfig" --from-socket < "$r/settings" 2> "$B/logs/set-socket.log" | tail -n 1)
+	if [ "$out" = "status 0" ] && grep -q 192.0.2.10 "$r/sock/etc/network/interfaces.d/hyperv-eth0" 2> /dev/null; then
+		pass scripts/set-ifconfig-from-socket
+	else fail scripts/set-ifconfig-from-socket "last line '$out': $(head -c 300 "$B/logs/set-socket.log")"; fi
+	rm -rf "$r/sock/etc/network/interfaces.d"
+	out=$(printf 'DEVICE=eth0;reboot\n' | HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_APPLY=0 \
+		"$s/hv_set_ifconfig" --from-socket 2> /dev/null | tail -n 1)
+	if [ "$out" = "status 1" ] && [ ! -e "$r/sock/etc/network/interfaces.d" ]; then
+		pass scripts/set-ifconfig-from-socket-rejects
+	else fail scripts/set-ifconfig-from-socket-rejects "last line '$out'"; fi
+	# an ifup that hangs with a child: the whole process group dies at the timeout
+	printf '#!/bin/sh\nexit 0\n' > "$r/sock-bin/ifdown"
+	printf '#!/bin/sh\nsleep 1000 &\necho "$$ $!" > "%s/hang.pids"\nwait\n' "$r" > "$r/sock-bin/ifup"
+	chmod 755 "$r/sock-bin/ifdown" "$r/sock-bin/ifup"
+	rm -f "$r/hang.pids"
+	out=$(PATH=$r/sock-bin:$PATH HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_TIMEOUT=1 \
+		timeout 30 "$s/hv_set_ifconfig" --from-socket < "$r/settings" 2> /dev/null | tail -n 1)
+	local pid alive=""
+	sleep 0.2
+	# shellcheck disable=SC2013 # one line of two pids
+	for pid in $(cat "$r/hang.pids" 2> /dev/null); do
+		# gone, or a zombie nobody has reaped yet
+		if [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2> /dev/null)" != Z ]; then
+			alive="$alive $pid"
+			kill -KILL "$pid"
+		fi
+	done
+	if [ "$out" = "status 137" ] && [ -s "$r/hang.pids" ] && [ -z "$alive" ]; then
+		pass scripts/set-ifconfig-from-socket-timeout-kills-group
+	else fail scripts/set-ifconfig-from-socket-timeout-kills-group "last line '$out', still running:$alive"; fi
 }
 
 # A work directory for kvp_peer: scripts (the real get scripts, a stub
@@ -523,6 +558,30 @@ units() {
 			pass "units/udev-rule-$name"
 		else fail "units/udev-rule-$name" "no TAG+=systemd / SYSTEMD_WANTS for hv_$name"; fi
 	done
+	# SET_IP_INFO's helper: the socket and its template, as installed
+	for u in hvlis-ifconfig.socket hvlis-ifconfig@.service; do
+		sed "s|/usr/libexec/hvlis/|$top/scripts/|" "$top/packaging/systemd/$u" > "$d/$u"
+	done
+	if SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "$d/hvlis-ifconfig.socket" "$d/hvlis-ifconfig@.service" \
+		> "$B/logs/units-ifconfig.log" 2>&1 && ! grep -q . "$B/logs/units-ifconfig.log"; then
+		pass units/systemd-analyze-verify-ifconfig-helper
+	else
+		fail units/systemd-analyze-verify-ifconfig-helper "$(head -c 800 "$B/logs/units-ifconfig.log")"
+	fi
+	# The KVP daemon has no general way out of its sandbox: it neither runs
+	# systemd-run (the helper socket instead) nor reaches PID 1 or D-Bus,
+	# nor writes network configuration.
+	u=$top/packaging/systemd/hv-kvp-daemon.service
+	local out=""
+	grep -q '^ExecStart=.* --ifconfig-socket /run/hvlis-ifconfig.sock' "$u" || out="$out no --ifconfig-socket;"
+	grep -q '^Wants=hvlis-ifconfig.socket' "$u" || out="$out the helper socket is not wanted;"
+	grep '^ListenStream=/run/hvlis-ifconfig.sock$' "$top/packaging/systemd/hvlis-ifconfig.socket" > /dev/null || out="$out socket path differs;"
+	for f in /run/systemd/private /run/dbus/system_bus_socket; do
+		grep -q "^InaccessiblePaths=.*-$f" "$u" || out="$out $f reachable;"
+	done
+	grep -q '^ReadWritePaths=' "$u" && out="$out ReadWritePaths=;"
+	grep -q 'systemd-run' "$top/scripts/hv_set_ifconfig" && out="$out hv_set_ifconfig uses systemd-run;"
+	if [ -z "$out" ]; then pass units/kvp-sandbox-no-way-out; else fail units/kvp-sandbox-no-way-out "$out"; fi
 	if command -v udevadm > /dev/null && udevadm --help 2>&1 | grep -q '^  verify'; then
 		check units/udevadm-verify udevadm verify "$top/packaging/udev/70-hvlis-daemons.rules"
 	fi
