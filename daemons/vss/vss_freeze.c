@@ -205,16 +205,18 @@ static bool covered(const struct mount_ent *e, size_t n, size_t i)
 	return false;
 }
 
-/* Is the file system of entry i reachable through another, visible entry? */
-static bool reachable_elsewhere(const struct mount_ent *e, size_t n, size_t i)
+/*
+ * A visible entry of the same device as entry i (the same file system, even
+ * if that mount is read-only: FIFREEZE acts on the file system), or -1.
+ */
+static ssize_t alias_of(const struct mount_ent *e, size_t n, size_t i)
 {
 	size_t k;
 
 	for (k = 0; k < n; k++)
-		if (k != i && e[k].candidate && !strcmp(e[k].fsname, e[i].fsname) &&
-		    !covered(e, n, k))
-			return true;
-	return false;
+		if (k != i && !strcmp(e[k].fsname, e[i].fsname) && !covered(e, n, k))
+			return (ssize_t)k;
+	return -1;
 }
 
 /*
@@ -234,19 +236,24 @@ static int collect(struct vss_ctx *ctx, struct vss_mount **out, size_t *n)
 	if (read_table(ctx, &e, &ne) < 0)
 		return -1;
 	for (i = 0; i < ne; i++) {
+		const char *dir = e[i].dir;
+		ssize_t k;
+
 		if (!e[i].candidate)
 			continue;
 		if (covered(e, ne, i)) {
-			if (reachable_elsewhere(e, ne, i))
-				continue;	/* frozen through that other mount */
-			hvd_log(ctx->log, LOG_ERR,
-				"%s on %s is hidden by a later mount on the same directory and mounted nowhere else: it cannot be frozen",
-				e[i].fsname, e[i].dir);
-			hidden = true;
-			continue;
+			k = alias_of(e, ne, i);
+			if (k < 0) {
+				hvd_log(ctx->log, LOG_ERR,
+					"%s on %s is hidden by a later mount on the same directory and mounted nowhere else: it cannot be frozen",
+					e[i].fsname, e[i].dir);
+				hidden = true;
+				continue;
+			}
+			dir = e[k].dir;	/* frozen through that other mount */
 		}
 		/* a directory we cannot stat stays in, and fails the freeze */
-		if (stat(e[i].dir, &st) < 0)
+		if (stat(dir, &st) < 0)
 			st.st_dev = 0;
 		if (seen_dev(list, *n, st.st_dev))
 			continue;	/* another mount of the same file system */
@@ -254,7 +261,7 @@ static int collect(struct vss_ctx *ctx, struct vss_mount **out, size_t *n)
 		if (!grown)
 			break;
 		list = grown;
-		list[*n].dir = strdup(e[i].dir);
+		list[*n].dir = strdup(dir);
 		list[*n].dev = st.st_dev;
 		list[*n].loop = dev_is_loop(ctx, e[i].fsname);
 		if (list[*n].dir)
