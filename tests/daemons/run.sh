@@ -322,7 +322,8 @@ functional() { # variant (asan|valgrind)
 # hv_vss_daemon against real file systems: loop-mounted ext4 images in a
 # private mount namespace (a, a bind mount of it, b whose image lives on a,
 # and a read-only one; for stacked mounts c on stack/s, bound to
-# stack/alias, and d mounted over stack/s). The daemon only ever sees a
+# stack/alias, and d mounted over stack/s; e on stack2/t, bound read-only
+# to stack2/t-ro, and f mounted over stack2/t). The daemon only ever sees a
 # mount table listing those, so nothing of the machine's own is frozen;
 # a tmpfs on /run (in the namespace only) takes its state file. The asan
 # variant also runs the slow-freeze cases: the plain daemon with the
@@ -342,7 +343,8 @@ vss() { # variant (asan|valgrind)
 		extra=(--valgrind)
 		;;
 	esac
-	rm -rf "$w" && mkdir -p "$w/mnt/a" "$w/mnt/a-bind" "$w/mnt/b" "$w/mnt/ro" "$w/stack/s" "$w/stack/alias"
+	rm -rf "$w" && mkdir -p "$w/mnt/a" "$w/mnt/a-bind" "$w/mnt/b" "$w/mnt/ro" "$w/stack/s" "$w/stack/alias" \
+		"$w/stack2/t" "$w/stack2/t-ro"
 	# shellcheck disable=SC2016 # the inner shell expands them
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unshare -m --propagation private -- sh -c '
 		w=$1
@@ -357,10 +359,15 @@ vss() { # variant (asan|valgrind)
 			mk "$w/c.img" 8M && mount -o loop "$w/c.img" "$w/stack/s" &&
 			mount --bind "$w/stack/s" "$w/stack/alias" &&
 			mk "$w/d.img" 8M && mount -o loop "$w/d.img" "$w/stack/s" &&
-			grep " $w/stack/" /proc/self/mounts > "$w/mounts.stack" || exit 3
+			grep " $w/stack/" /proc/self/mounts > "$w/mounts.stack" &&
+			mk "$w/e.img" 8M && mount -o loop "$w/e.img" "$w/stack2/t" &&
+			mount --bind "$w/stack2/t" "$w/stack2/t-ro" && mount -o remount,bind,ro "$w/stack2/t-ro" &&
+			mk "$w/f.img" 8M && mount -o loop "$w/f.img" "$w/stack2/t" &&
+			grep " $w/stack2/" /proc/self/mounts > "$w/mounts.stack2" || exit 3
 		"$@"
 		rc=$?
-		umount "$w/mnt/ro" "$w/mnt/b" "$w/mnt/a-bind" "$w/mnt/a" "$w/stack/s" "$w/stack/s" "$w/stack/alias" /run
+		umount "$w/mnt/ro" "$w/mnt/b" "$w/mnt/a-bind" "$w/mnt/a" "$w/stack/s" "$w/stack/s" "$w/stack/alias" \
+			"$w/stack2/t" "$w/stack2/t" "$w/stack2/t-ro" /run
 		exit $rc' sh "$w" "$B/vss_peer" --daemon "$daemon" --work "$w" --prefix "daemons/$v/" "${extra[@]}" \
 		2> "$B/logs/vss-$v.stderr" | tee "$B/logs/vss-$v.log" | grep -E '^(PASS|FAIL|#)'
 	local rc=${PIPESTATUS[0]}

@@ -41,7 +41,7 @@ struct peer {
 	bool valgrind;
 	int timeout_ms;
 	char sock[256], notify[256], mounts[256], log[256], mnt[3][256];
-	char stack_s[256], stack_alias[256], slow_log[256];
+	char stack_s[256], stack_alias[256], stack2_t[256], stack2_ro[256], slow_log[256];
 	int lfd, nfd, cfd;
 	pid_t pid;
 	int failures;
@@ -327,6 +327,16 @@ static void stacked(struct peer *p)
 	       status(p, request(p, VSS_OP_FREEZE), HV_E_FAIL, "FREEZE with a hidden file system") &&
 	       EXPECT(p, !frozen(p->stack_s) && !frozen(p->stack_alias), "left frozen") &&
 	       EXPECT(p, log_has(p, "is hidden by a later mount"), "not logged"));
+	status(p, request(p, VSS_OP_THAW), HV_S_OK, "THAW");
+	/* e's only visible mount is a read-only bind: FIFREEZE reaches it there */
+	write_mounts_from(p, "mounts.stack2", NULL);
+	report(p, "stacked/frozen-through-read-only-alias",
+	       status(p, request(p, VSS_OP_FREEZE), HV_S_OK, "FREEZE") &&
+	       EXPECT(p, frozen(p->stack2_t) && frozen(p->stack2_ro),
+		      "frozen: upper %d, lower (through its read-only alias) %d, want both",
+		      frozen(p->stack2_t), frozen(p->stack2_ro)) &&
+	       status(p, request(p, VSS_OP_THAW), HV_S_OK, "THAW") &&
+	       EXPECT(p, !frozen(p->stack2_t) && !frozen(p->stack2_ro), "still frozen after THAW"));
 	status(p, request(p, VSS_OP_THAW), HV_S_OK, "THAW");
 	write_mounts(p, false);
 }
@@ -750,6 +760,8 @@ int main(int argc, char **argv)
 	snprintf(p.mnt[2], sizeof(p.mnt[2]), "%s/mnt/ro", p.work);
 	snprintf(p.stack_s, sizeof(p.stack_s), "%s/stack/s", p.work);
 	snprintf(p.stack_alias, sizeof(p.stack_alias), "%s/stack/alias", p.work);
+	snprintf(p.stack2_t, sizeof(p.stack2_t), "%s/stack2/t", p.work);
+	snprintf(p.stack2_ro, sizeof(p.stack2_ro), "%s/stack2/t-ro", p.work);
 	snprintf(p.slow_log, sizeof(p.slow_log), "%s/slow-freeze.log", p.work);
 	p.lfd = unix_socket(p.sock, SOCK_SEQPACKET);
 	p.nfd = unix_socket(p.notify, SOCK_DGRAM);
