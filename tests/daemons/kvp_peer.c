@@ -1280,10 +1280,11 @@ static void t_hanging_scripts(struct peer *p)
 {
 	static struct kvp_msg m;
 	bool defaults = getenv("HVLIS_TEST_DEFAULT_TIMEOUTS") != NULL;
-	const char *extra[] = { "--scripts-dir", NULL, "--script-timeout", "2", NULL };
+	/* 3 s: time for a loaded machine to start the scripts */
+	const char *extra[] = { "--scripts-dir", NULL, "--script-timeout", "3", NULL };
 	char dir[512], mac[32] = "", path[600];
 	long long gap;
-	int wait = p->timeout_ms + (defaults ? 60000 : 6000);
+	int wait = p->timeout_ms + (defaults ? 60000 : 8000);
 	long r;
 	FILE *f;
 

@@ -223,21 +223,29 @@ scripts() {
 	printf '#!/bin/sh\nsleep 1000 &\necho "$$ $!" > "%s/hang.pids"\nwait\n' "$r" > "$r/sock-bin/ifup"
 	chmod 755 "$r/sock-bin/ifdown" "$r/sock-bin/ifup"
 	rm -f "$r/hang.pids"
-	out=$(PATH=$r/sock-bin:$PATH HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_TIMEOUT=1 \
+	out=$(PATH=$r/sock-bin:$PATH HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_TIMEOUT=5 \
 		timeout 30 "$s/hv_set_ifconfig" --from-socket < "$r/settings" 2> /dev/null | tail -n 1)
-	local pid alive=""
-	sleep 0.2
+	local pid alive="" n
+	# running: not gone and not a zombie nobody has reaped yet
+	running() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" != Z ]; }
 	# shellcheck disable=SC2013 # one line of two pids
 	for pid in $(cat "$r/hang.pids" 2> /dev/null); do
-		# gone, or a zombie nobody has reaped yet
-		if [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2> /dev/null)" != Z ]; then
-			alive="$alive $pid"
+		# a loaded machine may take a moment to run a SIGKILLed process's exit
+		n=50
+		while [ $n -gt 0 ] && running "$pid"; do
+			sleep 0.1
+			n=$((n - 1))
+		done
+		if running "$pid"; then
+			alive="$alive $pid($(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null))"
 			kill -KILL "$pid"
 		fi
 	done
 	if [ "$out" = "status 137" ] && [ -s "$r/hang.pids" ] && [ -z "$alive" ]; then
 		pass scripts/set-ifconfig-from-socket-timeout-kills-group
-	else fail scripts/set-ifconfig-from-socket-timeout-kills-group "last line '$out', still running:$alive"; fi
+	else
+		fail scripts/set-ifconfig-from-socket-timeout-kills-group "last line '$out', ifup's pids '$(cat "$r/hang.pids" 2> /dev/null)', still running:$alive"
+	fi
 }
 
 # A work directory for kvp_peer: scripts (the real get scripts, a stub
