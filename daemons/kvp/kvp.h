@@ -19,7 +19,14 @@
 #define KVP_PROC_NET		"/proc/net"
 #define KVP_OS_RELEASE		"/etc/os-release"
 #define KVP_DEFAULT_MAX_RECORDS	4096
-#define KVP_SCRIPT_TIMEOUT_MS	20000	/* the kernel gives up after 30 s */
+/*
+ * The kernel gives up on a request after 30 s, and GET_IP_INFO runs two
+ * scripts: each gets at most 12 s (--script-timeout, at most 14 s), so
+ * the answer comes before the kernel has given up.
+ */
+#define KVP_SCRIPT_TIMEOUT_MS	12000
+#define KVP_SCRIPT_TIMEOUT_MAX_S	14
+#define KVP_LOCK_TIMEOUT_MS	1000	/* longest wait for a pool's lock */
 
 #ifndef HVLIS_SCRIPTS_DIR
 #define HVLIS_SCRIPTS_DIR "/usr/libexec/hvlis"
@@ -49,9 +56,11 @@ struct kvp_ctx {
 	const char *sysfs_net;
 	const char *proc_net;
 	const char *scripts_dir;
+	const char *ifconfig_socket;	/* SET_IP_INFO's helper, or NULL: run the script */
 	const char *os_release;
 	const char *release_file;	/* RHEL 6 fallback: /etc/redhat-release */
 	unsigned int max_records;
+	int lock_timeout_ms;		/* per operation; never blocks longer */
 	int script_timeout_ms;
 	kvp_run_fn run;
 	struct kvp_osinfo os;

@@ -13,7 +13,10 @@
  * mask / prefix length) that inet_pton accepts, one mask per address. The
  * checked settings go, normalised, into a temp file for hv_set_ifconfig
  * (run without a shell), so nothing the host wrote reaches a file name or
- * a command line unchecked.
+ * a command line unchecked. Under systemd (--ifconfig-socket) the file's
+ * content goes instead to hvlis-ifconfig@.service, a helper outside the
+ * daemon's sandbox that takes it as data: the daemon itself needs no way
+ * to start programs outside its sandbox.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -691,6 +694,29 @@ static int write_settings(int fd, const struct ip_set *s)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+/*
+ * Hands the settings file's content (data: the helper checks every line as
+ * hv_set_ifconfig does) to the helper service on ctx->ifconfig_socket,
+ * which applies them outside the daemon's sandbox.
+ */
+static int ask_helper(struct kvp_ctx *ctx, const char *path, struct hvd_run_result *res)
+{
+	char buf[16384];
+	ssize_t n;
+	int fd;
+
+	res->status = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0 || (size_t)n == sizeof(buf))
+		return -1;
+	return hvd_ask(ctx->log, ctx->ifconfig_socket, buf, (size_t)n, NULL, 0,
+		       ctx->script_timeout_ms, res);
+}
+
 static uint32_t apply_settings(struct kvp_ctx *ctx, const struct ip_set *set)
 {
 	char path[512], script[512];
@@ -711,7 +737,14 @@ static uint32_t apply_settings(struct kvp_ctx *ctx, const struct ip_set *set)
 		unlink(path);
 		return HV_E_FAIL;
 	}
-	if (ctx->run(ctx, argv, NULL, 0, &res) < 0 || res.status != 0) {
+	if (ctx->ifconfig_socket) {
+		if (ask_helper(ctx, path, &res) < 0 || res.status != 0) {
+			hvd_log(ctx->log, LOG_ERR, "SET_IP_INFO: %s (%s) failed (status %d)",
+				ctx->ifconfig_socket, set->ifname, res.status);
+			unlink(path);
+			return HV_E_FAIL;
+		}
+	} else if (ctx->run(ctx, argv, NULL, 0, &res) < 0 || res.status != 0) {
 		hvd_log(ctx->log, LOG_ERR, "SET_IP_INFO: %s %s failed (status %d)",
 			script, set->ifname, res.status);
 		unlink(path);

@@ -13,7 +13,14 @@
  * Locking: flock(2) on the pool file (what cloud-init's KVP writer uses),
  * plus a POSIX record lock (what the in-box daemon uses). Because a change
  * replaces the file, a locker checks after locking that the path still
- * names the file it locked, and starts again if not. A writer that appends
+ * names the file it locked, and starts again if not. The pools are
+ * world-readable, so any local user can open one and hold either lock for
+ * ever: the daemon never blocks on a lock. It tries without blocking and
+ * retries for at most ctx->lock_timeout_ms per operation; then that one
+ * operation fails (logged) and the daemon goes on serving the others.
+ *
+ * A rewrite gives the new file the mode and owner of the one it replaces,
+ * so a mode an administrator set (0600, say) is kept; new pools are 0644. A writer that appends
  * to the pool in place without that check (cloud-init does so on the guest
  * pool, 1, which the host never writes) can lose its record if it races
  * with a change to that same pool.
@@ -29,6 +36,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kvp.h"
@@ -41,6 +49,9 @@ struct pool_file {
 	char name[32];
 	char tmp[40];
 	off_t size;
+	mode_t mode;		/* of the pool file, kept by a rewrite */
+	uid_t uid;
+	gid_t gid;
 };
 
 static void pool_names(struct pool_file *pf, unsigned int pool)
@@ -50,26 +61,51 @@ static void pool_names(struct pool_file *pf, unsigned int pool)
 	snprintf(pf->tmp, sizeof(pf->tmp), KVP_POOL_PREFIX "%u.tmp", pool);
 }
 
-static int lock_fd(int fd, bool excl)
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Takes both locks without ever blocking: tries, and retries every few
+ * milliseconds until deadline. 0, or -1 with errno (EWOULDBLOCK: someone
+ * else held a lock until the deadline).
+ */
+static int lock_fd(int fd, bool excl, long long deadline)
 {
 	struct flock fl = { .l_type = excl ? F_WRLCK : F_RDLCK,
 			    .l_whence = SEEK_SET };
 
-	while (flock(fd, excl ? LOCK_EX : LOCK_SH) < 0)
-		if (errno != EINTR)
+	while (flock(fd, (excl ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-	while (fcntl(fd, F_SETLKW, &fl) < 0)
-		if (errno != EINTR)
+		if (now_ms() >= deadline)
+			goto busy;
+		usleep(5000);
+	}
+	while (fcntl(fd, F_SETLK, &fl) < 0) {
+		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
 			return -1;
+		if (now_ms() >= deadline)
+			goto busy;
+		usleep(5000);
+	}
 	return 0;
+busy:
+	errno = EWOULDBLOCK;
+	return -1;
 }
 
 /* Opens (creating it if missing) and locks the current pool file. */
 static int pool_lock(struct kvp_ctx *ctx, unsigned int pool, bool excl,
 		     struct pool_file *pf)
 {
+	long long deadline = now_ms() + ctx->lock_timeout_ms;
 	struct stat fst, pst;
-	int tries;
+	int tries, err;
 
 	pool_names(pf, pool);
 	for (tries = 0; tries < 1000; tries++) {
@@ -77,20 +113,32 @@ static int pool_lock(struct kvp_ctx *ctx, unsigned int pool, bool excl,
 				O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 		if (pf->fd < 0)
 			break;
-		if (lock_fd(pf->fd, excl) < 0 || fstat(pf->fd, &fst) < 0) {
+		if (lock_fd(pf->fd, excl, deadline) < 0 || fstat(pf->fd, &fst) < 0) {
+			err = errno;
 			close(pf->fd);
+			errno = err;
 			break;
 		}
 		if (fstatat(ctx->pool_dirfd, pf->name, &pst, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    pst.st_ino == fst.st_ino && pst.st_dev == fst.st_dev) {
 			pf->size = fst.st_size;
+			pf->mode = fst.st_mode & 07777;
+			pf->uid = fst.st_uid;
+			pf->gid = fst.st_gid;
 			return 0;
 		}
 		close(pf->fd);	/* replaced while we waited: lock the new one */
 	}
-	hvd_log(ctx->log, LOG_ERR, "pool %u: cannot open and lock %s/%s: %s",
-		pool, ctx->pool_dir, pf->name, strerror(errno));
+	err = errno;
+	if (err == EWOULDBLOCK)
+		hvd_log(ctx->log, LOG_ERR,
+			"pool %u: %s/%s stayed locked by another process for %d ms; giving up on this request",
+			pool, ctx->pool_dir, pf->name, ctx->lock_timeout_ms);
+	else
+		hvd_log(ctx->log, LOG_ERR, "pool %u: cannot open and lock %s/%s: %s",
+			pool, ctx->pool_dir, pf->name, strerror(err));
 	pf->fd = -1;
+	errno = err;
 	return -1;
 }
 
@@ -304,7 +352,13 @@ static uint32_t pool_rewrite(struct kvp_ctx *ctx, struct pool_file *pf,
 	}
 	if (copy_with_change(ctx, pf, tfd, rw) < 0 || (!rw->found && !rw->value))
 		goto fail;
-	if (fchmod(tfd, 0644) < 0 || fsync(tfd) < 0)
+	/* the replaced file's owner (if we may) and mode */
+	if ((pf->uid != geteuid() || pf->gid != getegid()) &&
+	    fchown(tfd, pf->uid, pf->gid) < 0)
+		hvd_log(ctx->log, LOG_WARNING, "%s: pool %u: cannot keep the owner %u:%u of %s: %s",
+			op, pf->pool, (unsigned int)pf->uid, (unsigned int)pf->gid, pf->name,
+			strerror(errno));
+	if (fchmod(tfd, pf->mode) < 0 || fsync(tfd) < 0)
 		goto fail;
 	if (close(tfd) < 0) {
 		tfd = -1;
@@ -378,8 +432,11 @@ int kvp_pool_init(struct kvp_ctx *ctx)
 		return -1;
 	}
 	for (i = 0; i < KVP_POOL_COUNT; i++) {
-		if (pool_lock(ctx, i, true, &pf) < 0)
+		if (pool_lock(ctx, i, true, &pf) < 0) {
+			if (errno == EWOULDBLOCK)
+				continue;	/* logged; a held lock must not stop us */
 			return -1;
+		}
 		/* a temp file left by a crash is only a half-done change */
 		unlinkat(ctx->pool_dirfd, pf.tmp, 0);
 		pool_records(ctx, &pf);

@@ -21,6 +21,8 @@ enum {
 	OPT_SYSFS_NET,
 	OPT_OS_RELEASE,
 	OPT_MAX_RECORDS,
+	OPT_SCRIPT_TIMEOUT,
+	OPT_IFCONFIG_SOCKET,
 };
 
 static const struct hvd_opt kvp_opts[] = {
@@ -29,6 +31,10 @@ static const struct hvd_opt kvp_opts[] = {
 	{ "sysfs-net", "DIR", "network interfaces (default " KVP_SYSFS_NET ")", OPT_SYSFS_NET },
 	{ "os-release", "FILE", "OS identification (default " KVP_OS_RELEASE ")", OPT_OS_RELEASE },
 	{ "max-records", "N", "most records a pool may grow to (default 4096)", OPT_MAX_RECORDS },
+	{ "script-timeout", "SECONDS", "kill a helper script after this (1-14, default 12)",
+	  OPT_SCRIPT_TIMEOUT },
+	{ "ifconfig-socket", "PATH", "SET_IP_INFO through this helper service, not hv_set_ifconfig",
+	  OPT_IFCONFIG_SOCKET },
 };
 
 struct kvp_daemon {
@@ -51,6 +57,7 @@ static int set_opt(void *arg, int id, const char *val)
 	switch (id) {
 	case OPT_POOL_DIR: ctx->pool_dir = val; return 0;
 	case OPT_SCRIPTS_DIR: ctx->scripts_dir = val; return 0;
+	case OPT_IFCONFIG_SOCKET: ctx->ifconfig_socket = val; return 0;
 	case OPT_SYSFS_NET: ctx->sysfs_net = val; return 0;
 	case OPT_OS_RELEASE: ctx->os_release = val; return 0;
 	case OPT_MAX_RECORDS:
@@ -61,6 +68,16 @@ static int set_opt(void *arg, int id, const char *val)
 			return -1;
 		}
 		ctx->max_records = (unsigned int)n;
+		return 0;
+	case OPT_SCRIPT_TIMEOUT:
+		errno = 0;
+		n = strtoul(val, &end, 10);
+		if (errno || *end || n == 0 || n > KVP_SCRIPT_TIMEOUT_MAX_S) {
+			fprintf(stderr, "--script-timeout: '%s' is not a number in 1..%d\n", val,
+				KVP_SCRIPT_TIMEOUT_MAX_S);
+			return -1;
+		}
+		ctx->script_timeout_ms = (int)n * 1000;
 		return 0;
 	}
 	return -1;
@@ -78,6 +95,7 @@ static void ctx_defaults(struct kvp_ctx *ctx, const struct hvd_log *log)
 	ctx->os_release = KVP_OS_RELEASE;
 	ctx->release_file = "/etc/redhat-release";
 	ctx->max_records = KVP_DEFAULT_MAX_RECORDS;
+	ctx->lock_timeout_ms = KVP_LOCK_TIMEOUT_MS;
 	ctx->script_timeout_ms = KVP_SCRIPT_TIMEOUT_MS;
 	ctx->run = kvp_run_script;
 }

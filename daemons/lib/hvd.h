@@ -203,11 +203,26 @@ struct hvd_run_result {
 /*
  * Runs argv[0] (an absolute path; no shell) with stdin from /dev/null,
  * stdout captured into out (out_size bytes incl. the NUL; out may be NULL),
- * stderr inherited. Kills it after timeout_ms. Returns 0 when it ran (see
+ * stderr inherited, in a process group of its own. After timeout_ms it
+ * kills that whole group (status -1). While it waits it keeps systemd's
+ * watchdog fed (WATCHDOG=1, if $WATCHDOG_USEC asks for it): the wait is
+ * bounded, so the daemon is not hung. Returns 0 when it ran (see
  * res->status), -1 if it could not be started (logged).
  */
 int hvd_run(const struct hvd_log *log, char *const argv[], char *out,
 	    size_t out_size, int timeout_ms, struct hvd_run_result *res);
+
+/*
+ * Asks a helper service listening on the unix stream socket path: sends
+ * req[0..len), shuts down the sending side, and reads the answer into out
+ * (as hvd_run; out may be NULL) until the helper closes it, giving up
+ * after timeout_ms (status -1). The answer's last line
+ * "status N" gives res->status (-1 without one). The watchdog is fed while
+ * it waits. Returns 0 when the helper was reached, -1 if not (logged).
+ */
+int hvd_ask(const struct hvd_log *log, const char *path, const void *req,
+	    size_t len, char *out, size_t out_size, int timeout_ms,
+	    struct hvd_run_result *res);
 
 /* ---- host strings ----------------------------------------------------- */
 

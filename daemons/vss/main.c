@@ -16,6 +16,7 @@ enum {
 	OPT_MOUNTS = 256,
 	OPT_SYSFS_BLOCK,
 	OPT_THAW_TIMEOUT,
+	OPT_STATE_FILE,
 };
 
 static const struct hvd_opt vss_opts[] = {
@@ -23,6 +24,8 @@ static const struct hvd_opt vss_opts[] = {
 	{ "sysfs-block", "DIR", "block devices (default " VSS_SYSFS_BLOCK ")", OPT_SYSFS_BLOCK },
 	{ "thaw-timeout", "SECONDS", "thaw if the host has not within this (default 120)",
 	  OPT_THAW_TIMEOUT },
+	{ "state-file", "FILE", "what may be frozen, for a restart (default " VSS_STATE_FILE ")",
+	  OPT_STATE_FILE },
 };
 
 struct vss_daemon {
@@ -42,6 +45,7 @@ static int set_opt(void *arg, int id, const char *val)
 	switch (id) {
 	case OPT_MOUNTS: ctx->mounts = val; return 0;
 	case OPT_SYSFS_BLOCK: ctx->sysfs_block = val; return 0;
+	case OPT_STATE_FILE: ctx->state_file = val; return 0;
 	case OPT_THAW_TIMEOUT:
 		errno = 0;
 		n = strtol(val, &end, 10);
@@ -143,6 +147,7 @@ static void ctx_defaults(struct vss_ctx *ctx, struct hvd_log *log)
 	ctx->thaw_timeout_ms = VSS_THAW_TIMEOUT_S * 1000;
 	ctx->fsctl = vss_fsctl;
 	ctx->use_guardian = true;
+	ctx->state_file = VSS_STATE_FILE;
 	ctx->guardian_fd = -1;
 }
 
@@ -164,9 +169,12 @@ int main(int argc, char **argv)
 	hvd_log_open(&d.log, prog, d.common.foreground, d.common.verbose);
 	hvd_log(&d.log, LOG_INFO, "hvlis %s starting", HVLIS_VERSION);
 	rc = 1;
-	if (dev_register(&d) == 0 && (d.common.foreground || daemon(0, 0) == 0))
+	vss_recover(&d.ctx);
+	if (dev_register(&d) == 0 && (d.common.foreground || daemon(0, 0) == 0)) {
+		d.ctx.watchdog_usec = hvd_watchdog_usec();
 		rc = hvd_serve(&d.log, &vss_loop_ops, &d,
 			       "registered with the kernel; ready to freeze");
+	}
 	if (vss_thaw(&d.ctx, "the daemon is stopping") != HV_S_OK)
 		rc = 1;
 	if (d.fd >= 0)

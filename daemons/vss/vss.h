@@ -15,6 +15,8 @@
 #define VSS_MOUNTS		"/proc/self/mounts"
 #define VSS_SYSFS_BLOCK		"/sys/dev/block"
 #define VSS_THAW_TIMEOUT_S	120
+/* What may be frozen, for a restarted daemon to thaw (tmpfs: never frozen) */
+#define VSS_STATE_FILE		"/run/hvlis-vss/frozen"
 
 struct vss_mount {
 	char *dir;
@@ -30,6 +32,8 @@ struct vss_ctx {
 	/* FIFREEZE/FITHAW on a directory: 0 or -errno (fuzzers stub it) */
 	int (*fsctl)(const char *dir, unsigned long cmd);
 	bool use_guardian;
+	const char *state_file;		/* NULL: none (fuzzers) */
+	uint64_t watchdog_usec;		/* systemd's watchdog interval, 0: none */
 	/* what is frozen now, in the order it was frozen */
 	struct vss_mount *frozen;
 	size_t n_frozen;
@@ -53,6 +57,8 @@ void vss_registration_msg(struct vss_msg *msg);
 /* vss_freeze.c */
 uint32_t vss_freeze(struct vss_ctx *ctx);
 uint32_t vss_thaw(struct vss_ctx *ctx, const char *why);
+/* At start-up: thaws what a previous run left frozen (its state file). */
+void vss_recover(struct vss_ctx *ctx);
 bool vss_is_frozen(const struct vss_ctx *ctx);
 int vss_fsctl(const char *dir, unsigned long cmd);
 long long vss_now_ms(void);

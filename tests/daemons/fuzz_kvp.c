@@ -88,6 +88,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	ctx.os_release = "/etc/os-release";
 	ctx.release_file = "/etc/redhat-release";
 	ctx.max_records = 32;
+	ctx.lock_timeout_ms = 100;
 	ctx.script_timeout_ms = 1000;
 	ctx.run = stub_run;
 	if (kvp_pool_init(&ctx) < 0)

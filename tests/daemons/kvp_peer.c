@@ -32,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -50,6 +52,7 @@ struct peer {
 	const char *work;
 	const char *prefix;
 	const char *netns_if;
+	const char *wd_usec;	/* WATCHDOG_USEC given to the daemon */
 	bool valgrind;
 	int timeout_ms;
 	char sock_path[256];
@@ -268,7 +271,7 @@ static void spawn(struct peer *p, const char *const *extra, bool watchdog)
 	if (p->pid == 0) {
 		setenv("NOTIFY_SOCKET", p->notify_path, 1);
 		if (watchdog)
-			setenv("WATCHDOG_USEC", "200000", 1);
+			setenv("WATCHDOG_USEC", p->wd_usec, 1);
 		else
 			unsetenv("WATCHDOG_USEC");
 		execvp(argv[0], (char *const *)argv);
@@ -1065,6 +1068,447 @@ static void t_sigterm(struct peer *p)
 	       EXPECT(p, stopping == 1, "STOPPING=1 seen %d times", stopping));
 }
 
+/*
+ * A local user (nobody) opens a pool read-only, as the mode lets anyone,
+ * and holds a lock on it for ever: how 'f' flock(LOCK_EX), 'p' a POSIX
+ * read lock. Returns the holder's pid once it holds the lock, or -1.
+ */
+static pid_t hostile_locker(struct peer *p, unsigned int pool, char how)
+{
+	char path[512], c = 0;
+	int pfd[2], fd;
+	pid_t pid;
+
+	pool_path(p, path, sizeof(path), pool);
+	if (pipe(pfd) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+
+		close(pfd[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(1);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			_exit(2);
+		if (how == 'f' ? flock(fd, LOCK_EX) < 0 : fcntl(fd, F_SETLK, &fl) < 0)
+			_exit(3);
+		if (write(pfd[1], "1", 1) != 1)
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	if (pid > 0 && read(pfd[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(pfd[0]);
+	return pid;
+}
+
+/*
+ * Hostile lock holders (issue 16, item 17): the daemon starts and keeps
+ * serving while an unprivileged process holds a pool's lock; requests on
+ * that pool fail in bounded time. A mode an admin gave a pool is kept.
+ */
+static void t_hostile_locks(struct peer *p)
+{
+	char path[512], k[KVP_MAX_KEY_SIZE], v[KVP_MAX_VALUE_SIZE];
+	pid_t l2, l4;
+	struct stat st;
+	long r;
+	bool ok;
+	int sst;
+
+	pool_path(p, path, sizeof(path), 3);
+	chmod(path, 0600);
+	ok = start_daemon(p, NULL, false);
+	l2 = hostile_locker(p, 2, 'f');
+	l4 = hostile_locker(p, 4, 'p');
+	ok = ok && EXPECT(p, l2 > 0 && l4 > 0, "could not start the lock holders as nobody");
+	if (!ok) {
+		report(p, "hostile/setup", false);
+		stop_daemon(p, SIGKILL);
+		goto out;
+	}
+	r = do_set(p, 2, "held", "x");
+	ok = EXPECT(p, r >= 0 && r != HV_S_OK, "SET on a pool whose flock is held: %ld", r);
+	r = ok ? do_enum(p, 2, 0, k, v) : -1;
+	ok = ok && EXPECT(p, r >= 0, "ENUMERATE on a pool whose flock is held: no answer");
+	report(p, "hostile/flock-held-fails-in-time",
+	       ok && status_is(p, do_set(p, 0, "other-pool", "fine"), HV_S_OK, "SET pool 0") &&
+	       status_is(p, do_delete(p, 0, "other-pool"), HV_S_OK, "DELETE pool 0"));
+	r = do_set(p, 4, "held", "x");
+	report(p, "hostile/posix-lock-held-fails-in-time",
+	       EXPECT(p, r >= 0 && r != HV_S_OK, "SET on a pool with a foreign read lock: %ld", r));
+	/* a restart while the locks are held */
+	stop_daemon(p, SIGKILL);
+	report(p, "hostile/start-with-locked-pools", start_daemon(p, NULL, false) &&
+	       status_is(p, do_set(p, 0, "other-pool", "fine"), HV_S_OK, "SET pool 0") &&
+	       status_is(p, do_delete(p, 0, "other-pool"), HV_S_OK, "DELETE pool 0"));
+	kill(l2, SIGKILL);
+	kill(l4, SIGKILL);
+	waitpid(l2, NULL, 0);
+	waitpid(l4, NULL, 0);
+	l2 = l4 = -1;
+	report(p, "hostile/lock-released",
+	       status_is(p, do_set(p, 2, "held", "x"), HV_S_OK, "SET pool 2") &&
+	       status_is(p, do_set(p, 4, "held", "x"), HV_S_OK, "SET pool 4") &&
+	       status_is(p, do_delete(p, 2, "held"), HV_S_OK, "DELETE pool 2") &&
+	       status_is(p, do_delete(p, 4, "held"), HV_S_OK, "DELETE pool 4"));
+	pool_path(p, path, sizeof(path), 3);
+	report(p, "hostile/pool-mode-kept",
+	       status_is(p, do_set(p, 3, "mode", "0600"), HV_S_OK, "SET pool 3") &&
+	       EXPECT(p, stat(path, &st) == 0 && (st.st_mode & 07777) == 0600,
+		      "pool 3 has mode %o after a SET, want 600", (unsigned int)(st.st_mode & 07777)));
+	sst = stop_daemon(p, SIGTERM);
+	report(p, "hostile/sigterm", EXPECT(p, sst == 0, "exit status %d (99: valgrind found errors)", sst));
+out:
+	if (l2 > 0) {
+		kill(l2, SIGKILL);
+		waitpid(l2, NULL, 0);
+	}
+	if (l4 > 0) {
+		kill(l4, SIGKILL);
+		waitpid(l4, NULL, 0);
+	}
+}
+
+/* ---- hanging helper scripts (item 18) -------------------------------- */
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Sends m and waits up to ms for the answer, watching the notify socket as
+ * systemd's watchdog would: *gap is the longest time without WATCHDOG=1
+ * from the send to the answer. Returns the answer's status or -1.
+ */
+static long transact_watched(struct peer *p, struct kvp_msg *m, int ms, long long *gap)
+{
+	unsigned char buf[KVP_MSG_SIZE + 16];
+	long long last = mono_ms(), end = last + ms, now;
+	struct pollfd pfd[2] = { { .fd = p->cfd, .events = POLLIN },
+				 { .fd = p->nfd, .events = POLLIN } };
+	char nb[256];
+	ssize_t n;
+
+	*gap = 0;
+	if (send(p->cfd, m, sizeof(*m), MSG_NOSIGNAL) != sizeof(*m)) {
+		why(p, "send failed: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		now = mono_ms();
+		if (now >= end) {
+			why(p, "no answer in %d ms", ms);
+			return -1;
+		}
+		if (poll(pfd, 2, (int)(end - now)) <= 0)
+			continue;
+		now = mono_ms();
+		if (pfd[1].revents) {
+			n = recv(p->nfd, nb, sizeof(nb) - 1, 0);
+			if (n > 0) {
+				nb[n] = '\0';
+				if (strstr(nb, "WATCHDOG=1")) {
+					if (now - last > *gap)
+						*gap = now - last;
+					last = now;
+				}
+			}
+		}
+		if (pfd[0].revents) {
+			if (now - last > *gap)
+				*gap = now - last;
+			n = recv(p->cfd, buf, sizeof(buf), 0);
+			if (n != KVP_MSG_SIZE) {
+				why(p, "answer: got %zd bytes, want %d", n, KVP_MSG_SIZE);
+				return -1;
+			}
+			memcpy(m, buf, sizeof(*m));
+			return (long)m->error;
+		}
+	}
+}
+
+/* A script that records "its-pid background-pid" in WORK/hang/pids/NAME. */
+static void hang_script(struct peer *p, const char *name, const char *body)
+{
+	char path[512], text[1024];
+
+	snprintf(path, sizeof(path), "%s/hang/%s", p->work, name);
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n# SPDX-License-Identifier: GPL-2.0-only\n"
+		 "d=$(dirname \"$0\")/pids\n%s\n", body);
+	write_str(path, text);
+	chmod(path, 0755);
+}
+
+/* Is the process gone (or a zombie)? Waits up to 2 s for it to go. */
+static bool gone(pid_t pid)
+{
+	char path[64], buf[512], *c;
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		f = fopen(path, "r");
+		if (!f)
+			return true;
+		buf[0] = '\0';
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+		c = strrchr(buf, ')');
+		if (c && c[1] == ' ' && c[2] == 'Z')
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* The pids a hanging script recorded are all gone. */
+static bool pids_gone(struct peer *p, const char *name)
+{
+	char path[512];
+	int a = 0, b = 0;
+	bool ok;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/hang/pids/%s", p->work, name);
+	f = fopen(path, "r");
+	ok = EXPECT(p, f && fscanf(f, "%d %d", &a, &b) == 2, "%s did not run", name);
+	if (f)
+		fclose(f);
+	if (!ok)
+		return false;
+	ok = EXPECT(p, gone(a) && gone(b),
+		    "%s: its process %d or what it started (%d) still runs after the answer",
+		    name, a, b);
+	if (a > 0)
+		kill(a, SIGKILL);
+	if (b > 0)
+		kill(b, SIGKILL);
+	return ok;
+}
+
+/*
+ * Helper scripts that hang, or that exit but leave a child holding their
+ * stdout: every request is answered, systemd's watchdog (WATCHDOG_USEC 2 s
+ * here) never goes 2 s without WATCHDOG=1, and the whole process group of
+ * each script is dead once the host has its answer.
+ * HVLIS_TEST_DEFAULT_TIMEOUTS=1 runs it with the daemon's own script
+ * timeout (slow; how it was seen to fail before the fix).
+ */
+static void t_hanging_scripts(struct peer *p)
+{
+	static struct kvp_msg m;
+	bool defaults = getenv("HVLIS_TEST_DEFAULT_TIMEOUTS") != NULL;
+	/* 3 s: time for a loaded machine to start the scripts */
+	const char *extra[] = { "--scripts-dir", NULL, "--script-timeout", "3", NULL };
+	char dir[512], mac[32] = "", path[600];
+	long long gap;
+	int wait = p->timeout_ms + (defaults ? 60000 : 8000);
+	long r;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/hang", p->work);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/pids", dir);
+	mkdir(path, 0755);
+	extra[1] = dir;
+	if (defaults)
+		extra[2] = NULL;
+	/* prints an answer, exits, and leaves a child holding stdout */
+	hang_script(p, "hv_get_dns_info",
+		    "echo 192.0.2.53\nsleep 1000 &\necho \"$$ $!\" > \"$d/hv_get_dns_info\"\nexit 0");
+	hang_script(p, "hv_get_dhcp_info",
+		    "sleep 1000 &\necho \"$$ $!\" > \"$d/hv_get_dhcp_info\"\nwait");
+	hang_script(p, "hv_set_ifconfig",
+		    "sleep 1000 &\necho \"$$ $!\" > \"$d/hv_set_ifconfig\"\nwait");
+	path_in(path, sizeof(path), p->work, "sysfs/v0/address");
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(mac, sizeof(mac), f))
+			mac[0] = '\0';
+		fclose(f);
+	}
+	mac[strcspn(mac, "\n")] = '\0';
+	p->wd_usec = "2000000";
+	if (!EXPECT(p, p->netns_if, "needs --netns-if (an interface whose MAC GET_IP_INFO finds)") ||
+	    !start_daemon(p, extra, true)) {
+		report(p, "hang/start", false);
+		stop_daemon(p, SIGKILL);
+		p->wd_usec = "200000";
+		return;
+	}
+	{
+		char buf[256];
+
+		while (recv(p->nfd, buf, sizeof(buf), 0) > 0)
+			;
+	}
+	req_init(&m, KVP_OP_GET_IP_INFO, 0);
+	snprintf((char *)m.body.ip.adapter_id, sizeof(m.body.ip.adapter_id), "%s", mac);
+	r = transact_watched(p, &m, wait, &gap);
+	report(p, "hang/get-ip-info-answered",
+	       EXPECT(p, r == HV_S_OK, "GET_IP_INFO: %ld", r));
+	report(p, "hang/get-ip-info-watchdog-fed",
+	       EXPECT(p, r >= 0 && gap < 2000, "%lld ms without WATCHDOG=1 (WATCHDOG_USEC is 2 s)", gap));
+	{
+		bool dns = pids_gone(p, "hv_get_dns_info");	/* both: they clean up */
+		bool dhcp = pids_gone(p, "hv_get_dhcp_info");
+
+		report(p, "hang/get-ip-info-groups-killed", dns && dhcp);
+	}
+
+	req_init(&m, KVP_OP_SET_IP_INFO, 0);
+	snprintf((char *)m.body.ip.adapter_id, sizeof(m.body.ip.adapter_id), "%s",
+		 "{" GUID "}");
+	m.body.ip.dhcp_enabled = 1;
+	m.body.ip.addr_family = KVP_ADDR_FAMILY_IPV4;
+	r = transact_watched(p, &m, wait, &gap);
+	report(p, "hang/set-ip-info-fails",
+	       EXPECT(p, r == HV_E_FAIL, "SET_IP_INFO: %ld, want HV_E_FAIL", r) &&
+	       EXPECT(p, gap < 2000, "%lld ms without WATCHDOG=1 (WATCHDOG_USEC is 2 s)", gap));
+	report(p, "hang/set-ip-info-group-killed", pids_gone(p, "hv_set_ifconfig"));
+	r = stop_daemon(p, SIGTERM);
+	report(p, "hang/sigterm", EXPECT(p, r == 0, "exit status %ld (99: valgrind found errors)", r));
+	p->wd_usec = "200000";
+}
+
+/* ---- SET_IP_INFO through the helper service (item 19) --------------- */
+
+static int stream_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Sends a SET_IP_INFO, plays the helper service on hfd (reads the request
+ * until the daemon shuts its side, answers reply), then returns the
+ * daemon's answer status. got: what the helper was sent.
+ */
+static long set_via_helper(struct peer *p, int hfd, const char *reply, char *got, size_t cap)
+{
+	static struct kvp_msg m;
+	size_t len = 0;
+	ssize_t n;
+	int c;
+
+	got[0] = '\0';
+	req_init(&m, KVP_OP_SET_IP_INFO, 0);
+	snprintf((char *)m.body.ip.adapter_id, sizeof(m.body.ip.adapter_id), "{%s}", GUID);
+	snprintf((char *)m.body.ip.ip_addr, KVP_MAX_IP_ADDR, "192.0.2.10");
+	snprintf((char *)m.body.ip.sub_net, KVP_MAX_IP_ADDR, "255.255.255.0");
+	m.body.ip.addr_family = KVP_ADDR_FAMILY_IPV4;
+	if (send(p->cfd, &m, sizeof(m), MSG_NOSIGNAL) != sizeof(m))
+		return -1;
+	if (hfd >= 0 && wait_readable(hfd, p->timeout_ms)) {
+		c = accept4(hfd, NULL, NULL, SOCK_CLOEXEC);
+		while (c >= 0 && wait_readable(c, p->timeout_ms) &&
+		       (n = recv(c, got + len, cap - 1 - len, 0)) > 0)
+			len += (size_t)n;
+		got[len] = '\0';
+		if (c >= 0) {
+			if (send(c, reply, strlen(reply), MSG_NOSIGNAL) < 0)
+				why(p, "the helper could not answer");
+			close(c);
+		}
+	}
+	{
+		unsigned char buf[KVP_MSG_SIZE + 16];
+
+		n = recv_msg(p, buf, sizeof(buf), p->timeout_ms);
+		if (n != KVP_MSG_SIZE) {
+			why(p, "answer: got %zd bytes, want %d", n, KVP_MSG_SIZE);
+			return -1;
+		}
+		memcpy(&m, buf, sizeof(m));
+	}
+	return (long)m.error;
+}
+
+/*
+ * --ifconfig-socket: SET_IP_INFO goes as data to a helper service (under
+ * systemd hvlis-ifconfig@.service, outside the daemon's sandbox), never
+ * through a program the daemon runs; the helper's "status N" decides the
+ * answer; no helper: a failure, at once.
+ */
+static void t_set_ip_info_helper(struct peer *p)
+{
+	char sock[512], stub_out[512], got[4096], mac[32] = "", want[1024];
+	const char *extra[] = { "--ifconfig-socket", sock, NULL };
+	struct stat st;
+	FILE *f;
+	int hfd, rc;
+	long r;
+
+	path_in(sock, sizeof(sock), p->work, "ifconfig.sock");
+	path_in(stub_out, sizeof(stub_out), p->work, "out/settings");
+	path_in(want, sizeof(want), p->work, "sysfs/v0/address");
+	f = fopen(want, "r");
+	if (f) {
+		if (!fgets(mac, sizeof(mac), f))
+			mac[0] = '\0';
+		fclose(f);
+	}
+	mac[strcspn(mac, "\n")] = '\0';
+	snprintf(want, sizeof(want),
+		 "# hvlis hv_kvp_daemon: IP settings from the Hyper-V host (SET_IP_INFO)\n"
+		 "DEVICE=v0\nHWADDR=%s\nDHCP=no\n"
+		 "IPV4_ADDRESSES=192.0.2.10/24\nIPV4_GATEWAYS=\n"
+		 "IPV6_ADDRESSES=\nIPV6_GATEWAYS=\nDNS=\n", mac);
+	unlink(stub_out);
+	hfd = stream_listen(sock);
+	if (!EXPECT(p, hfd >= 0, "cannot listen on %s", sock) || !start_daemon(p, extra, false)) {
+		report(p, "helper/start", false);
+		stop_daemon(p, SIGKILL);
+		if (hfd >= 0)
+			close(hfd);
+		return;
+	}
+	r = set_via_helper(p, hfd, "hv_set_ifconfig: v0 configured (test)\nstatus 0\n", got, sizeof(got));
+	report(p, "helper/set-ip-info",
+	       status_is(p, r, HV_S_OK, "SET_IP_INFO") &&
+	       EXPECT(p, !strcmp(got, want), "the helper got '%s', want '%s'", got, want) &&
+	       EXPECT(p, stat(stub_out, &st) < 0, "hv_set_ifconfig was run all the same") &&
+	       no_temp_left(p));
+	r = set_via_helper(p, hfd, "hv_set_ifconfig: bad\nstatus 1\n", got, sizeof(got));
+	report(p, "helper/failure", status_is(p, r, HV_E_FAIL, "SET_IP_INFO, helper status 1"));
+	r = set_via_helper(p, hfd, "no status line\n", got, sizeof(got));
+	report(p, "helper/garbled-answer", status_is(p, r, HV_E_FAIL, "SET_IP_INFO, no status line"));
+	close(hfd);
+	unlink(sock);
+	r = set_via_helper(p, -1, "", got, sizeof(got));
+	report(p, "helper/absent", status_is(p, r, HV_E_FAIL, "SET_IP_INFO without a helper") &&
+	       no_temp_left(p));
+	rc = stop_daemon(p, SIGTERM);
+	report(p, "helper/sigterm", EXPECT(p, rc == 0, "exit status %d (99: valgrind found errors)", rc));
+}
+
 static void setup_work(struct peer *p)
 {
 	char path[512];
@@ -1108,6 +1552,9 @@ static int functional(struct peer *p)
 	t_reconnect(p);
 	t_sighup(p);
 	t_sigterm(p);
+	t_hostile_locks(p);
+	t_hanging_scripts(p);
+	t_set_ip_info_helper(p);
 	return p->failures ? 1 : 0;
 }
 
@@ -1278,7 +1725,8 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ 0 },
 	};
-	struct peer p = { .prefix = "", .timeout_ms = 3000, .cfd = -1, .lfd = -1, .nfd = -1 };
+	struct peer p = { .prefix = "", .timeout_ms = 3000, .cfd = -1, .lfd = -1, .nfd = -1,
+			  .wd_usec = "200000" };
 	int c, crash_n = 0;
 	unsigned int seed = (unsigned int)time(NULL);
 

@@ -76,6 +76,7 @@ build() {
 	check build/peer-asan gcc "${PEER_CFLAGS[@]}" "${SAN_ARGS[@]}" -o "$B/kvp_peer.asan" "$here/kvp_peer.c"
 	check build/peer gcc "${PEER_CFLAGS[@]}" -o "$B/kvp_peer" "$here/kvp_peer.c"
 	check build/vss-peer gcc "${PEER_CFLAGS[@]}" -o "$B/vss_peer" "$here/vss_peer.c"
+	check build/slow-freeze-shim gcc -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o "$B/slow_freeze.so" "$here/slow_freeze.c" -ldl
 	check build/fcopy-peer gcc "${PEER_CFLAGS[@]}" -o "$B/fcopy_peer" "$here/fcopy_peer.c"
 	check build/install-tree sh -c "rm -rf '$B/destdir' && make -s -C '$top/daemons' BUILD='$B/plain-install' install DESTDIR='$B/destdir' PREFIX=/usr &&
 		test -x '$B/destdir/usr/sbin/hv_kvp_daemon' && test -x '$B/destdir/usr/sbin/hv_vss_daemon' &&
@@ -203,6 +204,49 @@ scripts() {
 		fi
 	done
 	if [ -z "$out" ]; then pass scripts/set-ifconfig-rejects-bad-settings; else fail scripts/set-ifconfig-rejects-bad-settings "accepted:$out"; fi
+
+	# --from-socket (hvlis-ifconfig@.service): settings on stdin, "status N" last
+	rm -rf "$r/sock" && mkdir -p "$r/sock/etc/network" "$r/sock-bin"
+	printf 'auto lo\niface lo inet loopback\n' > "$r/sock/etc/network/interfaces"
+	out=$(HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_APPLY=0 \
+		"$s/hv_set_ifconfig" --from-socket < "$r/settings" 2> "$B/logs/set-socket.log" | tail -n 1)
+	if [ "$out" = "status 0" ] && grep -q 192.0.2.10 "$r/sock/etc/network/interfaces.d/hyperv-eth0" 2> /dev/null; then
+		pass scripts/set-ifconfig-from-socket
+	else fail scripts/set-ifconfig-from-socket "last line '$out': $(head -c 300 "$B/logs/set-socket.log")"; fi
+	rm -rf "$r/sock/etc/network/interfaces.d"
+	out=$(printf 'DEVICE=eth0;reboot\n' | HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_APPLY=0 \
+		"$s/hv_set_ifconfig" --from-socket 2> /dev/null | tail -n 1)
+	if [ "$out" = "status 1" ] && [ ! -e "$r/sock/etc/network/interfaces.d" ]; then
+		pass scripts/set-ifconfig-from-socket-rejects
+	else fail scripts/set-ifconfig-from-socket-rejects "last line '$out'"; fi
+	# an ifup that hangs with a child: the whole process group dies at the timeout
+	printf '#!/bin/sh\nexit 0\n' > "$r/sock-bin/ifdown"
+	printf '#!/bin/sh\nsleep 1000 &\necho "$$ $!" > "%s/hang.pids"\nwait\n' "$r" > "$r/sock-bin/ifup"
+	chmod 755 "$r/sock-bin/ifdown" "$r/sock-bin/ifup"
+	rm -f "$r/hang.pids"
+	out=$(PATH=$r/sock-bin:$PATH HVLIS_ROOT=$r/sock HV_SET_IFCONFIG_BACKEND=ifupdown HV_SET_IFCONFIG_TIMEOUT=5 \
+		timeout 30 "$s/hv_set_ifconfig" --from-socket < "$r/settings" 2> /dev/null | tail -n 1)
+	local pid alive="" n
+	# running: not gone and not a zombie nobody has reaped yet
+	running() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" != Z ]; }
+	# shellcheck disable=SC2013 # one line of two pids
+	for pid in $(cat "$r/hang.pids" 2> /dev/null); do
+		# a loaded machine may take a moment to run a SIGKILLed process's exit
+		n=50
+		while [ $n -gt 0 ] && running "$pid"; do
+			sleep 0.1
+			n=$((n - 1))
+		done
+		if running "$pid"; then
+			alive="$alive $pid($(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null))"
+			kill -KILL "$pid"
+		fi
+	done
+	if [ "$out" = "status 137" ] && [ -s "$r/hang.pids" ] && [ -z "$alive" ]; then
+		pass scripts/set-ifconfig-from-socket-timeout-kills-group
+	else
+		fail scripts/set-ifconfig-from-socket-timeout-kills-group "last line '$out', ifup's pids '$(cat "$r/hang.pids" 2> /dev/null)', still running:$alive"
+	fi
 }
 
 # A work directory for kvp_peer: scripts (the real get scripts, a stub
@@ -286,34 +330,53 @@ functional() { # variant (asan|valgrind)
 
 # hv_vss_daemon against real file systems: loop-mounted ext4 images in a
 # private mount namespace (a, a bind mount of it, b whose image lives on a,
-# and a read-only one). The daemon only ever sees a mount table listing
-# those, so nothing of the machine's own is frozen.
+# and a read-only one; for stacked mounts c on stack/s, bound to
+# stack/alias, and d mounted over stack/s; e on stack2/t, bound read-only
+# to stack2/t-ro, and f mounted over stack2/t). The daemon only ever sees a
+# mount table listing those, so nothing of the machine's own is frozen;
+# a tmpfs on /run (in the namespace only) takes its state file. The asan
+# variant also runs the slow-freeze cases: the plain daemon with the
+# slow_freeze.so shim (2 s inside each FIFREEZE), killed in the middle.
 vss() { # variant (asan|valgrind)
 	local v=$1 w=$B/work-vss-$1 t daemon extra=()
 	t=$(ms)
 	need mkfs.ext4 e2fsprogs || return
 	case $v in
-	asan) daemon=$B/asan/hv_vss_daemon ;;
+	asan)
+		daemon=$B/asan/hv_vss_daemon
+		extra=(--plain "$B/plain/hv_vss_daemon" --shim "$B/slow_freeze.so")
+		;;
 	valgrind)
 		need valgrind valgrind || return
 		daemon=$B/plain/hv_vss_daemon
 		extra=(--valgrind)
 		;;
 	esac
-	rm -rf "$w" && mkdir -p "$w/mnt/a" "$w/mnt/a-bind" "$w/mnt/b" "$w/mnt/ro"
+	rm -rf "$w" && mkdir -p "$w/mnt/a" "$w/mnt/a-bind" "$w/mnt/b" "$w/mnt/ro" "$w/stack/s" "$w/stack/alias" \
+		"$w/stack2/t" "$w/stack2/t-ro"
 	# shellcheck disable=SC2016 # the inner shell expands them
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unshare -m --propagation private -- sh -c '
 		w=$1
 		shift
 		mk() { truncate -s "$2" "$1" && mkfs.ext4 -q -F "$1"; }
+		mount -t tmpfs -o size=1m,mode=0755 hvlis-test-run /run &&
 		mk "$w/a.img" 16M && mount -o loop "$w/a.img" "$w/mnt/a" &&
 			mount --bind "$w/mnt/a" "$w/mnt/a-bind" &&
 			mk "$w/mnt/a/b.img" 8M && mount -o loop "$w/mnt/a/b.img" "$w/mnt/b" &&
 			mk "$w/ro.img" 8M && mount -o loop,ro "$w/ro.img" "$w/mnt/ro" &&
-			grep " $w/mnt/" /proc/self/mounts > "$w/mounts.good" || exit 3
+			grep " $w/mnt/" /proc/self/mounts > "$w/mounts.good" &&
+			mk "$w/c.img" 8M && mount -o loop "$w/c.img" "$w/stack/s" &&
+			mount --bind "$w/stack/s" "$w/stack/alias" &&
+			mk "$w/d.img" 8M && mount -o loop "$w/d.img" "$w/stack/s" &&
+			grep " $w/stack/" /proc/self/mounts > "$w/mounts.stack" &&
+			mk "$w/e.img" 8M && mount -o loop "$w/e.img" "$w/stack2/t" &&
+			mount --bind "$w/stack2/t" "$w/stack2/t-ro" && mount -o remount,bind,ro "$w/stack2/t-ro" &&
+			mk "$w/f.img" 8M && mount -o loop "$w/f.img" "$w/stack2/t" &&
+			grep " $w/stack2/" /proc/self/mounts > "$w/mounts.stack2" || exit 3
 		"$@"
 		rc=$?
-		umount "$w/mnt/ro" "$w/mnt/b" "$w/mnt/a-bind" "$w/mnt/a"
+		umount "$w/mnt/ro" "$w/mnt/b" "$w/mnt/a-bind" "$w/mnt/a" "$w/stack/s" "$w/stack/s" "$w/stack/alias" \
+			"$w/stack2/t" "$w/stack2/t" "$w/stack2/t-ro" /run
 		exit $rc' sh "$w" "$B/vss_peer" --daemon "$daemon" --work "$w" --prefix "daemons/$v/" "${extra[@]}" \
 		2> "$B/logs/vss-$v.stderr" | tee "$B/logs/vss-$v.log" | grep -E '^(PASS|FAIL|#)'
 	local rc=${PIPESTATUS[0]}
@@ -519,6 +582,30 @@ units() {
 			pass "units/udev-rule-$name"
 		else fail "units/udev-rule-$name" "no TAG+=systemd / SYSTEMD_WANTS for hv_$name"; fi
 	done
+	# SET_IP_INFO's helper: the socket and its template, as installed
+	for u in hvlis-ifconfig.socket hvlis-ifconfig@.service; do
+		sed "s|/usr/libexec/hvlis/|$top/scripts/|" "$top/packaging/systemd/$u" > "$d/$u"
+	done
+	if SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "$d/hvlis-ifconfig.socket" "$d/hvlis-ifconfig@.service" \
+		> "$B/logs/units-ifconfig.log" 2>&1 && ! grep -q . "$B/logs/units-ifconfig.log"; then
+		pass units/systemd-analyze-verify-ifconfig-helper
+	else
+		fail units/systemd-analyze-verify-ifconfig-helper "$(head -c 800 "$B/logs/units-ifconfig.log")"
+	fi
+	# The KVP daemon has no general way out of its sandbox: it neither runs
+	# systemd-run (the helper socket instead) nor reaches PID 1 or D-Bus,
+	# nor writes network configuration.
+	u=$top/packaging/systemd/hv-kvp-daemon.service
+	local out=""
+	grep -q '^ExecStart=.* --ifconfig-socket /run/hvlis-ifconfig.sock' "$u" || out="$out no --ifconfig-socket;"
+	grep -q '^Wants=hvlis-ifconfig.socket' "$u" || out="$out the helper socket is not wanted;"
+	grep '^ListenStream=/run/hvlis-ifconfig.sock$' "$top/packaging/systemd/hvlis-ifconfig.socket" > /dev/null || out="$out socket path differs;"
+	for f in /run/systemd/private /run/dbus/system_bus_socket; do
+		grep -q "^InaccessiblePaths=.*-$f" "$u" || out="$out $f reachable;"
+	done
+	grep -q '^ReadWritePaths=' "$u" && out="$out ReadWritePaths=;"
+	grep -q 'systemd-run' "$top/scripts/hv_set_ifconfig" && out="$out hv_set_ifconfig uses systemd-run;"
+	if [ -z "$out" ]; then pass units/kvp-sandbox-no-way-out; else fail units/kvp-sandbox-no-way-out "$out"; fi
 	if command -v udevadm > /dev/null && udevadm --help 2>&1 | grep -q '^  verify'; then
 		check units/udevadm-verify udevadm verify "$top/packaging/udev/70-hvlis-daemons.rules"
 	fi

@@ -304,12 +304,15 @@ expect deb/depends-dkms sh -c "dpkg-deb -f '$deb' Depends | grep -q dkms"
 ddeb=$out/hvlis-daemons_${ver}_$(dpkg --print-architecture).deb
 # What hvlis-daemons must hold, from the source tree: every unit under
 # packaging/systemd, every man page under scripts/man, the udev rules.
-units=$(find "$top/packaging/systemd" -name '*.service' -printf '%f\n' | sed 's/\.service$//' | sort | xargs)
+# (the daemons' units; the helper units of SET_IP_INFO, a socket and a
+# template, are files to ship but started by neither udev nor the scriptlets)
+units=$(find "$top/packaging/systemd" -name '*.service' ! -name '*@.service' -printf '%f\n' | sed 's/\.service$//' | sort | xargs)
 mans=$(find "$top/scripts/man" -name '*.8' -printf '%f\n' | sort | xargs)
 dneed="/usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon /usr/sbin/lsvmbus
 	/usr/libexec/hvlis/hv_get_dns_info /usr/libexec/hvlis/hv_get_dhcp_info /usr/libexec/hvlis/hv_set_ifconfig
 	/lib/udev/rules.d/70-hvlis-daemons.rules /usr/share/doc/hvlis-daemons/copyright"
 for u in $units; do dneed="$dneed /lib/systemd/system/$u.service"; done
+dneed="$dneed /lib/systemd/system/hvlis-ifconfig.socket /lib/systemd/system/hvlis-ifconfig@.service"
 for m in $mans; do dneed="$dneed /usr/share/man/man8/$m.gz"; done
 if [ -f "$ddeb" ]; then
 	dpkg-deb -c "$ddeb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/ddeb-files.txt"
