@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/rcupdate.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <hvlis/compat.h>
 #include "vmbus_priv.h"
 
@@ -22,6 +23,21 @@ struct offer_work {
 	u32 len;
 	u8 msg[HVLIS_MESSAGE_PAYLOAD_BYTES];
 };
+
+/*
+ * Offers and rescinds allocated and waiting for the workqueue. A host has
+ * at most one offer and one rescind per relid outstanding, and one
+ * ALLOFFERS_DELIVERED: more is a flood, dropped instead of allocated.
+ */
+#define OFFER_BACKLOG_MAX	(2 * (HVLIS_MAX_RELID + 1) + 1)
+static atomic_t offer_backlog = ATOMIC_INIT(0);
+
+#ifdef HVLIS_TEST_HOOKS
+/* Test builds only: hold the offers workqueue (hv_vmbus.test_stall_offers). */
+static bool test_stall_offers;
+module_param(test_stall_offers, bool, 0644);
+MODULE_PARM_DESC(test_stall_offers, "test builds: offers and rescinds wait while set");
+#endif
 
 static void channel_release(struct kref *ref)
 {
@@ -146,8 +162,16 @@ void hvlis_handle_message(struct hvlis_vmbus *vb, const void *msg, u32 len)
 		fallthrough;
 	case HVLIS_CHANMSG_OFFERCHANNEL:
 	case HVLIS_CHANMSG_ALLOFFERS_DELIVERED:
+		if (atomic_inc_return(&offer_backlog) > OFFER_BACKLOG_MAX) {
+			atomic_dec(&offer_backlog);
+			atomic64_inc(&vb->msgs_bad);
+			pr_err_ratelimited("dropped a host message of type %u: %u offers and rescinds wait already\n",
+					   type, OFFER_BACKLOG_MAX);
+			return;
+		}
 		ow = kmalloc(sizeof(*ow), GFP_ATOMIC);
 		if (!ow) {
+			atomic_dec(&offer_backlog);
 			pr_err_ratelimited("out of memory: lost a host message of type %u\n", type);
 			return;
 		}
@@ -412,6 +436,11 @@ static void offer_work_fn(struct work_struct *work)
 	struct offer_work *ow = container_of(work, struct offer_work, work);
 	struct hvlis_vmbus *vb = &hvlis_vmbus;
 
+#ifdef HVLIS_TEST_HOOKS
+	while (READ_ONCE(test_stall_offers))
+		msleep(20);
+#endif
+
 	switch (ow->type) {
 	case HVLIS_CHANMSG_OFFERCHANNEL:
 		if (!vb->unloading)
@@ -425,6 +454,7 @@ static void offer_work_fn(struct work_struct *work)
 		break;
 	}
 	kfree(ow);
+	atomic_dec(&offer_backlog);
 }
 
 /**

@@ -11,6 +11,9 @@
 # - 200 NEGOTIATEs log the outcome once; 1000 rescinds of a relid the guest
 #   does not have log a bounded number of lines (at most 100, counted in
 #   the serial log).
+# - 4300 rescinds of an unknown relid while the offers workqueue is held
+#   (hv_vmbus.test_stall_offers, a test build's knob): more than one offer
+#   and one rescind per relid are dropped, logged, not allocated.
 # - A burst of 90 heartbeats written with a single signal: every one is
 #   answered, no run of the channel callback takes more than its budget
 #   (32 packets; hv_utils' debugfs stats), and the longest run is logged.
@@ -102,14 +105,31 @@ guest() {
 	vm_log "200 NEGOTIATEs: $n log lines"
 	[ "$n" -le 5 ] || vm_fail "200 NEGOTIATEs logged $n lines"
 	kmsg_mark
-	i=0
-	while [ "$i" -lt 1000 ]; do
-		echo "fault rescind-unknown 1000" > "$HVSIM/ctl" || { vm_fail "fault $i failed"; break; }
-		i=$((i + 1))
-	done
+	sim_fault rescind-unknown 1000 count=1000
 	# counted on the host, in the serial log (check_log): this many
 	# lines overflow the guest's kernel log buffer
 	sleep 1
+
+	# Item 10: the offers workqueue held (a test build's knob): messages
+	# beyond one offer and one rescind per relid (4097) are dropped, not
+	# allocated; once it runs again the guest takes the rest and works.
+	kmsg_mark
+	echo 1 > /sys/module/hv_vmbus/parameters/test_stall_offers ||
+		vm_fail "no hv_vmbus test_stall_offers (not a HVLIS_TEST_HOOKS=1 build?)"
+	sim_fault rescind-unknown 1001 count=4300
+	wait_kmsg "offers and rescinds wait already" 10 ||
+		vm_fail "4300 rescinds queued behind a held workqueue: none dropped (no bound)"
+	echo 0 > /sys/module/hv_vmbus/parameters/test_stall_offers
+	# an offer queued behind them: it appears once they are all handled
+	n=$(ls /sys/bus/vmbus/devices | wc -l)
+	sim_ctl add idle
+	i=0
+	while [ "$(ls /sys/bus/vmbus/devices | wc -l)" -le "$n" ] && [ "$i" -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(ls /sys/bus/vmbus/devices | wc -l)" -gt "$n" ] ||
+		vm_fail "an offer behind the queued rescinds never appeared"
 
 	# Item 10: a burst of packets, one signal; the callback keeps its budget.
 	sim_ic heartbeat flood 90 0 0 || vm_fail "heartbeat flood failed"
