@@ -9,6 +9,8 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(TOP)/dkms.conf)
 # stop the build (on in development and CI, off under DKMS: see dkms.conf).
 KDIR ?= /lib/modules/$(shell uname -r)/build
 HVLIS_WERROR ?= 1
+# 1: test hooks (hv_utils.test_delay_ms) for the VM tests; never in packages
+HVLIS_TEST_HOOKS ?= 0
 INSTALL_MOD_DIR ?= updates/hvlis
 DESTDIR ?=
 PREFIX ?= /usr
@@ -19,7 +21,7 @@ KREL = $(shell $(TOP)/compat/kernelrelease.sh $(KDIR))
 CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' -f1)
 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
-	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION)
+	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
 .PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp \
 	install modules_install daemons_install clean demo help version

@@ -89,13 +89,17 @@ static int hvt_open(struct inode *inode, struct file *file)
 		return -ENODEV;
 	t = found;
 	mutex_lock(&t->lock);
+	/*
+	 * A failed open touches nothing: the message waiting for the daemon
+	 * that has the device (a request, the handshake's answer) stays.
+	 * Nothing is waiting on a successful one (release emptied it).
+	 */
 	if (!t->r)
 		ret = -ENODEV;
 	else if (t->open)
 		ret = -EBUSY;
 	else
 		t->open = true;
-	t->out_len = 0;
 	mutex_unlock(&t->lock);
 	if (ret) {
 		kref_put(&t->kref, hvt_free);
@@ -251,10 +255,13 @@ static void relay_absent(struct relay *r)
 static void relay_work(struct work_struct *work)
 {
 	struct relay *r = container_of(work, struct relay, work);
-	struct hvt *t = r->t;
 	u32 status = HVLIS_IC_E_FAIL;
+	struct hvt *t;
 	int n;
 
+	if (READ_ONCE(r->stopping))
+		UTIL_TEST_DELAY(3);	/* test builds: run late, after the teardown */
+	t = r->t;
 	mutex_lock(&t->lock);
 	if (r->stopping)
 		goto out;
@@ -445,25 +452,29 @@ nomem:
  * @r: the relay
  *
  * May sleep. A request with the daemon stays unanswered (the channel goes).
+ * The work items are cancelled in relay_deinit(), once the channel is
+ * closed: until then a host packet may still queue the relay's work.
  */
 void relay_stop(struct relay *r)
 {
 	mutex_lock(&r->t->lock);
 	r->stopping = true;
 	mutex_unlock(&r->t->lock);
-	cancel_work_sync(&r->work);
-	cancel_delayed_work_sync(&r->timeout_work);
 }
 
 /**
  * relay_deinit() - remove the daemon device
- * @r: the relay, stopped
+ * @r: the relay, stopped, its channel closed
  *
  * An open file stays valid; its calls fail with -ENODEV from now on.
  */
 void relay_deinit(struct relay *r)
 {
 	struct hvt *t = r->t;
+
+	/* The channel is closed: nothing queues these any more. */
+	cancel_work_sync(&r->work);
+	cancel_delayed_work_sync(&r->timeout_work);
 
 	mutex_lock(&hvt_list_lock);
 	list_del(&t->node);

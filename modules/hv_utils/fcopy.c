@@ -18,7 +18,7 @@
 #include <linux/slab.h>
 #include <hvlis/uapi/fcopy.h>
 #include "devtransport.h"
-#include "utf16.h"
+#include "relay_msg.h"
 
 #define FCOPY_TIMEOUT_S		30
 
@@ -43,49 +43,7 @@ static int fcopy_handshake(struct relay *r, const u8 *msg, size_t len)
 
 static int fcopy_to_daemon(struct relay *r, u8 *pkt, u32 len, u8 *out, u32 *status)
 {
-	const u8 *body = pkt + HVLIS_IC_BODY_OFFSET;
-	u32 blen = len - HVLIS_IC_BODY_OFFSET;
-	const struct hvlis_ic_fcopy_start *st = (const void *)body;
-	const struct hvlis_ic_fcopy_data *d = (const void *)body;
-	struct fcopy_start *ms = (struct fcopy_start *)out;
-	u32 op;
-
-	if (!hvlis_ic_body_fits(len, sizeof(struct hvlis_ic_fcopy_hdr)))
-		goto short_msg;
-	op = st->hdr.operation;
-	switch (op) {
-	case START_FILE_COPY:
-		if (blen < sizeof(*st))
-			goto short_msg;
-		ms->hdr.operation = op;
-		if (hvlis_utf16_to_utf8(st->file_name, HVLIS_IC_FCOPY_PATH_UNITS, true,
-					(char *)ms->file_name, sizeof(ms->file_name)) < 0 ||
-		    hvlis_utf16_to_utf8(st->path_name, HVLIS_IC_FCOPY_PATH_UNITS, true,
-					(char *)ms->path_name, sizeof(ms->path_name)) < 0) {
-			pr_warn_ratelimited("fcopy: a name from the host is not NUL-terminated UTF-16 or too long\n");
-			return -EINVAL;
-		}
-		ms->copy_flags = st->copy_flags;
-		ms->file_size = st->file_size;
-		return FCOPY_START_SIZE;
-	case WRITE_TO_FILE:
-		if (blen < offsetof(struct hvlis_ic_fcopy_data, data))
-			goto short_msg;
-		if (d->size > HVLIS_IC_FCOPY_FRAGMENT ||
-		    d->size > blen - offsetof(struct hvlis_ic_fcopy_data, data)) {
-			pr_warn_ratelimited("fcopy: a fragment of %u bytes in a request of %u\n",
-					    d->size, len);
-			return -EINVAL;
-		}
-		memcpy(out, body, offsetof(struct hvlis_ic_fcopy_data, data) + d->size);
-		return FCOPY_DATA_SIZE;
-	default:
-		memcpy(out, body, FCOPY_HDR_SIZE);
-		return FCOPY_HDR_SIZE;
-	}
-short_msg:
-	pr_warn_ratelimited("fcopy: request of %u bytes is too short\n", len);
-	return -EINVAL;
+	return hvlis_fcopy_to_daemon(pkt, len, out);
 }
 
 static int fcopy_from_daemon(struct relay *r, u8 *pkt, u32 len, const u8 *msg, size_t mlen,

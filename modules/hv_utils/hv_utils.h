@@ -10,6 +10,7 @@
 
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
+#include <linux/delay.h>
 #include <hvlis/vmbus.h>
 #include "ic_msg.h"
 
@@ -56,7 +57,25 @@ struct util_dev {
 	u64 tid;			/* of the request ->request() has */
 	spinlock_t drain_lock;		/* one reader of the channel */
 	bool held;			/* a request answers later: stop draining */
+	struct work_struct drain_work;	/* the rest of a drain over budget */
+	struct list_head node;		/* util_devs, for the stats file */
+	/* Under drain_lock: what the host's traffic costs (debugfs stats). */
+	u64 runs, packets, deferred;
+	u32 max_batch;			/* packets taken in one run */
+	u64 max_run_ns;			/* the longest run */
 };
+
+/* Packets one run of the channel callback takes before it yields. */
+#define UTIL_DRAIN_BUDGET	32
+
+#ifdef HVLIS_TEST_HOOKS
+/* Test builds only: widen teardown windows (hv_utils.test_delay_ms). */
+extern unsigned int hv_utils_test_delay_ms;
+#define UTIL_TEST_DELAY(mult) \
+	do { if (hv_utils_test_delay_ms) msleep((mult) * hv_utils_test_delay_ms); } while (0)
+#else
+#define UTIL_TEST_DELAY(mult) do { } while (0)
+#endif
 
 int util_answer(struct util_dev *ud, u8 *pkt, u32 len, u64 tid, u32 status);
 void util_done(struct util_dev *ud);

@@ -7,10 +7,10 @@
  *
  * Host and daemon speak the same message layout but different strings:
  * the host UTF-16LE with sizes in bytes, the daemon UTF-8. Every string
- * from the host is converted here (its size checked against the field;
- * a lone surrogate refused), numbers of a SET become decimal strings,
- * and the daemon's strings are checked for their NUL before they are
- * converted back. The daemon answers with its status in the header's
+ * from the host is converted in relay_msg.c (its size checked against the
+ * field; a lone surrogate refused), numbers of a SET become decimal
+ * strings, and the daemon's strings are checked here for their NUL before
+ * they are converted back. The daemon answers with its status in the header's
  * place; a non-zero status goes to the host as it is (HV_S_CONT ends an
  * enumeration).
  *
@@ -25,6 +25,7 @@
 #include <hvlis/uapi/kvp.h>
 #include "devtransport.h"
 #include "utf16.h"
+#include "relay_msg.h"
 
 #define KVP_DRV_VERSION		"3.1"
 #define KVP_TIMEOUT_S		30
@@ -49,142 +50,9 @@ static int kvp_handshake(struct relay *r, const u8 *msg, size_t len)
 	return relay_to_daemon(r, ans, KVP_MSG_SIZE);
 }
 
-/* A host string of @size bytes (the NUL included) in a field of @field bytes. */
-static int host_str(const u8 *src, u32 size, u32 field, u8 *dst, size_t dst_size,
-		    const char *what)
-{
-	int n;
-
-	if (size > field) {
-		pr_warn_ratelimited("kvp: the host's %s is %u bytes, more than %u\n", what,
-				    size, field);
-		return -EINVAL;
-	}
-	n = hvlis_utf16_to_utf8(src, size / 2, false, (char *)dst, dst_size);
-	if (n < 0)
-		pr_warn_ratelimited("kvp: the host's %s is not valid UTF-16 or too long: %d\n",
-				    what, n);
-	return n;
-}
-
-/* A host string in a fixed field of @units (NUL-terminated or full). */
-static int host_field(const u8 *src, unsigned int units, u8 *dst, size_t dst_size,
-		      const char *what)
-{
-	return host_str(src, 2 * units, 2 * units, dst, dst_size, what);
-}
-
-static int kvp_ip_to_daemon(const u8 *body, u32 blen, struct kvp_msg *m)
-{
-	const struct hvlis_ic_kvp_ip_msg *in = (const void *)body;
-	struct kvp_ip_info *out = &m->body.ip;
-
-	if (blen < sizeof(*in))
-		return -EINVAL;
-	if (host_field(in->ip.adapter_id, HVLIS_IC_KVP_ADAPTER_UNITS, out->adapter_id,
-		       sizeof(out->adapter_id), "adapter id") < 0)
-		return -EINVAL;
-	out->addr_family = in->ip.addr_family;
-	if (in->operation == KVP_OP_GET_IP_INFO)
-		return KVP_MSG_SIZE;
-	out->dhcp_enabled = in->ip.dhcp_enabled;
-	if (host_field(in->ip.ip_addr, HVLIS_IC_KVP_IP_UNITS, out->ip_addr,
-		       sizeof(out->ip_addr), "address list") < 0 ||
-	    host_field(in->ip.sub_net, HVLIS_IC_KVP_IP_UNITS, out->sub_net,
-		       sizeof(out->sub_net), "netmask list") < 0 ||
-	    host_field(in->ip.gate_way, HVLIS_IC_KVP_GW_UNITS, out->gate_way,
-		       sizeof(out->gate_way), "gateway list") < 0 ||
-	    host_field(in->ip.dns_addr, HVLIS_IC_KVP_IP_UNITS, out->dns_addr,
-		       sizeof(out->dns_addr), "DNS list") < 0)
-		return -EINVAL;
-	return KVP_MSG_SIZE;
-}
-
 static int kvp_to_daemon(struct relay *r, u8 *pkt, u32 len, u8 *out, u32 *status)
 {
-	const u8 *body = pkt + HVLIS_IC_BODY_OFFSET;
-	u32 blen = len - HVLIS_IC_BODY_OFFSET;
-	const struct hvlis_ic_kvp_msg *in = (const void *)body;
-	struct kvp_msg *m = (struct kvp_msg *)out;
-	const struct hvlis_ic_kvp_value *v;
-	int n;
-
-	if (!hvlis_ic_body_fits(len, sizeof(struct hvlis_ic_kvp_hdr)))
-		goto short_msg;
-	m->hdr.operation = in->hdr.operation;
-	m->hdr.pool = in->hdr.pool;
-	if (in->hdr.operation == KVP_OP_GET_IP_INFO || in->hdr.operation == KVP_OP_SET_IP_INFO) {
-		n = kvp_ip_to_daemon(body, blen, m);
-		if (n == -EINVAL && blen < sizeof(struct hvlis_ic_kvp_ip_msg))
-			goto short_msg;
-		return n;
-	}
-	if (in->hdr.pool >= KVP_POOL_COUNT) {
-		pr_warn_ratelimited("kvp: request for pool %u\n", in->hdr.pool);
-		return -EINVAL;
-	}
-	switch (in->hdr.operation) {
-	case KVP_OP_GET:
-	case KVP_OP_SET:
-		if (blen < offsetof(struct hvlis_ic_kvp_msg, body) + sizeof(*v))
-			goto short_msg;
-		v = &in->body.set;
-		n = host_str(v->key, v->key_size, sizeof(v->key), m->body.set.key,
-			     sizeof(m->body.set.key), "key");
-		if (n < 0)
-			return n;
-		m->body.set.key_size = n + 1;
-		if (in->hdr.operation == KVP_OP_GET) {
-			/*
-			 * The room for the value. The in-box driver leaves it
-			 * 0, and the in-box daemon then copies 0 bytes of the
-			 * value: its GETs come back empty. Ours ignores it.
-			 */
-			m->body.get.value_size = sizeof(m->body.get.value);
-			return KVP_MSG_SIZE;
-		}
-		switch (v->value_type) {
-		case KVP_REG_SZ:
-			n = host_str(v->value, v->value_size, sizeof(v->value),
-				     m->body.set.value, sizeof(m->body.set.value), "value");
-			break;
-		case KVP_REG_U32:
-			n = snprintf((char *)m->body.set.value, sizeof(m->body.set.value), "%u",
-				     v->value_u32);
-			break;
-		case KVP_REG_U64:
-			n = snprintf((char *)m->body.set.value, sizeof(m->body.set.value), "%llu",
-				     (unsigned long long)v->value_u64);
-			break;
-		default:
-			pr_warn_ratelimited("kvp: SET of value type %u\n", v->value_type);
-			return -EINVAL;
-		}
-		if (n < 0)
-			return n;
-		m->body.set.value_size = n + 1;
-		return KVP_MSG_SIZE;
-	case KVP_OP_DELETE:
-		if (blen < offsetof(struct hvlis_ic_kvp_msg, body) + sizeof(in->body.del))
-			goto short_msg;
-		n = host_str(in->body.del.key, in->body.del.key_size, sizeof(in->body.del.key),
-			     m->body.del.key, sizeof(m->body.del.key), "key");
-		if (n < 0)
-			return n;
-		m->body.del.key_size = n + 1;
-		return KVP_MSG_SIZE;
-	case KVP_OP_ENUMERATE:
-		if (blen < offsetof(struct hvlis_ic_kvp_msg, body) + sizeof(in->body.enumerate))
-			goto short_msg;
-		m->body.enumerate.index = in->body.enumerate.index;
-		return KVP_MSG_SIZE;
-	default:
-		pr_warn_ratelimited("kvp: unknown operation %u\n", in->hdr.operation);
-		return -EINVAL;
-	}
-short_msg:
-	pr_warn_ratelimited("kvp: request of %u bytes is too short\n", len);
-	return -EINVAL;
+	return hvlis_kvp_to_daemon(pkt, len, out);
 }
 
 /* A daemon string (UTF-8 in a field of @field bytes) into a host field. */

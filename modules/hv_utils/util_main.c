@@ -11,9 +11,22 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/ktime.h>
 #include "hv_utils.h"
 
 #define UTIL_RING_BYTES		(4 * PAGE_SIZE)	/* control page included */
+
+#ifdef HVLIS_TEST_HOOKS
+unsigned int hv_utils_test_delay_ms;
+module_param_named(test_delay_ms, hv_utils_test_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_delay_ms, "test builds: widen teardown windows by this many ms");
+#endif
+
+static LIST_HEAD(util_devs);
+static DEFINE_MUTEX(util_devs_lock);
+static struct dentry *util_debugfs;
 
 static void util_handle(struct util_dev *ud, u8 *pkt, u32 len, u64 tid)
 {
@@ -29,19 +42,23 @@ static void util_handle(struct util_dev *ud, u8 *pkt, u32 len, u64 tid)
 	}
 	h = hvlis_ic_hdr(pkt);
 	if (h->icmsgtype == HVLIS_ICMSGTYPE_NEGOTIATE) {
+		struct hvlis_ic_choice was = ud->ver;
+
 		ret = hvlis_ic_negotiate(pkt, len, svc->fw_versions, svc->n_fw,
 					 svc->msg_versions, svc->n_msg, &ud->ver);
 		if (!ret) {
 			status = HVLIS_IC_S_OK;
-			pr_info("%s: IC framework %u.%u, message version %u.%u\n",
-				svc->name, HVLIS_IC_VER_MAJOR(ud->ver.framework),
-				HVLIS_IC_VER_MINOR(ud->ver.framework),
-				HVLIS_IC_VER_MAJOR(ud->ver.message),
-				HVLIS_IC_VER_MINOR(ud->ver.message));
+			/* Once per outcome: a host may negotiate in a loop. */
+			if (was.framework != ud->ver.framework || was.message != ud->ver.message)
+				pr_info("%s: IC framework %u.%u, message version %u.%u\n",
+					svc->name, HVLIS_IC_VER_MAJOR(ud->ver.framework),
+					HVLIS_IC_VER_MINOR(ud->ver.framework),
+					HVLIS_IC_VER_MAJOR(ud->ver.message),
+					HVLIS_IC_VER_MINOR(ud->ver.message));
 		} else if (ret == -ENOMSG) {
 			/* A valid answer that lists nothing: the host gives up. */
 			status = HVLIS_IC_S_OK;
-			pr_warn("%s: the host offers no version we speak\n", svc->name);
+			pr_warn_ratelimited("%s: the host offers no version we speak\n", svc->name);
 		} else {
 			pr_err_ratelimited("%s: malformed NEGOTIATE (%u bytes)\n",
 					   svc->name, len);
@@ -63,15 +80,30 @@ static void util_handle(struct util_dev *ud, u8 *pkt, u32 len, u64 tid)
 	util_answer(ud, pkt, len, tid, status);
 }
 
+/*
+ * Drain the channel, at most UTIL_DRAIN_BUDGET packets per run: a host that
+ * refills the ring as fast as the guest empties it must not keep this CPU in
+ * softirq. Over budget, the rest is taken by drain_work, which runs this
+ * again from a worker (the host signals only an empty ring, so nothing else
+ * would).
+ */
 static void util_callback(void *context)
 {
 	struct util_dev *ud = context;
+	unsigned int taken = 0;
+	u64 start, ns;
 	u32 len;
 	u64 tid;
 	int ret;
 
 	spin_lock_bh(&ud->drain_lock);
+	start = ktime_to_ns(ktime_get());
 	while (!ud->held) {
+		if (taken == UTIL_DRAIN_BUDGET) {
+			ud->deferred++;
+			schedule_work(&ud->drain_work);
+			break;
+		}
 		ret = hvlis_recvpacket(ud->ch, ud->buf, ud->svc->buf_bytes, &len, &tid);
 		/*
 		 * -ENODEV: a packet signalled before the open completed (the
@@ -92,10 +124,54 @@ static void util_callback(void *context)
 			pr_err_ratelimited("%s: receive failed: %d\n", ud->svc->name, ret);
 			break;
 		}
+		taken++;
 		util_handle(ud, ud->buf, len, tid);
+	}
+	if (taken) {
+		ns = ktime_to_ns(ktime_get()) - start;
+		ud->runs++;
+		ud->packets += taken;
+		ud->max_batch = max_t(u32, ud->max_batch, taken);
+		ud->max_run_ns = max(ud->max_run_ns, ns);
 	}
 	spin_unlock_bh(&ud->drain_lock);
 }
+
+static void util_drain_work(struct work_struct *work)
+{
+	util_callback(container_of(work, struct util_dev, drain_work));
+}
+
+static int util_stats_show(struct seq_file *s, void *unused)
+{
+	struct util_dev *ud;
+
+	mutex_lock(&util_devs_lock);
+	list_for_each_entry(ud, &util_devs, node) {
+		spin_lock_bh(&ud->drain_lock);
+		seq_printf(s, "%s %s requests %llu runs %llu ", ud->svc->name,
+			   dev_name(&ud->hd->dev), ud->requests, ud->runs);
+		seq_printf(s, "packets %llu deferred %llu ", ud->packets, ud->deferred);
+		seq_printf(s, "max_batch %u max_run_us %llu\n", ud->max_batch,
+			   div_u64(ud->max_run_ns, 1000));
+		spin_unlock_bh(&ud->drain_lock);
+	}
+	mutex_unlock(&util_devs_lock);
+	return 0;
+}
+
+static int util_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, util_stats_show, NULL);
+}
+
+static const struct file_operations util_stats_fops = {
+	.owner = THIS_MODULE,
+	.open = util_stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 /**
  * util_done() - a request answered later is answered: read the channel again
@@ -148,6 +224,8 @@ static int util_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ud->ch = hd->channel;
 	ud->svc = svc;
 	spin_lock_init(&ud->drain_lock);
+	INIT_WORK(&ud->drain_work, util_drain_work);
+	INIT_LIST_HEAD(&ud->node);
 	ud->buf = kmalloc(svc->buf_bytes, GFP_KERNEL);
 	if (!ud->buf) {
 		ret = -ENOMEM;
@@ -165,6 +243,9 @@ static int util_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 		dev_err(&hd->dev, "%s: cannot open the channel: %d\n", svc->name, ret);
 		goto deinit;
 	}
+	mutex_lock(&util_devs_lock);
+	list_add_tail(&ud->node, &util_devs);
+	mutex_unlock(&util_devs_lock);
 	return 0;
 
 deinit:
@@ -181,9 +262,15 @@ static void util_remove(struct hvlis_device *hd)
 {
 	struct util_dev *ud = hvlis_get_drvdata(hd);
 
+	mutex_lock(&util_devs_lock);
+	list_del(&ud->node);
+	mutex_unlock(&util_devs_lock);
 	if (ud->svc->stop)
 		ud->svc->stop(ud);
+	UTIL_TEST_DELAY(1);
 	hvlis_channel_close(ud->ch);
+	/* The channel callback no longer runs: nothing queues this again. */
+	cancel_work_sync(&ud->drain_work);
 	if (ud->svc->deinit)
 		ud->svc->deinit(ud);
 	kfree(ud->buf);
@@ -211,12 +298,22 @@ static struct hvlis_driver util_driver = {
 
 static int __init util_init(void)
 {
-	return hvlis_driver_register(&util_driver);
+	int ret;
+
+	/* Optional: without debugfs the stats file is missing, nothing else. */
+	util_debugfs = debugfs_create_dir("hv_utils", NULL);
+	if (!IS_ERR_OR_NULL(util_debugfs))
+		debugfs_create_file("stats", 0400, util_debugfs, NULL, &util_stats_fops);
+	ret = hvlis_driver_register(&util_driver);
+	if (ret)
+		debugfs_remove_recursive(util_debugfs);
+	return ret;
 }
 
 static void __exit util_exit(void)
 {
 	hvlis_driver_unregister(&util_driver);
+	debugfs_remove_recursive(util_debugfs);
 }
 
 module_init(util_init);

@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <hvlis/uapi/vss.h>
 #include "devtransport.h"
+#include "relay_msg.h"
 
 #define VSS_TIMEOUT_S		30
 #define VSS_FREEZE_TIMEOUT_S	(15 * 60)
@@ -43,27 +44,7 @@ static int vss_handshake(struct relay *r, const u8 *msg, size_t len)
 
 static int vss_to_daemon(struct relay *r, u8 *pkt, u32 len, u8 *out, u32 *status)
 {
-	struct hvlis_ic_vss *in = (struct hvlis_ic_vss *)(pkt + HVLIS_IC_BODY_OFFSET);
-	struct vss_msg *m = (struct vss_msg *)out;
-
-	if (!hvlis_ic_body_fits(len, sizeof(*in))) {
-		pr_warn_ratelimited("vss: request of %u bytes is too short\n", len);
-		return -EINVAL;
-	}
-	switch (in->operation) {
-	case VSS_OP_FREEZE:
-	case VSS_OP_THAW:
-	case VSS_OP_HOT_BACKUP:
-		m->hdr.operation = in->operation;
-		return VSS_MSG_SIZE;
-	case VSS_OP_GET_DM_INFO:
-		in->flags = 0;
-		break;
-	default:
-		break;
-	}
-	*status = HVLIS_IC_S_OK;
-	return 0;
+	return hvlis_vss_to_daemon(pkt, len, out, status);
 }
 
 static int vss_from_daemon(struct relay *r, u8 *pkt, u32 len, const u8 *msg, size_t mlen,

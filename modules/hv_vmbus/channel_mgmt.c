@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/rcupdate.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <hvlis/compat.h>
 #include "vmbus_priv.h"
 
@@ -22,6 +23,21 @@ struct offer_work {
 	u32 len;
 	u8 msg[HVLIS_MESSAGE_PAYLOAD_BYTES];
 };
+
+/*
+ * Offers and rescinds allocated and waiting for the workqueue. A host has
+ * at most one offer and one rescind per relid outstanding, and one
+ * ALLOFFERS_DELIVERED: more is a flood, dropped instead of allocated.
+ */
+#define OFFER_BACKLOG_MAX	(2 * (HVLIS_MAX_RELID + 1) + 1)
+static atomic_t offer_backlog = ATOMIC_INIT(0);
+
+#ifdef HVLIS_TEST_HOOKS
+/* Test builds only: hold the offers workqueue (hv_vmbus.test_stall_offers). */
+static bool test_stall_offers;
+module_param(test_stall_offers, bool, 0644);
+MODULE_PARM_DESC(test_stall_offers, "test builds: offers and rescinds wait while set");
+#endif
 
 static void channel_release(struct kref *ref)
 {
@@ -146,9 +162,17 @@ void hvlis_handle_message(struct hvlis_vmbus *vb, const void *msg, u32 len)
 		fallthrough;
 	case HVLIS_CHANMSG_OFFERCHANNEL:
 	case HVLIS_CHANMSG_ALLOFFERS_DELIVERED:
+		if (atomic_inc_return(&offer_backlog) > OFFER_BACKLOG_MAX) {
+			atomic_dec(&offer_backlog);
+			atomic64_inc(&vb->msgs_bad);
+			pr_err_ratelimited("dropped a host message of type %u: %u offers and rescinds wait already\n",
+					   type, OFFER_BACKLOG_MAX);
+			return;
+		}
 		ow = kmalloc(sizeof(*ow), GFP_ATOMIC);
 		if (!ow) {
-			pr_err("out of memory: lost a host message of type %u\n", type);
+			atomic_dec(&offer_backlog);
+			pr_err_ratelimited("out of memory: lost a host message of type %u\n", type);
 			return;
 		}
 		INIT_WORK(&ow->work, offer_work_fn);
@@ -271,20 +295,21 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 
 	hvlis_guid_to_string(&m->offer.if_type, guid);
 	if (hvlis_offer_check(m)) {
-		pr_err("rejected an offer of class %s: relid %u or monitor id %u out of range\n",
-		       guid, m->child_relid, m->monitor_id);
+		pr_err_ratelimited("rejected an offer of class %s: relid %u or monitor id %u out of range\n",
+				   guid, m->child_relid, m->monitor_id);
 		return;
 	}
 	rcu_read_lock();
 	ch = rcu_dereference(vb->relid_map[m->child_relid]);
 	rcu_read_unlock();
 	if (ch) {
-		pr_err("rejected a second offer for relid %u (class %s)\n", m->child_relid, guid);
+		pr_err_ratelimited("rejected a second offer for relid %u (class %s)\n",
+				   m->child_relid, guid);
 		return;
 	}
 	ch = channel_alloc(vb, m);
 	if (!ch) {
-		pr_err("out of memory for the offer of relid %u\n", m->child_relid);
+		pr_err_ratelimited("out of memory for the offer of relid %u\n", m->child_relid);
 		return;
 	}
 
@@ -293,8 +318,8 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 		primary = find_primary(vb, &m->offer);
 		if (!primary || primary->rescinded) {
 			mutex_unlock(&vb->chan_mutex);
-			pr_err("rejected sub-channel %u (relid %u): no primary channel of class %s\n",
-			       m->offer.sub_channel_index, m->child_relid, guid);
+			pr_err_ratelimited("rejected sub-channel %u (relid %u): no primary channel of class %s\n",
+					   m->offer.sub_channel_index, m->child_relid, guid);
 			hvlis_channel_put(ch);
 			return;
 		}
@@ -304,8 +329,8 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 		if (find_primary(vb, &m->offer)) {
 			mutex_unlock(&vb->chan_mutex);
 			hvlis_guid_to_string(&m->offer.if_instance, guid);
-			pr_err("rejected relid %u: device %s is already offered\n",
-			       m->child_relid, guid);
+			pr_err_ratelimited("rejected relid %u: device %s is already offered\n",
+					   m->child_relid, guid);
 			hvlis_channel_put(ch);
 			return;
 		}
@@ -369,7 +394,8 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 	struct hvlis_channel *ch;
 
 	if (m->child_relid > HVLIS_MAX_RELID) {
-		pr_err("rejected a rescind of relid %u: out of range\n", m->child_relid);
+		pr_err_ratelimited("rejected a rescind of relid %u: out of range\n",
+				   m->child_relid);
 		return;
 	}
 	/* Channels are freed only on this (ordered) workqueue: no race. */
@@ -379,7 +405,8 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 	rcu_read_unlock();
 	if (!ch || ch->rescind_handled) {
 		mutex_unlock(&vb->chan_mutex);
-		pr_err("rejected a rescind of relid %u: no such channel\n", m->child_relid);
+		pr_err_ratelimited("rejected a rescind of relid %u: no such channel\n",
+				   m->child_relid);
 		return;
 	}
 	ch->rescind_handled = true;
@@ -397,10 +424,10 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 		hvlis_channel_close(ch);
 		tasklet_kill(&ch->tasklet);
 		release_relid(vb, ch);
-		pr_info("sub-channel relid %u rescinded\n", ch->relid);
+		pr_info_ratelimited("sub-channel relid %u rescinded\n", ch->relid);
 		return;
 	}
-	pr_info("device relid %u rescinded by the host\n", ch->relid);
+	pr_info_ratelimited("device relid %u rescinded by the host\n", ch->relid);
 	remove_primary(vb, ch);
 }
 
@@ -408,6 +435,11 @@ static void offer_work_fn(struct work_struct *work)
 {
 	struct offer_work *ow = container_of(work, struct offer_work, work);
 	struct hvlis_vmbus *vb = &hvlis_vmbus;
+
+#ifdef HVLIS_TEST_HOOKS
+	while (READ_ONCE(test_stall_offers))
+		msleep(20);
+#endif
 
 	switch (ow->type) {
 	case HVLIS_CHANMSG_OFFERCHANNEL:
@@ -422,6 +454,7 @@ static void offer_work_fn(struct work_struct *work)
 		break;
 	}
 	kfree(ow);
+	atomic_dec(&offer_backlog);
 }
 
 /**

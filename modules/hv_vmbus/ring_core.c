@@ -310,7 +310,9 @@ int hvlis_ring_read(struct hvlis_ring *r, void *buf, u32 buf_len,
  * @len: receives the number of bytes copied (or needed, on -ENOBUFS)
  * @signal: as for hvlis_ring_read()
  *
- * Everything comes from one validated snapshot of the indices.
+ * Everything comes from one validated snapshot of the indices. With the
+ * whole packet, the descriptor at the start of @buf is the validated copy
+ * in @desc, not the ring's bytes read again.
  *
  * Return: 0; -EAGAIN if empty; -ENOBUFS if @buf is too small (the packet
  * stays); -EIO if the ring is corrupt.
@@ -332,10 +334,18 @@ int hvlis_ring_recv(struct hvlis_ring *r, bool payload_only, void *buf, u32 buf_
 	*len = pkt_len - off;
 	if (buf_len < *len)
 		return -ENOBUFS;
+	if (!payload_only) {
+		/*
+		 * The descriptor the caller gets is the one validated above,
+		 * never a second fetch the host may have rewritten since.
+		 */
+		memcpy(buf, desc, sizeof(*desc));
+		off = sizeof(*desc);
+	}
 	start = sn.read + off;
 	if (start >= r->size)
 		start -= r->size;
-	ring_copy_from(r, start, buf, *len);
+	ring_copy_from(r, start, (u8 *)buf + (payload_only ? 0 : off), pkt_len - off);
 	ring_consume(r, &sn, pkt_len, signal);
 	return 0;
 }

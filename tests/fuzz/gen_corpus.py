@@ -129,7 +129,96 @@ def ic_seeds():
     write(h, "headers_only", neg([], [])[:28])
 
 
+# Sizes of the host's KVP, VSS and file copy bodies (modules/include/hvlis/
+# ic_proto.h, whose static_asserts pin them) and the lengths the relay
+# harnesses are run with (-max_len in the Makefile): a whole request of the
+# largest kind, so mutations are not confined to the rejection path.
+IC_BODY_OFFSET = 28
+KVP_KEY_BYTES, KVP_VALUE_BYTES = 512, 2048
+KVP_VALUE_SIZE = 12 + KVP_KEY_BYTES + KVP_VALUE_BYTES    # 2572
+KVP_MSG_BODY = 4 + KVP_VALUE_SIZE + 4                    # 2580
+KVP_ADAPTER_UNITS, KVP_IP_UNITS, KVP_GW_UNITS = 128, 1024, 512
+KVP_IP_BODY = 2 + 2 * KVP_ADAPTER_UNITS + 2 + 2 * (3 * KVP_IP_UNITS + KVP_GW_UNITS)  # 7428
+VSS_BODY = 12
+FCOPY_HDR, FCOPY_PATH_UNITS, FCOPY_FRAGMENT = 36, 260, 6 * 1024
+FCOPY_START_BODY = FCOPY_HDR + 4 * FCOPY_PATH_UNITS + 4 + 8      # 1088
+FCOPY_DATA_HEAD = FCOPY_HDR + 4 + 8 + 4                          # 52
+FCOPY_DATA_BODY = FCOPY_DATA_HEAD + FCOPY_FRAGMENT               # 6196
+MAX_LEN = {
+    "fuzz_relay_kvp": IC_BODY_OFFSET + KVP_IP_BODY + 8,
+    "fuzz_relay_vss": IC_BODY_OFFSET + VSS_BODY + 24,
+    "fuzz_relay_fcopy": IC_BODY_OFFSET + FCOPY_DATA_BODY + 8,
+}
+
+
+def ic_request(msgtype, body):
+    hdr = struct.pack("<II", 0, 20 + len(body))
+    ic = struct.pack("<HHHHHHIBBH", 3, 0, msgtype, 4, 0, len(body), 0, 0, 3, 0)
+    return hdr + ic + body
+
+
+def u16s(text, units):
+    raw = (text + "\0").encode("utf-16-le")
+    return raw + bytes(2 * units - len(raw))
+
+
+def relay_seeds():
+    h = "fuzz_relay_kvp"
+
+    def kvp_value(vtype, key, value):
+        k = (key + "\0").encode("utf-16-le")
+        if vtype == 1:
+            v = (value + "\0").encode("utf-16-le")
+            vsize = len(v)
+        else:
+            v = struct.pack("<Q", value)
+            vsize = 4 if vtype == 4 else 8
+        return (struct.pack("<III", vtype, len(k), vsize) + k + bytes(KVP_KEY_BYTES - len(k))
+                + v + bytes(KVP_VALUE_BYTES - len(v)))
+
+    def kvp(op, pool, body):
+        body = struct.pack("<BBH", op, pool, 0) + body
+        return ic_request(2, body + bytes(KVP_MSG_BODY - len(body)))
+
+    write(h, "set_sz", kvp(1, 0, kvp_value(1, "gr\u00fc\u00dfe", "one two")))
+    write(h, "set_u32", kvp(1, 1, kvp_value(4, "n32", 4000000000)))
+    write(h, "set_u64", kvp(1, 1, kvp_value(8, "n64", 2 ** 64 - 1)))
+    write(h, "get", kvp(0, 3, kvp_value(1, "alpha", "")))
+    write(h, "delete", kvp(2, 0, struct.pack("<I", 12) + u16s("alpha", KVP_KEY_BYTES // 2)))
+    write(h, "enumerate", kvp(3, 2, struct.pack("<I", 5)))
+    write(h, "short", kvp(1, 0, b"")[:IC_BODY_OFFSET + 100])
+    ip = (u16s("{guid}", KVP_ADAPTER_UNITS) + bytes([1, 0]) + u16s("192.0.2.8", KVP_IP_UNITS)
+          + u16s("255.255.255.0", KVP_IP_UNITS) + u16s("192.0.2.1", KVP_GW_UNITS)
+          + u16s("192.0.2.53", KVP_IP_UNITS))
+    write(h, "set_ip_info", ic_request(2, struct.pack("<BB", 9, 0) + ip))
+    write(h, "get_ip_info", ic_request(2, struct.pack("<BB", 8, 0) + ip))
+    assert len(ic_request(2, struct.pack("<BB", 9, 0) + ip)) == IC_BODY_OFFSET + KVP_IP_BODY
+
+    h = "fuzz_relay_vss"
+    for op, name in [(5, "freeze"), (6, "thaw"), (2, "hot_backup"), (3, "get_dm_info"),
+                     (4, "bu_complete")]:
+        write(h, name, ic_request(5, struct.pack("<B7xI", op, 0xffffffff)))
+    write(h, "short", ic_request(5, struct.pack("<B7x", 5)))
+
+    h = "fuzz_relay_fcopy"
+    start = (struct.pack("<I", 0) + bytes(32) + u16s("\u00e9t\u00e9.txt", FCOPY_PATH_UNITS)
+             + u16s("/tmp/in", FCOPY_PATH_UNITS) + struct.pack("<IQ", 3, 10 << 20))
+    assert len(start) == FCOPY_START_BODY
+    write(h, "start", ic_request(7, start))
+    data = struct.pack("<I32xIQI", 1, 0, 4096, 100) + bytes(range(100))
+    write(h, "write", ic_request(7, data + bytes(FCOPY_DATA_BODY - len(data))))
+    write(h, "write_short_packet", ic_request(7, data))
+    write(h, "complete", ic_request(7, struct.pack("<I", 2) + bytes(32)))
+    write(h, "cancel", ic_request(7, struct.pack("<I", 3) + bytes(32)))
+
+
 if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["max-len"]:
+        for harness, n in MAX_LEN.items():
+            print("%s:%d" % (harness, n))
+        sys.exit(0)
+    relay_seeds()
     ic_seeds()
     ring_seeds()
     chanmsg_seeds()

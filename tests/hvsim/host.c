@@ -573,6 +573,23 @@ static struct sim_chan *chan_by_relid(u32 relid)
  */
 int hvsim_chan_send(u32 relid, const void *payload, u32 len, u64 tid)
 {
+	return hvsim_chan_send_hostile(relid, payload, len, tid, 0);
+}
+
+/**
+ * hvsim_chan_send_hostile() - hvsim_chan_send() as a hostile host may send
+ * @relid: the channel
+ * @payload: the packet's payload
+ * @len: its length
+ * @tid: the transaction id the guest sees
+ * @how: HVSIM_SEND_NO_SIGNAL: do not signal (a burst); HVSIM_SEND_SIGNAL:
+ *	 signal whether or not the ring was empty
+ *
+ * Return: as hvsim_chan_send().
+ */
+int hvsim_chan_send_hostile(u32 relid, const void *payload, u32 len, u64 tid,
+			    unsigned int how)
+{
 	struct hvlis_packet_desc *d;
 	struct sim_chan *c;
 	u32 total = sizeof(*d) + ALIGN(len, 8);
@@ -597,12 +614,27 @@ int hvsim_chan_send(u32 relid, const void *payload, u32 len, u64 tid)
 		ret = -ENODEV;
 	} else {
 		ret = ring_give(&c->guest_in, pkt, total, &sig);
-		if (!ret && sig)
+		if (!ret && ((sig && !(how & HVSIM_SEND_NO_SIGNAL)) || (how & HVSIM_SEND_SIGNAL)))
 			signal_guest(c);
 	}
 	mutex_unlock(&sim.lock);
 	kfree(pkt);
 	return ret;
+}
+
+/**
+ * hvsim_chan_kick() - signal the guest about a channel, whatever its ring holds
+ * @relid: the channel
+ */
+void hvsim_chan_kick(u32 relid)
+{
+	struct sim_chan *c;
+
+	mutex_lock(&sim.lock);
+	c = chan_by_relid(relid);
+	if (c && c->open)
+		signal_guest(c);
+	mutex_unlock(&sim.lock);
 }
 
 /* ------------------------------------------------------ monitored channels */

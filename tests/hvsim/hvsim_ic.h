@@ -57,6 +57,8 @@ struct hvsim_ic {
 	u32 last_status;
 	u8 tid;				/* ictransaction_id of the next request */
 	void *priv;			/* svc->priv_size bytes */
+	bool flooding;			/* "flood": answers are counted only */
+	u64 flood_sent, flood_answers;
 
 	/* The transaction in flight; resp_* written by the receive path. */
 	spinlock_t rx_lock;
@@ -91,6 +93,11 @@ void hvsim_ic_exit(void);
 
 /* ic_host.c calls this (host.c): an in-band packet to the guest. */
 int hvsim_chan_send(u32 relid, const void *payload, u32 len, u64 tid);
+#define HVSIM_SEND_NO_SIGNAL		1
+#define HVSIM_SEND_SIGNAL		2
+int hvsim_chan_send_hostile(u32 relid, const void *payload, u32 len, u64 tid,
+			    unsigned int how);
+void hvsim_chan_kick(u32 relid);
 
 extern const struct hvsim_ic_service hvsim_ic_heartbeat;
 extern const struct hvsim_ic_service hvsim_ic_shutdown, hvsim_ic_timesync;

@@ -18,6 +18,16 @@
  *                                           headers even padded to VMBus's
  *                                           8 bytes (0..24 bytes): the guest
  *                                           must drop it and not answer
+ *   ic <service|relid> flood <n> <gap_ms> <rescind_after>
+ *                                           a hostile host: <n> requests of
+ *                                           the service's type (zeroed body)
+ *                                           without waiting for answers (only
+ *                                           counted: flood_answers), <gap_ms>
+ *                                           apart; gap 0 writes them as one
+ *                                           burst with a single signal at the
+ *                                           end; <rescind_after> > 0 rescinds
+ *                                           the channel after that many; ends
+ *                                           early when the channel closes
  *   ic <service|relid> <verb> [args]        a verb of the service
  *                                           (ic_<service>.c)
  *
@@ -30,6 +40,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/jiffies.h>
+#include <linux/delay.h>
 #include "hvsim.h"
 #include "hvsim_ic.h"
 
@@ -342,7 +353,9 @@ void hvsim_ic_packet(u32 relid, const u8 *pkt, u32 len)
 	}
 	off = d->offset8 * 8;
 	spin_lock(&ic->rx_lock);
-	if (d->type != HVLIS_PKT_DATA_INBAND || off < sizeof(*d) || off > len ||
+	if (READ_ONCE(ic->flooding) && d->trans_id != ic->want_tid) {
+		ic->flood_answers++;
+	} else if (d->type != HVLIS_PKT_DATA_INBAND || off < sizeof(*d) || off > len ||
 	    d->trans_id != ic->want_tid || !ic->want_tid) {
 		ic->bad_answers++;
 		pr_err("ic %s (relid %u): unexpected packet, type %u, tid %llu\n",
@@ -431,10 +444,54 @@ static int verb_runt(struct hvsim_ic *ic, char *args)
 	return 0;
 }
 
+static int verb_flood(struct hvsim_ic *ic, char *args)
+{
+	u32 len = HVLIS_IC_BODY_OFFSET + 64;
+	unsigned int n, gap, rescind_at, i, how = 0;
+	struct hvlis_ic_hdr *h;
+	int ret = 0;
+	u8 *pkt;
+
+	if (!args || sscanf(args, "%u %u %u", &n, &gap, &rescind_at) != 3 || !n)
+		return -EINVAL;
+	pkt = kzalloc(len, GFP_KERNEL);
+	if (!pkt)
+		return -ENOMEM;
+	((struct hvlis_ic_pipe_hdr *)pkt)->msgsize = len - sizeof(struct hvlis_ic_pipe_hdr);
+	h = (void *)(pkt + sizeof(struct hvlis_ic_pipe_hdr));
+	h->icverframe.major = HVLIS_IC_VER_MAJOR(ic->fw_agreed ? ic->fw_agreed : ic->fw[0]);
+	h->icvermsg.major = HVLIS_IC_VER_MAJOR(ic->msg_agreed ? ic->msg_agreed : ic->msg[0]);
+	h->icvermsg.minor = HVLIS_IC_VER_MINOR(ic->msg_agreed ? ic->msg_agreed : ic->msg[0]);
+	h->icmsgtype = ic->svc->msgtype;
+	h->icmsgsize = 64;
+	h->icflags = HVLIS_ICFLAG_TRANSACTION | HVLIS_ICFLAG_REQUEST;
+	WRITE_ONCE(ic->flooding, true);
+	for (i = 0; i < n && ret != -ENODEV; i++) {
+		if (!gap)
+			how |= i + 1 < n ? HVSIM_SEND_NO_SIGNAL : HVSIM_SEND_SIGNAL;
+		h->ictransaction_id = ic->tid++;
+		ret = hvsim_chan_send_hostile(ic->relid, pkt, len, atomic64_inc_return(&next_tid),
+					      how);
+		how = 0;
+		if (!ret)
+			ic->flood_sent++;
+		if (rescind_at && i + 1 == rescind_at)
+			hvsim_rescind(ic->relid);
+		if (gap)
+			msleep(gap);
+	}
+	if (!gap && ret)	/* the burst ended early (ring full): signal now */
+		hvsim_chan_kick(ic->relid);
+	kfree(pkt);
+	pr_info("ic %s: flood of %u: %llu written\n", ic->svc->name, n, ic->flood_sent);
+	return 0;
+}
+
 static const struct hvsim_ic_verb common_verbs[] = {
 	{ "versions", verb_versions },
 	{ "send", verb_send },
 	{ "runt", verb_runt },
+	{ "flood", verb_flood },
 	{ }
 };
 
@@ -534,6 +591,9 @@ void hvsim_ic_show(struct seq_file *s)
 		seq_printf(s, " requests %llu answers %llu failures %llu timeouts %llu bad_answers %llu last_status 0x%08x\n",
 			   ic->requests, ic->answers, ic->failures, ic->timeouts,
 			   ic->bad_answers, ic->last_status);
+		if (ic->flooding)
+			seq_printf(s, "  flood_sent %llu flood_answers %llu\n", ic->flood_sent,
+				   READ_ONCE(ic->flood_answers));
 		if (ic->svc->show)
 			ic->svc->show(ic, s);
 		mutex_unlock(&ic->lock);

@@ -35,6 +35,24 @@ static u32 host_fetch32(const void *p)
 #undef HVLIS_READ_ONCE
 #define HVLIS_READ_ONCE(x) host_fetch32((const void *)&(x))
 
+/*
+ * The same for the packet's descriptor, which ring_core.c copies out of the
+ * data area with memcpy: on the n-th copy from the descriptor's address
+ * the host first rewrites the descriptor (desc_flip_to, 16 bytes).
+ */
+static const void *desc_addr;
+static int desc_fetches, desc_flip_at;
+static u8 desc_flip_to[16];
+
+static void *host_memcpy(void *dst, const void *src, size_t n)
+{
+	if (desc_addr && src == desc_addr && ++desc_fetches == desc_flip_at)
+		memmove((void *)(uintptr_t)src, desc_flip_to, sizeof(desc_flip_to));
+	return memmove(dst, src, n);
+}
+
+#define memcpy(d, s, n) host_memcpy(d, s, n)
+
 #include <ring_core.c>
 
 #define TOTAL (2 * 4096u)
@@ -191,6 +209,67 @@ TEST(hostile_index_at_every_fetch)
 			free(mem);
 			return;
 		}
+		free(mem);
+	}
+}
+
+/*
+ * Raw receive (the whole packet, descriptor included): the descriptor is
+ * copied and validated, then the packet copied. A host that rewrites the
+ * descriptor between the two got its new offset8/len8/trans_id handed to
+ * the caller in the buffer, unvalidated: a double fetch. Every field is
+ * flipped at every descriptor fetch; the descriptor in the buffer must be
+ * the validated one (the same as *desc, consistent with the length).
+ */
+TEST(raw_recv_hands_out_the_validated_descriptor)
+{
+	static const struct hvlis_packet_desc hostile[] = {
+		{ HVLIS_PKT_DATA_INBAND, 2, 0x7fff, 0, 7 },	/* len8 huge */
+		{ HVLIS_PKT_DATA_INBAND, 0x7fff, 4, 0, 7 },	/* offset8 past the end */
+		{ HVLIS_PKT_DATA_INBAND, 0, 4, 0, 7 },		/* offset8 inside the descriptor */
+		{ HVLIS_PKT_DATA_INBAND, 2, 1, 0, 7 },		/* len8 shorter than offset */
+		{ HVLIS_PKT_COMP, 2, 4, 0xffff, 7 },		/* type and flags */
+		{ HVLIS_PKT_DATA_INBAND, 2, 4, 0, 0xdeadbeefull },	/* trans_id */
+	};
+	struct hvlis_packet_desc desc, got;
+	struct hvlis_ring r;
+	u8 pkt[32], out[64];
+	unsigned int h, mode;
+	int at, ret;
+	u32 len;
+	bool sig;
+	u8 *mem;
+
+	for (mode = 0; mode < 2; mode++)
+	for (h = 0; h < sizeof(hostile) / sizeof(hostile[0]); h++)
+	for (at = 1; at <= 3; at++) {
+		mem = ring_with_packet(&r, pkt, 0, 0);
+		if (!CHECK(mem != NULL))
+			return;
+		desc_addr = r.data;
+		desc_fetches = 0;
+		desc_flip_at = at;
+		memcpy(desc_flip_to, &hostile[h], sizeof(desc_flip_to));
+		memset(out, 0, sizeof(out));
+		len = 0;
+		if (mode)
+			ret = hvlis_ring_recv(&r, false, out, sizeof(out), &desc, &len, &sig);
+		else
+			ret = hvlis_ring_read(&r, out, sizeof(out), &len, &sig);
+		desc_addr = NULL;
+		if (!CHECK(ret == 0 || ret == -EIO) || ret) {
+			free(mem);
+			continue;
+		}
+		memmove(&got, out, sizeof(got));
+		if (!CHECK_EQ(got.len8 * 8u, len) || !CHECK(got.offset8 * 8u >= sizeof(got)) ||
+		    !CHECK(got.offset8 <= got.len8) ||
+		    (mode && !CHECK_MEM_EQ(&got, &desc, sizeof(got)))) {
+			free(mem);
+			return;
+		}
+		/* The payload is the packet's, past the validated descriptor. */
+		CHECK_MEM_EQ(out + 16, pkt + 16, 16);
 		free(mem);
 	}
 }

@@ -77,7 +77,8 @@ vm_build_modules() {
 	mkdir -p "$(dirname "$2")"
 	# test-modules: the modules, then the test-only ones (tests/hvsim);
 	# and the daemons, which every initramfs carries (vm_add_daemons)
-	make -C "$VM_TOP" test-modules KDIR="$kdir" > "$2" 2>&1 &&
+	# HVLIS_TEST_HOOKS: the test-only knobs some scenarios set (ic-relay)
+	make -C "$VM_TOP" test-modules KDIR="$kdir" HVLIS_TEST_HOOKS=1 > "$2" 2>&1 &&
 		make -C "$VM_TOP/daemons" >> "$2" 2>&1
 }
 

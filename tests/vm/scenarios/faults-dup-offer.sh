@@ -6,13 +6,6 @@
 # has. The guest must reject the offer with a log line naming the relid,
 # without any kernel stack dump, keep the original device working, and
 # unload cleanly.
-#
-# Known to FAIL with hv_vmbus as of this writing: handle_offer() looks for
-# an existing channel of the same class and instance only for sub-channels;
-# for a primary it goes on to hvlis_device_add(), whose device_register()
-# of a second device named by the same instance GUID makes sysfs complain
-# "cannot create duplicate filename" and dump the stack (Call Trace) before
-# failing with -EEXIST.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=90

@@ -7,14 +7,6 @@
 # once, while a message can wait behind a busy message slot. The guest has
 # set up the rings and the callback before it sent OPENCHANNEL, so it must
 # take that packet, and the channel must then echo as any other.
-#
-# Known to FAIL with hv_vmbus as of this writing: the event runs the
-# channel callback while the channel is still HVLIS_CHAN_OPENING, and
-# hvlis_recvpacket() then returns -ENODEV (hvlis_echo logs "receive
-# failed: -19"). Nothing runs the callback again once the channel is open,
-# and the host signals only when the ring goes from empty to non-empty, so
-# the packet stays and the channel's inbound direction stalls for good:
-# every echo is written behind it and none is read.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=90

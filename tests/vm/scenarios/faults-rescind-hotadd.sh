@@ -10,12 +10,6 @@
 # the rescinded channel (the host has dropped its GPADLs and need not
 # answer), the device must go and its relid be released; the other device
 # and a device added again afterwards must work.
-#
-# Known to FAIL with hv_vmbus as of this writing: the RESCIND is queued
-# behind the offer work that runs the probe, so the open waits out its 10 s
-# timeout (-ETIMEDOUT), then tears down the ring GPADL of the rescinded
-# channel, and only then is the rescind handled. Offers and rescinds of
-# every other device wait as long.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=120
