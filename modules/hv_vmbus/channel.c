@@ -263,7 +263,9 @@ EXPORT_SYMBOL_GPL(hvlis_channel_open);
  * @ch: the channel; closing a channel that is not open does nothing
  *
  * After this returns, the channel callback no longer runs and sends and
- * receives fail with -ENODEV; the channel can be opened again.
+ * receives fail with -ENODEV; the channel can be opened again. A close
+ * that finds another under way (a driver's, and a sub-channel rescind's)
+ * returns only when that one is done.
  */
 void hvlis_channel_close(struct hvlis_channel *ch)
 {
@@ -272,6 +274,11 @@ void hvlis_channel_close(struct hvlis_channel *ch)
 	unsigned long flags;
 
 	mutex_lock(&vb->chan_mutex);
+	if (ch->state == HVLIS_CHAN_CLOSING) {
+		mutex_unlock(&vb->chan_mutex);
+		wait_event(vb->close_wq, READ_ONCE(ch->state) != HVLIS_CHAN_CLOSING);
+		return;
+	}
 	if (ch->state != HVLIS_CHAN_OPEN) {
 		mutex_unlock(&vb->chan_mutex);
 		return;
@@ -300,8 +307,9 @@ void hvlis_channel_close(struct hvlis_channel *ch)
 	}
 	free_rings(ch);
 	mutex_lock(&vb->chan_mutex);
-	ch->state = HVLIS_CHAN_OFFERED;
+	WRITE_ONCE(ch->state, HVLIS_CHAN_OFFERED);
 	mutex_unlock(&vb->chan_mutex);
+	wake_up_all(&vb->close_wq);
 }
 EXPORT_SYMBOL_GPL(hvlis_channel_close);
 

@@ -58,6 +58,7 @@ static void init_state(struct hvlis_vmbus *vb)
 {
 	spin_lock_init(&vb->relid_lock);
 	mutex_init(&vb->chan_mutex);
+	init_waitqueue_head(&vb->close_wq);
 	INIT_LIST_HEAD(&vb->channels);
 	spin_lock_init(&vb->waiter_lock);
 	INIT_LIST_HEAD(&vb->waiters);

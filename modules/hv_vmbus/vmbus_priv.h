@@ -20,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/completion.h>
+#include <linux/wait.h>
 #include <linux/interrupt.h>
 #include <linux/workqueue.h>
 #include <linux/kref.h>
@@ -154,6 +155,7 @@ struct hvlis_vmbus {
 	spinlock_t relid_lock;		/* writers of relid_map */
 
 	struct mutex chan_mutex;	/* offers, rescinds, open/close */
+	wait_queue_head_t close_wq;	/* a close finished (CLOSING -> OFFERED) */
 	struct list_head channels;	/* primary channels */
 	struct workqueue_struct *wq;	/* ordered: offers and rescinds */
 
