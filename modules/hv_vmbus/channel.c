@@ -31,7 +31,9 @@ static u64 page_pfn(void *p)
  * @gpadl: receives the handle for packets and for the teardown
  *
  * Return: 0, -EINVAL for a bad buffer, -ENODEV if the channel was
- * rescinded, -EIO if the host refused, -ETIMEDOUT or another errno.
+ * rescinded, -EIO if the host refused, -ETIMEDOUT or another errno. After
+ * -ETIMEDOUT the host may still create the GPADL over @buf: the caller must
+ * then never free or reuse it (leak it).
  */
 int hvlis_gpadl_establish(struct hvlis_channel *ch, void *buf, u32 size, u32 *gpadl)
 {
@@ -197,6 +199,11 @@ int hvlis_channel_open(struct hvlis_channel *ch, u32 send_ring_bytes,
 	ch->in.hdr->feature_bits = HVLIS_RING_FEAT_PENDING_SEND_SZ;
 
 	ret = hvlis_gpadl_establish(ch, ch->ring_pages, total, &ch->ring_gpadl);
+	if (ret == -ETIMEDOUT) {
+		/* The host may yet create the GPADL over the rings. */
+		pr_err("relid %u: ring GPADL not released; leaking its pages\n", ch->relid);
+		ch->ring_pages = NULL;
+	}
 	if (ret)
 		goto fail;
 
