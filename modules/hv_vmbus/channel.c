@@ -65,8 +65,8 @@ int hvlis_gpadl_establish(struct hvlis_channel *ch, void *buf, u32 size, u32 *gp
 
 	handle = atomic_inc_return(&vb->next_gpadl) + HVLIS_GPADL_FIRST;
 	hvlis_waiter_init(w);
-	hvlis_waiter_arm(vb, w, HVLIS_CHANMSG_GPADL_CREATED,
-			 ((u64)ch->relid << 32) | handle, ch->relid);
+	ret = hvlis_waiter_arm(vb, w, HVLIS_CHANMSG_GPADL_CREATED,
+			       ((u64)ch->relid << 32) | handle, ch->relid);
 	nmsg = hvlis_gpadl_msg_count(npfns);
 	for (i = 0; i < nmsg && !ret; i++) {
 		len = hvlis_gpadl_fill(msg, i, ch->relid, handle, size, pfns, npfns);

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
+#include <linux/rcupdate.h>
 #include <hvlis/compat.h>
 #include "vmbus_priv.h"
 
@@ -69,6 +70,21 @@ void hvlis_waiter_init(struct hvlis_waiter *w)
 	init_completion(&w->done);
 }
 
+/* Whether the channel of a relid is mapped and was rescinded. */
+static bool relid_rescinded(struct hvlis_vmbus *vb, u32 relid)
+{
+	struct hvlis_channel *ch;
+	bool gone;
+
+	if (!relid || relid > HVLIS_MAX_RELID)
+		return false;
+	rcu_read_lock();
+	ch = rcu_dereference(vb->relid_map[relid]);
+	gone = ch && READ_ONCE(ch->rescinded);
+	rcu_read_unlock();
+	return gone;
+}
+
 /**
  * hvlis_waiter_arm() - register a waiter before sending its request
  * @vb: the bus
@@ -76,9 +92,16 @@ void hvlis_waiter_init(struct hvlis_waiter *w)
  * @resp_type: the message type of the answer
  * @key: which answer of that type is ours (see response_key())
  * @relid: the channel concerned, so that its rescind fails the request; or 0
+ *
+ * A rescind fails the waiters armed when it arrives. One that came earlier
+ * failed nobody, and the host will not answer about that channel: so we
+ * look at the channel once the waiter is armed.
+ *
+ * Return: 0, or -ENODEV if the channel was rescinded already: then do not
+ * send the request, and pass the error to hvlis_waiter_wait().
  */
-void hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
-		      u32 resp_type, u64 key, u32 relid)
+int hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
+		     u32 resp_type, u64 key, u32 relid)
 {
 	unsigned long flags;
 
@@ -88,6 +111,8 @@ void hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
 	spin_lock_irqsave(&vb->waiter_lock, flags);
 	list_add_tail(&w->node, &vb->waiters);
 	spin_unlock_irqrestore(&vb->waiter_lock, flags);
+	/* The rescind marks the channel before it fails waiters (that lock). */
+	return relid_rescinded(vb, relid) ? -ENODEV : 0;
 }
 
 /**
@@ -138,8 +163,9 @@ int hvlis_waiter_wait(struct hvlis_vmbus *vb, struct hvlis_waiter *w, int post_r
 int hvlis_request(struct hvlis_vmbus *vb, const void *msg, u32 len,
 		  struct hvlis_waiter *w, u32 resp_type, u64 key, u32 relid)
 {
-	hvlis_waiter_arm(vb, w, resp_type, key, relid);
-	return hvlis_waiter_wait(vb, w, hvlis_post_msg(vb, msg, len, true));
+	int ret = hvlis_waiter_arm(vb, w, resp_type, key, relid);
+
+	return hvlis_waiter_wait(vb, w, ret ? ret : hvlis_post_msg(vb, msg, len, true));
 }
 
 /**

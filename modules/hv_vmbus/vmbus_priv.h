@@ -182,8 +182,8 @@ int hvlis_post_msg(struct hvlis_vmbus *vb, const void *msg, u32 len, bool can_sl
 int hvlis_request(struct hvlis_vmbus *vb, const void *msg, u32 len,
 		  struct hvlis_waiter *w, u32 resp_type, u64 key, u32 relid);
 void hvlis_waiter_init(struct hvlis_waiter *w);
-void hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
-		      u32 resp_type, u64 key, u32 relid);
+int hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
+		     u32 resp_type, u64 key, u32 relid);
 int hvlis_waiter_wait(struct hvlis_vmbus *vb, struct hvlis_waiter *w, int post_ret);
 void hvlis_fail_waiters(struct hvlis_vmbus *vb, u32 relid, int error);
 bool hvlis_complete_waiter(struct hvlis_vmbus *vb, u32 type, u64 key,
