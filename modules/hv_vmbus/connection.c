@@ -264,7 +264,12 @@ static int try_version(struct hvlis_vmbus *vb, u32 version)
 	return ret;
 }
 
-static void free_connection_pages(struct hvlis_vmbus *vb)
+/**
+ * hvlis_connection_free() - free the interrupt and monitor pages
+ * @vb: the bus, its SynIC off on every CPU: until then an interrupt may
+ *	still scan the interrupt page (WS2008/WIN7 hosts)
+ */
+void hvlis_connection_free(struct hvlis_vmbus *vb)
 {
 	free_page((unsigned long)vb->int_page);
 	free_page((unsigned long)vb->monitor_pages[0]);
@@ -282,6 +287,7 @@ static void free_connection_pages(struct hvlis_vmbus *vb)
  * the first it accepts.
  *
  * Return: 0, -ENODEV if the host accepted none, or another negative errno.
+ * The pages it allocated stay until hvlis_connection_free(), also on failure.
  */
 int hvlis_connect(struct hvlis_vmbus *vb)
 {
@@ -293,10 +299,8 @@ int hvlis_connect(struct hvlis_vmbus *vb)
 	vb->int_page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	vb->monitor_pages[0] = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	vb->monitor_pages[1] = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1]) {
-		free_connection_pages(vb);
-		return -ENOMEM;
-	}
+	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1])
+		return -ENOMEM;	/* the caller frees them after the SynIC */
 
 	for (i = 0; (version = hvlis_vmbus_version_at(i)) != 0; i++) {
 		ret = try_version(vb, version);
@@ -306,7 +310,6 @@ int hvlis_connect(struct hvlis_vmbus *vb)
 	if (ret) {
 		if (ret == -EPROTONOSUPPORT)
 			pr_err("the host accepted none of our VMBus protocol versions\n");
-		free_connection_pages(vb);
 		return ret == -EPROTONOSUPPORT ? -ENODEV : ret;
 	}
 	vb->connected = true;
@@ -344,9 +347,14 @@ static bool poll_unload_response(struct hvlis_vmbus *vb)
 			continue;
 		/* read the payload only after seeing that a message is there */
 		virt_rmb();
-		if (h->msgtype == HVLIS_CHANMSG_UNLOAD_RESPONSE)
+		if (READ_ONCE(h->msgtype) == HVLIS_CHANMSG_UNLOAD_RESPONSE)
 			found = true;
-		WRITE_ONCE(m->header.message_type, HVLIS_HVMSG_NONE);
+		/*
+		 * A message queued behind this one (UNLOAD_RESPONSE, maybe) comes
+		 * only after an EOM. The EOM reaches this CPU's SynIC only, the
+		 * one messages come to unless the host ignored our choice.
+		 */
+		hvlis_release_message_slot(vb, m);
 	}
 	return found;
 }
@@ -376,6 +384,8 @@ void hvlis_disconnect(struct hvlis_vmbus *vb, bool crash)
 			return;
 		for (ms = 0; ms < 10000 && !poll_unload_response(vb); ms++)
 			mdelay(1);
+		if (ms == 10000)
+			pr_err("no UNLOAD_RESPONSE from the host within 10 s (kexec/crash)\n");
 		vb->connected = false;
 		return;
 	}
@@ -388,7 +398,6 @@ void hvlis_disconnect(struct hvlis_vmbus *vb, bool crash)
 		kfree(w);
 	}
 	vb->connected = false;
-	free_connection_pages(vb);
 }
 
 /**
