@@ -29,6 +29,14 @@
  *                                        a range outside the buffer, a wrong
  *                                        handle or channel) and teardown
  *                                        worked
+ *   /sys/kernel/debug/hvlis_echo/close   write anything: two closes of the
+ *                                        first device's primary channel, the
+ *                                        second 500 ms after the first began
+ *                                        (a driver racing a rescind's close);
+ *                                        read back whether the second
+ *                                        returned only after the first had
+ *                                        finished ("close ... result pass").
+ *                                        Unbind and bind the device after.
  */
 #define pr_fmt(fmt) "hvlis_echo: " fmt
 
@@ -675,6 +683,65 @@ static const struct file_operations bench_fops = {
 	.release = single_release,
 };
 
+static struct hvlis_channel *close_ch;
+static bool close_first_done;
+static char close_result[96] = "no close test yet\n";
+
+static void close_work_fn(struct work_struct *work)
+{
+	hvlis_channel_close(close_ch);
+	WRITE_ONCE(close_first_done, true);
+}
+
+static DECLARE_WORK(close_work, close_work_fn);
+
+/* A second close must return only when the channel is closed. */
+static ssize_t close_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
+{
+	bool first_done;
+
+	mutex_lock(&echo_lock);
+	if (!echo_devs[0] || !echo_devs[0]->nchans) {
+		mutex_unlock(&echo_lock);
+		return -ENODEV;
+	}
+	close_ch = echo_devs[0]->chans[0].ch;
+	close_first_done = false;
+	schedule_work(&close_work);
+	msleep(500);
+	hvlis_channel_close(close_ch);
+	first_done = READ_ONCE(close_first_done);
+	flush_work(&close_work);
+	snprintf(close_result, sizeof(close_result),
+		 "close second_returned_after_first %s result %s\n", first_done ? "yes" : "no",
+		 first_done ? "pass" : "fail");
+	mutex_unlock(&echo_lock);
+	pr_info("%s", close_result);
+	return len;
+}
+
+static int close_show(struct seq_file *s, void *unused)
+{
+	mutex_lock(&echo_lock);
+	seq_puts(s, close_result);
+	mutex_unlock(&echo_lock);
+	return 0;
+}
+
+static int close_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, close_show, NULL);
+}
+
+static const struct file_operations close_fops = {
+	.owner = THIS_MODULE,
+	.open = close_open,
+	.write = close_write,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
 	char buf[64];
@@ -725,6 +792,7 @@ static int __init echo_init(void)
 	debugfs_create_file("result", 0444, dir, NULL, &result_fops);
 	debugfs_create_file("bench", 0644, dir, NULL, &bench_fops);
 	debugfs_create_file("gpadl", 0644, dir, NULL, &gpadl_fops);
+	debugfs_create_file("close", 0644, dir, NULL, &close_fops);
 	return hvlis_driver_register(&echo_driver);
 }
 
