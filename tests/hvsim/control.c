@@ -113,7 +113,8 @@
  *                              once, on the guest's message CPU (before the
  *                              guest can send its OPENCHANNEL); the host then
  *                              ignores the relid's OPENCHANNEL and GPADL
- *                              messages
+ *                              messages, counted (requests_after_rescind):
+ *                              a guest that knew of the rescind sends none
  *   unload-behind              the next UNLOAD: a message (ALLOFFERS_DELIVERED)
  *                              queued ahead of UNLOAD_RESPONSE, which then
  *                              waits for the guest's EOM, as on Hyper-V

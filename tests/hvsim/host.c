@@ -166,7 +166,7 @@ static struct {
 	atomic_t teardowns_after_rescind;
 	atomic_t monitor_signals, monitor_stray, monitored_hypercalls;
 	atomic_t csum_requests, csum_errors;
-	atomic_t unload_responses, gpadl_pages_freed;
+	atomic_t unload_responses, gpadl_pages_freed, requests_after_rescind;
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 } sim;
@@ -884,8 +884,12 @@ static void on_gpadl_header(const u8 *msg, u32 len)
 		pr_err("bad GPADL_HEADER (relid %u, gpadl %#x)\n", h->child_relid, h->gpadl);
 		return;
 	}
-	if (chan_by_relid(h->child_relid)->mute)
-		return;		/* fault rescind-after-gpadl: never answered */
+	if (chan_by_relid(h->child_relid)->mute) {
+		/* fault rescind-after-gpadl: never answered */
+		atomic_inc(&sim.requests_after_rescind);
+		pr_warn("GPADL_HEADER of relid %u after its rescind\n", h->child_relid);
+		return;
+	}
 	n = (h->range_buflen - sizeof(struct hvlis_gpa_range)) / sizeof(u64);
 	in_msg = (len - sizeof(*h) - sizeof(struct hvlis_gpa_range)) / sizeof(u64);
 	if (!n || h->range[0].byte_count != n * HVLIS_HV_PAGE_SIZE || in_msg > n) {
@@ -1012,8 +1016,12 @@ static void on_open(const u8 *msg)
 	struct sim_gpadl *g = gpadl_find(o->ring_gpadl);
 	u32 status = 0, out_pages;
 
-	if (c && c->mute)
-		return;		/* fault rescind-after-gpadl: never answered */
+	if (c && c->mute) {
+		/* fault rescind-after-gpadl: never answered */
+		atomic_inc(&sim.requests_after_rescind);
+		pr_warn("OPENCHANNEL of relid %u after its rescind\n", c->relid);
+		return;
+	}
 	if (c && !c->open && !c->rescinded) {
 		if (armed_take(HVSIM_FAULT_OPEN_HANG, c->relid, NULL))
 			return;
@@ -2327,8 +2335,9 @@ void hvsim_show_stats(struct seq_file *s)
 		   atomic_read(&sim.monitored_hypercalls));
 	seq_printf(s, "csum_requests %d\ncsum_errors %d\n", atomic_read(&sim.csum_requests),
 		   atomic_read(&sim.csum_errors));
-	seq_printf(s, "unload_responses %d\ngpadl_pages_freed %d\n",
-		   atomic_read(&sim.unload_responses), atomic_read(&sim.gpadl_pages_freed));
+	seq_printf(s, "unload_responses %d\ngpadl_pages_freed %d\nrequests_after_rescind %d\n",
+		   atomic_read(&sim.unload_responses), atomic_read(&sim.gpadl_pages_freed),
+		   atomic_read(&sim.requests_after_rescind));
 	for (i = 0; i < HVSIM_FAULT_COUNT; i++)
 		nfaults += atomic_read(&sim.faults[i]);
 	seq_printf(s, "faults_injected %u\n", nfaults);

@@ -32,11 +32,13 @@
  *   /sys/kernel/debug/hvlis_echo/close   write anything: two closes of the
  *                                        first device's primary channel, the
  *                                        second 500 ms after the first began
- *                                        (a driver racing a rescind's close);
- *                                        read back whether the second
- *                                        returned only after the first had
- *                                        finished ("close ... result pass").
- *                                        Unbind and bind the device after.
+ *                                        (a driver racing a rescind's close),
+ *                                        then an open of it: it works only if
+ *                                        the second close returned once the
+ *                                        channel was closed. Read back the
+ *                                        open's result ("close ... result
+ *                                        pass"); on a failure unbind and bind
+ *                                        the device.
  */
 #define pr_fmt(fmt) "hvlis_echo: " fmt
 
@@ -684,37 +686,40 @@ static const struct file_operations bench_fops = {
 };
 
 static struct hvlis_channel *close_ch;
-static bool close_first_done;
 static char close_result[96] = "no close test yet\n";
 
 static void close_work_fn(struct work_struct *work)
 {
 	hvlis_channel_close(close_ch);
-	WRITE_ONCE(close_first_done, true);
 }
 
 static DECLARE_WORK(close_work, close_work_fn);
 
-/* A second close must return only when the channel is closed. */
+/*
+ * A second close must return only when the channel is closed: then it can
+ * be opened again at once (-EBUSY while the first close still runs).
+ */
 static ssize_t close_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
-	bool first_done;
+	struct echo_chan *ec;
+	int ret;
 
 	mutex_lock(&echo_lock);
 	if (!echo_devs[0] || !echo_devs[0]->nchans) {
 		mutex_unlock(&echo_lock);
 		return -ENODEV;
 	}
-	close_ch = echo_devs[0]->chans[0].ch;
-	close_first_done = false;
+	ec = &echo_devs[0]->chans[0];
+	close_ch = ec->ch;
 	schedule_work(&close_work);
 	msleep(500);
 	hvlis_channel_close(close_ch);
-	first_done = READ_ONCE(close_first_done);
+	ec->next_seq = 0;
+	ret = hvlis_channel_open(close_ch, ECHO_RING_BYTES, ECHO_RING_BYTES, NULL, 0,
+				 echo_callback, ec);
 	flush_work(&close_work);
 	snprintf(close_result, sizeof(close_result),
-		 "close second_returned_after_first %s result %s\n", first_done ? "yes" : "no",
-		 first_done ? "pass" : "fail");
+		 "close open_after_second_close %d result %s\n", ret, ret ? "fail" : "pass");
 	mutex_unlock(&echo_lock);
 	pr_info("%s", close_result);
 	return len;

@@ -5,15 +5,17 @@
 # open (issue 16, items 2, 7, 8, 9):
 #  - close race: a driver closes a channel while another close of it is
 #    still under way (held up by a GPADL_TEARDOWN the host never answers);
-#    the second close must return only once the channel is closed, else a
-#    driver racing a sub-channel rescind frees what a callback still uses;
+#    the second close must return only once the channel is closed (the
+#    channel then opens again at once), else a driver racing a sub-channel
+#    rescind frees what a callback still uses;
 #  - rescind-after-gpadl: the host answers the ring GPADL of an open and
 #    rescinds the channel in the very EOM by which the guest takes that
 #    answer, then ignores the channel's OPENCHANNEL, as a host may for a
-#    rescinded channel; the open (in the probe of a hot-added device, on
-#    the offers workqueue, where the rescind's work waits behind it) must
-#    fail at once, not wait out the 10 s timeout that stalls every offer
-#    and rescind behind it;
+#    rescinded channel; the open must not send OPENCHANNEL for a channel it
+#    knows rescinded (hvsim counts requests_after_rescind): in a probe on
+#    the offers workqueue, where the rescind's work waits behind it, that
+#    request would wait out its 10 s timeout and stall every offer and
+#    rescind behind it;
 #  - gpadl-late: the host creates the ring GPADL but answers only after the
 #    guest gave up; the guest must leak the ring, not free pages the host
 #    now holds (the host counts the GPADL's pages found free);
@@ -45,33 +47,42 @@ guest() {
 	vm_log "close race: $r"
 	case " $r " in
 	*" result pass "*) vm_log "ok: close race: the second close waited for the first" ;;
-	*) vm_fail "close race: the second close returned while the first was still closing" ;;
+	*)
+		vm_fail "close race: the second close returned while the first was still closing"
+		echo_unbind 1
+		echo_bind 1 || vm_fail "bind after the close race failed"
+		;;
 	esac
 	expect_kmsg "close race" "hv_vmbus: relid 1: ring GPADL not released; leaking its pages" 15
-	echo_unbind 1
-	echo_bind 1 || vm_fail "bind after the close race failed"
-	echo_run "after the close race" 30 16 2000 2
+	echo_run "after the close race (the channel opened again)" 30 16 2000 2
 
-	# Rescind right after the open's GPADL, before OPENCHANNEL is armed: the
-	# open runs in the probe of a hot-added device, on the offers workqueue
-	# that the rescind's own work waits behind
-	relid=$(sim_next_relid)
+	# Rescind right after the open's GPADL, before OPENCHANNEL is armed. The
+	# bind runs on CPU 1, which the host keeps busy from its GPADL answer
+	# until the guest has taken the rescind on CPU 0: the opener wakes only
+	# after the guest marked the channel rescinded.
+	echo_unbind 1
 	kmsg_mark
-	sim_fault rescind-after-gpadl "$relid"
+	sim_fault rescind-after-gpadl 1
 	t=$(uptime_s)
-	sim_ctl add echo
-	expect_kmsg "rescind after GPADL" "hv_vmbus: device relid $relid rescinded by the host" 15
-	vm_log "rescind after GPADL: the rescind took effect after $(elapsed "$t") s"
-	if kmsg_new | grep -q "relid $relid: the host did not answer (expected message type 6)"; then
-		vm_fail "rescind after GPADL: the open waited out its timeout although the channel was rescinded"
-	else
-		vm_log "ok: rescind after GPADL: the open did not wait for an answer"
+	if taskset 2 sh -c "echo $(basename "$(vmbus_dev 1)") > /sys/bus/vmbus/drivers/hvlis_echo/bind" 2> /dev/null; then
+		vm_fail "rescind after GPADL: bind of relid 1 succeeded"
 	fi
+	vm_log "rescind after GPADL: the bind took $(elapsed "$t") s"
+	expect_kmsg "rescind after GPADL" "hv_vmbus: device relid 1 rescinded by the host"
 	expect "host: fault_rescind-after-gpadl" "$(sim_stat fault_rescind-after-gpadl)" 1
+	expect "host: requests for the channel after the guest saw its rescind" \
+		"$(sim_stat requests_after_rescind)" 0
+	if kmsg_new | grep -q "relid 1: the host did not answer (expected message type 6)"; then
+		vm_fail "rescind after GPADL: the open waited out its timeout although the channel was rescinded"
+	fi
 	sleep 0.5
-	vmbus_dev "$relid" > /dev/null && vm_fail "the rescinded device is still on the bus"
+	vmbus_dev 1 > /dev/null && vm_fail "the rescinded device is still on the bus"
 	expect "host: relids released" "$(sim_stat relids_released)" 1
-	echo_run "after the rescind" 30 16 2000 2
+	echo_run "other device after the rescind" 30 16 2000 1
+	sim_ctl add echo
+	sleep 1
+	vmbus_dev 1 > /dev/null || vm_fail "the device added again is not on the bus"
+	echo_run "device added again" 30 16 2000 2
 
 	# GPADL_CREATED after the guest gave up: the ring must stay allocated
 	echo_unbind 1
@@ -109,11 +120,6 @@ guest() {
 	expect "host: live GPADLs" "$(sim_stat gpadls_live)" 0
 	expect "host: bad messages from the guest" "$(sim_stat bad_msgs)" 0
 	rmmod hvsim || vm_fail "rmmod hvsim failed"
-}
-
-# the relid hvsim gives the next device: the lowest free one
-sim_next_relid() {
-	awk 'NR > 1 { used[$1] = 1 } END { for (r = 1; r in used; r++) ; print r }' "$HVSIM/devices"
 }
 
 # hot-add an echo device, print its relid (the newest line of devices)
