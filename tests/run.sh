@@ -61,7 +61,10 @@ for s in "${suites[@]}"; do
 	dkms) run_suite dkms "$top/tests/dkms/test-dkms.sh" ;;
 	packaging) run_suite packaging "$top/tests/packaging/run.sh" ;;
 	modinfo) run_suite modinfo "$top/tests/vm/modinfo-check.sh" ;;
-	matrix) run_suite matrix "$top/tests/matrix/run-matrix.sh" ;;
+	matrix)
+		run_suite matrix "$top/tests/matrix/run-matrix.sh"
+		run_suite own-hypercall "$top/tests/matrix/own-hypercall.sh"
+		;;
 	*) echo "tests/run.sh: unknown suite '$s'" >&2; exit 2 ;;
 	esac
 done

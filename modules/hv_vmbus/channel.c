@@ -31,7 +31,9 @@ static u64 page_pfn(void *p)
  * @gpadl: receives the handle for packets and for the teardown
  *
  * Return: 0, -EINVAL for a bad buffer, -ENODEV if the channel was
- * rescinded, -EIO if the host refused, -ETIMEDOUT or another errno.
+ * rescinded, -EIO if the host refused, -ETIMEDOUT or another errno. After
+ * -ETIMEDOUT the host may still create the GPADL over @buf: the caller must
+ * then never free or reuse it (leak it).
  */
 int hvlis_gpadl_establish(struct hvlis_channel *ch, void *buf, u32 size, u32 *gpadl)
 {
@@ -63,8 +65,8 @@ int hvlis_gpadl_establish(struct hvlis_channel *ch, void *buf, u32 size, u32 *gp
 
 	handle = atomic_inc_return(&vb->next_gpadl) + HVLIS_GPADL_FIRST;
 	hvlis_waiter_init(w);
-	hvlis_waiter_arm(vb, w, HVLIS_CHANMSG_GPADL_CREATED,
-			 ((u64)ch->relid << 32) | handle, ch->relid);
+	ret = hvlis_waiter_arm(vb, w, HVLIS_CHANMSG_GPADL_CREATED,
+			       ((u64)ch->relid << 32) | handle, ch->relid);
 	nmsg = hvlis_gpadl_msg_count(npfns);
 	for (i = 0; i < nmsg && !ret; i++) {
 		len = hvlis_gpadl_fill(msg, i, ch->relid, handle, size, pfns, npfns);
@@ -197,6 +199,11 @@ int hvlis_channel_open(struct hvlis_channel *ch, u32 send_ring_bytes,
 	ch->in.hdr->feature_bits = HVLIS_RING_FEAT_PENDING_SEND_SZ;
 
 	ret = hvlis_gpadl_establish(ch, ch->ring_pages, total, &ch->ring_gpadl);
+	if (ret == -ETIMEDOUT) {
+		/* The host may yet create the GPADL over the rings. */
+		pr_err("relid %u: ring GPADL not released; leaking its pages\n", ch->relid);
+		ch->ring_pages = NULL;
+	}
 	if (ret)
 		goto fail;
 
@@ -263,7 +270,9 @@ EXPORT_SYMBOL_GPL(hvlis_channel_open);
  * @ch: the channel; closing a channel that is not open does nothing
  *
  * After this returns, the channel callback no longer runs and sends and
- * receives fail with -ENODEV; the channel can be opened again.
+ * receives fail with -ENODEV; the channel can be opened again. A close
+ * that finds another under way (a driver's, and a sub-channel rescind's)
+ * returns only when that one is done.
  */
 void hvlis_channel_close(struct hvlis_channel *ch)
 {
@@ -272,6 +281,11 @@ void hvlis_channel_close(struct hvlis_channel *ch)
 	unsigned long flags;
 
 	mutex_lock(&vb->chan_mutex);
+	if (ch->state == HVLIS_CHAN_CLOSING) {
+		mutex_unlock(&vb->chan_mutex);
+		wait_event(vb->close_wq, READ_ONCE(ch->state) != HVLIS_CHAN_CLOSING);
+		return;
+	}
 	if (ch->state != HVLIS_CHAN_OPEN) {
 		mutex_unlock(&vb->chan_mutex);
 		return;
@@ -300,8 +314,9 @@ void hvlis_channel_close(struct hvlis_channel *ch)
 	}
 	free_rings(ch);
 	mutex_lock(&vb->chan_mutex);
-	ch->state = HVLIS_CHAN_OFFERED;
+	WRITE_ONCE(ch->state, HVLIS_CHAN_OFFERED);
 	mutex_unlock(&vb->chan_mutex);
+	wake_up_all(&vb->close_wq);
 }
 EXPORT_SYMBOL_GPL(hvlis_channel_close);
 

@@ -360,13 +360,24 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 	}
 }
 
+/*
+ * An interrupt handler that found the channel in the relid map may have read
+ * its callback before close cleared it and schedule the tasklet after close
+ * killed it. Once the relid is unmapped and a grace period has passed, no
+ * handler can: kill the tasklet only then, or it may run on a freed channel.
+ */
+static void channel_unmap(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
+{
+	release_relid(vb, ch);
+	tasklet_kill(&ch->tasklet);
+}
+
 /* Forget a channel that no driver uses any more; the caller holds no lock. */
 static void channel_remove(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
 {
 	hvlis_channel_close(ch);
 	hvlis_channel_sysfs_del(ch);
-	tasklet_kill(&ch->tasklet);
-	release_relid(vb, ch);
+	channel_unmap(vb, ch);
 }
 
 static void remove_primary(struct hvlis_vmbus *vb, struct hvlis_channel *ch)
@@ -422,8 +433,7 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 		 * primary goes, so a driver's pointer to it stays valid.
 		 */
 		hvlis_channel_close(ch);
-		tasklet_kill(&ch->tasklet);
-		release_relid(vb, ch);
+		channel_unmap(vb, ch);
 		pr_info_ratelimited("sub-channel relid %u rescinded\n", ch->relid);
 		return;
 	}

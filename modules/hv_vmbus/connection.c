@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
+#include <linux/rcupdate.h>
 #include <hvlis/compat.h>
 #include "vmbus_priv.h"
 
@@ -69,6 +70,21 @@ void hvlis_waiter_init(struct hvlis_waiter *w)
 	init_completion(&w->done);
 }
 
+/* Whether the channel of a relid is mapped and was rescinded. */
+static bool relid_rescinded(struct hvlis_vmbus *vb, u32 relid)
+{
+	struct hvlis_channel *ch;
+	bool gone;
+
+	if (!relid || relid > HVLIS_MAX_RELID)
+		return false;
+	rcu_read_lock();
+	ch = rcu_dereference(vb->relid_map[relid]);
+	gone = ch && READ_ONCE(ch->rescinded);
+	rcu_read_unlock();
+	return gone;
+}
+
 /**
  * hvlis_waiter_arm() - register a waiter before sending its request
  * @vb: the bus
@@ -76,9 +92,16 @@ void hvlis_waiter_init(struct hvlis_waiter *w)
  * @resp_type: the message type of the answer
  * @key: which answer of that type is ours (see response_key())
  * @relid: the channel concerned, so that its rescind fails the request; or 0
+ *
+ * A rescind fails the waiters armed when it arrives. One that came earlier
+ * failed nobody, and the host will not answer about that channel: so we
+ * look at the channel once the waiter is armed.
+ *
+ * Return: 0, or -ENODEV if the channel was rescinded already: then do not
+ * send the request, and pass the error to hvlis_waiter_wait().
  */
-void hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
-		      u32 resp_type, u64 key, u32 relid)
+int hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
+		     u32 resp_type, u64 key, u32 relid)
 {
 	unsigned long flags;
 
@@ -88,6 +111,8 @@ void hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
 	spin_lock_irqsave(&vb->waiter_lock, flags);
 	list_add_tail(&w->node, &vb->waiters);
 	spin_unlock_irqrestore(&vb->waiter_lock, flags);
+	/* The rescind marks the channel before it fails waiters (that lock). */
+	return relid_rescinded(vb, relid) ? -ENODEV : 0;
 }
 
 /**
@@ -138,8 +163,9 @@ int hvlis_waiter_wait(struct hvlis_vmbus *vb, struct hvlis_waiter *w, int post_r
 int hvlis_request(struct hvlis_vmbus *vb, const void *msg, u32 len,
 		  struct hvlis_waiter *w, u32 resp_type, u64 key, u32 relid)
 {
-	hvlis_waiter_arm(vb, w, resp_type, key, relid);
-	return hvlis_waiter_wait(vb, w, hvlis_post_msg(vb, msg, len, true));
+	int ret = hvlis_waiter_arm(vb, w, resp_type, key, relid);
+
+	return hvlis_waiter_wait(vb, w, ret ? ret : hvlis_post_msg(vb, msg, len, true));
 }
 
 /**
@@ -238,7 +264,12 @@ static int try_version(struct hvlis_vmbus *vb, u32 version)
 	return ret;
 }
 
-static void free_connection_pages(struct hvlis_vmbus *vb)
+/**
+ * hvlis_connection_free() - free the interrupt and monitor pages
+ * @vb: the bus, its SynIC off on every CPU: until then an interrupt may
+ *	still scan the interrupt page (WS2008/WIN7 hosts)
+ */
+void hvlis_connection_free(struct hvlis_vmbus *vb)
 {
 	free_page((unsigned long)vb->int_page);
 	free_page((unsigned long)vb->monitor_pages[0]);
@@ -256,6 +287,7 @@ static void free_connection_pages(struct hvlis_vmbus *vb)
  * the first it accepts.
  *
  * Return: 0, -ENODEV if the host accepted none, or another negative errno.
+ * The pages it allocated stay until hvlis_connection_free(), also on failure.
  */
 int hvlis_connect(struct hvlis_vmbus *vb)
 {
@@ -267,10 +299,8 @@ int hvlis_connect(struct hvlis_vmbus *vb)
 	vb->int_page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	vb->monitor_pages[0] = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	vb->monitor_pages[1] = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1]) {
-		free_connection_pages(vb);
-		return -ENOMEM;
-	}
+	if (!vb->int_page || !vb->monitor_pages[0] || !vb->monitor_pages[1])
+		return -ENOMEM;	/* the caller frees them after the SynIC */
 
 	for (i = 0; (version = hvlis_vmbus_version_at(i)) != 0; i++) {
 		ret = try_version(vb, version);
@@ -280,7 +310,6 @@ int hvlis_connect(struct hvlis_vmbus *vb)
 	if (ret) {
 		if (ret == -EPROTONOSUPPORT)
 			pr_err("the host accepted none of our VMBus protocol versions\n");
-		free_connection_pages(vb);
 		return ret == -EPROTONOSUPPORT ? -ENODEV : ret;
 	}
 	vb->connected = true;
@@ -318,9 +347,14 @@ static bool poll_unload_response(struct hvlis_vmbus *vb)
 			continue;
 		/* read the payload only after seeing that a message is there */
 		virt_rmb();
-		if (h->msgtype == HVLIS_CHANMSG_UNLOAD_RESPONSE)
+		if (READ_ONCE(h->msgtype) == HVLIS_CHANMSG_UNLOAD_RESPONSE)
 			found = true;
-		WRITE_ONCE(m->header.message_type, HVLIS_HVMSG_NONE);
+		/*
+		 * A message queued behind this one (UNLOAD_RESPONSE, maybe) comes
+		 * only after an EOM. The EOM reaches this CPU's SynIC only, the
+		 * one messages come to unless the host ignored our choice.
+		 */
+		hvlis_release_message_slot(vb, m);
 	}
 	return found;
 }
@@ -350,6 +384,8 @@ void hvlis_disconnect(struct hvlis_vmbus *vb, bool crash)
 			return;
 		for (ms = 0; ms < 10000 && !poll_unload_response(vb); ms++)
 			mdelay(1);
+		if (ms == 10000)
+			pr_err("no UNLOAD_RESPONSE from the host within 10 s (kexec/crash)\n");
 		vb->connected = false;
 		return;
 	}
@@ -362,7 +398,6 @@ void hvlis_disconnect(struct hvlis_vmbus *vb, bool crash)
 		kfree(w);
 	}
 	vb->connected = false;
-	free_connection_pages(vb);
 }
 
 /**

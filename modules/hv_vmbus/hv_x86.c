@@ -35,6 +35,11 @@
 #include <linux/acpi.h>
 #endif
 
+#ifdef HAVE_CALL_NOSPEC
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+#endif
+
 static DEFINE_PER_CPU(u32, vp_index);
 static DEFINE_PER_CPU(void *, post_page);
 static void (*vmbus_isr_fn)(void);
@@ -110,7 +115,11 @@ static u64 hvx_do_fast_hypercall8(u16 code, u64 input)
 
 #elif defined(HAVE_VMALLOC_3ARG)
 
-/* No arch support: our own hypercall page (RHEL 6). */
+/*
+ * No arch support: our own hypercall page (RHEL 6). The hypervisor fills it
+ * through its guest physical address when we enable it; we only execute it,
+ * so it is mapped read-execute.
+ */
 static void *own_hypercall_page;
 
 static int hvx_hypercall_init(void)
@@ -127,7 +136,7 @@ static int hvx_hypercall_init(void)
 			   ((u64)LINUX_VERSION_CODE << 16);
 		hvlis_wrmsr(HVLIS_MSR_GUEST_OS_ID, guest_id);
 	}
-	own_hypercall_page = __vmalloc(PAGE_SIZE, GFP_KERNEL, PAGE_KERNEL_EXEC);
+	own_hypercall_page = __vmalloc(PAGE_SIZE, GFP_KERNEL, PAGE_KERNEL_ROX);
 	if (!own_hypercall_page)
 		return -ENOMEM;
 	hvlis_rdmsr(HVLIS_MSR_HYPERCALL, msr);
@@ -156,16 +165,30 @@ static void hvx_hypercall_exit(void)
 	own_hypercall_page = NULL;
 }
 
-/* x86_64 hypercall ABI: RCX control, RDX input GPA, R8 output GPA; RAX status. */
+/*
+ * x86_64 hypercall ABI: RCX control, RDX input GPA, R8 output GPA; RAX status.
+ * An indirect call: through the kernel's retpoline-safe CALL_NOSPEC where it
+ * has one (a retpoline kernel patches it to its thunk), with the page's
+ * address in a register.
+ */
 static u64 hvx_own_hypercall(u64 control, u64 in, u64 out)
 {
 	register u64 r8 asm("r8") = out;
+	void *page = READ_ONCE(own_hypercall_page);
 	u64 status;
 
-	asm volatile("call *%[page]"
-		     : "=a" (status), "+c" (control), "+d" (in), "+r" (r8)
-		     : [page] "m" (own_hypercall_page)
+#ifdef HAVE_CALL_NOSPEC
+	asm volatile(CALL_NOSPEC
+		     : "=a" (status), ASM_CALL_CONSTRAINT, "+c" (control), "+d" (in),
+		       "+r" (r8)
+		     : THUNK_TARGET(page)
 		     : "cc", "memory", "r9", "r10", "r11");
+#else
+	asm volatile("call *%[thunk_target]"
+		     : "=a" (status), "+c" (control), "+d" (in), "+r" (r8)
+		     : [thunk_target] "r" (page)
+		     : "cc", "memory", "r9", "r10", "r11");
+#endif
 	return status;
 }
 

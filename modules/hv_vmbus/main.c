@@ -58,6 +58,7 @@ static void init_state(struct hvlis_vmbus *vb)
 {
 	spin_lock_init(&vb->relid_lock);
 	mutex_init(&vb->chan_mutex);
+	init_waitqueue_head(&vb->close_wq);
 	INIT_LIST_HEAD(&vb->channels);
 	spin_lock_init(&vb->waiter_lock);
 	INIT_LIST_HEAD(&vb->waiters);
@@ -116,12 +117,15 @@ static int __init hv_vmbus_init(void)
 	if (tp == &hvlis_hyperv_transport)
 		hv_setup_crash_handler(vmbus_crash_unload);
 #endif
+	if (tp->set_crash_handler)
+		tp->set_crash_handler(vmbus_kexec_unload);
 	pr_info("hvlis %s ready on %s\n", HVLIS_VERSION, tp->name);
 	return 0;
 
 fail_synic:
 	hvlis_channels_exit(vb);
 	hvlis_synic_exit(vb);
+	hvlis_connection_free(vb);
 fail_wq:
 	destroy_workqueue(vb->wq);
 fail_bus:
@@ -146,10 +150,14 @@ static void __exit hv_vmbus_exit(void)
 	if (tp == &hvlis_hyperv_transport)
 		hv_remove_crash_handler();
 #endif
+	if (tp->set_crash_handler)
+		tp->set_crash_handler(NULL);
 	hvlis_channels_exit(vb);
 	hvlis_disconnect(vb, false);
 	hvlis_fail_waiters(vb, 0, -ENODEV);
 	hvlis_synic_exit(vb);
+	/* The interrupt page is scanned until the SynIC is off everywhere. */
+	hvlis_connection_free(vb);
 	destroy_workqueue(vb->wq);
 	hvlis_bus_exit();
 	tp->exit();

@@ -25,7 +25,15 @@
 static int hp_state = -1;
 #endif
 
-static void release_message_slot(struct hvlis_vmbus *vb, struct hvlis_hv_message *m)
+/**
+ * hvlis_release_message_slot() - free a SynIC message slot, EOM if asked
+ * @vb: the bus
+ * @m: the slot, its message copied out
+ *
+ * When the host flagged another message as pending behind this one, it is
+ * delivered only after an EOM on this CPU.
+ */
+void hvlis_release_message_slot(struct hvlis_vmbus *vb, struct hvlis_hv_message *m)
 {
 	WRITE_ONCE(m->header.message_type, HVLIS_HVMSG_NONE);
 	/* The slot must read as free before the hypervisor is told so. */
@@ -54,18 +62,18 @@ static void msg_tasklet_fn(unsigned long data)
 	if (type == HVLIS_HVMSG_TIMER_EXPIRED) {
 		/* A legacy-mode stimer message on our SINT: not ours to use. */
 		atomic64_inc(&vb->timer_msgs);
-		release_message_slot(vb, m);
+		hvlis_release_message_slot(vb, m);
 		return;
 	}
 	if (len > HVLIS_MESSAGE_PAYLOAD_BYTES) {
 		atomic64_inc(&vb->msgs_bad);
 		pr_err_ratelimited("dropped a host message of type %#x claiming %u bytes\n",
 				   type, len);
-		release_message_slot(vb, m);
+		hvlis_release_message_slot(vb, m);
 		return;
 	}
 	memcpy(buf, m->payload, len);
-	release_message_slot(vb, m);
+	hvlis_release_message_slot(vb, m);
 	atomic64_inc(&vb->msgs_in);
 	hvlis_handle_message(vb, buf, len);
 }
@@ -74,14 +82,19 @@ static void scan_events(struct hvlis_vmbus *vb, struct hvlis_synic_cpu *sc)
 {
 	struct hvlis_hv_event_page *ev = sc->event_page;
 	unsigned long *flags = (unsigned long *)ev->sint_flags[HVLIS_VMBUS_MESSAGE_SINT].flags;
+	unsigned long *int_page;
 	unsigned int word, bit, relid;
 	struct hvlis_channel *ch;
 
 	if (vb->version == HVLIS_VMBUS_WS2008 || vb->version == HVLIS_VMBUS_WIN7) {
-		/* Old hosts: one flag says "look at the interrupt page". */
-		if (!vb->int_page || !test_and_clear_bit(0, flags))
+		/*
+		 * Old hosts: one flag says "look at the interrupt page". It is
+		 * freed only after the SynIC is off on every CPU; read it once.
+		 */
+		int_page = READ_ONCE(vb->int_page);
+		if (!int_page || !test_and_clear_bit(0, flags))
 			return;
-		flags = vb->int_page;
+		flags = int_page;
 	}
 	for (word = 0; word < (HVLIS_MAX_RELID + 1) / BITS_PER_LONG; word++) {
 		if (!READ_ONCE(flags[word]))

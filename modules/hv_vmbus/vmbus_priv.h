@@ -20,6 +20,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/completion.h>
+#include <linux/wait.h>
 #include <linux/interrupt.h>
 #include <linux/workqueue.h>
 #include <linux/kref.h>
@@ -50,6 +51,9 @@
  * @gpa: guest physical address the host is to use for a kernel page
  * @ref_time: the partition reference counter (100 ns ticks), any context;
  *	  NULL when the transport has none
+ * @set_crash_handler: NULL on Hyper-V, where the kernel's arch hooks call
+ *	  hv_vmbus on kexec and crash; a simulated host gets here the function
+ *	  those hooks would call (NULL: forget it), to drive that path itself
  */
 struct hvlis_transport {
 	const char *name;
@@ -62,6 +66,7 @@ struct hvlis_transport {
 	u16 (*signal_event)(u32 connection_id, u16 flag);
 	void (*eom)(void);
 	u64 (*ref_time)(void);
+	void (*set_crash_handler)(void (*fn)(void));
 	struct module *owner;
 };
 
@@ -154,6 +159,7 @@ struct hvlis_vmbus {
 	spinlock_t relid_lock;		/* writers of relid_map */
 
 	struct mutex chan_mutex;	/* offers, rescinds, open/close */
+	wait_queue_head_t close_wq;	/* a close finished (CLOSING -> OFFERED) */
 	struct list_head channels;	/* primary channels */
 	struct workqueue_struct *wq;	/* ordered: offers and rescinds */
 
@@ -174,20 +180,22 @@ int hvlis_synic_init(struct hvlis_vmbus *vb);
 void hvlis_synic_exit(struct hvlis_vmbus *vb);
 void hvlis_vmbus_isr(void);
 void hvlis_synic_crash_disable(void);
+void hvlis_release_message_slot(struct hvlis_vmbus *vb, struct hvlis_hv_message *m);
 
 /* connection.c */
 int hvlis_post_msg(struct hvlis_vmbus *vb, const void *msg, u32 len, bool can_sleep);
 int hvlis_request(struct hvlis_vmbus *vb, const void *msg, u32 len,
 		  struct hvlis_waiter *w, u32 resp_type, u64 key, u32 relid);
 void hvlis_waiter_init(struct hvlis_waiter *w);
-void hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
-		      u32 resp_type, u64 key, u32 relid);
+int hvlis_waiter_arm(struct hvlis_vmbus *vb, struct hvlis_waiter *w,
+		     u32 resp_type, u64 key, u32 relid);
 int hvlis_waiter_wait(struct hvlis_vmbus *vb, struct hvlis_waiter *w, int post_ret);
 void hvlis_fail_waiters(struct hvlis_vmbus *vb, u32 relid, int error);
 bool hvlis_complete_waiter(struct hvlis_vmbus *vb, u32 type, u64 key,
 			   const void *msg, u32 len);
 int hvlis_connect(struct hvlis_vmbus *vb);
 void hvlis_disconnect(struct hvlis_vmbus *vb, bool crash);
+void hvlis_connection_free(struct hvlis_vmbus *vb);
 void hvlis_signal_host(struct hvlis_channel *ch);
 
 /* channel_mgmt.c */

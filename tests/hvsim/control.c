@@ -10,6 +10,9 @@
  *              sub <relid> <count>         offer sub-channels of a device
  *              rescind <relid>             withdraw a channel
  *              fault <name> [args] [count=N]   commit a fault (below)
+ *              crash                       run the guest's kexec/crash
+ *                                          handler (the polling UNLOAD) on
+ *                                          the message CPU, interrupts off
  *              ic <service|relid> <verb> [args]
  *                                          talk to an integration service
  *                                          (ic_host.c lists the verbs)
@@ -98,9 +101,32 @@
  *                              default 1), each flagged "more pending", and
  *                              deliver the next only after the guest's EOM;
  *                              the stats' eoms counter shows the EOMs
+ *   gpadl-late <relid>         the next GPADL of relid is created, but
+ *                              GPADL_CREATED goes out only 11 s later, after
+ *                              the guest gave up waiting; then the host
+ *                              counts the GPADL's pages that the guest freed
+ *                              meanwhile (stats: gpadl_pages_freed)
+ *   rescind-after-gpadl <relid>
+ *                              the next GPADL of relid is answered, flagged
+ *                              "more pending", and the guest's EOM for it
+ *                              puts a rescind of the channel in the slot at
+ *                              once, on the guest's message CPU (before the
+ *                              guest can send its OPENCHANNEL); the host then
+ *                              ignores the relid's OPENCHANNEL and GPADL
+ *                              messages, counted (requests_after_rescind):
+ *                              a guest that knew of the rescind sends none
+ *   unload-behind              the next UNLOAD: a message (ALLOFFERS_DELIVERED)
+ *                              queued ahead of UNLOAD_RESPONSE, which then
+ *                              waits for the guest's EOM, as on Hyper-V
+ *                              (stats: unload_responses counts those delivered)
+ *   storm-through <n> [relid]  as storm, with WS2008/WIN7's "look at the
+ *                              interrupt page" flag (or relid's flag on newer
+ *                              hosts), and it goes on through UNLOAD until the
+ *                              guest's SynIC is off
  *
- * open-fail ... early-packet are armed for the next count times and
- * counted when they fire; faults_armed says how many firings are left.
+ * open-fail ... early-packet, gpadl-late, rescind-after-gpadl and
+ * unload-behind are armed for the next count times and counted when they
+ * fire; faults_armed says how many firings are left.
  */
 #define pr_fmt(fmt) "hvsim: " fmt
 
@@ -314,6 +340,10 @@ static const struct fault_cmd fault_cmds[HVSIM_FAULT_COUNT] = {
 	[HVSIM_FAULT_EARLY_PACKET] = { "early-packet", 1, 1 },
 	[HVSIM_FAULT_STORM] = { "storm", 1, 2 },
 	[HVSIM_FAULT_NO_EOM] = { "no-eom", 0, 1 },
+	[HVSIM_FAULT_GPADL_LATE] = { "gpadl-late", 1, 1 },
+	[HVSIM_FAULT_RESCIND_AFTER_GPADL] = { "rescind-after-gpadl", 1, 1 },
+	[HVSIM_FAULT_UNLOAD_BEHIND] = { "unload-behind", 0, 0 },
+	[HVSIM_FAULT_STORM_THROUGH] = { "storm-through", 1, 2 },
 };
 
 /**
@@ -399,6 +429,8 @@ static int run_command(char *line)
 	}
 	if (!strcmp(cmd, "fault"))
 		return cmd_fault(line);
+	if (!strcmp(cmd, "crash"))
+		return hvsim_crash();
 	if (!strcmp(cmd, "ic"))
 		return hvsim_ic_command(line);
 	if (!strcmp(cmd, "sub")) {

@@ -66,6 +66,7 @@ struct sim_msg {
 	u32 conn_id;	/* guest -> host: the connection it was posted to */
 	u32 len;
 	u32 claim;	/* host -> guest: the payload_size stated (faults lie) */
+	bool hurry;	/* host -> guest: into the slot in the EOM that frees it */
 	u8 data[HVLIS_MESSAGE_PAYLOAD_BYTES];
 };
 
@@ -109,6 +110,7 @@ struct sim_chan {
 	u16 sub_index;
 	bool offered, open, rescinded;
 	bool monitored;		/* offered with a monitor id */
+	bool mute;		/* rescind-after-gpadl: its requests go unanswered */
 	u8 monitor_id;
 	u32 target_vp;
 	struct sim_gpadl *ring_gpadl;
@@ -150,6 +152,13 @@ static struct {
 	u32 next_fake;			/* fake offers: relid and instance */
 	atomic_t no_eom_left;		/* messages still to deliver as "pending" */
 	atomic_t eom_wait;		/* one of them is out: only an EOM goes on */
+	atomic_t hurry_next;		/* rescind-after-gpadl: the next message hurries */
+	atomic_t hold;			/* rescind-after-gpadl: queueing two, wait */
+	atomic_t hurry_done;		/* rescind-after-gpadl: the rescind went in */
+	atomic_t unload_behind;		/* unload-behind firings left */
+	struct delayed_work late_work;	/* gpadl-late: the late answer */
+	u32 late_handle;
+	void (*crash_fn)(void);		/* the guest's kexec/crash handler */
 
 	/* counters */
 	atomic_t msgs_from_guest, msgs_to_guest, bad_msgs, unloads, eoms;
@@ -157,6 +166,7 @@ static struct {
 	atomic_t teardowns_after_rescind;
 	atomic_t monitor_signals, monitor_stray, monitored_hypercalls;
 	atomic_t csum_requests, csum_errors;
+	atomic_t unload_responses, gpadl_pages_freed, requests_after_rescind;
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 } sim;
@@ -189,6 +199,20 @@ static void raise_irq(unsigned int cpu)
 
 /* ------------------------------------------------- host -> guest messages */
 
+/*
+ * Deliver messages soon, from a CPU other than the guest's message CPU when
+ * there is one: a real IPI, and delivery goes on while that CPU has its
+ * interrupts off (the guest's crash path polls for messages so).
+ */
+static void deliver_soon(unsigned long delay)
+{
+	unsigned int cpu = vp_to_cpu(sim.msg_vp), other;
+
+	other = cpumask_any_but(cpu_online_mask, cpu);
+	mod_delayed_work_on(other < nr_cpu_ids ? other : cpu, system_wq, &sim.deliver_work,
+			    delay);
+}
+
 /* Queue a message of 'len' bytes whose SynIC header states 'claim' bytes. */
 static void queue_msg(const void *msg, u32 len, u32 claim)
 {
@@ -199,16 +223,63 @@ static void queue_msg(const void *msg, u32 len, u32 claim)
 		return;
 	m->len = len;
 	m->claim = claim;
+	m->hurry = atomic_xchg(&sim.hurry_next, 0);
 	memcpy(m->data, msg, len);
 	spin_lock_irqsave(&sim.q_lock, flags);
 	list_add_tail(&m->node, &sim.to_guest);
 	spin_unlock_irqrestore(&sim.q_lock, flags);
-	mod_delayed_work(system_wq, &sim.deliver_work, 0);
+	deliver_soon(0);
 }
 
 static void queue_to_guest(const void *msg, u32 len)
 {
 	queue_msg(msg, len, len);
+}
+
+/*
+ * Put a message into the free slot; called with sim.q_lock held. Returns
+ * true if a hurrying message follows it (fault rescind-after-gpadl).
+ */
+static bool put_in_slot(struct hvlis_hv_message *slot, struct sim_msg *m, u8 msg_flags)
+{
+	struct sim_msg *next = list_first_entry_or_null(&sim.to_guest, struct sim_msg, node);
+	bool hurry = next && next->hurry;
+
+	/* Fault rescind-after-gpadl: the EOM for this one brings the next. */
+	if (hurry)
+		msg_flags |= HVLIS_MSG_FLAG_PENDING;
+	memcpy(slot->payload, m->data, m->len);
+	slot->header.payload_size = m->claim;
+	slot->header.message_flags = msg_flags;
+	slot->header.sender = 0;
+	/* The message must be complete before its type says it is there. */
+	wmb();
+	WRITE_ONCE(slot->header.message_type, SIM_MSG_TYPE_VMBUS);
+	if (m->len >= 4 && *(u32 *)m->data == HVLIS_CHANMSG_UNLOAD_RESPONSE)
+		atomic_inc(&sim.unload_responses);
+	atomic_inc(&sim.msgs_to_guest);
+	return hurry;
+}
+
+/*
+ * Fault rescind-after-gpadl, on the CPU that delivered the answer: keep it
+ * (no preemption) until the guest has taken the rescind from the slot and a
+ * little longer, so a thread the answer woke runs only after the guest's
+ * message CPU handled the rescind.
+ */
+static void hold_cpu_for_rescind(struct hvlis_hv_message *slot)
+{
+	unsigned int us;
+
+	preempt_disable();
+	for (us = 0; us < 200000; us++) {
+		if (atomic_read(&sim.hurry_done) &&
+		    READ_ONCE(slot->header.message_type) == HVLIS_HVMSG_NONE)
+			break;
+		udelay(1);
+	}
+	mdelay(5);
+	preempt_enable();
 }
 
 static void deliver_fn(struct work_struct *work)
@@ -218,6 +289,7 @@ static void deliver_fn(struct work_struct *work)
 	struct hvlis_hv_message *slot;
 	struct sim_msg *m;
 	unsigned long flags;
+	bool hurry;
 	u8 msg_flags;
 
 	for (;;) {
@@ -227,7 +299,7 @@ static void deliver_fn(struct work_struct *work)
 		slot = &page->sint_message[HVLIS_VMBUS_MESSAGE_SINT];
 		spin_lock_irqsave(&sim.q_lock, flags);
 		m = list_first_entry_or_null(&sim.to_guest, struct sim_msg, node);
-		if (!m) {
+		if (!m || atomic_read(&sim.hold)) {
 			spin_unlock_irqrestore(&sim.q_lock, flags);
 			return;
 		}
@@ -243,12 +315,11 @@ static void deliver_fn(struct work_struct *work)
 			}
 			spin_unlock_irqrestore(&sim.q_lock, flags);
 			/* Look again soon anyway, unless a fault wants the EOM alone. */
-			if (!atomic_read(&sim.eom_wait))
-				mod_delayed_work(system_wq, &sim.deliver_work, 1);
+			if (!atomic_read(&sim.eom_wait) && !m->hurry)
+				deliver_soon(1);
 			return;
 		}
 		list_del(&m->node);
-		spin_unlock_irqrestore(&sim.q_lock, flags);
 
 		/* Fault no-eom: "more are queued", as if the guest had to wait. */
 		msg_flags = 0;
@@ -257,16 +328,12 @@ static void deliver_fn(struct work_struct *work)
 			atomic_set(&sim.eom_wait, 1);
 			atomic_inc(&sim.faults[HVSIM_FAULT_NO_EOM]);
 		}
-		memcpy(slot->payload, m->data, m->len);
-		slot->header.payload_size = m->claim;
-		slot->header.message_flags = msg_flags;
-		slot->header.sender = 0;
-		/* The message must be complete before its type says it is there. */
-		wmb();
-		WRITE_ONCE(slot->header.message_type, SIM_MSG_TYPE_VMBUS);
+		hurry = put_in_slot(slot, m, msg_flags);
+		spin_unlock_irqrestore(&sim.q_lock, flags);
 		kfree(m);
-		atomic_inc(&sim.msgs_to_guest);
 		raise_irq(cpu);
+		if (hurry && raw_smp_processor_id() != cpu)
+			hold_cpu_for_rescind(slot);
 	}
 }
 
@@ -833,6 +900,8 @@ static void gpadl_free(struct sim_gpadl *g)
 	kfree(g);
 }
 
+static bool gpadl_fault(struct sim_gpadl *g);
+
 static void gpadl_maybe_created(struct sim_gpadl *g)
 {
 	struct hvlis_msg_gpadl_created r;
@@ -850,6 +919,8 @@ static void gpadl_maybe_created(struct sim_gpadl *g)
 	} else {
 		g->created = true;
 		atomic_inc(&sim.gpadls_created);
+		if (gpadl_fault(g))
+			return;
 	}
 	queue_to_guest(&r, sizeof(r));
 }
@@ -865,6 +936,12 @@ static void on_gpadl_header(const u8 *msg, u32 len)
 	    gpadl_find(h->gpadl)) {
 		atomic_inc(&sim.bad_msgs);
 		pr_err("bad GPADL_HEADER (relid %u, gpadl %#x)\n", h->child_relid, h->gpadl);
+		return;
+	}
+	if (chan_by_relid(h->child_relid)->mute) {
+		/* fault rescind-after-gpadl: never answered */
+		atomic_inc(&sim.requests_after_rescind);
+		pr_warn("GPADL_HEADER of relid %u after its rescind\n", h->child_relid);
 		return;
 	}
 	n = (h->range_buflen - sizeof(struct hvlis_gpa_range)) / sizeof(u64);
@@ -993,6 +1070,12 @@ static void on_open(const u8 *msg)
 	struct sim_gpadl *g = gpadl_find(o->ring_gpadl);
 	u32 status = 0, out_pages;
 
+	if (c && c->mute) {
+		/* fault rescind-after-gpadl: never answered */
+		atomic_inc(&sim.requests_after_rescind);
+		pr_warn("OPENCHANNEL of relid %u after its rescind\n", c->relid);
+		return;
+	}
 	if (c && !c->open && !c->rescinded) {
 		if (armed_take(HVSIM_FAULT_OPEN_HANG, c->relid, NULL))
 			return;
@@ -1130,6 +1213,8 @@ static void on_request_offers(void)
 	queue_to_guest(&done, sizeof(done));
 }
 
+static void unload_fault(void);
+
 static void on_unload(void)
 {
 	struct hvlis_chanmsg_header r;
@@ -1157,6 +1242,7 @@ static void on_unload(void)
 	atomic_set(&sim.no_eom_left, 0);
 	atomic_set(&sim.eom_wait, 0);
 	atomic_inc(&sim.unloads);
+	unload_fault();
 	memset(&r, 0, sizeof(r));
 	r.msgtype = HVLIS_CHANMSG_UNLOAD_RESPONSE;
 	queue_to_guest(&r, sizeof(r));
@@ -1362,11 +1448,53 @@ static u16 sim_signal_event(u32 conn_id, u16 flag)
 	return HVLIS_HV_STATUS_INVALID_CONNECTION_ID;
 }
 
+/*
+ * Fault rescind-after-gpadl: a hurrying message goes into the slot in the
+ * EOM itself, on the guest's message CPU, as a hypervisor may deliver a
+ * pending message before it returns from the EOM write.
+ */
+static bool eom_delivers(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct hvlis_hv_message_page *page;
+	struct hvlis_hv_message *slot;
+	struct sim_msg *m;
+	unsigned long flags;
+
+	if (cpu != vp_to_cpu(sim.msg_vp) || !sim.msg_page || !sim.msg_page[cpu])
+		return false;
+	page = sim.msg_page[cpu];
+	slot = &page->sint_message[HVLIS_VMBUS_MESSAGE_SINT];
+	spin_lock_irqsave(&sim.q_lock, flags);
+	m = list_first_entry_or_null(&sim.to_guest, struct sim_msg, node);
+	if (!m || !m->hurry || READ_ONCE(slot->header.message_type) != HVLIS_HVMSG_NONE) {
+		spin_unlock_irqrestore(&sim.q_lock, flags);
+		return false;
+	}
+	list_del(&m->node);
+	put_in_slot(slot, m, 0);
+	spin_unlock_irqrestore(&sim.q_lock, flags);
+	kfree(m);
+	atomic_set(&sim.hurry_done, 1);
+	/* An interrupt on this CPU: the handler runs now (no IPI from softirq). */
+	local_irq_save(flags);
+	if (sim.isr)
+		sim.isr();
+	local_irq_restore(flags);
+	return true;
+}
+
 static void sim_eom(void)
 {
 	atomic_inc(&sim.eoms);
 	atomic_set(&sim.eom_wait, 0);
-	mod_delayed_work(system_wq, &sim.deliver_work, 0);
+	if (!eom_delivers())
+		deliver_soon(0);
+}
+
+static void sim_set_crash_handler(void (*fn)(void))
+{
+	WRITE_ONCE(sim.crash_fn, fn);
 }
 
 /**
@@ -1394,6 +1522,7 @@ const struct hvlis_transport hvsim_transport = {
 	.signal_event = sim_signal_event,
 	.eom = sim_eom,
 	.ref_time = hvsim_ref_time,
+	.set_crash_handler = sim_set_crash_handler,
 	.owner = THIS_MODULE,
 };
 EXPORT_SYMBOL_GPL(hvsim_transport);
@@ -1919,6 +2048,185 @@ static int fault_msg(enum hvsim_fault kind, const u32 *arg, unsigned int nargs)
 	}
 }
 
+/* ------------------------------------------ teardown and unload faults */
+
+/* gpadl-late: the answer, long after the guest stopped waiting for it. */
+static void late_fn(struct work_struct *work)
+{
+	struct hvlis_msg_gpadl_created r;
+	struct sim_gpadl *g;
+	u32 i, freed = 0;
+
+	mutex_lock(&sim.lock);
+	g = gpadl_find(sim.late_handle);
+	if (g) {
+		/* The host holds these pages: the guest must not have freed any. */
+		for (i = 0; i < g->npfns; i++)
+			freed += pfn_valid(g->pfns[i]) && !page_count(pfn_to_page(g->pfns[i]));
+		atomic_add(freed, &sim.gpadl_pages_freed);
+		if (freed)
+			pr_err("GPADL %#x: the guest freed %u of its %u pages while the host holds them\n",
+			       g->handle, freed, g->npfns);
+		memset(&r, 0, sizeof(r));
+		r.header.msgtype = HVLIS_CHANMSG_GPADL_CREATED;
+		r.child_relid = g->relid;
+		r.gpadl = g->handle;
+		queue_to_guest(&r, sizeof(r));
+	}
+	mutex_unlock(&sim.lock);
+}
+
+/*
+ * A GPADL was just created: gpadl-late holds its answer back, and
+ * rescind-after-gpadl rescinds the channel right behind it. Returns true if
+ * the answer is not to go out now. Called with sim.lock held.
+ */
+static bool gpadl_fault(struct sim_gpadl *g)
+{
+	struct sim_chan *c = chan_by_relid(g->relid);
+
+	if (armed_take(HVSIM_FAULT_GPADL_LATE, g->relid, NULL)) {
+		sim.late_handle = g->handle;
+		mod_delayed_work(system_wq, &sim.late_work,
+				 msecs_to_jiffies(HVLIS_REQUEST_TIMEOUT_MS + 1000));
+		return true;
+	}
+	if (c && !c->rescinded && armed_take(HVSIM_FAULT_RESCIND_AFTER_GPADL, g->relid, NULL)) {
+		struct hvlis_msg_gpadl_created r;
+
+		memset(&r, 0, sizeof(r));
+		r.header.msgtype = HVLIS_CHANMSG_GPADL_CREATED;
+		r.child_relid = g->relid;
+		r.gpadl = g->handle;
+		/* Both queued before the first goes out: it says "more pending". */
+		atomic_set(&sim.hold, 1);
+		atomic_set(&sim.hurry_done, 0);
+		queue_to_guest(&r, sizeof(r));
+		c->mute = true;
+		atomic_set(&sim.hurry_next, 1);
+		rescind_with_subchannels(c);
+		atomic_set(&sim.hold, 0);
+		deliver_soon(0);
+		return true;
+	}
+	return false;
+}
+
+/* unload-behind: a message ahead of UNLOAD_RESPONSE, which then needs an EOM. */
+static void unload_fault(void)
+{
+	struct sim_msg *m;
+	unsigned long flags;
+
+	if (!atomic_add_unless(&sim.unload_behind, -1, 0))
+		return;
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return;
+	m->len = sizeof(struct hvlis_chanmsg_header);
+	m->claim = m->len;
+	((struct hvlis_chanmsg_header *)m->data)->msgtype = HVLIS_CHANMSG_ALLOFFERS_DELIVERED;
+	atomic_inc(&sim.faults[HVSIM_FAULT_UNLOAD_BEHIND]);
+	pr_info("fault unload-behind: UNLOAD_RESPONSE waits behind a message and for an EOM\n");
+	/* Both queued before either goes out, and only an EOM brings the second. */
+	atomic_set(&sim.eom_wait, 1);
+	spin_lock_irqsave(&sim.q_lock, flags);
+	list_add_tail(&m->node, &sim.to_guest);
+	spin_unlock_irqrestore(&sim.q_lock, flags);
+}
+
+struct storm_through_args {
+	u32 n, relid;
+	bool old_host;		/* WS2008/WIN7: the interrupt page flag */
+	bool stop;
+};
+
+/* On the target CPU, interrupts off, like the SynIC. */
+static void storm_through_ipi(void *data)
+{
+	struct storm_through_args *a = data;
+	unsigned int cpu = smp_processor_id();
+	struct hvlis_hv_event_page *ev;
+
+	/*
+	 * The guest frees its event page only after its SynIC is off here,
+	 * and hv_vmbus forgets sim.isr only after that.
+	 */
+	ev = sim.event_page ? READ_ONCE(sim.event_page[cpu]) : NULL;
+	if (!ev || !READ_ONCE(sim.isr)) {
+		a->stop = true;
+		return;
+	}
+	set_bit(a->old_host ? 0 : a->relid,
+		(unsigned long *)ev->sint_flags[HVLIS_VMBUS_MESSAGE_SINT].flags);
+	sim.isr();
+}
+
+static long storm_through_fn(void *data)
+{
+	struct storm_through_args *a = data;
+	unsigned int cpu = vp_to_cpu(sim.msg_vp);
+	u32 i;
+
+	for (i = 0; i < a->n && !a->stop; i++) {
+		smp_call_function_single(cpu, storm_through_ipi, a, 1);
+		/* Bursts with gaps: the guest is to go on unloading, not starve. */
+		if (!(i % 64))
+			usleep_range(200, 400);
+	}
+	atomic_add(i, &sim.faults[HVSIM_FAULT_STORM_THROUGH]);
+	pr_info("fault storm-through: %u interrupts raised%s\n", i,
+		a->stop ? ", then the guest's SynIC was off" : "");
+	return 0;
+}
+
+static int storm_through(u32 n, bool with_relid, u32 relid)
+{
+	struct storm_through_args a = { .n = n, .relid = relid };
+	unsigned int from;
+
+	if (!n || n > 10000000 || (with_relid && (!relid || relid > HVLIS_MAX_RELID)))
+		return -EINVAL;
+	mutex_lock(&sim.lock);
+	a.old_host = sim.version < HVLIS_VMBUS_WIN8;
+	if (!sim.connected || (!a.old_host && !with_relid)) {
+		mutex_unlock(&sim.lock);
+		return -EINVAL;
+	}
+	mutex_unlock(&sim.lock);
+	from = cpumask_any_but(cpu_online_mask, vp_to_cpu(sim.msg_vp));
+	if (from >= nr_cpu_ids)
+		return -ENODEV;
+	return work_on_cpu(from, storm_through_fn, &a);
+}
+
+static long crash_on_cpu(void *unused)
+{
+	unsigned long flags;
+
+	/* hv_vmbus forgets its handler before it goes (test use only) */
+	if (!READ_ONCE(sim.crash_fn))
+		return -ENODEV;
+	pr_info("running the guest's crash handler on CPU %u, interrupts off\n",
+		smp_processor_id());
+	local_irq_save(flags);
+	sim.crash_fn();
+	local_irq_restore(flags);
+	return 0;
+}
+
+/**
+ * hvsim_crash() - run the guest's kexec/crash handler as a crash would
+ * On the CPU that takes the guest's messages, with interrupts off there, so
+ * the guest's handler must poll for UNLOAD_RESPONSE as after a panic.
+ *
+ * Return: 0, or -ENODEV if hv_vmbus registered no handler.
+ */
+int hvsim_crash(void)
+{
+	return work_on_cpu(vp_to_cpu(sim.msg_vp), crash_on_cpu, NULL);
+}
+
 /**
  * hvsim_fault() - commit a fault of a broken or hostile host
  * @kind: which (see enum hvsim_fault and the ctl commands in control.c)
@@ -1947,6 +2255,13 @@ int hvsim_fault(enum hvsim_fault kind, const u32 *arg, unsigned int nargs, u32 c
 		if ((u64)arg[0] * count > 10000000)
 			return -EINVAL;
 		return storm(arg[0] * count, nargs > 1, nargs > 1 ? arg[1] : 0);
+	case HVSIM_FAULT_STORM_THROUGH:
+		if ((u64)arg[0] * count > 10000000)
+			return -EINVAL;
+		return storm_through(arg[0] * count, nargs > 1, nargs > 1 ? arg[1] : 0);
+	case HVSIM_FAULT_UNLOAD_BEHIND:
+		atomic_add(count, &sim.unload_behind);
+		return 0;
 	case HVSIM_FAULT_NO_EOM:
 		/* Harmless messages, each delivered as "more are pending". */
 		if ((u64)(nargs ? arg[0] : 1) * count > 1000)
@@ -1983,6 +2298,8 @@ int hvsim_fault(enum hvsim_fault kind, const u32 *arg, unsigned int nargs, u32 c
 	case HVSIM_FAULT_GPADL_FAIL:
 	case HVSIM_FAULT_TEARDOWN_HANG:
 	case HVSIM_FAULT_EARLY_PACKET:
+	case HVSIM_FAULT_GPADL_LATE:
+	case HVSIM_FAULT_RESCIND_AFTER_GPADL:
 		ret = arm(kind, arg[0], 0, count);
 		break;
 	case HVSIM_FAULT_RING_INDEX:
@@ -2073,6 +2390,9 @@ void hvsim_show_stats(struct seq_file *s)
 		   atomic_read(&sim.monitored_hypercalls));
 	seq_printf(s, "csum_requests %d\ncsum_errors %d\n", atomic_read(&sim.csum_requests),
 		   atomic_read(&sim.csum_errors));
+	seq_printf(s, "unload_responses %d\ngpadl_pages_freed %d\nrequests_after_rescind %d\n",
+		   atomic_read(&sim.unload_responses), atomic_read(&sim.gpadl_pages_freed),
+		   atomic_read(&sim.requests_after_rescind));
 	for (i = 0; i < HVSIM_FAULT_COUNT; i++)
 		nfaults += atomic_read(&sim.faults[i]);
 	seq_printf(s, "faults_injected %u\n", nfaults);
@@ -2081,6 +2401,7 @@ void hvsim_show_stats(struct seq_file *s)
 	mutex_lock(&sim.lock);
 	for (i = 0; i < SIM_MAX_ARMED; i++)
 		narmed += sim.armed[i].left;
+	narmed += atomic_read(&sim.unload_behind);
 	mutex_unlock(&sim.lock);
 	seq_printf(s, "faults_armed %u\n", narmed);
 }
@@ -2101,6 +2422,7 @@ static int __init hvsim_init(void)
 	INIT_WORK(&sim.host_work, host_fn);
 	INIT_DELAYED_WORK(&sim.deliver_work, deliver_fn);
 	INIT_DELAYED_WORK(&sim.monitor_work, monitor_fn);
+	INIT_DELAYED_WORK(&sim.late_work, late_fn);
 	sim.wq = alloc_ordered_workqueue("hvsim_host", 0);
 	if (!sim.wq)
 		return -ENOMEM;
@@ -2120,6 +2442,7 @@ static void __exit hvsim_exit(void)
 	struct sim_gpadl *g, *tmp;
 
 	hvsim_debugfs_exit();
+	cancel_delayed_work_sync(&sim.late_work);
 	cancel_delayed_work_sync(&sim.monitor_work);
 	for (i = 0; i < SIM_MAX_CHANS; i++)
 		if (sim.chans[i].used)

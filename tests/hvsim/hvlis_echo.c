@@ -29,6 +29,16 @@
  *                                        a range outside the buffer, a wrong
  *                                        handle or channel) and teardown
  *                                        worked
+ *   /sys/kernel/debug/hvlis_echo/close   write anything: two closes of the
+ *                                        first device's primary channel, the
+ *                                        second 500 ms after the first began
+ *                                        (a driver racing a rescind's close),
+ *                                        then an open of it: it works only if
+ *                                        the second close returned once the
+ *                                        channel was closed. Read back the
+ *                                        open's result ("close ... result
+ *                                        pass"); on a failure unbind and bind
+ *                                        the device.
  */
 #define pr_fmt(fmt) "hvlis_echo: " fmt
 
@@ -675,6 +685,68 @@ static const struct file_operations bench_fops = {
 	.release = single_release,
 };
 
+static struct hvlis_channel *close_ch;
+static char close_result[96] = "no close test yet\n";
+
+static void close_work_fn(struct work_struct *work)
+{
+	hvlis_channel_close(close_ch);
+}
+
+static DECLARE_WORK(close_work, close_work_fn);
+
+/*
+ * A second close must return only when the channel is closed: then it can
+ * be opened again at once (-EBUSY while the first close still runs).
+ */
+static ssize_t close_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
+{
+	struct echo_chan *ec;
+	int ret;
+
+	mutex_lock(&echo_lock);
+	if (!echo_devs[0] || !echo_devs[0]->nchans) {
+		mutex_unlock(&echo_lock);
+		return -ENODEV;
+	}
+	ec = &echo_devs[0]->chans[0];
+	close_ch = ec->ch;
+	schedule_work(&close_work);
+	msleep(500);
+	hvlis_channel_close(close_ch);
+	ec->next_seq = 0;
+	ret = hvlis_channel_open(close_ch, ECHO_RING_BYTES, ECHO_RING_BYTES, NULL, 0,
+				 echo_callback, ec);
+	flush_work(&close_work);
+	snprintf(close_result, sizeof(close_result),
+		 "close open_after_second_close %d result %s\n", ret, ret ? "fail" : "pass");
+	mutex_unlock(&echo_lock);
+	pr_info("%s", close_result);
+	return len;
+}
+
+static int close_show(struct seq_file *s, void *unused)
+{
+	mutex_lock(&echo_lock);
+	seq_puts(s, close_result);
+	mutex_unlock(&echo_lock);
+	return 0;
+}
+
+static int close_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, close_show, NULL);
+}
+
+static const struct file_operations close_fops = {
+	.owner = THIS_MODULE,
+	.open = close_open,
+	.write = close_write,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static ssize_t run_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
 	char buf[64];
@@ -725,6 +797,7 @@ static int __init echo_init(void)
 	debugfs_create_file("result", 0444, dir, NULL, &result_fops);
 	debugfs_create_file("bench", 0644, dir, NULL, &bench_fops);
 	debugfs_create_file("gpadl", 0644, dir, NULL, &gpadl_fops);
+	debugfs_create_file("close", 0644, dir, NULL, &close_fops);
 	return hvlis_driver_register(&echo_driver);
 }
 

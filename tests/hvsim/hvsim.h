@@ -94,6 +94,10 @@ enum hvsim_fault {
 	HVSIM_FAULT_EARLY_PACKET,	/* armed: a packet before OPENCHANNEL_RESULT */
 	HVSIM_FAULT_STORM,		/* interrupts with nothing (or little) to do */
 	HVSIM_FAULT_NO_EOM,		/* messages that need an EOM to go on */
+	HVSIM_FAULT_GPADL_LATE,		/* armed: GPADL_CREATED after the guest gave up */
+	HVSIM_FAULT_RESCIND_AFTER_GPADL, /* armed: GPADL_CREATED, then a rescind at once */
+	HVSIM_FAULT_UNLOAD_BEHIND,	/* armed: UNLOAD_RESPONSE queued behind a message */
+	HVSIM_FAULT_STORM_THROUGH,	/* interrupts that go on through UNLOAD */
 	HVSIM_FAULT_COUNT
 };
 
@@ -129,5 +133,6 @@ unsigned int *hvsim_host_version(void);
 u64 hvsim_ref_time(void);
 void hvsim_debugfs_init(void);
 void hvsim_debugfs_exit(void);
+int hvsim_crash(void);
 
 #endif

@@ -62,6 +62,12 @@
 #define __rcu
 #endif
 
+/* Read-execute kernel pages: PAGE_KERNEL_ROX, PAGE_KERNEL_RX on old x86. */
+#include <linux/mm.h>
+#if !defined(PAGE_KERNEL_ROX) && defined(PAGE_KERNEL_RX)
+#define PAGE_KERNEL_ROX	PAGE_KERNEL_RX
+#endif
+
 #ifndef fallthrough
 #define fallthrough	do {} while (0)	/* fallthrough */
 #endif
