@@ -433,6 +433,12 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 		 * primary goes, so a driver's pointer to it stays valid.
 		 */
 		hvlis_channel_close(ch);
+		/*
+		 * Out of sysfs before the relid is released: the host may give
+		 * the relid to the next sub-channel at once, and its
+		 * channels/<relid> directory must not exist by then.
+		 */
+		hvlis_channel_sysfs_del(ch);
 		channel_unmap(vb, ch);
 		pr_info_ratelimited("sub-channel relid %u rescinded\n", ch->relid);
 		return;

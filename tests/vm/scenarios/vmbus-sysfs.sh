@@ -13,7 +13,7 @@ VM_TIMEOUT=120
 attr() { cat "$(vmbus_dev "$1")/$2" 2>&1; }
 
 guest() {
-	local d e1 e3
+	local d e1 e3 s
 
 	sim_start
 	sim_ctl add echo monitor=37
@@ -78,6 +78,23 @@ guest() {
 	# the other device was never touched
 	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e3" ] || vm_fail "echo 3 lost its driver"
 	echo_run "after override" 200 16 3000 2
+
+	# A rescinded sub-channel leaves sysfs before its relid is released:
+	# the host may hand that relid to the next sub-channel at once.
+	sim_ctl sub 3 1
+	sleep 1
+	s=
+	for d in "$(vmbus_dev 3)"/channels/*; do
+		[ "${d##*/}" != 3 ] && s=${d##*/}
+	done
+	[ -n "$s" ] || vm_fail "no sub-channel of relid 3 in sysfs"
+	sim_ctl rescind "$s"
+	sleep 1
+	[ -d "$(vmbus_dev 3)/channels/$s" ] && vm_fail "rescinded sub-channel $s still in sysfs"
+	sim_ctl sub 3 1
+	sleep 1
+	[ -d "$(vmbus_dev 3)/channels/$s" ] || vm_fail "the next sub-channel did not get relid $s again"
+	expect "host: channels open after the reuse" "$(sim_stat channels_open)" 3
 
 	rmmod hvlis_echo || vm_fail "rmmod hvlis_echo failed"
 	vmbus_unload || vm_fail "rmmod hv_vmbus failed"
