@@ -256,7 +256,9 @@ int main(int argc, char **argv)
 	for (i = 0; st_modules[i]; i++)
 		;
 	r.loaded = xcalloc(i, sizeof(*r.loaded));
-	for (r.n_loaded = 0; st_modules[r.n_loaded]; r.n_loaded++) {
+	/* what is loaded belongs to the running kernel: not with --kernel OTHER */
+	r.loaded_checked = r.running && (!kernel || !strcmp(kernel, r.running));
+	for (r.n_loaded = 0; r.loaded_checked && st_modules[r.n_loaded]; r.n_loaded++) {
 		r.loaded[r.n_loaded].name = st_modules[r.n_loaded];
 		st_scan_loaded(&r, &r.loaded[r.n_loaded]);
 	}

@@ -61,6 +61,7 @@ struct st_report {
 	size_t n_kernels;
 	struct st_loaded *loaded;
 	size_t n_loaded;
+	bool loaded_checked;	/* the running kernel is known and reported */
 	bool devices_checked;
 	struct vmbus_list devices;
 	struct st_problem *problems;

@@ -151,7 +151,11 @@ void st_print_text(FILE *f, const struct st_report *r)
 	fputc('\n', f);
 	for (i = 0; i < r->n_kernels; i++)
 		text_kernel(f, &r->kernels[i]);
-	fprintf(f, "loaded (kernel %s):\n", r->running ? E(e, r->running) : "unknown");
+	if (r->loaded_checked)
+		fprintf(f, "loaded (kernel %s):\n", E(e, r->running));
+	else
+		fprintf(f, "loaded: not checked (%s)\n",
+			r->running ? "--kernel names another kernel" : "running kernel unknown");
 	for (i = 0; i < r->n_loaded; i++)
 		text_loaded(f, &r->loaded[i]);
 	text_devices(f, r);
@@ -272,13 +276,14 @@ void st_print_json(FILE *f, const struct st_report *r)
 	}
 	fputc(']', f);
 	json_key(f, &first, "loaded");
-	fputc('[', f);
+	fputs(r->loaded_checked ? "[" : "null", f);
 	for (i = 0; i < r->n_loaded; i++) {
 		if (i)
 			fputc(',', f);
 		json_loaded(f, &r->loaded[i]);
 	}
-	fputc(']', f);
+	if (r->loaded_checked)
+		fputc(']', f);
 	json_key(f, &first, "unbound_devices");
 	json_devices(f, r);
 	json_key(f, &first, "problems");

@@ -153,6 +153,7 @@ static bool dkms_installed(const struct st_report *r, struct st_kernel *k, const
 	(void)r;
 	if (ok) {
 		*strchr(target, '/') = '\0';
+		free(k->dkms_version);
 		k->dkms_version = xstrdup(target);
 	}
 	return ok;
@@ -251,7 +252,9 @@ static char *tail_of(const char *text, size_t len)
 	return xasprintf("%.*s", (int)(len - n), text + n);
 }
 
-static bool try_log(struct st_kernel *k, char *path, const char *must_have)
+/* path (under the root) holds a log; shown without the root */
+static bool try_log(const struct st_report *r, struct st_kernel *k, char *path,
+		    const char *must_have)
 {
 	size_t len;
 	char *text = tools_read_file(path, LOG_MAX, &len);
@@ -261,9 +264,10 @@ static bool try_log(struct st_kernel *k, char *path, const char *must_have)
 		free(path);
 		return false;
 	}
-	k->failed_log = path;
+	k->failed_log = xstrdup(path + strlen(r->root));
 	k->failed_tail = tail_of(text, len);
 	free(text);
+	free(path);
 	return true;
 }
 
@@ -281,7 +285,7 @@ static void scan_failed(const struct st_report *r, struct st_kernel *k)
 	free(skip);
 	if (k->dkms >= DK_BUILT)
 		return;
-	if (try_log(k, st_path(r, "/var/log/hvlis/make-%s.log", k->rel), NULL))
+	if (try_log(r, k, st_path(r, "/var/log/hvlis/make-%s.log", k->rel), NULL))
 		return;
 	tree = st_path(r, "/var/lib/dkms/hvlis");
 	need = xasprintf("for kernel %s ", k->rel);
@@ -289,7 +293,7 @@ static void scan_failed(const struct st_report *r, struct st_kernel *k)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || !strncmp(e->d_name, "kernel-", 7))
 			continue;
-		if (try_log(k, xasprintf("%s/%s/build/make.log", tree, e->d_name), need))
+		if (try_log(r, k, xasprintf("%s/%s/build/make.log", tree, e->d_name), need))
 			break;
 	}
 	if (d)
@@ -298,11 +302,11 @@ static void scan_failed(const struct st_report *r, struct st_kernel *k)
 	free(tree);
 }
 
-/* name in PATH (then /usr/sbin, /sbin), as an absolute path, or NULL */
+/* name in PATH, as an absolute path, or NULL */
 static char *find_tool(const char *name)
 {
 	const char *env = getenv("PATH");
-	char *path = xasprintf("%s:/usr/sbin:/sbin", env ? env : "/usr/bin:/bin");
+	char *path = xstrdup(env ? env : "/usr/sbin:/usr/bin:/sbin:/bin");
 	char *save = NULL, *dir, *found = NULL;
 
 	for (dir = strtok_r(path, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {

@@ -273,6 +273,7 @@ vm_mkinitramfs() {
 	vm_initramfs_base "$st" "$VM_DIR/guest/init" || return 1
 	mkdir -p "$st"/{tmp,etc,lib/hvlis}
 	cp "$VM_DIR/guest/guest-lib.sh" "$st/hvlis/guest-lib.sh"
+	cp "$VM_DIR/guest/lsvmbus-sh" "$st/hvlis/lsvmbus-sh"
 	# the project's user tools, where a package would put them
 	mkdir -p "$st/usr/bin"
 	vm_add_binary "$st" "$VM_TOP/daemons/bin/lsvmbus" /usr/bin/lsvmbus || return 1
