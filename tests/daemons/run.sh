@@ -145,7 +145,7 @@ options() {
 scripts() {
 	local r=$B/scripts s=$top/scripts out f
 	need shellcheck shellcheck && check scripts/shellcheck shellcheck -s sh "$s/hv_get_dns_info" "$s/hv_get_dhcp_info" "$s/hv_set_ifconfig"
-	check scripts/shellcheck-tests shellcheck "$here/run.sh"
+	check scripts/shellcheck-tests shellcheck "$here/run.sh" "$here/tools.sh"
 	rm -rf "$r" && mkdir -p "$r/plain/etc" "$r/resolved/etc" "$r/resolved/run/systemd/resolve"
 	printf '# x\nsearch example.com\nnameserver 192.0.2.53\nnameserver  2001:db8::53 # c\nnameserver bogus;rm\noptions ndots:1\n' > "$r/plain/etc/resolv.conf"
 	printf 'nameserver 127.0.0.53\n' > "$r/resolved/etc/resolv.conf"

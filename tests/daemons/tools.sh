@@ -14,6 +14,8 @@
 # modinfo reads like a real module's; an initramfs image is the listing a
 # fake lsinitramfs (first in PATH) prints.
 
+# B, top and SAN come from run.sh
+# shellcheck disable=SC2154
 T=$B/status
 ST=""		# the hvlis-status under test
 ST_OUT=""	# its stdout
@@ -130,6 +132,7 @@ tools_setup() {
 	echo 'int hvlis_fake;' | gcc -x c -c -o "$T/empty.o" - || return 1
 	# the tools hvlis-status runs: modinfo, and an initramfs lister
 	ln -s "$(command -v modinfo || echo /usr/sbin/modinfo)" "$T/bin/modinfo"
+	# shellcheck disable=SC2016 # $1 is the fake lister's
 	printf '#!/bin/sh\nexec /bin/cat "$1"\n' > "$T/bin/lsinitramfs"
 	chmod +x "$T/bin/lsinitramfs"
 }
