@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tools.h"
@@ -102,11 +103,16 @@ char *tools_read_file(const char *path, size_t max, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	size_t n = 0;
+	struct stat st;
 	char *buf;
 	ssize_t r;
 
 	if (fd < 0)
 		return NULL;
+	/* a regular file as big as it says (procfs says 0: then max) */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (unsigned long long)st.st_size < max)
+		max = (size_t)st.st_size;
 	buf = xcalloc(max + 1, 1);
 	while (n < max) {
 		r = read(fd, buf + n, max - n);
