@@ -350,8 +350,13 @@ static void match_listing(struct st_kernel *k, const char *list)
 	for (p = list; p && *p; p = nl ? nl + 1 : NULL) {
 		nl = strchr(p, '\n');
 		hit = strstr(p, pre);
-		if (!hit || (nl && hit > nl))
+		if (!hit)
+			break;
+		if (nl && hit > nl) {
+			/* on to the line of that hit, in one step */
+			nl = memrchr(p, '\n', (size_t)(hit - p));
 			continue;
+		}
 		hit += strlen(pre);
 		n = strcspn(hit, " \t\n");
 		for (i = 0; i < k->n_mods; i++) {
