@@ -56,15 +56,18 @@ fake_dkms_installed() {
 	printf 'updates/dkms/hv_vmbus.ko:\nupdates/dkms/hv_utils.ko: updates/dkms/hv_vmbus.ko\n' > "$m/modules.dep"
 }
 
-# fake_image ROOT REL PATH...: an initramfs holding lib/modules/REL/PATH...
+# fake_image ROOT REL PATH...: an initramfs holding lib/modules/REL/PATH...,
+# listed as lsinitramfs does (paths), or with IMG_LONG=1 as lsinitrd does
+# (ls -l lines)
 fake_image() {
-	local r=$1 rel=$2 p
+	local r=$1 rel=$2 p pre=""
 	shift 2
+	[ "${IMG_LONG:-0}" = 1 ] && pre="-rw-r--r--   1 root     root       123456 Jan  1 00:00 "
 	mkdir -p "$r/boot"
 	{
-		echo "usr/lib/modules/$rel"
-		for p in "$@"; do echo "usr/lib/modules/$rel/$p"; done
-		echo "usr/bin/busybox"
+		echo "${pre}usr/lib/modules/$rel"
+		for p in "$@"; do echo "${pre}usr/lib/modules/$rel/$p"; done
+		echo "${pre}usr/bin/busybox"
 	} > "$r/boot/initrd.img-$rel"
 }
 
@@ -234,14 +237,17 @@ status_initramfs() {
 	rc_is initrd-stale 2
 	has initrd-stale "  dkms: not added; headers: yes" \
 		"  hv_vmbus: modprobe loads kernel/drivers/hv/hv_vmbus.ko (distribution); initramfs: holds another copy, updates/dkms/hv_vmbus.ko"
-	# the distribution's modules and an image with them: fine
+	# the distribution's modules and a dracut image with them, listed by
+	# lsinitrd: fine
 	r=$T/initrd-distro
 	fake_kernel "$r" 6.1.0-1-amd64
-	fake_image "$r" 6.1.0-1-amd64 kernel/drivers/hv/hv_vmbus.ko
+	IMG_LONG=1 fake_image "$r" 6.1.0-1-amd64 kernel/drivers/hv/hv_vmbus.ko
 	mkdir -p "$r/boot" && mv "$r/boot/initrd.img-6.1.0-1-amd64" "$r/boot/initramfs-6.1.0-1-amd64.img"
+	mv "$T/bin/lsinitramfs" "$T/bin/lsinitrd"
 	st initrd-distro --root "$r"
+	mv "$T/bin/lsinitrd" "$T/bin/lsinitramfs"
 	rc_is initrd-distro 0
-	has initrd-distro "  initramfs: /boot/initramfs-6.1.0-1-amd64.img (lsinitramfs)" \
+	has initrd-distro "  initramfs: /boot/initramfs-6.1.0-1-amd64.img (lsinitrd)" \
 		"  hv_vmbus: modprobe loads kernel/drivers/hv/hv_vmbus.ko (distribution); initramfs: holds it"
 }
 
