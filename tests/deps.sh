@@ -10,7 +10,7 @@ pkgs=(build-essential clang libclang-rt-14-dev valgrind bc bison flex libelf-dev
 	libssl-dev kmod cpio xz-utils zstd rsync patchelf dwarves
 	linux-headers-amd64 qemu-system-x86 busybox-static shellcheck
 	iproute2 util-linux e2fsprogs man-db systemd dkms linux-libc-dev acl attr
-	dpkg-dev debhelper dh-dkms lintian rpm rpmlint)
+	dpkg-dev debhelper dh-dkms lintian rpm rpmlint libudev-dev pkgconf jq)
 
 if [ "${HVLIS_NO_INSTALL:-0}" != 1 ] && [ "$(id -u)" = 0 ]; then
 	missing=()

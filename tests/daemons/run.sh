@@ -7,7 +7,7 @@
 #
 #   tests/daemons/run.sh              everything (about 2 minutes)
 #   CRASH_ITERATIONS=100 FUZZ_SECONDS=2 tests/daemons/run.sh   quicker
-#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units abi interop
+#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units abi interop tools
 #
 #   build     the daemons plain, with ASan/UBSan, with clang; the peers; an
 #             install into a DESTDIR
@@ -22,6 +22,8 @@
 #   fuzz      one libFuzzer harness per message handler (FUZZ_SECONDS each)
 #   units     systemd-analyze verify, the udev rules, man page warnings
 #   abi       the message layouts against the kernel's <linux/hyperv.h>
+#   tools     lsvmbus's options; hvlis-status (ASan/UBSan build) against fake
+#             root trees in every state, text, JSON and exit statuses (tools.sh)
 #   interop   Debian's in-box hv_kvp_daemon (hyperv-daemons, fetched with
 #             apt-get download, never installed) and ours driven by the same
 #             fake kernel: register, SET/GET/ENUMERATE/DELETE round trips,
@@ -88,6 +90,8 @@ build() {
 		test -f '$B/destdir/usr/share/man/man8/hv_kvp_daemon.8' &&
 		test -f '$B/destdir/usr/lib/systemd/system/hv-kvp-daemon.service' &&
 		test -f '$B/destdir/usr/lib/udev/rules.d/70-hvlis-daemons.rules' &&
+		test -x '$B/destdir/usr/sbin/lsvmbus' && test -x '$B/destdir/usr/sbin/hvlis-status' &&
+		test -f '$B/destdir/usr/share/man/man8/hvlis-status.8' &&
 		strings '$B/destdir/usr/sbin/hv_kvp_daemon' | grep -qx /usr/libexec/hvlis"
 	timed build "$t"
 }
@@ -142,7 +146,7 @@ options() {
 scripts() {
 	local r=$B/scripts s=$top/scripts out f
 	need shellcheck shellcheck && check scripts/shellcheck shellcheck -s sh "$s/hv_get_dns_info" "$s/hv_get_dhcp_info" "$s/hv_set_ifconfig"
-	check scripts/shellcheck-tests shellcheck "$here/run.sh"
+	check scripts/shellcheck-tests shellcheck "$here/run.sh" "$here/tools.sh"
 	rm -rf "$r" && mkdir -p "$r/plain/etc" "$r/resolved/etc" "$r/resolved/run/systemd/resolve"
 	printf '# x\nsearch example.com\nnameserver 192.0.2.53\nnameserver  2001:db8::53 # c\nnameserver bogus;rm\noptions ndots:1\n' > "$r/plain/etc/resolv.conf"
 	printf 'nameserver 127.0.0.53\n' > "$r/resolved/etc/resolv.conf"
@@ -610,7 +614,7 @@ units() {
 		check units/udevadm-verify udevadm verify "$top/packaging/udev/70-hvlis-daemons.rules"
 	fi
 	local m bad=""
-	for m in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig; do
+	for m in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon hv_get_dns_info hv_get_dhcp_info hv_set_ifconfig lsvmbus hvlis-status; do
 		if ! LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$top/scripts/man/$m.8" 2>&1 > /dev/null | grep -q .; then
 			:
 		else bad="$bad $m"; fi
@@ -659,8 +663,11 @@ interop() {
 	fi
 }
 
+# shellcheck source=tests/daemons/tools.sh
+. "$here/tools.sh"
+
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units abi interop)
+[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units abi interop tools)
 start=$(ms)
 for s in "${steps[@]}"; do
 	case $s in
@@ -678,8 +685,9 @@ for s in "${steps[@]}"; do
 	units) units ;;
 	abi) abi ;;
 	interop) interop ;;
+	tools) tools_tests ;;
 	*)
-		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units|abi|interop]..." >&2
+		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units|abi|interop|tools]..." >&2
 		exit 2
 		;;
 	esac

@@ -308,7 +308,7 @@ ddeb=$out/hvlis-daemons_${ver}_$(dpkg --print-architecture).deb
 # template, are files to ship but started by neither udev nor the scriptlets)
 units=$(find "$top/packaging/systemd" -name '*.service' ! -name '*@.service' -printf '%f\n' | sed 's/\.service$//' | sort | xargs)
 mans=$(find "$top/scripts/man" -name '*.8' -printf '%f\n' | sort | xargs)
-dneed="/usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon /usr/sbin/lsvmbus
+dneed="/usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon /usr/sbin/lsvmbus /usr/sbin/hvlis-status
 	/usr/libexec/hvlis/hv_get_dns_info /usr/libexec/hvlis/hv_get_dhcp_info /usr/libexec/hvlis/hv_set_ifconfig
 	/lib/udev/rules.d/70-hvlis-daemons.rules /usr/share/doc/hvlis-daemons/copyright"
 for u in $units; do dneed="$dneed /lib/systemd/system/$u.service"; done
@@ -593,8 +593,9 @@ for d in hv_kvp_daemon hv_vss_daemon hv_fcopy_daemon; do
 	"/usr/sbin/$d" --help > /dev/null 2>&1 || bad="$bad $d"
 done
 /usr/sbin/lsvmbus -h > /dev/null 2>&1 || bad="$bad lsvmbus"
+/usr/sbin/hvlis-status -h > /dev/null 2>&1 || bad="$bad hvlis-status"
 grep -q '/usr/libexec/hvlis' /usr/sbin/hv_kvp_daemon || bad="$bad hv_kvp_daemon-scripts-dir"
-[ -z "$bad" ] && pass "deb/daemons-run (--help of each daemon, lsvmbus -h; KVP scripts dir /usr/libexec/hvlis)" ||
+[ -z "$bad" ] && pass "deb/daemons-run (--help of each daemon, lsvmbus -h, hvlis-status -h; KVP scripts dir /usr/libexec/hvlis)" ||
 	fail "deb/daemons-run:$bad"
 
 # Opt-out: an /etc/depmod.d override back to the in-box module (a stand-in

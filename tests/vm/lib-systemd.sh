@@ -145,7 +145,8 @@ TTYPath=/dev/console' \
 	done
 	cp "$VM_DIR/guest/hvlis-test.service" "$pl/etc/systemd/system/hvlis-test.service"
 	ln -s ../hvlis-test.service "$pl/etc/systemd/system/multi-user.target.wants/hvlis-test.service"
-	cp "$VM_TOP/scripts/lsvmbus" "$pl/usr/bin/lsvmbus"
+	# the rootfs is Debian's: it has libudev1
+	cp "$VM_TOP/daemons/bin/lsvmbus" "$pl/usr/bin/lsvmbus"
 	{
 		printf 'VM_SCENARIO=%s\n' "$name"
 		printf 'VM_KREL=%s\n' "$rel"

@@ -274,9 +274,11 @@ vm_mkinitramfs() {
 	vm_initramfs_base "$st" "$VM_DIR/guest/init" || return 1
 	mkdir -p "$st"/{tmp,etc,lib/hvlis}
 	cp "$VM_DIR/guest/guest-lib.sh" "$st/hvlis/guest-lib.sh"
+	cp "$VM_DIR/guest/lsvmbus-sh" "$st/hvlis/lsvmbus-sh"
 	# the project's user tools, where a package would put them
 	mkdir -p "$st/usr/bin"
-	cp "$VM_TOP/scripts/lsvmbus" "$st/usr/bin/lsvmbus"
+	vm_add_binary "$st" "$VM_TOP/daemons/bin/lsvmbus" /usr/bin/lsvmbus || return 1
+	vm_add_binary "$st" "$VM_TOP/daemons/bin/hvlis-status" /usr/bin/hvlis-status || return 1
 	for t in $tools; do
 		mkdir -p "$VM_OUT/tools"
 		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t" "$VM_DIR/guest/$t.c" || return 1
