@@ -157,6 +157,7 @@ static struct {
 	atomic_t teardowns_after_rescind;
 	atomic_t monitor_signals, monitor_stray, monitored_hypercalls;
 	atomic_t csum_requests, csum_errors;
+	atomic_t mpb_requests, mpb_errors;	/* echo: GPA-direct checksums */
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 } sim;
@@ -479,6 +480,83 @@ static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int 
 }
 
 /*
+ * A GPA-direct packet to the echo device: checksum every range's bytes, in
+ * order, mapping each range's pages. 'pkt' is our own copy of the packet
+ * (len bytes, descriptor included), so the guest cannot change it under
+ * us. Builds the completion in 'out' and returns its length; 0 for a
+ * packet without the request's magic (dropped). Called with sim.lock held.
+ */
+static u32 mpb_answer(const u8 *pkt, u32 len, u8 *out, int *status)
+{
+	const struct hvlis_gpa_direct_header *h = (const void *)pkt;
+	const struct hvlis_packet_desc *d = (const void *)pkt;
+	u32 off = d->offset8 * 8u, i, pos = sizeof(*h);
+	struct hvsim_mpb_resp resp;
+	struct hvsim_mpb_req req;
+	struct hvlis_packet_desc rd;
+	struct hvlis_gpa_range r;
+	u64 total = 0, npfns;
+	u32 h_csum = HVSIM_CSUM_SEED;
+	u8 *va;
+
+	/* ring_peek() checked 16 <= off <= len. */
+	if (off < sizeof(*h) || len - off < sizeof(req))
+		return 0;
+	memcpy(&req, pkt + off, sizeof(req));
+	if (req.magic != HVSIM_MPB_REQ_MAGIC)
+		return 0;
+	memset(&resp, 0, sizeof(resp));
+	resp.magic = HVSIM_MPB_RESP_MAGIC;
+	resp.ranges = h->range_count;
+	/*
+	 * The host's own walk of the ranges (not hv_vmbus's checker: the two
+	 * sides must not share a mistake). Every range first, then the data.
+	 */
+	for (i = 0; i < h->range_count; i++) {
+		if (pos > off || off - pos < sizeof(r))
+			goto malformed;
+		memcpy(&r, pkt + pos, sizeof(r));
+		if (!r.byte_count || r.byte_offset >= HVLIS_HV_PAGE_SIZE)
+			goto malformed;
+		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
+		if (npfns > (off - pos - sizeof(r)) / sizeof(u64))
+			goto malformed;
+		pos += sizeof(r) + npfns * sizeof(u64);
+		total += r.byte_count;
+	}
+	if (!h->range_count || pos != off)
+		goto malformed;
+	resp.bytes = total;
+	pos = sizeof(*h);
+	for (i = 0; i < h->range_count; i++) {
+		memcpy(&r, pkt + pos, sizeof(r));
+		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
+		va = map_pfns((const u64 *)(pkt + pos + sizeof(r)), npfns);
+		if (!va) {
+			resp.status = -EFAULT;
+			goto answer;
+		}
+		h_csum = hvsim_csum(h_csum, va + r.byte_offset, r.byte_count);
+		vunmap(va);
+		pos += sizeof(r) + npfns * sizeof(u64);
+	}
+	resp.checksum = h_csum;
+	goto answer;
+malformed:
+	resp.status = -EINVAL;
+answer:
+	*status = resp.status;
+	memset(&rd, 0, sizeof(rd));
+	rd.type = HVLIS_PKT_COMP;
+	rd.offset8 = sizeof(rd) / 8;
+	rd.len8 = (sizeof(rd) + sizeof(resp)) / 8;
+	rd.trans_id = d->trans_id;
+	memcpy(out, &rd, sizeof(rd));
+	memcpy(out + sizeof(rd), &resp, sizeof(resp));
+	return sizeof(rd) + sizeof(resp);
+}
+
+/*
  * Echo device: every packet the guest sends comes back unchanged, except a
  * checksum request, which gets its answer instead. When the guest's
  * inbound ring has no room, the packet stays in its outbound ring and we
@@ -488,13 +566,15 @@ static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int 
 static void chan_work_fn(struct work_struct *work)
 {
 	struct sim_chan *c = container_of(work, struct sim_chan, work);
-	u8 answer[sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_csum_resp)];
-	bool sig, is_csum, want_guest = false;
+	/* the larger of the two answers (40 and 32 bytes) */
+	u8 answer[sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_mpb_resp)];
+	bool sig, is_csum, is_mpb, want_guest = false;
 	u32 out_len;
 	int ret, csum_status;
 	u8 *buf;
 	long len;
 
+	BUILD_BUG_ON(sizeof(struct hvsim_mpb_resp) < sizeof(struct hvsim_csum_resp));
 	buf = kmalloc(HVLIS_HV_PAGE_SIZE * 8, GFP_KERNEL);
 	if (!buf)
 		return;
@@ -510,8 +590,15 @@ static void chan_work_fn(struct work_struct *work)
 		}
 		if (c->kind == SIM_IC)
 			hvsim_ic_packet(c->relid, buf, len);
-		if (c->kind == SIM_ECHO) {
-			out_len = csum_answer(c, buf, len, answer, &csum_status);
+		is_mpb = c->kind == SIM_ECHO &&
+			 ((const struct hvlis_packet_desc *)buf)->type ==
+			 HVLIS_PKT_DATA_USING_GPA_DIRECT;
+		if (is_mpb && !mpb_answer(buf, len, answer, &csum_status)) {
+			c->bad++;	/* GPA direct without a request: dropped */
+		} else if (c->kind == SIM_ECHO) {
+			out_len = is_mpb ? sizeof(struct hvlis_packet_desc) +
+					   sizeof(struct hvsim_mpb_resp) :
+				  csum_answer(c, buf, len, answer, &csum_status);
 			is_csum = out_len;
 			if (!is_csum)
 				out_len = len;
@@ -532,7 +619,11 @@ static void chan_work_fn(struct work_struct *work)
 			}
 			WRITE_ONCE(c->guest_in.hdr->pending_send_sz, 0);
 			want_guest |= sig;
-			if (is_csum) {
+			if (is_mpb) {
+				atomic_inc(&sim.mpb_requests);
+				if (csum_status)
+					atomic_inc(&sim.mpb_errors);
+			} else if (is_csum) {
 				atomic_inc(&sim.csum_requests);
 				if (csum_status) {
 					atomic_inc(&sim.csum_errors);
@@ -2016,6 +2107,8 @@ void hvsim_show_stats(struct seq_file *s)
 	seq_printf(s, "monitor_signals %d\nmonitor_stray %d\nmonitored_hypercalls %d\n",
 		   atomic_read(&sim.monitor_signals), atomic_read(&sim.monitor_stray),
 		   atomic_read(&sim.monitored_hypercalls));
+	seq_printf(s, "mpb_requests %d\nmpb_errors %d\n", atomic_read(&sim.mpb_requests),
+		   atomic_read(&sim.mpb_errors));
 	seq_printf(s, "csum_requests %d\ncsum_errors %d\n", atomic_read(&sim.csum_requests),
 		   atomic_read(&sim.csum_errors));
 	for (i = 0; i < HVSIM_FAULT_COUNT; i++)

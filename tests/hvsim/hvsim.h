@@ -56,6 +56,32 @@ struct hvsim_csum_resp {
 } __packed;
 
 /*
+ * Multi-page-buffer checksum request of the echo device (hvlis_echo's "mpb"
+ * command): a GPA-direct packet (hvlis_sendpacket_mpb()) whose in-band
+ * payload is exactly struct hvsim_mpb_req asks the host to checksum the
+ * bytes of all its ranges, in order, as one stream; the host answers with a
+ * completion packet (type COMP) carrying struct hvsim_mpb_resp and the
+ * request's transaction id. A malformed GPA-direct packet is answered with
+ * a negative status; one without the magic is dropped (not echoed).
+ */
+#define HVSIM_MPB_REQ_MAGIC	0x71657262706d6c68ull	/* "hlmpbreq" */
+#define HVSIM_MPB_RESP_MAGIC	0x70737262706d6c68ull	/* "hlmpbrsp" */
+
+struct hvsim_mpb_req {
+	u64 magic;
+	u64 reserved;
+} __packed;
+
+struct hvsim_mpb_resp {
+	u64 magic;
+	s32 status;		/* 0, or -EINVAL (malformed ranges), -EFAULT */
+	u32 checksum;		/* hvsim_csum() of all ranges' bytes in order */
+	u32 ranges;		/* the ranges the host saw */
+	u32 reserved;
+	u64 bytes;		/* the sum of their byte counts */
+} __packed;
+
+/*
  * The checksum both sides compute: 32-bit FNV-1a, so that bytes in the
  * wrong order (pages swapped in the PFN list) give another result.
  */
