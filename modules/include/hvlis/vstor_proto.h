@@ -50,11 +50,10 @@
 #include <hvlis/types.h>
 #include <hvlis/vmbus_proto.h>
 
-/* ------------------------------------------------------------ classes */
-
-/* SCSI and IDE are in vmbus_proto.h (HVLIS_GUID_SCSI, HVLIS_GUID_IDE). */
-#define HVLIS_GUID_FC		HVLIS_GUID(0x2f9bcc4a, 0x0069, 0x4af3, \
-	0xb7, 0x6b, 0x6f, 0xd0, 0xbe, 0x52, 0x8c, 0xda)
+/*
+ * The class GUIDs (HVLIS_GUID_SCSI, HVLIS_GUID_IDE, HVLIS_GUID_FC) live
+ * with the other device classes in vmbus_proto.h.
+ */
 
 /* ------------------------------------------------------------ versions */
 
