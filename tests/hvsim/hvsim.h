@@ -10,6 +10,7 @@ enum sim_kind {
 	SIM_IDLE,	/* offered, opens, swallows packets */
 	SIM_ECHO,	/* sends every packet back; answers checksum requests */
 	SIM_IC,		/* an integration service: ic_host.c speaks for the host */
+	SIM_DEV,	/* a kind with a table of operations (hvsim_dev.h) */
 };
 
 /* The test echo device class: f00dcafe-0000-4000-8000-68766c697331 */
