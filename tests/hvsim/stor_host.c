@@ -1089,11 +1089,14 @@ static void *map_range(struct stor_dev *d, const u8 *pkt, u32 len, u8 **buf, u32
 	}
 	memcpy(pfns, pkt + sizeof(gh) + sizeof(r), npfn * sizeof(u64));
 	va = hvsim_map_pfns(pfns, npfn);
-	kfree(pfns);
 	if (!va) {
+		pr_warn_ratelimited("relid %u: cannot map %u page(s) from PFN %#llx (range %u+%u)\n",
+				    d->relid, npfn, pfns[0], r.byte_offset, r.byte_count);
+		kfree(pfns);
 		*err = -EFAULT;
 		return NULL;
 	}
+	kfree(pfns);
 	*buf = (u8 *)va + r.byte_offset;
 	*buf_len = r.byte_count;
 	return va;
@@ -1306,7 +1309,7 @@ static int lun_add(struct stor_dev *d, unsigned int lun, const char *how, const 
 		up_write(&d->luns_sem);
 	}
 	kfree(l);
-	if (!ret)
+	if (!ret && d->relid)
 		pr_info("relid %u: LUN %u: %s, %llu blocks\n", d->relid, lun, d->luns[lun].path,
 			d->luns[lun].blocks);
 	return ret;
@@ -1449,6 +1452,10 @@ int hvsim_stor_add(const struct hvlis_guid *class_id, const struct hvlis_guid *i
 	mutex_unlock(&devs_lock);
 	pr_info("relid %u: %s controller, host %s\n", relid, d->ide ? "IDE" : "SCSI",
 		d->gen->name);
+	for (v = 0; v < STOR_MAX_LUNS; v++)
+		if (d->luns[v].present)
+			pr_info("relid %u: LUN %u: %s, %llu blocks\n", relid, v, d->luns[v].path,
+				d->luns[v].blocks);
 	return relid;
 fail:
 	for (v = 0; v < STOR_MAX_LUNS; v++)
