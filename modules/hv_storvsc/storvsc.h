@@ -30,15 +30,19 @@
 
 struct stv_host;
 
+/* The wire form of one command's GPA range: the range, then its PFNs. */
+struct stv_gpa {
+	struct hvlis_gpa_range range;
+	u64 pfns[STV_MAX_PFNS];
+} __packed __aligned(8);
+
 /* Per-command state, in the SCSI command's private area (cmd_size). */
 struct stv_request {
 	struct scsi_cmnd *cmd;
 	struct stv_srb_sent sent;
 	void *bounce;			/* page-contiguous copy, or NULL */
 	u32 bounce_len;
-	/* the GPA range of the data: struct hvlis_gpa_range + PFNs */
-	struct hvlis_gpa_range range;
-	u64 pfns[STV_MAX_PFNS];
+	struct stv_gpa gpa;		/* where the data is */
 };
 
 /* One VMBus channel and its outstanding commands. */

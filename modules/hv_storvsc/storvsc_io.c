@@ -84,14 +84,14 @@ static int stv_build_range(struct stv_request *req, struct scsi_cmnd *cmd, u32 l
 		if (!sg->length)
 			continue;
 		if (!npfns)
-			req->range.byte_offset = start & (HVLIS_HV_PAGE_SIZE - 1);
+			req->gpa.range.byte_offset = start & (HVLIS_HV_PAGE_SIZE - 1);
 		last_pfn = (end - 1) >> HVLIS_HV_PAGE_SHIFT;
 		for (pfn = start >> HVLIS_HV_PAGE_SHIFT; pfn <= last_pfn; pfn++) {
 			if (npfns == STV_MAX_PFNS) {
 				ok = false;
 				break;
 			}
-			req->pfns[npfns++] = pfn;
+			req->gpa.pfns[npfns++] = pfn;
 		}
 		if (!ok)
 			break;
@@ -103,14 +103,14 @@ static int stv_build_range(struct stv_request *req, struct scsi_cmnd *cmd, u32 l
 			return -ENOMEM;
 		if (cmd->sc_data_direction == DMA_TO_DEVICE)
 			sg_copy_to_buffer(sgl, nents, req->bounce, len);
-		req->range.byte_offset = 0;
+		req->gpa.range.byte_offset = 0;
 		npfns = 0;
 		for (i = 0; i < req->bounce_len / HVLIS_HV_PAGE_SIZE; i++)
-			req->pfns[npfns++] = virt_to_phys((u8 *)req->bounce +
+			req->gpa.pfns[npfns++] = virt_to_phys((u8 *)req->bounce +
 							  (size_t)i * HVLIS_HV_PAGE_SIZE) >>
 					     HVLIS_HV_PAGE_SHIFT;
 	}
-	req->range.byte_count = len;
+	req->gpa.range.byte_count = len;
 	return (int)npfns;
 }
 
@@ -185,6 +185,7 @@ int stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 	int npfns = 0, ret;
 	u64 tid;
 
+	BUILD_BUG_ON(offsetof(struct stv_gpa, pfns) != sizeof(struct hvlis_gpa_range));
 	if (READ_ONCE(host->removing)) {
 		stv_finish(cmd, DID_NO_CONNECT);
 		return 0;
@@ -225,8 +226,8 @@ int stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 	}
 	atomic64_inc(&c->ios);
 	if (len)
-		ret = hvlis_sendpacket_mpb(c->ch, &req->range,
-					   sizeof(req->range) + npfns * sizeof(u64), 1,
+		ret = hvlis_sendpacket_mpb(c->ch, &req->gpa.range,
+					   sizeof(req->gpa.range) + npfns * sizeof(u64), 1,
 					   &pkt, host->pkt_size, tid);
 	else
 		ret = hvlis_sendpacket(c->ch, &pkt, host->pkt_size, tid,
