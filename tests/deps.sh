@@ -9,7 +9,7 @@ set -u
 pkgs=(build-essential clang libclang-rt-14-dev valgrind bc bison flex libelf-dev
 	libssl-dev kmod cpio xz-utils zstd rsync patchelf dwarves
 	linux-headers-amd64 qemu-system-x86 busybox-static shellcheck
-	iproute2 util-linux e2fsprogs man-db systemd dkms linux-libc-dev
+	iproute2 util-linux e2fsprogs man-db systemd dkms linux-libc-dev acl attr
 	dpkg-dev debhelper dh-dkms lintian rpm rpmlint)
 
 if [ "${HVLIS_NO_INSTALL:-0}" != 1 ] && [ "$(id -u)" = 0 ]; then
@@ -45,5 +45,8 @@ check kernel-headers-6.1 sh -c 'ls -d /usr/src/linux-headers-*-amd64 | grep -q .
 check qemu qemu-system-x86_64 --version
 check busybox test -x /bin/busybox
 check shellcheck shellcheck --version
+# the fcopy tests give files ACLs and extended attributes
+check acl setfacl --version
+check attr setfattr --version
 # tests/unit/test_interop.c compares our daemon ABI with the published header
 check linux-libc-dev test -f /usr/include/linux/hyperv.h

@@ -20,16 +20,20 @@ struct fcopy_ctx {
 	const struct hvd_log *log;
 	/* prepended to every path from the host: "" (the fuzzer: a temp dir) */
 	const char *root;
+	/* openat2(RESOLVE_NO_SYMLINKS) and O_TMPFILE; cleared where missing */
+	bool use_openat2;
+	bool use_tmpfile;
 	/* the copy under way */
 	bool active;
 	bool overwrite;
 	int fd;				/* the temporary file */
-	char tmp[PATH_MAX];		/* its name */
-	char target[PATH_MAX];		/* where it goes on COMPLETE */
-	char dir[PATH_MAX];
-	uint64_t file_size;
+	int dirfd;			/* the target directory, opened at START */
+	bool named_tmp;			/* tmp names the file in dirfd (else O_TMPFILE) */
+	char tmp[32];			/* its name, random */
+	char name[W_MAX_PATH * 2];	/* the target's name in dirfd */
+	char target[HVD_ESC_SIZE];	/* the target's full path, escaped, for logs */
+	uint64_t file_size;		/* as announced: no write goes beyond it */
 	uint64_t written;
-	unsigned int serial;		/* temporary names */
 };
 
 void fcopy_init(struct fcopy_ctx *ctx, const struct hvd_log *log, const char *root);
@@ -37,7 +41,7 @@ void fcopy_init(struct fcopy_ctx *ctx, const struct hvd_log *log, const char *ro
 /* One message in (len bytes as read), the status to answer out. */
 uint32_t fcopy_handle(struct fcopy_ctx *ctx, const void *buf, size_t len);
 
-/* Drops the copy under way, if any: closes and unlinks the temp file. */
+/* Drops the copy under way, if any: closes and removes the temp file. */
 void fcopy_abort(struct fcopy_ctx *ctx, const char *why);
 
 /*

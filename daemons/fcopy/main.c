@@ -13,6 +13,15 @@
 
 #include "fcopy.h"
 
+enum { OPT_NO_OPENAT2 = 256, OPT_NO_TMPFILE };
+
+static const struct hvd_opt fcopy_opts[] = {
+	{ "no-openat2", NULL, "walk paths with openat(O_NOFOLLOW) even where openat2 exists (tests)",
+	  OPT_NO_OPENAT2 },
+	{ "no-tmpfile", NULL, "random-named temporary files even where O_TMPFILE works (tests)",
+	  OPT_NO_TMPFILE },
+};
+
 struct fcopy_daemon {
 	struct hvd_log log;
 	struct hvd_common_opts common;
@@ -73,6 +82,18 @@ static enum hvd_input op_input(void *arg)
 	return HVD_INPUT_OK;
 }
 
+static int set_opt(void *arg, int id, const char *val)
+{
+	struct fcopy_ctx *ctx = arg;
+
+	(void)val;
+	switch (id) {
+	case OPT_NO_OPENAT2: ctx->use_openat2 = false; return 0;
+	case OPT_NO_TMPFILE: ctx->use_tmpfile = false; return 0;
+	}
+	return -1;
+}
+
 static int register_cb(void *arg)
 {
 	return dev_register(arg);
@@ -103,7 +124,8 @@ int main(int argc, char **argv)
 	fcopy_init(&d.ctx, &d.log, "");
 	rc = hvd_parse_args(argc, argv,
 			    "Hyper-V file copy daemon: writes the files the host copies into the guest.",
-			    NULL, 0, &d.common, NULL, NULL);
+			    fcopy_opts, sizeof(fcopy_opts) / sizeof(fcopy_opts[0]), &d.common,
+			    set_opt, &d.ctx);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	umask(022);

@@ -120,6 +120,8 @@ static uint32_t do_enumerate(struct kvp_ctx *ctx, unsigned int pool,
 /* The kernel's answer to our registration: its version string. */
 static void do_register(struct kvp_ctx *ctx, const struct kvp_register *r)
 {
+	char e[HVD_ESC_SIZE];
+
 	if (hvd_field_strlen(r->version, sizeof(r->version)) < 0)
 		hvd_log(ctx->log, LOG_WARNING,
 			"registration answer: version is not NUL-terminated; cutting it");
@@ -127,7 +129,7 @@ static void do_register(struct kvp_ctx *ctx, const struct kvp_register *r)
 			  r->version, sizeof(r->version));
 	ctx->registered = true;
 	hvd_log(ctx->log, LOG_INFO, "registered with the kernel; KVP LIC version %s",
-		ctx->kernel_version);
+		hvd_esc(e, sizeof(e), ctx->kernel_version));
 }
 
 enum kvp_verdict kvp_handle(struct kvp_ctx *ctx, struct kvp_msg *msg, size_t len)

@@ -157,6 +157,7 @@ static bool pool_ok(struct kvp_ctx *ctx, unsigned int pool, const char *op)
 uint32_t kvp_pool_get(struct kvp_ctx *ctx, unsigned int pool, const char *key,
 		      size_t key_len, char value[KVP_MAX_VALUE_SIZE])
 {
+	char e[HVD_ESC_SIZE];
 	unsigned char buf[CHUNK_RECORDS * KVP_RECORD_SIZE];
 	struct pool_file pf;
 	size_t nrec, i, n, j;
@@ -177,7 +178,8 @@ uint32_t kvp_pool_get(struct kvp_ctx *ctx, unsigned int pool, const char *key,
 		}
 	}
 	pool_unlock(&pf);
-	hvd_log(ctx->log, LOG_DEBUG, "GET: pool %u has no key '%s'", pool, key);
+	hvd_log(ctx->log, LOG_DEBUG, "GET: pool %u has no key '%s'", pool,
+		hvd_esc(e, sizeof(e), key));
 	return HV_S_CONT;
 }
 
@@ -245,6 +247,7 @@ struct rewrite {
 static int copy_with_change(struct kvp_ctx *ctx, struct pool_file *pf,
 			    int tfd, struct rewrite *rw)
 {
+	char e[HVD_ESC_SIZE];
 	unsigned char buf[CHUNK_RECORDS * KVP_RECORD_SIZE];
 	size_t nrec = pool_records(ctx, pf), i, n, j, out;
 	unsigned char *rec;
@@ -274,7 +277,7 @@ static int copy_with_change(struct kvp_ctx *ctx, struct pool_file *pf,
 		if (nrec >= ctx->max_records) {
 			hvd_log(ctx->log, LOG_WARNING,
 				"SET: pool %u is full (%u records); not adding '%s'",
-				pf->pool, ctx->max_records, rw->key);
+				pf->pool, ctx->max_records, hvd_esc(e, sizeof(e), rw->key));
 			errno = ENOSPC;
 			return -1;
 		}
@@ -289,6 +292,7 @@ static int copy_with_change(struct kvp_ctx *ctx, struct pool_file *pf,
 static uint32_t pool_rewrite(struct kvp_ctx *ctx, struct pool_file *pf,
 			     struct rewrite *rw, const char *op)
 {
+	char e[HVD_ESC_SIZE];
 	int tfd, err;
 
 	tfd = openat(ctx->pool_dirfd, pf->tmp,
@@ -320,7 +324,7 @@ fail:
 	unlinkat(ctx->pool_dirfd, pf->tmp, 0);
 	if (!rw->found && !rw->value) {
 		hvd_log(ctx->log, LOG_DEBUG, "DELETE: pool %u has no key '%s'",
-			pf->pool, rw->key);
+			pf->pool, hvd_esc(e, sizeof(e), rw->key));
 	} else if (err != ENOSPC || rw->found) {
 		hvd_log(ctx->log, LOG_ERR, "%s: pool %u: writing %s/%s failed: %s",
 			op, pf->pool, ctx->pool_dir, pf->name, strerror(err));

@@ -233,4 +233,21 @@ size_t hvd_utf8_sanitize(char *dst, size_t dst_size, const void *src,
 /* Safe to use as one component of a file name: [A-Za-z0-9_.:@-]+, not . or .. */
 bool hvd_name_safe(const char *s, size_t max_len);
 
+/*
+ * A host string made fit for one log line: every byte of src[0..len) that
+ * is a control character (C0, DEL, or a C1 code point U+0080..U+009F) or
+ * not part of well-formed UTF-8 becomes \xHH, a backslash becomes \\, the
+ * rest is copied. So a host cannot end a log line, start a forged one or
+ * send terminal escapes, and the escaped text reads back unambiguously.
+ * Cut with "..." if it does not fit in dst (dst_size >= 4). Returns dst, for
+ * use as a printf argument:
+ *
+ *	char e[HVD_ESC_SIZE];
+ *	hvd_log(log, LOG_WARNING, "refused '%s'", hvd_esc(e, sizeof(e), name));
+ */
+#define HVD_ESC_SIZE 1024
+const char *hvd_esc_mem(char *dst, size_t dst_size, const void *src, size_t len);
+/* The same for a NUL-terminated string. */
+const char *hvd_esc(char *dst, size_t dst_size, const char *src);
+
 #endif /* HVD_H */

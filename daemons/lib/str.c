@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* libhvd: checks on strings that come from the host. */
+/* libhvd: checks on strings that come from the host, and their escaping for logs. */
 #include <string.h>
 
 #include "hvd.h"
@@ -109,4 +109,70 @@ bool hvd_name_safe(const char *s, size_t max_len)
 			return false;
 	}
 	return s[0] != '-';
+}
+
+/*
+ * The escaped form of the character at s (avail bytes left) into piece
+ * (16 bytes); returns its length and sets *used to the bytes consumed.
+ */
+static size_t esc_piece(const unsigned char *s, size_t avail, char *piece, size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = utf8_seq_len(s, avail), k;
+
+	/* C0, DEL, C1 (U+0080..U+009F is 0xc2 0x80..0x9f) and bad bytes */
+	if (n == 0 || (n == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
+	    (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
+		n = n ? n : 1;
+		for (k = 0; k < n; k++) {
+			piece[4 * k] = '\\';
+			piece[4 * k + 1] = 'x';
+			piece[4 * k + 2] = hex[s[k] >> 4];
+			piece[4 * k + 3] = hex[s[k] & 15];
+		}
+		*used = n;
+		return 4 * n;
+	}
+	*used = n;
+	if (s[0] == '\\') {
+		piece[0] = piece[1] = '\\';
+		return 2;
+	}
+	memcpy(piece, s, n);
+	return n;
+}
+
+const char *hvd_esc_mem(char *dst, size_t dst_size, const void *src, size_t len)
+{
+	const unsigned char *p = src;
+	size_t i, o = 0, n, k, total = 0, room;
+	char piece[16];
+
+	if (dst_size < 4) {
+		if (dst_size)
+			dst[0] = '\0';
+		return dst;
+	}
+	for (i = 0; i < len; i += n)
+		total += esc_piece(p + i, len - i, piece, &n);
+	/* all of it, or as many whole pieces as leave room for "..." */
+	room = total <= dst_size - 1 ? dst_size - 1 : dst_size - 4;
+	for (i = 0; i < len; i += n) {
+		k = esc_piece(p + i, len - i, piece, &n);
+		if (o + k > room)
+			break;
+		memcpy(dst + o, piece, k);
+		o += k;
+	}
+	if (i < len) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+const char *hvd_esc(char *dst, size_t dst_size, const char *src)
+{
+	return hvd_esc_mem(dst, dst_size, src, strlen(src));
 }

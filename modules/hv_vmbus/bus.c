@@ -39,9 +39,32 @@ hvlis_find_id(const struct hvlis_driver *drv, const struct hvlis_guid *class_id)
 	return NULL;
 }
 
+/*
+ * driver_override: an admin may name the one driver a device may bind to
+ * (echo NAME > driver_override, then unbind and drivers_probe). The named
+ * driver must still list the device's class: a driver is never handed a
+ * device whose protocol it does not speak.
+ */
+static DEFINE_SPINLOCK(override_lock);
+
+static bool vmbus_override_allows(struct hvlis_device *hd, const char *name)
+{
+	bool ok;
+
+	spin_lock(&override_lock);
+	ok = !hd->driver_override || !strcmp(hd->driver_override, name);
+	spin_unlock(&override_lock);
+	return ok;
+}
+
 static int vmbus_match(struct device *dev, hvlis_match_drv_t *drv)
 {
-	return !!hvlis_find_id(to_hvlis_driver(drv), &to_hvlis_device(dev)->class_id);
+	struct hvlis_device *hd = to_hvlis_device(dev);
+	const struct hvlis_driver *hdrv = to_hvlis_driver(drv);
+
+	if (!vmbus_override_allows(hd, hdrv->name))
+		return 0;
+	return !!hvlis_find_id(hdrv, &hd->class_id);
 }
 
 static int vmbus_probe(struct device *dev)
@@ -147,6 +170,157 @@ static ssize_t channel_vp_mapping_show(struct device *dev, struct device_attribu
 }
 static DEVICE_ATTR_RO(channel_vp_mapping);
 
+/* Microsoft's PCI vendor id, which upstream's bus reports for every device */
+#define HVLIS_VENDOR_MICROSOFT	0x1414
+
+static ssize_t vendor_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return scnprintf(buf, PAGE_SIZE, "0x%x\n", HVLIS_VENDOR_MICROSOFT);
+}
+static DEVICE_ATTR_RO(vendor);
+
+/*
+ * The device type number that upstream's bus reports in "device": the
+ * position of the class in its list of known classes (IDE 0, SCSI 1, FC 2,
+ * network 3, ND 4, PCI 5, video 6, keyboard 7, mouse 8, KVP 9, time sync 10,
+ * heartbeat 11, shutdown 12, file copy 13, VSS 14, dynamic memory 15),
+ * "unknown" (16) for any other class. Tools pair it with "vendor".
+ */
+static const struct {
+	struct hvlis_guid guid;
+	u16 type;
+} vmbus_dev_types[] = {
+	{ HVLIS_GUID_IDE, 0 },
+	{ HVLIS_GUID_SCSI, 1 },
+	{ HVLIS_GUID_FC, 2 },
+	{ HVLIS_GUID_NETWORK, 3 },
+	{ HVLIS_GUID_ND, 4 },
+	{ HVLIS_GUID_PCI, 5 },
+	{ HVLIS_GUID_SYNTHVID, 6 },
+	{ HVLIS_GUID_KBD, 7 },
+	{ HVLIS_GUID_MOUSE, 8 },
+	{ HVLIS_GUID_KVP, 9 },
+	{ HVLIS_GUID_TIMESYNC, 10 },
+	{ HVLIS_GUID_HEARTBEAT, 11 },
+	{ HVLIS_GUID_SHUTDOWN, 12 },
+	{ HVLIS_GUID_FCOPY, 13 },
+	{ HVLIS_GUID_VSS, 14 },
+	{ HVLIS_GUID_DYNMEM, 15 },
+};
+
+#define HVLIS_DEV_TYPE_UNKNOWN	16
+
+static u16 vmbus_dev_type(const struct hvlis_guid *class_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmbus_dev_types); i++)
+		if (!memcmp(&vmbus_dev_types[i].guid, class_id, sizeof(*class_id)))
+			return vmbus_dev_types[i].type;
+	return HVLIS_DEV_TYPE_UNKNOWN;
+}
+
+static ssize_t device_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return scnprintf(buf, PAGE_SIZE, "0x%x\n",
+			 vmbus_dev_type(&to_hvlis_device(dev)->class_id));
+}
+static DEVICE_ATTR_RO(device);
+
+/* The NUMA node of the CPU the primary channel interrupts. */
+static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return scnprintf(buf, PAGE_SIZE, "%d\n",
+			 cpu_to_node(to_hvlis_device(dev)->channel->target_cpu));
+}
+static DEVICE_ATTR_RO(numa_node);
+
+static ssize_t driver_override_show(struct device *dev, struct device_attribute *attr,
+				    char *buf)
+{
+	struct hvlis_device *hd = to_hvlis_device(dev);
+	ssize_t n;
+
+	spin_lock(&override_lock);
+	n = scnprintf(buf, PAGE_SIZE, "%s\n", hd->driver_override ? : "");
+	spin_unlock(&override_lock);
+	return n;
+}
+
+static ssize_t driver_override_store(struct device *dev, struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	struct hvlis_device *hd = to_hvlis_device(dev);
+	char *name = NULL, *old;
+	size_t len = strnlen(buf, count);
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len >= HVLIS_DRIVER_NAME_MAX)
+		return -EINVAL;
+	if (len) {
+		name = kstrndup(buf, len, GFP_KERNEL);
+		if (!name)
+			return -ENOMEM;
+	}
+	spin_lock(&override_lock);
+	old = hd->driver_override;
+	hd->driver_override = name;
+	spin_unlock(&override_lock);
+	kfree(old);
+	return count;
+}
+static DEVICE_ATTR_RW(driver_override);
+
+/*
+ * The monitor page entries of a monitored channel: [0] is the host's
+ * (server) page, [1] the guest's (client) page. Shown only for channels
+ * offered with a monitor id.
+ */
+static const struct hvlis_hv_monitor_page *vmbus_monitor_page(bool client)
+{
+	return hvlis_vmbus.monitor_pages[client ? 1 : 0];
+}
+
+enum monitor_field { MF_PENDING, MF_LATENCY, MF_CONN_ID };
+
+static ssize_t monitor_show(struct device *dev, char *buf, bool client, enum monitor_field f)
+{
+	const struct hvlis_channel *ch = to_hvlis_device(dev)->channel;
+	const struct hvlis_hv_monitor_page *mp = vmbus_monitor_page(client);
+	u32 v;
+
+	if (!ch->monitored || !mp)
+		return -EINVAL;
+	switch (f) {
+	case MF_PENDING:
+		v = READ_ONCE(mp->trigger_group[ch->monitor_grp].pending);
+		break;
+	case MF_LATENCY:
+		v = READ_ONCE(mp->latency[ch->monitor_grp][ch->monitor_bit]);
+		break;
+	default:
+		v = READ_ONCE(mp->parameter[ch->monitor_grp][ch->monitor_bit].connection_id);
+		break;
+	}
+	return scnprintf(buf, PAGE_SIZE, "%u\n", v);
+}
+
+#define MONITOR_ATTR(_name, _client, _field)				\
+static ssize_t _name##_show(struct device *dev, struct device_attribute *attr, \
+			    char *buf)					\
+{									\
+	return monitor_show(dev, buf, _client, _field);			\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+MONITOR_ATTR(server_monitor_pending, false, MF_PENDING);
+MONITOR_ATTR(client_monitor_pending, true, MF_PENDING);
+MONITOR_ATTR(server_monitor_latency, false, MF_LATENCY);
+MONITOR_ATTR(client_monitor_latency, true, MF_LATENCY);
+MONITOR_ATTR(server_monitor_conn_id, false, MF_CONN_ID);
+MONITOR_ATTR(client_monitor_conn_id, true, MF_CONN_ID);
+
 /* Ring state of the primary channel, as lsvmbus -vv shows it. */
 enum ring_field { RF_MASK, RF_READ_INDEX, RF_WRITE_INDEX, RF_TO_READ, RF_TO_WRITE };
 
@@ -213,6 +387,16 @@ static struct attribute *vmbus_dev_attrs[] = {
 	&dev_attr_device_id.attr,
 	&dev_attr_modalias.attr,
 	&dev_attr_channel_vp_mapping.attr,
+	&dev_attr_vendor.attr,
+	&dev_attr_device.attr,
+	&dev_attr_numa_node.attr,
+	&dev_attr_driver_override.attr,
+	&dev_attr_server_monitor_pending.attr,
+	&dev_attr_client_monitor_pending.attr,
+	&dev_attr_server_monitor_latency.attr,
+	&dev_attr_client_monitor_latency.attr,
+	&dev_attr_server_monitor_conn_id.attr,
+	&dev_attr_client_monitor_conn_id.attr,
 	&dev_attr_out_intr_mask.attr,
 	&dev_attr_out_read_index.attr,
 	&dev_attr_out_write_index.attr,
@@ -226,8 +410,28 @@ static struct attribute *vmbus_dev_attrs[] = {
 	NULL,
 };
 
+static bool vmbus_is_monitor_attr(const struct attribute *a)
+{
+	return a == &dev_attr_server_monitor_pending.attr ||
+	       a == &dev_attr_client_monitor_pending.attr ||
+	       a == &dev_attr_server_monitor_latency.attr ||
+	       a == &dev_attr_client_monitor_latency.attr ||
+	       a == &dev_attr_server_monitor_conn_id.attr ||
+	       a == &dev_attr_client_monitor_conn_id.attr;
+}
+
+static umode_t vmbus_dev_attr_visible(struct kobject *kobj, struct attribute *a, int n)
+{
+	const struct hvlis_device *hd = to_hvlis_device(kobj_to_dev(kobj));
+
+	if (vmbus_is_monitor_attr(a) && !hd->channel->monitored)
+		return 0;
+	return a->mode;
+}
+
 static const struct attribute_group vmbus_dev_group = {
 	.attrs = vmbus_dev_attrs,
+	.is_visible = vmbus_dev_attr_visible,
 };
 
 static const struct attribute_group *vmbus_dev_groups[] = {
@@ -276,7 +480,10 @@ EXPORT_SYMBOL_GPL(hvlis_driver_unregister);
 
 static void device_release(struct device *dev)
 {
-	kfree(to_hvlis_device(dev));
+	struct hvlis_device *hd = to_hvlis_device(dev);
+
+	kfree(hd->driver_override);
+	kfree(hd);
 }
 
 /**

@@ -522,6 +522,40 @@ static void t_set_get_delete(struct peer *p)
 	       pool_is(p, 0, NULL, 0));
 }
 
+/*
+ * Keys with control characters reach the log escaped: no forged lines, no
+ * terminal escapes. The daemon logs to our stderr (run.sh: a file).
+ */
+static void t_log_escape(struct peer *p)
+{
+	char v[KVP_MAX_VALUE_SIZE];
+	struct stat st;
+	char *log = NULL;
+	ssize_t n = -1;
+	bool ok;
+	int fd;
+
+	ok = status_is(p, do_get(p, 0, "nokey\nhvlis-forged: GET", v), HV_S_CONT, "GET") &&
+	     status_is(p, do_delete(p, 0, "nokey\r\nhvlis-forged: DELETE\x1b[2J"), HV_S_CONT,
+		       "DELETE");
+	fd = open("/proc/self/fd/2", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (log = malloc((size_t)st.st_size + 1)))
+		n = read(fd, log, (size_t)st.st_size);
+	if (fd >= 0)
+		close(fd);
+	ok = ok && EXPECT(p, n > 0, "stderr is not a file that holds the daemon's log");
+	if (ok) {
+		log[n] = '\0';
+		ok = EXPECT(p, !strstr(log, "\nhvlis-forged"), "a forged line in the log") &&
+		     EXPECT(p, !strchr(log, '\r') && !strchr(log, 0x1b), "CR or ESC in the log") &&
+		     EXPECT(p, strstr(log, "nokey\\x0ahvlis-forged: GET"), "the GET key is not logged escaped") &&
+		     EXPECT(p, strstr(log, "nokey\\x0d\\x0ahvlis-forged: DELETE\\x1b[2J"),
+			    "the DELETE key is not logged escaped");
+	}
+	free(log);
+	report(p, "log/keys-escaped", ok);
+}
+
 static void t_utf8_and_limits(struct peer *p)
 {
 	char key[KVP_MAX_KEY_SIZE], value[KVP_MAX_VALUE_SIZE], got[KVP_MAX_VALUE_SIZE];
@@ -1062,6 +1096,7 @@ static int functional(struct peer *p)
 	t_notify(p);
 	t_pools_created(p);
 	t_set_get_delete(p);
+	t_log_escape(p);
 	t_utf8_and_limits(p);
 	t_bad_requests(p);
 	t_malformed_sizes(p);

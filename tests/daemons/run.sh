@@ -15,7 +15,8 @@
 #   scripts   hv_get_dns_info, hv_get_dhcp_info, hv_set_ifconfig on fake roots
 #   asan, valgrind
 #             kvp_peer, vss_peer and fcopy_peer (fake kernels) against the ASan build /
-#             the plain build under valgrind
+#             the plain build under valgrind (asan: fcopy also with its fallbacks,
+#             --no-openat2 --no-tmpfile)
 #   crash     kill -9 the KVP daemon at random points of a stream of SETs and
 #             DELETEs (CRASH_ITERATIONS, default 1000); pools must stay valid
 #   fuzz      one libFuzzer harness per message handler (FUZZ_SECONDS each)
@@ -330,17 +331,25 @@ vss() { # variant (asan|valgrind)
 }
 
 # hv_fcopy_daemon: fcopy_peer copies files into a work directory and a tiny tmpfs.
-fcopy() { # variant (asan|valgrind)
+# Variant asan-compat runs the ASan build with --no-openat2 --no-tmpfile: the
+# path walk and temporary files of kernels and file systems without them.
+fcopy() { # variant (asan|asan-compat|valgrind)
 	local v=$1 w=$B/work-fcopy-$1 t daemon extra=()
 	t=$(ms)
 	case $v in
 	asan) daemon=$B/asan/hv_fcopy_daemon ;;
+	asan-compat)
+		daemon=$B/asan/hv_fcopy_daemon
+		extra=(--daemon-arg=--no-openat2 --daemon-arg=--no-tmpfile)
+		;;
 	valgrind)
 		need valgrind valgrind || return
 		daemon=$B/plain/hv_fcopy_daemon
 		extra=(--valgrind)
 		;;
 	esac
+	need setfacl acl || return
+	need setfattr attr || return
 	rm -rf "$w" && mkdir -p "$w/full"
 	# in a private mount namespace with a 64 KiB tmpfs on WORK/full (ERROR_DISK_FULL)
 	# shellcheck disable=SC2016 # the inner shell expands them
@@ -575,6 +584,7 @@ for s in "${steps[@]}"; do
 		functional "$s"
 		vss "$s"
 		fcopy "$s"
+		[ "$s" = asan ] && fcopy asan-compat
 		;;
 	crash) crash ;;
 	fuzz) fuzz ;;

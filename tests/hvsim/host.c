@@ -904,6 +904,27 @@ static bool armed_take(enum hvsim_fault kind, u32 relid, u32 *arg)
 static void rescind_with_subchannels(struct sim_chan *c);
 static void chan_forget(struct sim_chan *c);
 
+/*
+ * A monitored channel's entries in both monitor pages, as the host keeps
+ * them: its connection id in the parameter slot and a scan latency, which
+ * the guest shows as {server,client}_monitor_{conn_id,latency}. The
+ * latencies differ per page (0x100 | id host, 0x200 | id guest) so a test
+ * can tell the pages apart.
+ */
+static void monitor_params_set(struct sim_chan *c)
+{
+	unsigned int p, grp = c->monitor_id / 32, bit = c->monitor_id % 32;
+	struct hvlis_hv_monitor_page *mp;
+
+	for (p = 0; p < 2; p++) {
+		mp = sim.monitor_page[p];
+		if (!mp)
+			continue;
+		WRITE_ONCE(mp->parameter[grp][bit].connection_id, c->conn_id);
+		WRITE_ONCE(mp->latency[grp][bit], (u16)((p ? 0x200 : 0x100) | c->monitor_id));
+	}
+}
+
 static void send_offer(struct sim_chan *c)
 {
 	struct hvlis_msg_offer_channel m;
@@ -919,6 +940,7 @@ static void send_offer(struct sim_chan *c)
 	if (c->monitored) {
 		m.monitor_id = c->monitor_id;
 		m.monitor_flags = HVLIS_OFFER_MONITOR_ALLOCATED;
+		monitor_params_set(c);
 	}
 	if (c->ops && c->ops->offer)
 		c->ops->offer(c->priv, c->relid, c->sub_index, &m.offer);
@@ -2222,7 +2244,7 @@ void hvsim_show_devices(struct seq_file *s)
 	char t[37], in[37];
 
 	mutex_lock(&sim.lock);
-	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits monitor signals_monitor monitored_hypercalls\n");
+	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits monitor signals_monitor monitored_hypercalls conn_id\n");
 	for (i = 0; i < SIM_MAX_CHANS; i++) {
 		struct sim_chan *c = &sim.chans[i];
 
@@ -2239,7 +2261,8 @@ void hvsim_show_devices(struct seq_file *s)
 			seq_printf(s, "%u", c->monitor_id);
 		else
 			seq_putc(s, '-');
-		seq_printf(s, " %llu %llu\n", c->signals_monitor, c->monitored_hypercalls);
+		seq_printf(s, " %llu %llu %u\n", c->signals_monitor, c->monitored_hypercalls,
+			   c->conn_id);
 	}
 	mutex_unlock(&sim.lock);
 }

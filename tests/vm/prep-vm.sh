@@ -142,7 +142,11 @@ elif [ ! -f "$dir/vmlinux" ] || [ -n "${HVLIS_VM_FORCE:-}" ]; then
 	fi
 fi
 
-# 5. smoke boot: the first kernel that boots to the result marker wins
+# 5. smoke boot: the first kernel that boots to the result marker wins.
+# Every initramfs carries the daemons (vm_add_daemons), so build them first:
+# on a fresh clone nothing else has yet.
+make -C "$VM_TOP/daemons" > "$dir/daemons-build.log" 2>&1 ||
+	die "daemon build failed (see $dir/daemons-build.log)"
 smoke="$VM_DIR/guest/smoke.sh"
 VM_KERNEL=
 for k in "$dir/vmlinux" "$vmlinuz"; do

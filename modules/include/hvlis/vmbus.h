@@ -30,7 +30,11 @@ struct hvlis_device {
 	struct hvlis_guid class_id;	/* offer's if_type */
 	struct hvlis_guid instance_id;	/* offer's if_instance */
 	struct kobject *channels_kobj;	/* sysfs: channels/<relid>/ */
+	char *driver_override;		/* sysfs: bind only to this driver */
 };
+
+/* The longest driver name driver_override accepts (without the NUL). */
+#define HVLIS_DRIVER_NAME_MAX	64
 
 struct hvlis_driver {
 	const char *name;

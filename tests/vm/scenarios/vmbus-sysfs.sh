@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash
+#
+# vmbus-sysfs: the per-device attributes that upstream's vmbus bus has and
+# tools read (vendor, device, numa_node, the monitor files of monitored
+# channels) and driver_override, which the bus's match honours: a device
+# named for another driver is left alone by hvlis_echo, and binds again
+# once the override is cleared.
+
+# shellcheck disable=SC2034
+VM_TIMEOUT=120
+
+attr() { cat "$(vmbus_dev "$1")/$2" 2>&1; }
+
+guest() {
+	local d e1 e3
+
+	sim_start
+	sim_ctl add echo monitor=37
+	sim_ctl add scsi
+	sim_ctl add echo
+	sim_ctl add kvp
+	sim_ctl add net
+	sim_ctl add 44c4f61d-4444-4400-9d52-802e27ede19f
+	sim_ctl add 01234567-89ab-4def-8000-0123456789ab
+	vmbus_load || vm_fail "insmod hv_vmbus transport=hvsim failed"
+	sleep 1
+
+	# vendor: Microsoft's PCI id on every device; device: the class's number
+	for d in /sys/bus/vmbus/devices/*; do
+		expect "$(basename "$d") vendor" "$(cat "$d/vendor")" 0x1414
+	done
+	expect "scsi device" "$(attr 2 device)" 0x1
+	expect "kvp device" "$(attr 4 device)" 0x9
+	expect "net device" "$(attr 5 device)" 0x3
+	expect "pci device" "$(attr 6 device)" 0x5
+	expect "unknown class device" "$(attr 7 device)" 0x10
+	expect "echo (test class) device" "$(attr 1 device)" 0x10
+	expect "numa_node" "$(attr 1 numa_node)" 0
+
+	# monitor files: only for the monitored channel, with what the host
+	# wrote for monitor id 37 (group 1, bit 5)
+	for f in server_monitor_pending client_monitor_pending \
+		server_monitor_latency client_monitor_latency \
+		server_monitor_conn_id client_monitor_conn_id; do
+		[ -e "$(vmbus_dev 1)/$f" ] || vm_fail "monitored device lacks $f"
+		[ -e "$(vmbus_dev 3)/$f" ] && vm_fail "unmonitored device has $f"
+	done
+	expect "server latency" "$(attr 1 server_monitor_latency)" $((0x100 | 37))
+	expect "client latency" "$(attr 1 client_monitor_latency)" $((0x200 | 37))
+	expect "server conn id" "$(attr 1 server_monitor_conn_id)" "$(sim_dev 1 conn_id)"
+	expect "client conn id" "$(attr 1 client_monitor_conn_id)" "$(sim_dev 1 conn_id)"
+	attr 1 client_monitor_pending | grep -Eqx '[0-9]+' ||
+		vm_fail "client_monitor_pending is not a number: $(attr 1 client_monitor_pending)"
+
+	# driver_override
+	insmod /lib/hvlis/hvlis_echo.ko || vm_fail "insmod hvlis_echo failed"
+	e1=$(basename "$(vmbus_dev 1)")
+	e3=$(basename "$(vmbus_dev 3)")
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e1" ] || vm_fail "echo 1 not bound at load"
+	expect "override at first" "$(attr 1 driver_override)" ""
+	echo other_driver > "$(vmbus_dev 1)/driver_override" || vm_fail "driver_override write failed"
+	expect "override set" "$(attr 1 driver_override)" other_driver
+	echo_unbind 1
+	echo "$e1" > /sys/bus/vmbus/drivers_probe
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e1" ] && vm_fail "overridden device bound to hvlis_echo"
+	echo_bind 1 && vm_fail "explicit bind of an overridden device to hvlis_echo succeeded"
+	# naming the driver itself allows it
+	echo hvlis_echo > "$(vmbus_dev 1)/driver_override"
+	echo "$e1" > /sys/bus/vmbus/drivers_probe
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e1" ] || vm_fail "device named for hvlis_echo not bound"
+	# an empty write clears it; a too-long name is refused
+	echo > "$(vmbus_dev 1)/driver_override" || vm_fail "clearing driver_override failed"
+	expect "override cleared" "$(attr 1 driver_override)" ""
+	head -c 100 /dev/zero | tr '\0' x > /tmp/long
+	cat /tmp/long > "$(vmbus_dev 3)/driver_override" 2> /dev/null &&
+		vm_fail "a 100-character driver_override was accepted"
+	# the other device was never touched
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e3" ] || vm_fail "echo 3 lost its driver"
+	echo_run "after override" 200 16 3000 2
+
+	rmmod hvlis_echo || vm_fail "rmmod hvlis_echo failed"
+	vmbus_unload || vm_fail "rmmod hv_vmbus failed"
+	expect "host: bad messages" "$(sim_stat bad_msgs)" 0
+	rmmod hvsim || vm_fail "rmmod hvsim failed"
+}
