@@ -36,7 +36,7 @@
  * requests (see hvsim.h) answered, and those answered with an error.
  *
  * Kinds: echo (sends every packet back, but answers GPADL checksum
- * requests, see hvsim.h), idle, scsi and ide (the storage host,
+ * requests, see hvsim.h), idle, scsi, ide and fc (the storage host,
  * stor_host.c; also any of the storage class GUIDs), and the idle
  * stand-ins net shutdown timesync heartbeat kvp vss fcopy balloon, which
  * carry the real device classes so that the guest sees a familiar bus.
@@ -137,6 +137,7 @@ static const struct kind_name kinds[] = {
 	{ "net", SIM_IDLE, HVLIS_GUID_NETWORK },
 	{ "scsi", SIM_IDLE, HVLIS_GUID_SCSI },
 	{ "ide", SIM_IDLE, HVLIS_GUID_IDE },
+	{ "fc", SIM_IDLE, HVLIS_GUID_FC },
 	{ "shutdown", SIM_IDLE, HVLIS_GUID_SHUTDOWN },
 	{ "timesync", SIM_IDLE, HVLIS_GUID_TIMESYNC },
 	{ "heartbeat", SIM_IDLE, HVLIS_GUID_HEARTBEAT },

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The storage side of hvsim: a VSTOR host (StorVSP) for the synthetic SCSI
- * and IDE controllers, as a host of a chosen generation answers it.
+ * and IDE controllers (and the Fibre Channel adapter: a SCSI controller
+ * that also answers FCHBA_DATA with made-up port and node names), as a
+ * host of a chosen generation answers it.
  *
  * Wire formats: hvlis/vstor_proto.h. A controller is one primary channel
  * plus, once the guest asks (CREATE_SUB_CHANNELS, 2012 and later), that
@@ -24,7 +26,7 @@
  * never send it).
  *
  * Control (the ctl file, see control.c):
- *   add scsi|ide [instance] [monitored] [gen=G] [ram=SIZE | bdev=PATH]
+ *   add scsi|ide|fc [instance] [monitored] [gen=G] [ram=SIZE | bdev=PATH]
  *       [lun=N] [subch=N] [maxxfer=BYTES] [channel=N] [target=N]
  *     a controller of host generation G (2008 2008r2 2012 2012r2 2016
  *     2019 2022, default 2022), with one disk (LUN N, default 0) if ram=
@@ -191,7 +193,7 @@ struct stor_dev {
 	struct list_head node;
 	u32 relid;		/* the primary channel */
 	bool dead;		/* primary released: gone for good */
-	bool ide;
+	bool ide, fc;
 	struct hvlis_guid class_id, instance;
 	u8 ide_path, ide_target;
 	const struct stor_gen *gen;
@@ -925,6 +927,19 @@ static void on_init_op(struct stor_dev *d, u32 relid, u16 sub, u64 tid,
 		d->sub_want = n;
 		break;
 	case HVLIS_VSTOR_OP_FCHBA_DATA:
+		if (!d->fc) {
+			atomic64_inc(&d->unknown_ops);
+			status = HVLIS_VSTOR_STATUS_INVALID_DEVICE_REQUEST;
+			break;
+		}
+		/* made-up names: NAA 5, a vendor id nobody has, the relid */
+		memset(&vp->wwn, 0, sizeof(vp->wwn));
+		vp->wwn.primary_active = 1;
+		put_be64(vp->wwn.primary_port_wwn, 0x5000000068760000ull | d->relid << 4 | 1);
+		put_be64(vp->wwn.primary_node_wwn, 0x5000000068760000ull | d->relid << 4);
+		put_be64(vp->wwn.secondary_port_wwn, 0x5000000068760000ull | d->relid << 4 | 3);
+		put_be64(vp->wwn.secondary_node_wwn, 0x5000000068760000ull | d->relid << 4 | 2);
+		break;
 	default:
 		atomic64_inc(&d->unknown_ops);
 		status = HVLIS_VSTOR_STATUS_INVALID_DEVICE_REQUEST;
@@ -1268,13 +1283,15 @@ static const struct hvsim_dev_ops stor_ops = {
  * hvsim_stor_class() - is this a class the storage host serves
  * @class_id: a device class
  *
- * Return: true for the synthetic SCSI and IDE controllers.
+ * Return: true for the synthetic SCSI, IDE and Fibre Channel controllers.
  */
 bool hvsim_stor_class(const struct hvlis_guid *class_id)
 {
 	static const struct hvlis_guid scsi = HVLIS_GUID_SCSI, ide = HVLIS_GUID_IDE;
+	static const struct hvlis_guid fc = HVLIS_GUID_FC;
 
-	return !memcmp(class_id, &scsi, sizeof(scsi)) || !memcmp(class_id, &ide, sizeof(ide));
+	return !memcmp(class_id, &scsi, sizeof(scsi)) || !memcmp(class_id, &ide, sizeof(ide)) ||
+	       !memcmp(class_id, &fc, sizeof(fc));
 }
 
 static struct stor_dev *dev_by_relid(u32 relid)
@@ -1363,7 +1380,7 @@ static void notify_if_ready(struct stor_dev *d, u32 op)
 int hvsim_stor_add(const struct hvlis_guid *class_id, const struct hvlis_guid *instance,
 		   int monitor, char *opts)
 {
-	static const struct hvlis_guid ide = HVLIS_GUID_IDE;
+	static const struct hvlis_guid ide = HVLIS_GUID_IDE, fc = HVLIS_GUID_FC;
 	char *tok, *val, *how = NULL, *what = NULL;
 	unsigned int lun = 0, v;
 	struct stor_dev *d;
@@ -1374,6 +1391,7 @@ int hvsim_stor_add(const struct hvlis_guid *class_id, const struct hvlis_guid *i
 		return -ENOMEM;
 	d->class_id = *class_id;
 	d->ide = !memcmp(class_id, &ide, sizeof(ide));
+	d->fc = !memcmp(class_id, &fc, sizeof(fc));
 	d->gen = &gens[ARRAY_SIZE(gens) - 1];
 	d->max_subch = STOR_DEF_SUBCH;
 	d->max_transfer = STOR_DEF_MAXXFER;
@@ -1450,8 +1468,8 @@ int hvsim_stor_add(const struct hvlis_guid *class_id, const struct hvlis_guid *i
 	}
 	d->relid = relid;
 	mutex_unlock(&devs_lock);
-	pr_info("relid %u: %s controller, host %s\n", relid, d->ide ? "IDE" : "SCSI",
-		d->gen->name);
+	pr_info("relid %u: %s controller, host %s\n", relid,
+		d->ide ? "IDE" : d->fc ? "Fibre Channel" : "SCSI", d->gen->name);
 	for (v = 0; v < STOR_MAX_LUNS; v++)
 		if (d->luns[v].present)
 			pr_info("relid %u: LUN %u: %s, %llu blocks\n", relid, v, d->luns[v].path,
@@ -1586,8 +1604,8 @@ void hvsim_stor_show(struct seq_file *s)
 			continue;
 		mutex_lock(&d->lock);
 		seq_printf(s, "%u class %s\n%u gen %s\n%u version %u.%u\n%u ready %d\n",
-			   d->relid, d->ide ? "ide" : "scsi", d->relid, d->gen->name, d->relid,
-			   HVLIS_VSTOR_VERSION_MAJOR(d->version),
+			   d->relid, d->ide ? "ide" : d->fc ? "fc" : "scsi", d->relid,
+			   d->gen->name, d->relid, HVLIS_VSTOR_VERSION_MAJOR(d->version),
 			   HVLIS_VSTOR_VERSION_MINOR(d->version), d->relid, d->ready);
 		SHOW(d, "subch_max", d->gen->multi && !d->ide ? d->max_subch : 0);
 		SHOW(d, "subch_created", d->subch_created);
