@@ -320,8 +320,13 @@ void hvlis_channel_close(struct hvlis_channel *ch)
 }
 EXPORT_SYMBOL_GPL(hvlis_channel_close);
 
-static int send_vec(struct hvlis_channel *ch, const struct hvlis_ring_vec *vec,
-		    unsigned int nvec)
+/*
+ * Writes one packet. A non-zero @pkt_len (the packet's length) is checked
+ * against the ring's size first: such a packet could never fit and gets
+ * -EMSGSIZE instead of -EAGAIN forever.
+ */
+static int send_vec_checked(struct hvlis_channel *ch, const struct hvlis_ring_vec *vec,
+			    unsigned int nvec, u32 pkt_len)
 {
 	unsigned long flags;
 	bool signal = false;
@@ -330,6 +335,8 @@ static int send_vec(struct hvlis_channel *ch, const struct hvlis_ring_vec *vec,
 	spin_lock_irqsave(&ch->out_lock, flags);
 	if (ch->state != HVLIS_CHAN_OPEN || READ_ONCE(ch->rescinded))
 		ret = -ENODEV;
+	else if (pkt_len && hvlis_ring_packet_bytes(pkt_len) >= ch->out.size)
+		ret = -EMSGSIZE;
 	else
 		ret = hvlis_ring_write(&ch->out, vec, nvec, &signal);
 	if (ret == -EAGAIN)
@@ -341,6 +348,12 @@ static int send_vec(struct hvlis_channel *ch, const struct hvlis_ring_vec *vec,
 	if (signal)
 		hvlis_signal_host(ch);
 	return ret;
+}
+
+static int send_vec(struct hvlis_channel *ch, const struct hvlis_ring_vec *vec,
+		    unsigned int nvec)
+{
+	return send_vec_checked(ch, vec, nvec, 0);
 }
 
 /**
@@ -416,6 +429,64 @@ int hvlis_sendpacket_pagebuffer(struct hvlis_channel *ch,
 	return send_vec(ch, vec, 3);
 }
 EXPORT_SYMBOL_GPL(hvlis_sendpacket_pagebuffer);
+
+/**
+ * hvlis_sendpacket_mpb() - send a packet whose data lies in guest pages
+ * @ch: an open channel
+ * @ranges: @range_count GPA ranges laid out as on the wire: each a struct
+ *	    hvlis_gpa_range followed by the PFNs its bytes touch
+ * @ranges_bytes: the bytes @ranges occupy
+ * @range_count: number of ranges (at least one)
+ * @data: in-band payload after the ranges (e.g. the device's request)
+ * @len: its length
+ * @trans_id: the caller's id, echoed in the host's completion
+ *
+ * Sends one "data using GPA direct" packet with the completion-requested
+ * flag: the host reads or writes the ranges' bytes in place, in the order
+ * given, and answers with a completion carrying @trans_id. Each range may
+ * be of any length; its byte offset lies in its first page. The pages
+ * must stay allocated until the completion arrives (or the channel is
+ * closed or rescinded).
+ *
+ * Safe in any context. Return: 0; -EINVAL if the ranges are malformed or
+ * do not match @ranges_bytes; -EMSGSIZE if the packet can never fit in the
+ * outbound ring; -EAGAIN if the ring is full now; -ENODEV if the channel is
+ * not open or was rescinded; -EIO if the ring is corrupt.
+ */
+int hvlis_sendpacket_mpb(struct hvlis_channel *ch, const struct hvlis_gpa_range *ranges,
+			 u32 ranges_bytes, u32 range_count, const void *data, u32 len,
+			 u64 trans_id)
+{
+	struct hvlis_gpa_direct_header hdr;
+	struct hvlis_ring_vec vec[3];
+	u32 used, desc_len, total;
+
+	if (hvlis_gpa_ranges_check(ranges, ranges_bytes, range_count, &used, NULL) ||
+	    used != ranges_bytes || (len && !data))
+		return -EINVAL;
+	desc_len = sizeof(hdr) + ranges_bytes;
+	total = desc_len + len;
+	if (desc_len < ranges_bytes || total < desc_len)
+		return -EMSGSIZE;
+	/* offset8 and len8 are 16-bit counts of 8-byte units. */
+	if (desc_len / 8 > 0xffff || (total + 7) / 8 > 0xffff)
+		return -EMSGSIZE;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.desc.type = HVLIS_PKT_DATA_USING_GPA_DIRECT;
+	hdr.desc.offset8 = desc_len / 8;
+	hdr.desc.len8 = (total + 7) / 8;
+	hdr.desc.flags = HVLIS_PKT_FLAG_COMPLETION_REQUESTED;
+	hdr.desc.trans_id = trans_id;
+	hdr.range_count = range_count;
+	vec[0].base = &hdr;
+	vec[0].len = sizeof(hdr);
+	vec[1].base = ranges;
+	vec[1].len = ranges_bytes;
+	vec[2].base = data;
+	vec[2].len = len;
+	return send_vec_checked(ch, vec, len ? 3 : 2, total);
+}
+EXPORT_SYMBOL_GPL(hvlis_sendpacket_mpb);
 
 /* What recv() does with the next packet. */
 enum recv_mode { RECV_PAYLOAD, RECV_RAW, RECV_SKIP };

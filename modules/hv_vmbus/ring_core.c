@@ -177,6 +177,50 @@ int hvlis_packet_validate(const struct hvlis_packet_desc *desc, u32 pkt_len)
 	return 0;
 }
 
+/**
+ * hvlis_gpa_ranges_check() - validate the ranges of a GPA-direct packet
+ * @ranges: the first struct hvlis_gpa_range (each followed by its PFNs)
+ * @bytes: bytes available at @ranges
+ * @count: number of ranges the packet claims
+ * @used: receives the bytes the ranges occupy (a multiple of 8)
+ * @total_len: receives the sum of their byte counts (may be NULL)
+ *
+ * Each range must have a non-zero byte count, a byte offset inside its
+ * first page and exactly the PFNs its bytes touch, and all of them must lie
+ * inside @bytes. Used by the sender before the packet goes out and by a
+ * receiver on its own copy of the packet (never on ring memory the peer
+ * can still change).
+ *
+ * Return: 0, or -EINVAL if any range is malformed or does not fit.
+ */
+int hvlis_gpa_ranges_check(const void *ranges, u32 bytes, u32 count, u32 *used,
+			   u64 *total_len)
+{
+	const u8 *p = ranges;
+	u64 off = 0, total = 0, npfns;
+	struct hvlis_gpa_range r;
+	u32 i;
+
+	if (!ranges || !count)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		if (off + sizeof(r) > bytes)
+			return -EINVAL;
+		memcpy(&r, p + off, sizeof(r));
+		if (!r.byte_count || r.byte_offset >= HVLIS_HV_PAGE_SIZE)
+			return -EINVAL;
+		npfns = hvlis_gpa_range_pfns(r.byte_offset, r.byte_count);
+		off += sizeof(r) + npfns * sizeof(u64);
+		if (off > bytes)
+			return -EINVAL;
+		total += r.byte_count;
+	}
+	*used = (u32)off;
+	if (total_len)
+		*total_len = total;
+	return 0;
+}
+
 /* The next packet's descriptor and length, from a snapshot. */
 static int snap_peek(const struct hvlis_ring *r, const struct ring_snap *sn,
 		     struct hvlis_packet_desc *desc, u32 *pkt_len)

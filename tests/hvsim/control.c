@@ -16,9 +16,13 @@
  *              ic <service|relid> <verb> [args]
  *                                          talk to an integration service
  *                                          (ic_host.c lists the verbs)
+ *              stor <relid> <verb> [args]  the storage host (stor_host.c
+ *                                          lists the verbs and add options)
  *   devices  read: one line per channel
  *   stats    read: host counters; fault_<name> counts each fault committed
  *   ic       read: each integration-service channel (ic_host.c)
+ *   stor     read: each storage controller, its LUNs and channels
+ *            (stor_host.c)
  *
  * "monitored" offers the device's channel with a monitor id (the lowest
  * free one; "monitor=<id>" names it, 0..127, each id used once): the guest
@@ -35,8 +39,9 @@
  * requests (see hvsim.h) answered, and those answered with an error.
  *
  * Kinds: echo (sends every packet back, but answers GPADL checksum
- * requests, see hvsim.h), idle, and the idle stand-ins
- * net scsi ide shutdown timesync heartbeat kvp vss fcopy balloon, which
+ * requests, see hvsim.h), idle, scsi, ide and fc (the storage host,
+ * stor_host.c; also any of the storage class GUIDs), and the idle
+ * stand-ins net shutdown timesync heartbeat kvp vss fcopy balloon, which
  * carry the real device classes so that the guest sees a familiar bus.
  *
  * Faults: what a broken or hostile host might do. Numbers are decimal or
@@ -141,6 +146,7 @@
 #include <hvlis/chanmsg.h>
 #include "hvsim.h"
 #include "hvsim_ic.h"
+#include "hvsim_dev.h"
 
 static struct dentry *dir;
 static u32 next_instance = 1;
@@ -157,6 +163,7 @@ static const struct kind_name kinds[] = {
 	{ "net", SIM_IDLE, HVLIS_GUID_NETWORK },
 	{ "scsi", SIM_IDLE, HVLIS_GUID_SCSI },
 	{ "ide", SIM_IDLE, HVLIS_GUID_IDE },
+	{ "fc", SIM_IDLE, HVLIS_GUID_FC },
 	{ "shutdown", SIM_IDLE, HVLIS_GUID_SHUTDOWN },
 	{ "timesync", SIM_IDLE, HVLIS_GUID_TIMESYNC },
 	{ "heartbeat", SIM_IDLE, HVLIS_GUID_HEARTBEAT },
@@ -170,11 +177,11 @@ static const struct kind_name kinds[] = {
  * hvsim_kind_name() - name of a device behaviour
  * @kind: the behaviour
  *
- * Return: "echo", "ic" or "idle".
+ * Return: "echo", "ic", "dev" or "idle".
  */
 const char *hvsim_kind_name(enum sim_kind kind)
 {
-	return kind == SIM_ECHO ? "echo" : kind == SIM_IC ? "ic" : "idle";
+	return kind == SIM_ECHO ? "echo" : kind == SIM_IC ? "ic" : kind == SIM_DEV ? "dev" : "idle";
 }
 
 /* One hex digit; not hex_to_bin(), which moved to <linux/hex.h> in 6.x. */
@@ -228,6 +235,7 @@ static void default_instance(struct hvlis_guid *g)
 static int cmd_add(char *args)
 {
 	char *what = strsep(&args, " "), *inst = NULL, *tok;
+	char opts[160] = "";
 	struct hvlis_guid class_id, instance;
 	enum sim_kind kind = SIM_IDLE;
 	int ret, monitor = HVSIM_MONITOR_NONE;
@@ -261,6 +269,12 @@ static int cmd_add(char *args)
 				return -EINVAL;
 			}
 			monitor = id;
+		} else if (strchr(tok, '=')) {
+			/* key=value options of a device kind (storage) */
+			if (strlen(opts) + strlen(tok) + 2 > sizeof(opts))
+				return -EINVAL;
+			strcat(opts, tok);
+			strcat(opts, " ");
 		} else if (!inst) {
 			inst = tok;
 		} else {
@@ -276,7 +290,12 @@ static int cmd_add(char *args)
 	} else {
 		default_instance(&instance);
 	}
-	ret = hvsim_add_device(kind, &class_id, &instance, 0, monitor);
+	if (hvsim_stor_class(&class_id))
+		ret = hvsim_stor_add(&class_id, inst ? &instance : NULL, monitor, opts);
+	else if (*opts)
+		ret = -EINVAL;
+	else
+		ret = hvsim_add_device(kind, &class_id, &instance, 0, monitor);
 	if (ret < 0) {
 		pr_err("add: %s device not added: %d\n", what, ret);
 		return ret;
@@ -433,6 +452,8 @@ static int run_command(char *line)
 		return hvsim_crash();
 	if (!strcmp(cmd, "ic"))
 		return hvsim_ic_command(line);
+	if (!strcmp(cmd, "stor"))
+		return hvsim_stor_command(line);
 	if (!strcmp(cmd, "sub")) {
 		if (!line || sscanf(line, "%u %u", &a, &b) != 2)
 			return -EINVAL;
@@ -479,6 +500,25 @@ static int ic_show(struct seq_file *s, void *unused)
 	hvsim_ic_show(s);
 	return 0;
 }
+
+static int stor_show(struct seq_file *s, void *unused)
+{
+	hvsim_stor_show(s);
+	return 0;
+}
+
+static int stor_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, stor_show, NULL);
+}
+
+static const struct file_operations stor_fops = {
+	.owner = THIS_MODULE,
+	.open = stor_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int ic_open(struct inode *inode, struct file *file)
 {
@@ -529,6 +569,7 @@ void hvsim_debugfs_init(void)
 	debugfs_create_file("devices", 0444, dir, NULL, &devices_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
 	debugfs_create_file("ic", 0444, dir, NULL, &ic_fops);
+	debugfs_create_file("stor", 0444, dir, NULL, &stor_fops);
 }
 
 /**

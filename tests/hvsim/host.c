@@ -52,6 +52,8 @@
 #include "../../modules/hv_vmbus/vmbus_priv.h"
 #include "hvsim.h"
 #include "hvsim_ic.h"
+#include "hvsim_dev.h"
+#include <linux/sched/mm.h>
 
 #define SIM_MAX_CHANS		128
 #define SIM_MSG_TYPE_VMBUS	1	/* SynIC message type of VMBus messages */
@@ -118,6 +120,9 @@ struct sim_chan {
 	struct sim_ring guest_out;	/* the guest writes, we read */
 	struct sim_ring guest_in;	/* we write, the guest reads */
 	struct work_struct work;
+	const struct hvsim_dev_ops *ops;	/* SIM_DEV: the kind's operations */
+	void *priv;			/* ... and its state */
+	u32 gen;			/* opens so far: a packet's channel is still it */
 	u64 packets, signals_in, signals_out, bad, waits;
 	u64 signals_monitor;		/* pending bits taken from the monitor page */
 	u64 monitored_hypercalls;	/* HvSignalEvents although monitored */
@@ -132,6 +137,7 @@ static struct {
 	struct list_head to_host;
 	struct list_head to_guest;
 	struct workqueue_struct *wq;	/* ordered: host message processing */
+	struct workqueue_struct *dev_wq;	/* SIM_DEV channels' packets */
 	struct work_struct host_work;
 	struct delayed_work deliver_work;
 	struct delayed_work monitor_work;	/* polls the guest's monitor page */
@@ -167,6 +173,7 @@ static struct {
 	atomic_t monitor_signals, monitor_stray, monitored_hypercalls;
 	atomic_t csum_requests, csum_errors;
 	atomic_t unload_responses, gpadl_pages_freed, requests_after_rescind;
+	atomic_t mpb_requests, mpb_errors;	/* echo: GPA-direct checksums */
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 } sim;
@@ -545,6 +552,126 @@ static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int 
 	return sizeof(rd) + sizeof(resp);
 }
 
+static void chan_kick(struct sim_chan *c)
+{
+	queue_work(c->ops ? sim.dev_wq : sim.wq, &c->work);
+}
+
+/*
+ * A SIM_DEV channel: each packet is taken out of the ring (so the guest
+ * gets its room back at once) and handed to the kind without our lock held,
+ * since serving it may take long (storage I/O) and sleeps. The kind
+ * answers through hvsim_chan_give(). Called and returns with sim.lock held.
+ */
+static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
+{
+	const struct hvsim_dev_ops *ops = c->ops;
+	void *priv = c->priv;
+	u32 relid = c->relid, gen = c->gen;
+	u16 sub = c->sub_index;
+	unsigned int noio;
+	bool sig;
+	long len;
+
+	while (c->open && !c->rescinded && c->gen == gen) {
+		len = ring_peek(&c->guest_out, buf, buf_len);
+		if (len == 0)
+			break;
+		if (len < 0) {
+			c->bad++;
+			pr_err_ratelimited("relid %u: guest ring corrupt\n", c->relid);
+			break;
+		}
+		ring_consume(&c->guest_out, len, &sig);
+		if (sig)
+			signal_guest(c);
+		c->packets++;
+		mutex_unlock(&sim.lock);
+		/* The guest's I/O may wait on us: no reclaim that needs I/O. */
+		noio = memalloc_noio_save();
+		ops->packet(priv, relid, sub, buf, len);
+		memalloc_noio_restore(noio);
+		mutex_lock(&sim.lock);
+	}
+}
+
+/*
+ * A GPA-direct packet to the echo device: checksum every range's bytes, in
+ * order, mapping each range's pages. 'pkt' is our own copy of the packet
+ * (len bytes, descriptor included), so the guest cannot change it under
+ * us. Builds the completion in 'out' and returns its length; 0 for a
+ * packet without the request's magic (dropped). Called with sim.lock held.
+ */
+static u32 mpb_answer(const u8 *pkt, u32 len, u8 *out, int *status)
+{
+	const struct hvlis_gpa_direct_header *h = (const void *)pkt;
+	const struct hvlis_packet_desc *d = (const void *)pkt;
+	u32 off = d->offset8 * 8u, i, pos = sizeof(*h);
+	struct hvsim_mpb_resp resp;
+	struct hvsim_mpb_req req;
+	struct hvlis_packet_desc rd;
+	struct hvlis_gpa_range r;
+	u64 total = 0, npfns;
+	u32 h_csum = HVSIM_CSUM_SEED;
+	u8 *va;
+
+	/* ring_peek() checked 16 <= off <= len. */
+	if (off < sizeof(*h) || len - off < sizeof(req))
+		return 0;
+	memcpy(&req, pkt + off, sizeof(req));
+	if (req.magic != HVSIM_MPB_REQ_MAGIC)
+		return 0;
+	memset(&resp, 0, sizeof(resp));
+	resp.magic = HVSIM_MPB_RESP_MAGIC;
+	resp.ranges = h->range_count;
+	/*
+	 * The host's own walk of the ranges (not hv_vmbus's checker: the two
+	 * sides must not share a mistake). Every range first, then the data.
+	 */
+	for (i = 0; i < h->range_count; i++) {
+		if (pos > off || off - pos < sizeof(r))
+			goto malformed;
+		memcpy(&r, pkt + pos, sizeof(r));
+		if (!r.byte_count || r.byte_offset >= HVLIS_HV_PAGE_SIZE)
+			goto malformed;
+		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
+		if (npfns > (off - pos - sizeof(r)) / sizeof(u64))
+			goto malformed;
+		pos += sizeof(r) + npfns * sizeof(u64);
+		total += r.byte_count;
+	}
+	if (!h->range_count || pos != off)
+		goto malformed;
+	resp.bytes = total;
+	pos = sizeof(*h);
+	for (i = 0; i < h->range_count; i++) {
+		memcpy(&r, pkt + pos, sizeof(r));
+		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
+		va = map_pfns((const u64 *)(pkt + pos + sizeof(r)), npfns);
+		if (!va) {
+			resp.status = -EFAULT;
+			goto answer;
+		}
+		h_csum = hvsim_csum(h_csum, va + r.byte_offset, r.byte_count);
+		vunmap(va);
+		pos += sizeof(r) + npfns * sizeof(u64);
+	}
+	resp.checksum = h_csum;
+	goto answer;
+malformed:
+	resp.status = -EINVAL;
+answer:
+	*status = resp.status;
+	memset(&rd, 0, sizeof(rd));
+	rd.type = HVLIS_PKT_COMP;
+	rd.offset8 = sizeof(rd) / 8;
+	rd.len8 = (sizeof(rd) + sizeof(resp)) / 8;
+	rd.trans_id = d->trans_id;
+	memcpy(out, &rd, sizeof(rd));
+	memcpy(out + sizeof(rd), &resp, sizeof(resp));
+	return sizeof(rd) + sizeof(resp);
+}
+
 /*
  * Echo device: every packet the guest sends comes back unchanged, except a
  * checksum request, which gets its answer instead. When the guest's
@@ -555,17 +682,25 @@ static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int 
 static void chan_work_fn(struct work_struct *work)
 {
 	struct sim_chan *c = container_of(work, struct sim_chan, work);
-	u8 answer[sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_csum_resp)];
-	bool sig, is_csum, want_guest = false;
+	/* the larger of the two answers (40 and 32 bytes) */
+	u8 answer[sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_mpb_resp)];
+	bool sig, is_csum, is_mpb, want_guest = false;
 	u32 out_len;
 	int ret, csum_status;
 	u8 *buf;
 	long len;
 
+	BUILD_BUG_ON(sizeof(struct hvsim_mpb_resp) < sizeof(struct hvsim_csum_resp));
 	buf = kmalloc(HVLIS_HV_PAGE_SIZE * 8, GFP_KERNEL);
 	if (!buf)
 		return;
 	mutex_lock(&sim.lock);
+	if (c->ops) {
+		chan_dev_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
+		mutex_unlock(&sim.lock);
+		kfree(buf);
+		return;
+	}
 	while (c->open && !c->rescinded) {
 		len = ring_peek(&c->guest_out, buf, HVLIS_HV_PAGE_SIZE * 8);
 		if (len == 0)
@@ -577,8 +712,15 @@ static void chan_work_fn(struct work_struct *work)
 		}
 		if (c->kind == SIM_IC)
 			hvsim_ic_packet(c->relid, buf, len);
-		if (c->kind == SIM_ECHO) {
-			out_len = csum_answer(c, buf, len, answer, &csum_status);
+		is_mpb = c->kind == SIM_ECHO &&
+			 ((const struct hvlis_packet_desc *)buf)->type ==
+			 HVLIS_PKT_DATA_USING_GPA_DIRECT;
+		if (is_mpb && !mpb_answer(buf, len, answer, &csum_status)) {
+			c->bad++;	/* GPA direct without a request: dropped */
+		} else if (c->kind == SIM_ECHO) {
+			out_len = is_mpb ? sizeof(struct hvlis_packet_desc) +
+					   sizeof(struct hvsim_mpb_resp) :
+				  csum_answer(c, buf, len, answer, &csum_status);
 			is_csum = out_len;
 			if (!is_csum)
 				out_len = len;
@@ -599,7 +741,11 @@ static void chan_work_fn(struct work_struct *work)
 			}
 			WRITE_ONCE(c->guest_in.hdr->pending_send_sz, 0);
 			want_guest |= sig;
-			if (is_csum) {
+			if (is_mpb) {
+				atomic_inc(&sim.mpb_requests);
+				if (csum_status)
+					atomic_inc(&sim.mpb_errors);
+			} else if (is_csum) {
 				atomic_inc(&sim.csum_requests);
 				if (csum_status) {
 					atomic_inc(&sim.csum_errors);
@@ -704,6 +850,48 @@ void hvsim_chan_kick(u32 relid)
 	mutex_unlock(&sim.lock);
 }
 
+/**
+ * hvsim_chan_give() - a whole packet from the host to the guest
+ * @relid: an open channel
+ * @pkt: the packet, descriptor included, as the guest will read it
+ * @len: its length, a multiple of 8
+ *
+ * Waits (up to 10 s, polling) while the guest's inbound ring is full.
+ * May sleep; call without sim.lock.
+ *
+ * Return: 0; -ENODEV if the channel is not open; -ENOSPC if the ring
+ * stayed full; -EIO if the guest corrupted it; -EINVAL for a bad length.
+ */
+int hvsim_chan_give(u32 relid, const void *pkt, u32 len)
+{
+	unsigned long until = jiffies + 10 * HZ;
+	struct sim_chan *c;
+	bool sig, waited = false;
+	int ret;
+
+	if (len < sizeof(struct hvlis_packet_desc) || len % 8 || len > HVLIS_HV_PAGE_SIZE * 8)
+		return -EINVAL;
+	for (;;) {
+		mutex_lock(&sim.lock);
+		c = chan_by_relid(relid);
+		if (!c || !c->open || c->rescinded) {
+			ret = -ENODEV;
+		} else {
+			ret = ring_give(&c->guest_in, pkt, len, &sig);
+			if (!ret && sig)
+				signal_guest(c);
+			if (ret == -ENOSPC && !waited) {
+				c->waits++;
+				waited = true;
+			}
+		}
+		mutex_unlock(&sim.lock);
+		if (ret != -ENOSPC || time_after(jiffies, until))
+			return ret;
+		usleep_range(100, 500);
+	}
+}
+
 /* ------------------------------------------------------ monitored channels */
 
 static struct sim_chan *chan_by_monitor(u8 id)
@@ -781,7 +969,7 @@ static void monitor_fn(struct work_struct *work)
 			}
 			c->signals_monitor++;
 			atomic_inc(&sim.monitor_signals);
-			queue_work(sim.wq, &c->work);
+			chan_kick(c);
 		}
 	}
 	if (again)
@@ -813,6 +1001,7 @@ static bool armed_take(enum hvsim_fault kind, u32 relid, u32 *arg)
 }
 
 static void rescind_with_subchannels(struct sim_chan *c);
+static void chan_forget(struct sim_chan *c);
 
 /*
  * A monitored channel's entries in both monitor pages, as the host keeps
@@ -852,6 +1041,8 @@ static void send_offer(struct sim_chan *c)
 		m.monitor_flags = HVLIS_OFFER_MONITOR_ALLOCATED;
 		monitor_params_set(c);
 	}
+	if (c->ops && c->ops->offer)
+		c->ops->offer(c->priv, c->relid, c->sub_index, &m.offer);
 	c->offered = true;
 	queue_to_guest(&m, sizeof(m));
 }
@@ -875,6 +1066,8 @@ static void send_rescind(struct sim_chan *c)
 	unmap_ring(c);
 	if (c->kind == SIM_IC)
 		hvsim_ic_closed(c->relid);
+	if (c->ops && c->ops->closed)
+		c->ops->closed(c->priv, c->relid, c->sub_index, true);
 	memset(&m, 0, sizeof(m));
 	m.header.msgtype = HVLIS_CHANMSG_RESCIND_CHANNELOFFER;
 	m.child_relid = c->relid;
@@ -1022,6 +1215,19 @@ static void on_gpadl_teardown(const u8 *msg)
 /* Map n guest pages given by PFN contiguously; NULL if one is not RAM. */
 static void *map_pfns(const u64 *pfns, u32 n)
 {
+	return hvsim_map_pfns(pfns, n);
+}
+
+/**
+ * hvsim_map_pfns() - map guest pages as the host sees them
+ * @pfns: their page frame numbers, as the guest gave them
+ * @n: how many
+ *
+ * Return: one virtual mapping of the @n pages in order (vunmap() it), or
+ * NULL if a PFN is not RAM or memory ran out.
+ */
+void *hvsim_map_pfns(const u64 *pfns, u32 n)
+{
 	struct page **pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
 	void *va = NULL;
 	u32 i;
@@ -1103,6 +1309,9 @@ static void on_open(const u8 *msg)
 			c->ring_gpadl = g;
 			c->target_vp = o->target_vp;
 			c->open = true;
+			c->gen++;
+			if (c->ops && c->ops->opened)
+				c->ops->opened(c->priv, c->relid, c->sub_index);
 			atomic_inc(&sim.opens);
 			if (c->monitored)
 				mod_delayed_work(system_wq, &sim.monitor_work, 0);
@@ -1137,6 +1346,8 @@ static void on_close(const u8 *msg)
 	atomic_inc(&sim.closes);
 	if (c->kind == SIM_IC)
 		hvsim_ic_closed(c->relid);
+	if (c->ops && c->ops->closed)
+		c->ops->closed(c->priv, c->relid, c->sub_index, false);
 }
 
 static void on_relid_released(const u8 *msg)
@@ -1155,8 +1366,16 @@ static void on_relid_released(const u8 *msg)
 	list_for_each_entry_safe(g, tmp, &sim.gpadls, node)
 		if (g->relid == m->child_relid)
 			gpadl_free(g);
-	memset(c, 0, sizeof(*c));
+	chan_forget(c);
 	atomic_inc(&sim.relids_released);
+}
+
+/* The channel leaves the host's list (under sim.lock). */
+static void chan_forget(struct sim_chan *c)
+{
+	if (c->ops && c->ops->released)
+		c->ops->released(c->priv, c->relid, c->sub_index);
+	memset(c, 0, sizeof(*c));
 }
 
 static bool version_known(u32 v)
@@ -1226,10 +1445,13 @@ static void on_unload(void)
 
 		if (!c->used)
 			continue;
+		if (c->ops && c->ops->closed && (c->open || c->offered))
+			c->ops->closed(c->priv, c->relid, c->sub_index, true);
 		c->open = false;
 		unmap_ring(c);
-		if (c->rescinded) {
-			memset(c, 0, sizeof(*c));	/* the guest is gone: relid free */
+		/* A device kind's sub-channels exist per guest: it asks again. */
+		if (c->rescinded || (c->ops && c->sub_index)) {
+			chan_forget(c);	/* the guest is gone: relid free */
 			continue;
 		}
 		c->offered = false;	/* offered again to the next guest */
@@ -1424,7 +1646,7 @@ static u16 sim_signal_event(u32 conn_id, u16 flag)
 			/* A monitored channel's bit is the monitor scan's. */
 			if (c->used && !c->monitored && test_and_clear_bit(c->relid, send_half)) {
 				c->signals_in++;
-				queue_work(sim.wq, &c->work);
+				chan_kick(c);
 			}
 		}
 		return HVLIS_HV_STATUS_SUCCESS;
@@ -1441,7 +1663,7 @@ static u16 sim_signal_event(u32 conn_id, u16 flag)
 				pr_warn_ratelimited("relid %u is monitored, yet the guest called HvSignalEvent\n",
 						    c->relid);
 			}
-			queue_work(sim.wq, &c->work);
+			chan_kick(c);
 			return HVLIS_HV_STATUS_SUCCESS;
 		}
 	}
@@ -1529,6 +1751,10 @@ EXPORT_SYMBOL_GPL(hvsim_transport);
 
 /* ------------------------------------------------------------- control */
 
+static int add_chan(enum sim_kind kind, const struct hvsim_dev_ops *ops, void *priv,
+		    const struct hvlis_guid *type, const struct hvlis_guid *instance,
+		    u16 sub_index, int monitor);
+
 /**
  * hvsim_add_device() - add a channel to the host's list, offer it if a guest
  *	is connected
@@ -1544,6 +1770,30 @@ EXPORT_SYMBOL_GPL(hvsim_transport);
  */
 int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
 		     const struct hvlis_guid *instance, u16 sub_index, int monitor)
+{
+	return add_chan(kind, NULL, NULL, type, instance, sub_index, monitor);
+}
+
+/**
+ * hvsim_add_dev() - add a channel served by a device kind's operations
+ * @ops: the kind (see hvsim_dev.h)
+ * @priv: its state for this device, passed to every operation
+ * @type: device class
+ * @instance: device instance
+ * @sub_index: 0 for a primary channel, else the sub-channel's index
+ * @monitor: as for hvsim_add_device()
+ *
+ * Return: as hvsim_add_device().
+ */
+int hvsim_add_dev(const struct hvsim_dev_ops *ops, void *priv, const struct hvlis_guid *type,
+		  const struct hvlis_guid *instance, u16 sub_index, int monitor)
+{
+	return add_chan(SIM_DEV, ops, priv, type, instance, sub_index, monitor);
+}
+
+static int add_chan(enum sim_kind kind, const struct hvsim_dev_ops *ops, void *priv,
+		    const struct hvlis_guid *type, const struct hvlis_guid *instance,
+		    u16 sub_index, int monitor)
 {
 	unsigned int i;
 	struct sim_chan *c = NULL;
@@ -1579,6 +1829,8 @@ int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
 	c->type = *type;
 	c->instance = *instance;
 	c->sub_index = sub_index;
+	c->ops = ops;
+	c->priv = priv;
 	INIT_WORK(&c->work, chan_work_fn);
 	if (sim.connected)
 		send_offer(c);	/* hot add */
@@ -1615,7 +1867,7 @@ int hvsim_rescind(u32 relid)
 	if (!c || c->rescinded)
 		ret = -ENOENT;
 	else if (!sim.connected || !c->offered)
-		memset(c, 0, sizeof(*c));	/* never offered: just forget */
+		chan_forget(c);	/* never offered: just forget */
 	else
 		rescind_with_subchannels(c);
 	mutex_unlock(&sim.lock);
@@ -1626,7 +1878,9 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 {
 	struct sim_chan *p;
 	struct hvlis_guid type, instance;
+	const struct hvsim_dev_ops *ops;
 	enum sim_kind kind;
+	void *priv;
 	unsigned int i, next = 1;
 	int ret = 0, monitor;
 
@@ -1639,6 +1893,8 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 	type = p->type;
 	instance = p->instance;
 	kind = p->kind;
+	ops = p->ops;
+	priv = p->priv;
 	/* Sub-channels of a monitored device are monitored, each with its id. */
 	monitor = p->monitored ? HVSIM_MONITOR_ANY : HVSIM_MONITOR_NONE;
 	for (i = 0; i < SIM_MAX_CHANS; i++)
@@ -1647,7 +1903,7 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 			next = sim.chans[i].sub_index + 1;
 	mutex_unlock(&sim.lock);
 	for (i = 0; i < count && ret >= 0; i++)
-		ret = hvsim_add_device(kind, &type, &instance, next + i, monitor);
+		ret = add_chan(kind, ops, priv, &type, &instance, next + i, monitor);
 	return ret < 0 ? ret : 0;
 }
 
@@ -2346,7 +2602,8 @@ void hvsim_show_devices(struct seq_file *s)
 		hvlis_guid_to_string(&c->type, t);
 		hvlis_guid_to_string(&c->instance, in);
 		seq_printf(s, "%u %u %s %s %s %d %d %d %llu %llu %llu %llu %llu ", c->relid,
-			   c->sub_index, hvsim_kind_name(c->kind), t, in, c->offered, c->open,
+			   c->sub_index, c->ops ? c->ops->name : hvsim_kind_name(c->kind), t, in,
+			   c->offered, c->open,
 			   c->rescinded, c->packets, c->signals_in, c->signals_out, c->bad,
 			   c->waits);
 		if (c->monitored)
@@ -2388,6 +2645,8 @@ void hvsim_show_stats(struct seq_file *s)
 	seq_printf(s, "monitor_signals %d\nmonitor_stray %d\nmonitored_hypercalls %d\n",
 		   atomic_read(&sim.monitor_signals), atomic_read(&sim.monitor_stray),
 		   atomic_read(&sim.monitored_hypercalls));
+	seq_printf(s, "mpb_requests %d\nmpb_errors %d\n", atomic_read(&sim.mpb_requests),
+		   atomic_read(&sim.mpb_errors));
 	seq_printf(s, "csum_requests %d\ncsum_errors %d\n", atomic_read(&sim.csum_requests),
 		   atomic_read(&sim.csum_errors));
 	seq_printf(s, "unload_responses %d\ngpadl_pages_freed %d\nrequests_after_rescind %d\n",
@@ -2426,7 +2685,14 @@ static int __init hvsim_init(void)
 	sim.wq = alloc_ordered_workqueue("hvsim_host", 0);
 	if (!sim.wq)
 		return -ENOMEM;
+	/* Device kinds serve their channels in parallel; I/O may depend on it. */
+	sim.dev_wq = alloc_workqueue("hvsim_dev", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!sim.dev_wq) {
+		destroy_workqueue(sim.wq);
+		return -ENOMEM;
+	}
 	if (hvsim_ic_init()) {
+		destroy_workqueue(sim.dev_wq);
 		destroy_workqueue(sim.wq);
 		return -ENOMEM;
 	}
@@ -2448,7 +2714,9 @@ static void __exit hvsim_exit(void)
 		if (sim.chans[i].used)
 			cancel_work_sync(&sim.chans[i].work);
 	destroy_workqueue(sim.wq);
+	destroy_workqueue(sim.dev_wq);
 	hvsim_ic_exit();
+	hvsim_stor_exit();
 	list_for_each_entry_safe(g, tmp, &sim.gpadls, node)
 		gpadl_free(g);
 	for (i = 0; i < SIM_MAX_CHANS; i++)

@@ -39,12 +39,28 @@
  *                                        open's result ("close ... result
  *                                        pass"); on a failure unbind and bind
  *                                        the device.
+ *   /sys/kernel/debug/hvlis_echo/mpb     write "<ranges> <length> <offset>
+ *                                        [bad-offset | short | huge]": that
+ *                                        many buffers, each <length> bytes
+ *                                        at <offset> in its first page and
+ *                                        filled with a pattern, go to the
+ *                                        host as the ranges of one
+ *                                        GPA-direct packet
+ *                                        (hvlis_sendpacket_mpb()); the host
+ *                                        checksums them in order and we
+ *                                        compare. bad-offset (a byte offset
+ *                                        of 4096), short (the last PFN
+ *                                        missing) and huge (more PFNs than
+ *                                        the ring holds) must be refused by
+ *                                        the send without reaching the
+ *                                        host. Read the result back
  */
 #define pr_fmt(fmt) "hvlis_echo: " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/io.h>
 #include <linux/wait.h>
 #include <linux/delay.h>
 #include <linux/debugfs.h>
@@ -105,6 +121,17 @@ static u64 gpadl_tid;			/* the answer we wait for; 0: none */
 static u64 gpadl_seq;
 static struct hvsim_csum_resp gpadl_resp;
 static char gpadl_result[320] = "no gpadl test yet\n";
+
+/* The multi-page-buffer test: like the GPADL test, its own ids and answer. */
+#define MPB_TID_BASE		0x6d70620000000000ull
+#define MPB_MAX_RANGES		64
+#define MPB_MAX_LENGTH		(256 * 1024)
+#define MPB_HUGE_PFNS		(ECHO_RING_BYTES / sizeof(u64))
+static u64 mpb_tid;			/* the answer we wait for; 0: none */
+static u64 mpb_seq;
+static DECLARE_COMPLETION(mpb_done);
+static struct hvsim_mpb_resp mpb_resp;
+static char mpb_result[320] = "no mpb test yet\n";
 static struct dentry *dir;
 
 static u8 pattern(u32 seq, u32 i)
@@ -147,6 +174,23 @@ static bool gpadl_answer(u64 tid, const u8 *buf)
 	return mine;
 }
 
+/* In the channel callback: the multi-page-buffer answer we wait for? */
+static bool mpb_answer(u64 tid, const u8 *buf)
+{
+	const struct hvsim_mpb_resp *r = (const void *)buf;
+	bool mine;
+
+	spin_lock(&gpadl_lock);
+	mine = mpb_tid && tid == mpb_tid && r->magic == HVSIM_MPB_RESP_MAGIC;
+	if (mine) {
+		memcpy(&mpb_resp, r, sizeof(mpb_resp));
+		mpb_tid = 0;
+		complete(&mpb_done);
+	}
+	spin_unlock(&gpadl_lock);
+	return mine;
+}
+
 static void echo_callback(void *context)
 {
 	struct echo_chan *ec = context;
@@ -164,6 +208,8 @@ static void echo_callback(void *context)
 			break;
 		}
 		if (len == sizeof(struct hvsim_csum_resp) && gpadl_answer(tid, ec->rxbuf))
+			continue;
+		if (len == sizeof(struct hvsim_mpb_resp) && mpb_answer(tid, ec->rxbuf))
 			continue;
 		if (!READ_ONCE(bench_mode) &&
 		    (tid != ec->next_seq || !payload_ok(ec->rxbuf, len, ec->next_seq, ec->index)))
@@ -646,6 +692,194 @@ static const struct file_operations gpadl_fops = {
 	.release = single_release,
 };
 
+enum mpb_mode {
+	MPB_RIGHT,
+	MPB_BAD_OFFSET,		/* a byte offset outside the first page */
+	MPB_SHORT,		/* ranges_bytes one PFN short */
+	MPB_HUGE,		/* more PFNs than the ring can carry */
+};
+
+static u8 mpb_pattern(u32 range, u32 i)
+{
+	return (u8)(range * 57 + i * 13 + (i >> 12) * 3 + 5);
+}
+
+/*
+ * The "mpb" command: 'nranges' buffers of 'length' bytes at 'offset' in
+ * their first page, sent as the ranges of one GPA-direct packet; the host's
+ * checksum of them all, in order, must be ours. The malformed modes must
+ * be refused by hvlis_sendpacket_mpb() itself, so the host never sees them.
+ */
+static int echo_mpb(u32 nranges, u32 length, u32 offset, enum mpb_mode mode)
+{
+	u32 npfns = DIV_ROUND_UP(offset + length, PAGE_SIZE), r, i, pos = 0, mine;
+	size_t bufsize = (size_t)npfns * PAGE_SIZE, rbytes;
+	u8 *bufs[MPB_MAX_RANGES] = { NULL };
+	struct hvsim_mpb_resp resp;
+	struct hvsim_mpb_req req;
+	struct hvlis_gpa_range *gr;
+	int ret = 0, expect;
+	bool pass = false;
+	u64 tid, total = 0;
+	u8 *ranges;
+
+	if (!nranges || nranges > MPB_MAX_RANGES || !length || length > MPB_MAX_LENGTH ||
+	    offset >= PAGE_SIZE)
+		return -EINVAL;
+	rbytes = nranges * (sizeof(*gr) + npfns * sizeof(u64));
+	if (mode == MPB_HUGE)
+		rbytes = sizeof(*gr) + MPB_HUGE_PFNS * sizeof(u64);
+	ranges = kzalloc(rbytes, GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	mine = HVSIM_CSUM_SEED;
+	for (r = 0; r < nranges; r++) {
+		bufs[r] = alloc_pages_exact(bufsize, GFP_KERNEL);
+		if (!bufs[r]) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		for (i = 0; i < length; i++)
+			bufs[r][offset + i] = mpb_pattern(r, i);
+		mine = hvsim_csum(mine, bufs[r] + offset, length);
+		total += length;
+		if (mode == MPB_HUGE && r)
+			continue;
+		gr = (void *)(ranges + pos);
+		gr->byte_count = length;
+		gr->byte_offset = offset;
+		for (i = 0; i < npfns; i++)
+			gr->pfn_array[i] = virt_to_phys(bufs[r] + (size_t)i * PAGE_SIZE) >>
+					   PAGE_SHIFT;
+		pos += sizeof(*gr) + npfns * sizeof(u64);
+	}
+	switch (mode) {
+	case MPB_BAD_OFFSET:
+		((struct hvlis_gpa_range *)ranges)->byte_offset = PAGE_SIZE;
+		break;
+	case MPB_SHORT:
+		rbytes -= sizeof(u64);
+		break;
+	case MPB_HUGE:
+		/* one range whose bytes need every PFN of the list: all page 0 */
+		gr = (void *)ranges;
+		gr->byte_offset = 0;
+		gr->byte_count = MPB_HUGE_PFNS * PAGE_SIZE;
+		for (i = 0; i < MPB_HUGE_PFNS; i++)
+			gr->pfn_array[i] = gr->pfn_array[0];
+		nranges = 1;
+		break;
+	default:
+		break;
+	}
+	expect = mode == MPB_HUGE ? -EMSGSIZE : mode == MPB_RIGHT ? 0 : -EINVAL;
+	memset(&req, 0, sizeof(req));
+	req.magic = HVSIM_MPB_REQ_MAGIC;
+	memset(&resp, 0, sizeof(resp));
+
+	mutex_lock(&echo_lock);
+	if (!echo_devs[0] || !echo_devs[0]->nchans) {
+		ret = -ENODEV;
+		goto out;
+	}
+	spin_lock_bh(&gpadl_lock);
+	reinit_completion(&mpb_done);
+	tid = MPB_TID_BASE | ++mpb_seq;
+	mpb_tid = tid;
+	spin_unlock_bh(&gpadl_lock);
+	ret = -EAGAIN;
+	for (i = 0; i < 20000 && ret == -EAGAIN; i++) {
+		ret = hvlis_sendpacket_mpb(echo_devs[0]->chans[0].ch, (void *)ranges, rbytes,
+					   nranges, &req, sizeof(req), tid);
+		if (ret == -EAGAIN)
+			usleep_range(200, 400);
+	}
+	if (ret == -EAGAIN)
+		ret = -ETIMEDOUT;
+	if (!ret && !wait_for_completion_timeout(&mpb_done, 10 * HZ))
+		ret = -ETIMEDOUT;
+	spin_lock_bh(&gpadl_lock);
+	mpb_tid = 0;
+	if (!ret)
+		memcpy(&resp, &mpb_resp, sizeof(resp));
+	spin_unlock_bh(&gpadl_lock);
+	pass = expect ? ret == expect :
+	       !ret && !resp.status && resp.ranges == nranges && resp.bytes == total &&
+	       resp.checksum == mine;
+out:
+	snprintf(mpb_result, sizeof(mpb_result),
+		 "mpb ranges %u length %u offset %u pfns %u expect %d send %d host_status %d host_ranges %u host_bytes %llu host_csum %#x guest_csum %#x result %s\n",
+		 nranges, length, offset, npfns, expect, ret, resp.status, resp.ranges,
+		 resp.bytes, resp.checksum, mine, pass ? "pass" : "fail");
+	mutex_unlock(&echo_lock);
+	pr_info("%s", mpb_result);
+	/* A packet sent without its answer: the host may still read the pages. */
+	if (ret == -ETIMEDOUT) {
+		pr_err("mpb: no answer; leaking the buffers\n");
+		kfree(ranges);
+		return ret;
+	}
+	if (ret == expect)
+		ret = 0;
+out_free:
+	for (r = 0; r < nranges && r < MPB_MAX_RANGES; r++)
+		if (bufs[r])
+			free_pages_exact(bufs[r], bufsize);
+	kfree(ranges);
+	return ret;
+}
+
+static ssize_t mpb_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
+{
+	char buf[80], word[16] = "";
+	unsigned int nranges, length, offset;
+	enum mpb_mode mode = MPB_RIGHT;
+	int n, ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	n = sscanf(buf, "%u %u %u %15s", &nranges, &length, &offset, word);
+	if (n < 3)
+		return -EINVAL;
+	if (n == 4) {
+		if (!strcmp(word, "bad-offset"))
+			mode = MPB_BAD_OFFSET;
+		else if (!strcmp(word, "short"))
+			mode = MPB_SHORT;
+		else if (!strcmp(word, "huge"))
+			mode = MPB_HUGE;
+		else
+			return -EINVAL;
+	}
+	ret = echo_mpb(nranges, length, offset, mode);
+	return ret ? ret : len;
+}
+
+static int mpb_show(struct seq_file *s, void *unused)
+{
+	mutex_lock(&echo_lock);
+	seq_puts(s, mpb_result);
+	mutex_unlock(&echo_lock);
+	return 0;
+}
+
+static int mpb_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, mpb_show, NULL);
+}
+
+static const struct file_operations mpb_fops = {
+	.owner = THIS_MODULE,
+	.open = mpb_open,
+	.read = seq_read,
+	.write = mpb_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static ssize_t bench_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
 	char buf[64];
@@ -798,6 +1032,7 @@ static int __init echo_init(void)
 	debugfs_create_file("bench", 0644, dir, NULL, &bench_fops);
 	debugfs_create_file("gpadl", 0644, dir, NULL, &gpadl_fops);
 	debugfs_create_file("close", 0644, dir, NULL, &close_fops);
+	debugfs_create_file("mpb", 0644, dir, NULL, &mpb_fops);
 	return hvlis_driver_register(&echo_driver);
 }
 

@@ -10,6 +10,7 @@ enum sim_kind {
 	SIM_IDLE,	/* offered, opens, swallows packets */
 	SIM_ECHO,	/* sends every packet back; answers checksum requests */
 	SIM_IC,		/* an integration service: ic_host.c speaks for the host */
+	SIM_DEV,	/* a kind with a table of operations (hvsim_dev.h) */
 };
 
 /* The test echo device class: f00dcafe-0000-4000-8000-68766c697331 */
@@ -53,6 +54,32 @@ struct hvsim_csum_resp {
 	u32 npages;		/* the GPADL's size in pages */
 	u32 offset;
 	u32 length;
+} __packed;
+
+/*
+ * Multi-page-buffer checksum request of the echo device (hvlis_echo's "mpb"
+ * command): a GPA-direct packet (hvlis_sendpacket_mpb()) whose in-band
+ * payload is exactly struct hvsim_mpb_req asks the host to checksum the
+ * bytes of all its ranges, in order, as one stream; the host answers with a
+ * completion packet (type COMP) carrying struct hvsim_mpb_resp and the
+ * request's transaction id. A malformed GPA-direct packet is answered with
+ * a negative status; one without the magic is dropped (not echoed).
+ */
+#define HVSIM_MPB_REQ_MAGIC	0x71657262706d6c68ull	/* "hlmpbreq" */
+#define HVSIM_MPB_RESP_MAGIC	0x70737262706d6c68ull	/* "hlmpbrsp" */
+
+struct hvsim_mpb_req {
+	u64 magic;
+	u64 reserved;
+} __packed;
+
+struct hvsim_mpb_resp {
+	u64 magic;
+	s32 status;		/* 0, or -EINVAL (malformed ranges), -EFAULT */
+	u32 checksum;		/* hvsim_csum() of all ranges' bytes in order */
+	u32 ranges;		/* the ranges the host saw */
+	u32 reserved;
+	u64 bytes;		/* the sum of their byte counts */
 } __packed;
 
 /*

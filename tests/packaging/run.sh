@@ -448,7 +448,7 @@ need="$need $(echo "$dneed" | sed -e 's|/lib/systemd/|/usr/lib/systemd/|g' -e 's
 miss=
 for f in $need; do grep -qx "$f" "$tmp/rpm-files.txt" || miss="$miss $f"; done
 [ -z "$miss" ] && pass "rpm/payload-files ($(echo "$need" | wc -w) files of hvlis-dkms and hvlis-daemons)" || fail "rpm/payload-files: missing:$miss"
-if grep -q 'add_drivers+=" hv_vmbus "' "$root/usr/lib/dracut/dracut.conf.d/50-hvlis.conf" 2> /dev/null &&
+if grep -qF "add_drivers+=\" $bootmods \"" "$root/usr/lib/dracut/dracut.conf.d/50-hvlis.conf" 2> /dev/null &&
 	! grep -q '@HVLIS' "$root/usr/libexec/hvlis/hvlis-kmod" 2> /dev/null; then
 	pass "rpm/payload-substituted"
 else

@@ -15,6 +15,7 @@
 
 #include <hvlis/chanmsg.h>
 #include <hvlis/ring.h>
+#include <hvlis/vstor_proto.h>
 
 #define SIZE_CASE(name, type, n)			\
 	TEST(size_##name)				\
@@ -313,6 +314,158 @@ TEST(ring_constants)
 	CHECK_EQ(HVLIS_RING_FEAT_PENDING_SEND_SZ, 1);
 	/* The control page is one Hyper-V page; the data area starts after it. */
 	CHECK_EQ(sizeof(struct hvlis_ring_header), HVLIS_HV_PAGE_SIZE);
+}
+
+/* ---- VSTOR (storage): packet, SRB, properties, version, FC names, offer */
+SIZE_CASE(vstor_packet_64, struct hvlis_vstor_packet, 64)
+FIELD_CASE(vstor_packet_operation, struct hvlis_vstor_packet, operation, 0, 4)
+FIELD_CASE(vstor_packet_flags, struct hvlis_vstor_packet, flags, 4, 4)
+FIELD_CASE(vstor_packet_status, struct hvlis_vstor_packet, status, 8, 4)
+FIELD_CASE(vstor_packet_srb, struct hvlis_vstor_packet, srb, 12, 52)
+FIELD_CASE(vstor_packet_props, struct hvlis_vstor_packet, props, 12, 24)
+FIELD_CASE(vstor_packet_version, struct hvlis_vstor_packet, version, 12, 4)
+FIELD_CASE(vstor_packet_wwn, struct hvlis_vstor_packet, wwn, 12, 36)
+FIELD_CASE(vstor_packet_sub_channel_count, struct hvlis_vstor_packet, sub_channel_count, 12, 2)
+FIELD_CASE(vstor_packet_buffer, struct hvlis_vstor_packet, buffer, 12, 52)
+SIZE_CASE(vstor_srb_52, struct hvlis_vstor_srb, 52)
+FIELD_CASE(vstor_srb_length, struct hvlis_vstor_srb, length, 0, 2)
+FIELD_CASE(vstor_srb_srb_status, struct hvlis_vstor_srb, srb_status, 2, 1)
+FIELD_CASE(vstor_srb_scsi_status, struct hvlis_vstor_srb, scsi_status, 3, 1)
+FIELD_CASE(vstor_srb_port_number, struct hvlis_vstor_srb, port_number, 4, 1)
+FIELD_CASE(vstor_srb_path_id, struct hvlis_vstor_srb, path_id, 5, 1)
+FIELD_CASE(vstor_srb_target_id, struct hvlis_vstor_srb, target_id, 6, 1)
+FIELD_CASE(vstor_srb_lun, struct hvlis_vstor_srb, lun, 7, 1)
+FIELD_CASE(vstor_srb_cdb_length, struct hvlis_vstor_srb, cdb_length, 8, 1)
+FIELD_CASE(vstor_srb_sense_info_length, struct hvlis_vstor_srb, sense_info_length, 9, 1)
+FIELD_CASE(vstor_srb_data_in, struct hvlis_vstor_srb, data_in, 10, 1)
+FIELD_CASE(vstor_srb_data_transfer_length, struct hvlis_vstor_srb, data_transfer_length, 12, 4)
+FIELD_CASE(vstor_srb_cdb, struct hvlis_vstor_srb, cdb, 16, 16)
+FIELD_CASE(vstor_srb_sense_data, struct hvlis_vstor_srb, sense_data, 16, 20)
+FIELD_CASE(vstor_srb_win8, struct hvlis_vstor_srb, win8, 36, 16)
+SIZE_CASE(vstor_win8_ext_16, struct hvlis_vstor_win8_ext, 16)
+FIELD_CASE(vstor_win8_queue_tag, struct hvlis_vstor_win8_ext, queue_tag, 2, 1)
+FIELD_CASE(vstor_win8_queue_action, struct hvlis_vstor_win8_ext, queue_action, 3, 1)
+FIELD_CASE(vstor_win8_srb_flags, struct hvlis_vstor_win8_ext, srb_flags, 4, 4)
+FIELD_CASE(vstor_win8_time_out_value, struct hvlis_vstor_win8_ext, time_out_value, 8, 4)
+FIELD_CASE(vstor_win8_queue_sort_key, struct hvlis_vstor_win8_ext, queue_sort_key, 12, 4)
+SIZE_CASE(vstor_channel_props_24, struct hvlis_vstor_channel_props, 24)
+FIELD_CASE(vstor_props_max_channel_cnt, struct hvlis_vstor_channel_props, max_channel_cnt, 4, 2)
+FIELD_CASE(vstor_props_flags, struct hvlis_vstor_channel_props, flags, 8, 4)
+FIELD_CASE(vstor_props_max_transfer_bytes, struct hvlis_vstor_channel_props, max_transfer_bytes, 12, 4)
+SIZE_CASE(vstor_version_4, struct hvlis_vstor_version, 4)
+FIELD_CASE(vstor_version_major_minor, struct hvlis_vstor_version, major_minor, 0, 2)
+FIELD_CASE(vstor_version_revision, struct hvlis_vstor_version, revision, 2, 2)
+SIZE_CASE(vstor_fc_wwn_36, struct hvlis_vstor_fc_wwn, 36)
+FIELD_CASE(vstor_wwn_primary_active, struct hvlis_vstor_fc_wwn, primary_active, 0, 1)
+FIELD_CASE(vstor_wwn_primary_port, struct hvlis_vstor_fc_wwn, primary_port_wwn, 4, 8)
+FIELD_CASE(vstor_wwn_primary_node, struct hvlis_vstor_fc_wwn, primary_node_wwn, 12, 8)
+FIELD_CASE(vstor_wwn_secondary_port, struct hvlis_vstor_fc_wwn, secondary_port_wwn, 20, 8)
+FIELD_CASE(vstor_wwn_secondary_node, struct hvlis_vstor_fc_wwn, secondary_node_wwn, 28, 8)
+SIZE_CASE(vstor_offer_props_24, struct hvlis_vstor_offer_props, 24)
+FIELD_CASE(vstor_offer_path_id, struct hvlis_vstor_offer_props, path_id, 2, 1)
+FIELD_CASE(vstor_offer_target_id, struct hvlis_vstor_offer_props, target_id, 3, 1)
+FIELD_CASE(vstor_offer_flags, struct hvlis_vstor_offer_props, flags, 8, 4)
+
+TEST(vstor_operation_numbers)
+{
+	CHECK_EQ(HVLIS_VSTOR_OP_COMPLETE_IO, 1);
+	CHECK_EQ(HVLIS_VSTOR_OP_REMOVE_DEVICE, 2);
+	CHECK_EQ(HVLIS_VSTOR_OP_EXECUTE_SRB, 3);
+	CHECK_EQ(HVLIS_VSTOR_OP_RESET_LUN, 4);
+	CHECK_EQ(HVLIS_VSTOR_OP_RESET_ADAPTER, 5);
+	CHECK_EQ(HVLIS_VSTOR_OP_RESET_BUS, 6);
+	CHECK_EQ(HVLIS_VSTOR_OP_BEGIN_INITIALIZATION, 7);
+	CHECK_EQ(HVLIS_VSTOR_OP_END_INITIALIZATION, 8);
+	CHECK_EQ(HVLIS_VSTOR_OP_QUERY_PROTOCOL_VERSION, 9);
+	CHECK_EQ(HVLIS_VSTOR_OP_QUERY_PROPERTIES, 10);
+	CHECK_EQ(HVLIS_VSTOR_OP_ENUMERATE_BUS, 11);
+	CHECK_EQ(HVLIS_VSTOR_OP_FCHBA_DATA, 12);
+	CHECK_EQ(HVLIS_VSTOR_OP_CREATE_SUB_CHANNELS, 13);
+	CHECK_EQ(HVLIS_VSTOR_FLAG_REQUEST_COMPLETION, 1);
+	CHECK_EQ(HVLIS_VSTOR_STATUS_REVISION_MISMATCH, 0xc0000059u);
+}
+
+TEST(vstor_version_encoding)
+{
+	CHECK_EQ(HVLIS_VSTOR_WIN6, 0x0200);
+	CHECK_EQ(HVLIS_VSTOR_WIN7, 0x0402);
+	CHECK_EQ(HVLIS_VSTOR_WIN8, 0x0501);
+	CHECK_EQ(HVLIS_VSTOR_WIN8_1, 0x0600);
+	CHECK_EQ(HVLIS_VSTOR_WIN10, 0x0602);
+	CHECK_EQ(HVLIS_VSTOR_VERSION_MAJOR(HVLIS_VSTOR_WIN7), 4);
+	CHECK_EQ(HVLIS_VSTOR_VERSION_MINOR(HVLIS_VSTOR_WIN7), 2);
+}
+
+TEST(vstor_sizes_per_version)
+{
+	/* Before WIN8 the SRB lacks its 16-byte extension on the wire. */
+	CHECK_EQ(hvlis_vstor_packet_size(HVLIS_VSTOR_WIN6), 48);
+	CHECK_EQ(hvlis_vstor_packet_size(HVLIS_VSTOR_WIN7), 48);
+	CHECK_EQ(hvlis_vstor_packet_size(HVLIS_VSTOR_WIN8), 64);
+	CHECK_EQ(hvlis_vstor_packet_size(HVLIS_VSTOR_WIN8_1), 64);
+	CHECK_EQ(hvlis_vstor_packet_size(HVLIS_VSTOR_WIN10), 64);
+	CHECK_EQ(hvlis_vstor_sense_size(HVLIS_VSTOR_WIN6), 18);
+	CHECK_EQ(hvlis_vstor_sense_size(HVLIS_VSTOR_WIN7), 18);
+	CHECK_EQ(hvlis_vstor_sense_size(HVLIS_VSTOR_WIN8), 20);
+	CHECK_EQ(hvlis_vstor_sense_size(HVLIS_VSTOR_WIN10), 20);
+	CHECK_EQ(HVLIS_VSTOR_SRB_SIZE_PRE_WIN8 + HVLIS_VSTOR_WIN8_EXT_SIZE,
+		 HVLIS_VSTOR_SRB_SIZE_WIN8);
+	CHECK_EQ(HVLIS_VSTOR_PACKET_SIZE_PRE_WIN8 + HVLIS_VSTOR_WIN8_EXT_SIZE,
+		 HVLIS_VSTOR_PACKET_SIZE_WIN8);
+}
+
+TEST(vstor_srb_status_and_flags)
+{
+	CHECK_EQ(HVLIS_SRB_STATUS_SUCCESS, 0x01);
+	CHECK_EQ(HVLIS_SRB_STATUS_ABORTED, 0x02);
+	CHECK_EQ(HVLIS_SRB_STATUS_ERROR, 0x04);
+	CHECK_EQ(HVLIS_SRB_STATUS_INVALID_REQUEST, 0x06);
+	CHECK_EQ(HVLIS_SRB_STATUS_NO_DEVICE, 0x08);
+	CHECK_EQ(HVLIS_SRB_STATUS_TIMEOUT, 0x09);
+	CHECK_EQ(HVLIS_SRB_STATUS_SELECTION_TIMEOUT, 0x0a);
+	CHECK_EQ(HVLIS_SRB_STATUS_BUS_RESET, 0x0e);
+	CHECK_EQ(HVLIS_SRB_STATUS_DATA_OVERRUN, 0x12);
+	CHECK_EQ(HVLIS_SRB_STATUS_INVALID_LUN, 0x20);
+	CHECK_EQ(HVLIS_SRB_STATUS_QUEUE_FROZEN, 0x40);
+	CHECK_EQ(HVLIS_SRB_STATUS_AUTOSENSE_VALID, 0x80);
+	CHECK_EQ(HVLIS_SRB_STATUS_CODE(0x84), HVLIS_SRB_STATUS_ERROR);
+	CHECK_EQ(HVLIS_SRB_STATUS_CODE(0xc1), HVLIS_SRB_STATUS_SUCCESS);
+	CHECK_EQ(HVLIS_SRB_FLAGS_DISABLE_AUTOSENSE, 0x20);
+	CHECK_EQ(HVLIS_SRB_FLAGS_DATA_IN, 0x40);
+	CHECK_EQ(HVLIS_SRB_FLAGS_DATA_OUT, 0x80);
+	CHECK_EQ(HVLIS_VSTOR_DATA_OUT, 0);
+	CHECK_EQ(HVLIS_VSTOR_DATA_IN, 1);
+	CHECK_EQ(HVLIS_VSTOR_PROP_MULTI_CHANNEL, 1);
+	CHECK_EQ(HVLIS_VSTOR_OFFER_EMULATED_IDE, 2);
+}
+
+TEST(vstor_guid_wire_bytes)
+{
+	static const u8 scsi[16] = { 0xd9, 0x63, 0x61, 0xba, 0xa1, 0x04, 0x29, 0x4d,
+				     0xb6, 0x05, 0x72, 0xe2, 0xff, 0xb1, 0xdc, 0x7f };
+	static const u8 ide[16] = { 0x32, 0x26, 0x41, 0x32, 0xcb, 0x86, 0xa2, 0x44,
+				    0x9b, 0x5c, 0x50, 0xd1, 0x41, 0x73, 0x54, 0xf5 };
+	static const u8 fc[16] = { 0x4a, 0xcc, 0x9b, 0x2f, 0x69, 0x00, 0xf3, 0x4a,
+				   0xb7, 0x6b, 0x6f, 0xd0, 0xbe, 0x52, 0x8c, 0xda };
+	struct hvlis_guid g_scsi = HVLIS_GUID_SCSI, g_ide = HVLIS_GUID_IDE;
+	struct hvlis_guid g_fc = HVLIS_GUID_FC;
+
+	CHECK_MEM_EQ(g_scsi.b, scsi, 16);
+	CHECK_MEM_EQ(g_ide.b, ide, 16);
+	CHECK_MEM_EQ(g_fc.b, fc, 16);
+}
+
+TEST(vstor_gpa_direct_layout)
+{
+	/* An EXECUTE_SRB with data: header, one range of n PFNs, the packet. */
+	size_t hdr = sizeof(struct hvlis_gpa_direct_header) +
+		     sizeof(struct hvlis_gpa_range) + 3 * sizeof(u64);
+
+	CHECK_EQ(sizeof(struct hvlis_gpa_direct_header), 24);
+	CHECK_EQ(sizeof(struct hvlis_gpa_range), 8);
+	CHECK_EQ(offsetof(struct hvlis_gpa_range, pfn_array), 8);
+	CHECK_EQ(hdr, 56);
+	CHECK_EQ(hdr % 8, 0);
 }
 
 HVTEST_MAIN()

@@ -1513,4 +1513,82 @@ TEST(roles_touch_only_their_own_index)
 	free(snap);
 }
 
+/* ---- GPA ranges of a GPA-direct packet (hvlis_gpa_ranges_check) ---- */
+
+/* Appends a range with 'npfns' PFNs to 'buf' at *pos. */
+static void put_range(u8 *buf, u32 *pos, u32 count, u32 offset, u32 npfns)
+{
+	struct hvlis_gpa_range r = { .byte_count = count, .byte_offset = offset };
+	u64 pfn;
+	u32 i;
+
+	memcpy(buf + *pos, &r, sizeof(r));
+	*pos += sizeof(r);
+	for (i = 0; i < npfns; i++) {
+		pfn = 0x1000 + i;
+		memcpy(buf + *pos, &pfn, sizeof(pfn));
+		*pos += sizeof(pfn);
+	}
+}
+
+TEST(gpa_ranges_good)
+{
+	u8 buf[512];
+	u32 pos = 0, used = 0;
+	u64 total = 0;
+
+	put_range(buf, &pos, 1, 0, 1);
+	put_range(buf, &pos, 1, 4095, 1);
+	put_range(buf, &pos, 2, 4095, 2);		/* one byte on each page */
+	put_range(buf, &pos, 8192, 0, 2);
+	put_range(buf, &pos, 8193, 100, 3);
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 5, &used, &total), 0);
+	CHECK_EQ(used, pos);
+	CHECK_EQ(total, 1 + 1 + 2 + 8192 + 8193);
+	/* fewer ranges than the buffer holds: used says where they end */
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 2, &used, NULL), 0);
+	CHECK_EQ(used, 2 * (8 + 8));
+	CHECK_EQ(hvlis_gpa_range_pfns(4095, 2), 2);
+	CHECK_EQ(hvlis_gpa_range_pfns(0, 4096), 1);
+	CHECK_EQ(hvlis_gpa_range_pfns(4095, 0xffffffffu), 0x100001ull);
+}
+
+TEST(gpa_ranges_bad)
+{
+	u8 buf[256];
+	u32 pos, used = 77;
+	u64 total = 77;
+
+	/* no ranges, no buffer */
+	pos = 0;
+	put_range(buf, &pos, 1, 0, 1);
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 0, &used, &total), -EINVAL);
+	CHECK_EQ(hvlis_gpa_ranges_check(NULL, pos, 1, &used, &total), -EINVAL);
+	/* a zero byte count */
+	pos = 0;
+	put_range(buf, &pos, 0, 0, 1);
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 1, &used, &total), -EINVAL);
+	/* a byte offset outside the first page */
+	pos = 0;
+	put_range(buf, &pos, 1, 4096, 1);
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 1, &used, &total), -EINVAL);
+	/* one PFN short: the range's bytes touch two pages */
+	pos = 0;
+	put_range(buf, &pos, 2, 4095, 1);
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 1, &used, &total), -EINVAL);
+	/* the header itself does not fit */
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, 7, 1, &used, &total), -EINVAL);
+	/* more ranges claimed than there are bytes */
+	pos = 0;
+	put_range(buf, &pos, 1, 0, 1);
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 2, &used, &total), -EINVAL);
+	/* a huge count whose PFN list would wrap a 32-bit size */
+	pos = 0;
+	put_range(buf, &pos, 0xffffffffu, 4095, 2);
+	CHECK_EQ(hvlis_gpa_ranges_check(buf, pos, 1, &used, &total), -EINVAL);
+	/* failures leave the outputs alone */
+	CHECK_EQ(used, 77);
+	CHECK_EQ(total, 77);
+}
+
 HVTEST_MAIN()

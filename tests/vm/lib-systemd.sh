@@ -17,6 +17,11 @@
 # kernel modules the initramfs loads to mount the root disk (dependencies
 # are added); ext4 computes metadata checksums with crc32c
 VM_SD_INITRD_KMODS="virtio_pci virtio_blk crc32c_generic ext4"
+# VM_ROOT_DISK=storvsc: the kernel modules the initramfs also loads for the
+# SCSI disk hv_storvsc makes of the root image (served by hvsim)
+VM_SD_STOR_KMODS="sd_mod scsi_transport_fc"
+# ... and the project's, from /lib/hvlis, in this order
+VM_SD_STOR_HVLIS="hvsim hv_vmbus hv_storvsc"
 # kernel modules systemd loads itself early (autofs for automount units)
 VM_SD_IMAGE_KMODS="autofs4"
 # units masked in the images: nothing in the VMs needs them, and each costs
@@ -49,19 +54,33 @@ vm_sd_rootfs() {
 
 # vm_sd_initramfs NAME REL MODROOT OUT: the initramfs of a systemd scenario:
 # the common base (vm_initramfs_base) with guest/init-root as /init and the
-# modules of VM_SD_INITRD_KMODS, listed in load order in /hvlis/kmods
+# modules of VM_SD_INITRD_KMODS, listed in load order in /hvlis/kmods.
+# With VM_ROOT_DISK=storvsc (sc_root_disk) also VM_SD_STOR_KMODS and, in
+# /lib/hvlis with their names in /hvlis/root-storvsc, the project's modules
+# of VM_SD_STOR_HVLIS: init-root serves the root disk (/dev/vda) through
+# hvsim's storage host and mounts the SCSI disk hv_storvsc makes of it.
 vm_sd_initramfs() {
-	local name=$1 rel=$2 root=$3 out=$4 st="$VM_OUT/work/$1/initramfs" order m
+	local name=$1 rel=$2 root=$3 out=$4 st="$VM_OUT/work/$1/initramfs" order m kmods k
 	rm -rf "$st"
 	mkdir -p "$st/newroot"
 	vm_initramfs_base "$st" "$VM_DIR/guest/init-root" || return 1
+	kmods=$VM_SD_INITRD_KMODS
+	[ "${sc_root_disk:-virtio}" != storvsc ] || kmods="$kmods $VM_SD_STOR_KMODS"
 	# shellcheck disable=SC2086 # a list of names
-	order=$(vm_kmod_order "$root" "$rel" $VM_SD_INITRD_KMODS) || return 1
+	order=$(vm_kmod_order "$root" "$rel" $kmods) || return 1
 	vm_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
 	: > "$st/hvlis/kmods"
 	for m in $order; do
 		echo "/lib/modules/$rel/${m%.ko*}.ko" >> "$st/hvlis/kmods"
 	done
+	if [ "${sc_root_disk:-virtio}" = storvsc ]; then
+		mkdir -p "$st/lib/hvlis"
+		for m in $VM_SD_STOR_HVLIS; do
+			k=$(vm_project_kos | grep "/$m\.ko\$") || { echo "no $m.ko built" >&2; return 1; }
+			cp "$k" "$st/lib/hvlis/" || return 1
+			echo "$m" >> "$st/hvlis/root-storvsc"
+		done
+	fi
 	vm_cpio "$st" "$out"
 }
 
@@ -127,6 +146,11 @@ vm_sd_images() {
 		LABEL=hvroot	/	ext4	rw,errors=remount-ro	0	0
 		LABEL=hvdata	/data	ext4	rw	0	0
 	EOT
+	# root on the SCSI disk: the virtio disk under it has the same label,
+	# and nothing may touch it but hvsim
+	if [ "${sc_root_disk:-virtio}" = storvsc ]; then
+		sed -i 's|^LABEL=hvroot\t|/dev/sda\t|' "$pl/etc/fstab"
+	fi
 	for m in $VM_SD_MASK; do
 		ln -s /dev/null "$pl/etc/systemd/system/$m"
 	done

@@ -173,12 +173,17 @@ vm_scenario_vars() {
 	(
 		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_QEMU_ARGS="" VM_GUEST_TOOLS="" VM_BINARIES=""
 		VM_ROOTFS="" VM_END="" VM_DATA_MB="" VM_HVLIS_LOAD="" VM_MODPROBE_CONF="" VM_EXPECT_DIRTY=""
+		VM_ROOT_DISK=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
 		declare -F guest > /dev/null || { echo "no guest() function" >&2; exit 1; }
 		case $VM_ROOTFS in
 		'' | systemd) ;;
 		*) echo "VM_ROOTFS must be empty or 'systemd', not '$VM_ROOTFS'" >&2; exit 1 ;;
+		esac
+		case ${VM_ROOT_DISK:-virtio} in
+		virtio | storvsc) ;;
+		*) echo "VM_ROOT_DISK must be virtio or storvsc, not '$VM_ROOT_DISK'" >&2; exit 1 ;;
 		esac
 		case ${VM_END:-poweroff} in
 		poweroff | sysrq-reboot | none) ;;
@@ -195,6 +200,7 @@ vm_scenario_vars() {
 			"$(declare -F prepare_data > /dev/null && echo 1)"
 		printf 'sc_qemu=%q\nsc_tools=%q\nsc_binaries=%q\n' "$VM_QEMU_ARGS" "$VM_GUEST_TOOLS" \
 			"$VM_BINARIES"
+		printf 'sc_root_disk=%q\n' "${VM_ROOT_DISK:-virtio}"
 	)
 }
 
@@ -381,7 +387,7 @@ vm_run_scenario() {
 	local sc_kmods sc_timeout sc_append sc_has_check sc_qemu sc_tools sc_binaries result problems chk=
 	# systemd scenarios (lib-systemd.sh reads them from here)
 	local sc_rootfs sc_end sc_data_mb sc_hvlis_load sc_modprobe_conf
-	local sc_expect_dirty sc_has_check_disk sc_has_prepare_image sc_has_prepare_data
+	local sc_expect_dirty sc_has_check_disk sc_has_prepare_image sc_has_prepare_data sc_root_disk
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then

@@ -29,6 +29,8 @@ vmbus:30e62795aed07b49adcee80ab0175caf
 vmbus:e7f4a0a9455a964db8278a841e8c03e6
 vmbus:292efa3523ea364296ae3a6ebacba440
 vmbus:e34bd134e4dec8419ae76b174977c192'
+	[hv_storvsc]='vmbus:d96361baa104294db60572e2ffb1dc7f
+vmbus:32264132cb86a2449b5c50d1417354f5'
 )
 
 if ! rel=$(vm_release); then

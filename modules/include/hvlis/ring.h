@@ -53,6 +53,20 @@ void hvlis_ring_set_pending_send(struct hvlis_ring *r, u32 bytes);
 
 int hvlis_packet_validate(const struct hvlis_packet_desc *desc, u32 pkt_len);
 
+int hvlis_gpa_ranges_check(const void *ranges, u32 bytes, u32 count, u32 *used,
+			   u64 *total_len);
+
+/*
+ * PFNs a GPA range of a GPA-direct packet carries: the pages that bytes
+ * [byte_offset, byte_offset + byte_count) touch. 64-bit arithmetic: the
+ * fields come from the other side and may be anything.
+ */
+static inline u64 hvlis_gpa_range_pfns(u32 byte_offset, u32 byte_count)
+{
+	return ((u64)byte_offset + byte_count + HVLIS_HV_PAGE_SIZE - 1) >>
+		HVLIS_HV_PAGE_SHIFT;
+}
+
 /* Bytes a packet of 'payload' bytes occupies in the ring, trailer included. */
 static inline u32 hvlis_ring_packet_bytes(u32 payload)
 {

@@ -75,6 +75,9 @@ int hvlis_sendpacket(struct hvlis_channel *ch, const void *data, u32 len,
 int hvlis_sendpacket_pagebuffer(struct hvlis_channel *ch,
 				const struct hvlis_page_buffer *pb, u32 count,
 				const void *data, u32 len, u64 trans_id);
+int hvlis_sendpacket_mpb(struct hvlis_channel *ch, const struct hvlis_gpa_range *ranges,
+			 u32 ranges_bytes, u32 range_count, const void *data, u32 len,
+			 u64 trans_id);
 int hvlis_recvpacket(struct hvlis_channel *ch, void *buf, u32 buf_len,
 		     u32 *data_len, u64 *trans_id);
 int hvlis_recvpacket_raw(struct hvlis_channel *ch, void *buf, u32 buf_len,

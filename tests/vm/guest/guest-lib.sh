@@ -218,6 +218,65 @@ wait_ic() {
 	return 1
 }
 
+# ---- storage (scenarios stor-*.sh; tests/hvsim/stor_host.c) ---------------
+#   stor_load [PARAM...]   insmod hv_storvsc.ko
+#   stor_unload            rmmod hv_storvsc
+#   stor_relid [N]         the relid of the N-th (default: last) storage
+#                          controller hvsim has (primary channels, in order)
+#   stor_stat RELID KEY    a counter of hvsim's stor file ("version",
+#                          "chan0_ios", "lun0_bytes_written", ...)
+#   stor_ctl RELID ARGS... "stor RELID ARGS" to hvsim's ctl
+#   wait_blk NAME [SECS]   wait (default 20 s) until /dev/NAME is a block
+#                          device (and /sys/block/NAME exists); non-zero if not
+#   wait_noblk NAME [SECS] wait until /sys/block/NAME is gone
+#   stor_disk RELID LUN    the sdX name of that controller's LUN (sysfs:
+#                          the SCSI host whose parent is the VMBus device)
+#   stor_chans_used RELID  how many of the controller's channels served I/O
+stor_load() { insmod /lib/hvlis/hv_storvsc.ko "$@"; }
+stor_unload() { rmmod hv_storvsc; }
+stor_relid() {
+	awk -v n="${1:-0}" 'NR > 1 && $3 == "stor" && $2 == 0 { r[++c] = $1 }
+		END { if (c) print r[n ? n : c] }' "$HVSIM/devices"
+}
+stor_stat() { awk -v r="$1" -v k="$2" '$1 == r && $2 == k { print $3 }' "$HVSIM/stor"; }
+stor_ctl() { local r=$1; shift; sim_ctl stor "$r" "$@"; }
+wait_blk() {
+	local i=0 n=$((${2:-20} * 10))
+	while [ "$i" -le "$n" ]; do
+		[ -b "/dev/$1" ] && [ -e "/sys/block/$1" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+wait_noblk() {
+	local i=0 n=$((${2:-20} * 10))
+	while [ "$i" -le "$n" ]; do
+		[ -e "/sys/block/$1" ] || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+stor_disk() {
+	local d v b
+	v=$(vmbus_dev "$1") || return 1
+	for b in /sys/block/sd*; do
+		[ -e "$b" ] || continue
+		d=$(readlink -f "$b/device")
+		case $d in
+		"$(readlink -f "$v")"/*) ;;
+		*) continue ;;
+		esac
+		[ "${d##*:}" = "$2" ] && { basename "$b"; return 0; }
+	done
+	return 1
+}
+stor_chans_used() {
+	awk -v r="$1" '$1 == r && $2 ~ /^chan[0-9]+_ios$/ && $3 > 0 { n++ } END { print n + 0 }' \
+		"$HVSIM/stor"
+}
+
 # ---- systemd scenarios (VM_ROOTFS=systemd, see ../README.md) ---------------
 #   SD_STATE               what "systemctl is-system-running --wait" said
 #                          before guest() (set by /hvlis/sd-run)

@@ -13,6 +13,13 @@
 # and bad requests (past the end, a handle nobody has, another channel's
 # GPADL) are answered with an error, not a crash. Echo traffic is unchanged
 # by all this. Against a 2022 and a 2012 host.
+#
+# The multi-page-buffer send (hvlis_sendpacket_mpb(), the storage data
+# path) is checked on the same device: one or more ranges of any length and
+# offset go out in one GPA-direct packet, the host checksums their bytes in
+# order and answers with a completion; ranges the send must refuse (a byte
+# offset outside the first page, a PFN list one short, a packet larger than
+# the ring) never reach the host.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
@@ -74,6 +81,39 @@ bad_requests() { # WHAT
 	expect "$what: host csum_errors" "$(($(sim_stat csum_errors) - e0))" 6
 }
 
+# echo_mpb WHAT RANGES LENGTH OFFSET [MODE]: one "mpb" command that must pass
+echo_mpb() {
+	local what=$1 r
+	shift
+	echo "$*" > /sys/kernel/debug/hvlis_echo/mpb || vm_fail "$what: mpb command '$*' failed"
+	r=$(cat /sys/kernel/debug/hvlis_echo/mpb)
+	vm_log "$what: $r"
+	case " $r " in
+	*" result pass "*) ;;
+	*) vm_fail "$what: multi-page-buffer check failed: $r" ;;
+	esac
+}
+
+mpb() { # WHAT
+	local what=$1 q0 e0
+	q0=$(sim_stat mpb_requests)
+	e0=$(sim_stat mpb_errors)
+	echo_mpb "$what: one byte" 1 1 0
+	echo_mpb "$what: one page" 1 4096 0
+	echo_mpb "$what: last byte of a page" 1 1 4095
+	echo_mpb "$what: across pages" 1 10000 100
+	echo_mpb "$what: 64 KiB + 1 at an odd offset" 1 65537 4093
+	echo_mpb "$what: 256 KiB" 1 262144 0
+	echo_mpb "$what: 3 ranges" 3 5000 7
+	echo_mpb "$what: 64 ranges of 512 bytes" 64 512 3584
+	expect "$what: host mpb_requests" "$(($(sim_stat mpb_requests) - q0))" 8
+	echo_mpb "$what: byte offset past the first page" 2 100 0 bad-offset
+	echo_mpb "$what: PFN list one short" 2 5000 0 short
+	echo_mpb "$what: larger than the ring" 1 4096 0 huge
+	expect "$what: refused sends reached the host" "$(($(sim_stat mpb_requests) - q0))" 8
+	expect "$what: host mpb_errors" "$(($(sim_stat mpb_errors) - e0))" 0
+}
+
 guest() {
 	sim_start
 	sim_ctl add echo
@@ -83,6 +123,7 @@ guest() {
 	sizes 5.3
 	largest 5.3
 	bad_requests 5.3
+	mpb 5.3
 	expect "host csum_requests" "$(sim_stat csum_requests)" 15
 	# echo is unchanged, packets of the request's size included
 	echo_run "echo afterwards" 500 16 3000 2
@@ -96,6 +137,7 @@ guest() {
 	expect "2.4: negotiated" "$(sim_stat version)" 2.4
 	insmod /lib/hvlis/hvlis_echo.ko || vm_fail "2.4: insmod hvlis_echo failed"
 	sizes 2.4
+	mpb 2.4
 	echo_run "2.4: echo afterwards" 200 16 3000 2
 	rmmod hvlis_echo || vm_fail "2.4: rmmod hvlis_echo failed"
 	vmbus_unload || vm_fail "2.4: rmmod hv_vmbus failed"

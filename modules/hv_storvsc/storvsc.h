@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_storvsc driver state. The wire formats are in hvlis/vstor_proto.h,
+ * their checks in storvsc_msg.c; this is what the guest keeps.
+ */
+#ifndef HV_STORVSC_H
+#define HV_STORVSC_H
+
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+#include <linux/completion.h>
+#include <linux/workqueue.h>
+#include <hvlis/compat_scsi.h>
+#include <hvlis/vmbus.h>
+#include "storvsc_msg.h"
+
+#define STV_MAX_CHANS		16	/* the primary and up to 15 sub-channels */
+#define STV_MAX_XFER		(512 * 1024)	/* bytes per command, at most */
+/* PFNs one command's range can need: the pages plus one for the offset. */
+#define STV_MAX_PFNS		(STV_MAX_XFER / HVLIS_HV_PAGE_SIZE + 1)
+#define STV_CTL_TIMEOUT		(10 * HZ)	/* one control request */
+#define STV_CMD_TIMEOUT_S	60		/* told to the host (WIN8+) */
+
+/*
+ * Transaction ids: control requests have bit 63 set, I/O requests carry
+ * their slot (+1) in the low 32 bits and the slot's generation above, so an
+ * id is never valid twice. 0 is the host's own messages.
+ */
+#define STV_TID_CTL		(1ull << 63)
+
+struct stv_host;
+
+/* The wire form of one command's GPA range: the range, then its PFNs. */
+struct stv_gpa {
+	struct hvlis_gpa_range range;
+	u64 pfns[STV_MAX_PFNS];
+} __packed __aligned(8);
+
+/* Per-command state, in the SCSI command's private area (cmd_size). */
+struct stv_request {
+	struct scsi_cmnd *cmd;
+	struct stv_srb_sent sent;
+	void *bounce;			/* page-contiguous copy, or NULL */
+	u32 bounce_len;
+	struct stv_gpa gpa;		/* where the data is */
+};
+
+/* One VMBus channel and its outstanding commands. */
+struct stv_chan {
+	struct stv_host *host;
+	struct hvlis_channel *ch;
+	unsigned int index;		/* 0: primary */
+	spinlock_t lock;		/* the slots */
+	u32 depth;
+	struct stv_request **slots;	/* NULL with a tid: abandoned by a reset */
+	u64 *slot_tid;			/* 0: free */
+	u32 gen;
+	u8 rxbuf[sizeof(struct hvlis_vstor_packet) + 8];
+	/* counters (sysfs) */
+	atomic64_t ios, completions, bad_completions, unknown_tids, late;
+};
+
+struct stv_host {
+	struct hvlis_device *hd;
+	struct Scsi_Host *shost;
+	bool ide;
+	u8 ide_path, ide_target;
+	u16 version;
+	u32 pkt_size;			/* each way, for the negotiated version */
+	u32 max_xfer;
+	u32 max_subch;
+	u32 depth;			/* per channel */
+	u32 ring_bytes;
+	bool removing;
+
+	struct mutex chan_lock;		/* adding channels */
+	struct stv_chan *chans[STV_MAX_CHANS];
+	unsigned int nchans;		/* published with smp_store_release */
+
+	/* one control request at a time, on the primary channel */
+	struct mutex ctl_mutex;
+	spinlock_t ctl_lock;
+	struct completion ctl_done;
+	u64 ctl_tid, ctl_seq;
+	struct hvlis_vstor_packet ctl_resp;
+	u32 ctl_len;
+
+	struct workqueue_struct *wq;
+	struct work_struct rescan_work;
+	atomic64_t host_msgs, bad_host_msgs;
+};
+
+/* storvsc_io.c */
+int stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd);
+void stv_channel_cb(void *context);
+int stv_eh_abort(struct scsi_cmnd *cmd);
+int stv_eh_device_reset(struct scsi_cmnd *cmd);
+int stv_eh_bus_reset(struct scsi_cmnd *cmd);
+int stv_eh_host_reset(struct scsi_cmnd *cmd);
+unsigned int stv_reclaim(struct stv_host *host, const struct scsi_device *sdev, int result);
+
+/* storvsc_main.c */
+int stv_ctl_request(struct stv_host *host, struct hvlis_vstor_packet *req,
+		    struct hvlis_vstor_packet *resp, u32 *resp_len);
+
+static inline struct stv_host *shost_to_stv(struct Scsi_Host *shost)
+{
+	return *(struct stv_host **)shost_priv(shost);
+}
+
+#endif

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash
+#
+# stor-basic: hv_storvsc on the simulated host's storage (tests/hvsim/
+# stor_host.c), newest host. A SCSI controller with a 64 MiB RAM disk and
+# an IDE controller with a 32 MiB one: both appear as sd disks by
+# themselves, with the host's identity; ext4 made on the SCSI disk, a file
+# written, read back after a remount with the caches dropped and checked by
+# checksum; fstrim reaches the host as UNMAP; the host's counters show the
+# I/O; WRITE SAME is never sent; e2fsck finds the file system clean.
+
+# shellcheck disable=SC2034
+VM_TIMEOUT=240
+VM_KMODS="sd_mod scsi_transport_fc ext4 crc32c_generic"
+VM_BINARIES="mkfs.ext4 e2fsck"
+
+guest() {
+	local r ide sd hd sum1 sum2 w rd i
+
+	sim_start
+	sim_ctl add scsi ram=64M
+	r=$(stor_relid)
+	sim_ctl add ide ram=32M channel=1
+	ide=$(stor_relid)
+	vmbus_load || vm_fail "insmod hv_vmbus transport=hvsim failed"
+	stor_load || vm_fail "insmod hv_storvsc failed"
+	i=0
+	while [ "$i" -lt 200 ] && { ! sd=$(stor_disk "$r" 0) || ! hd=$(stor_disk "$ide" 0); }; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$sd" ] || { vm_fail "no disk for the SCSI controller"; vm_kmsg | tail -n 30 | vm_detail log; return; }
+	[ -n "$hd" ] || vm_fail "no disk for the IDE controller"
+	wait_blk "$sd" || vm_fail "no /dev/$sd"
+	vm_log "SCSI disk: $sd, IDE disk: $hd"
+	expect "host: SCSI version" "$(stor_stat "$r" version)" 6.2
+	expect "host: SCSI ready" "$(stor_stat "$r" ready)" 1
+	expect "$sd vendor" "$(tr -d ' ' < "/sys/block/$sd/device/vendor")" "Msft"
+	expect "$sd model" "$(sed 's/ *$//' "/sys/block/$sd/device/model")" "Virtual Disk"
+	expect "$sd size (sectors)" "$(cat "/sys/block/$sd/size")" 131072
+	[ -z "$hd" ] || expect "$hd size (sectors)" "$(cat "/sys/block/$hd/size")" 65536
+
+	mkfs.ext4 -q -F "/dev/$sd" || vm_fail "mkfs.ext4 /dev/$sd failed"
+	mkdir -p /mnt
+	mount -t ext4 "/dev/$sd" /mnt || { vm_fail "mount /dev/$sd failed"; return; }
+	dd if=/dev/urandom of=/mnt/file bs=64k count=128 2> /dev/null || vm_fail "writing /mnt/file failed"
+	sum1=$(md5sum < /mnt/file)
+	umount /mnt || vm_fail "umount failed"
+	echo 3 > /proc/sys/vm/drop_caches
+	mount -t ext4 "/dev/$sd" /mnt || { vm_fail "second mount failed"; return; }
+	sum2=$(md5sum < /mnt/file)
+	expect "checksum after remount" "$sum2" "$sum1"
+	w=$(stor_stat "$r" lun0_bytes_written)
+	rd=$(stor_stat "$r" lun0_bytes_read)
+	vm_log "host: LUN 0 bytes written $w, read $rd, flushes $(stor_stat "$r" lun0_flushes)"
+	[ "${w:-0}" -ge 8388608 ] || vm_fail "host saw only $w bytes written (8 MiB file)"
+	[ "${rd:-0}" -ge 8388608 ] || vm_fail "host saw only $rd bytes read (8 MiB file)"
+	[ "$(stor_stat "$r" lun0_flushes)" -gt 0 ] || vm_fail "no SYNCHRONIZE CACHE reached the host"
+
+	rm /mnt/file
+	fstrim -v /mnt || vm_fail "fstrim failed"
+	[ "$(stor_stat "$r" lun0_unmap_ranges)" -gt 0 ] || vm_fail "fstrim sent no UNMAP to the host"
+	vm_log "host: UNMAP commands $(stor_stat "$r" lun0_unmaps), ranges $(stor_stat "$r" lun0_unmap_ranges), blocks $(stor_stat "$r" lun0_unmap_blocks)"
+	umount /mnt || vm_fail "final umount failed"
+	e2fsck -fn "/dev/$sd" > /tmp/fsck 2>&1 || { vm_fail "e2fsck found errors"; vm_detail e2fsck < /tmp/fsck; }
+
+	if [ -n "$hd" ]; then
+		dd if=/dev/urandom of=/tmp/pat bs=64k count=16 2> /dev/null
+		dd if=/tmp/pat of="/dev/$hd" bs=64k oflag=direct 2> /dev/null || vm_fail "write to /dev/$hd failed"
+		sum1=$(md5sum < /tmp/pat)
+		sum2=$(dd if="/dev/$hd" bs=64k count=16 iflag=direct 2> /dev/null | md5sum)
+		expect "IDE disk checksum" "$sum2" "$sum1"
+		[ "$(stor_stat "$ide" lun0_bytes_written)" -ge 1048576 ] || vm_fail "IDE host saw no writes"
+	fi
+	expect "host: WRITE SAME commands" "$(stor_stat "$r" write_same)" 0
+	expect "host: bad packets" "$(stor_stat "$r" bad_packets)" 0
+	expect "host: bad SRBs" "$(stor_stat "$r" bad_srbs)" 0
+	vm_detail "host counters" < "$HVSIM/stor"
+}
