@@ -116,6 +116,7 @@ static int stv_build_range(struct stv_request *req, struct scsi_cmnd *cmd, u32 l
 
 static struct stv_chan *stv_pick_chan(struct stv_host *host)
 {
+	/* pairs with stv_subchannel()'s release: the channel is set up */
 	unsigned int n = smp_load_acquire(&host->nchans);
 
 	return host->chans[n > 1 ? raw_smp_processor_id() % n : 0];
@@ -175,7 +176,7 @@ static void stv_finish(struct scsi_cmnd *cmd, int host_byte)
  * Return: 0 (the command completes later, or already did with an error),
  * or SCSI_MLQUEUE_HOST_BUSY when the channel has no room now.
  */
-int stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 {
 	struct stv_host *host = shost_to_stv(shost);
 	struct stv_request *req = scsi_cmd_priv(cmd);
@@ -411,6 +412,7 @@ void stv_channel_cb(void *context)
  */
 unsigned int stv_reclaim(struct stv_host *host, const struct scsi_device *sdev, int result)
 {
+	/* pairs with stv_subchannel()'s release */
 	unsigned int n = smp_load_acquire(&host->nchans), i, count = 0;
 	struct stv_request *req;
 	struct stv_chan *c;

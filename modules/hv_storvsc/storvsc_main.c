@@ -57,7 +57,7 @@ int stv_ctl_request(struct stv_host *host, struct hvlis_vstor_packet *req,
 		ret = hvlis_sendpacket(c->ch, req, host->pkt_size, tid, HVLIS_PKT_DATA_INBAND,
 				       HVLIS_PKT_FLAG_COMPLETION_REQUESTED);
 		if (ret == -EAGAIN)
-			msleep(10);
+			msleep(20);
 	}
 	if (!ret && !wait_for_completion_timeout(&host->ctl_done, STV_CTL_TIMEOUT))
 		ret = -ETIMEDOUT;
@@ -148,6 +148,7 @@ static void stv_subchannel(struct hvlis_channel *sub)
 		return;
 	}
 	host->chans[n] = c;
+	/* the channel complete before queuecommand can pick it */
 	smp_store_release(&host->nchans, n + 1);
 	mutex_unlock(&host->chan_lock);
 	dev_info(&host->hd->dev, "sub-channel %u open\n", hvlis_channel_subchannel_index(sub));
