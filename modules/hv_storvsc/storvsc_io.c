@@ -277,7 +277,14 @@ static void stv_complete_io(struct stv_chan *c, struct stv_request *req,
 		break;
 	case STV_NO_DEVICE:
 		cmd->result = DID_NO_CONNECT << 16;
-		stv_schedule_removal(host, cmd->device);
+		/*
+		 * One answer is not proof: the rescan asks the LUN again with
+		 * TEST UNIT READY, and only that answer removes it.
+		 */
+		if (cmd->cmnd[0] == TEST_UNIT_READY)
+			stv_schedule_removal(host, cmd->device);
+		else if (!READ_ONCE(host->removing))
+			queue_work(host->wq, &host->rescan_work);
 		break;
 	default:
 		cmd->result = DID_ERROR << 16;

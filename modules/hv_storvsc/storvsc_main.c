@@ -227,8 +227,14 @@ static void stv_rescan_fn(struct work_struct *work)
 
 	if (READ_ONCE(host->removing))
 		return;
+	/*
+	 * Synchronous: scsi_scan_host() would start an asynchronous scan,
+	 * and scans queue behind each other across hosts (holding the scan
+	 * mutex a removal needs).
+	 */
 	if (!host->ide)
-		scsi_scan_host(host->shost);
+		scsi_scan_target(&host->shost->shost_gendev, 0, 0, SCAN_WILD_CARD,
+				 SCSI_SCAN_RESCAN);
 	/* A LUN that is gone answers INVALID_LUN: the completion removes it. */
 	shost_for_each_device(sdev, host->shost) {
 		if (sdev->sdev_state == SDEV_RUNNING)
