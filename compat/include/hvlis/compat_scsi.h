@@ -39,9 +39,9 @@ static inline void hvlis_scsi_done(struct scsi_cmnd *cmd)
 #endif
 /* What queuecommand returns: enum scsi_qc_status (7.x) or int. */
 #ifdef HAVE_SCSI_QC_STATUS
-typedef enum scsi_qc_status hvlis_qc_status_t;
+#define hvlis_qc_status_t	enum scsi_qc_status
 #else
-typedef int hvlis_qc_status_t;
+#define hvlis_qc_status_t	int
 #endif
 
 #ifndef HAVE_SCSI_QUEUECOMMAND_SHOST
