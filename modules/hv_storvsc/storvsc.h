@@ -72,7 +72,8 @@ struct stv_host {
 	u32 max_subch;
 	u32 depth;			/* per channel */
 	u32 ring_bytes;
-	bool removing;
+	bool removing;			/* commands fail at once */
+	bool no_rescan;			/* going away: no rescans, no removals */
 
 	struct mutex chan_lock;		/* adding channels */
 	struct stv_chan *chans[STV_MAX_CHANS];

@@ -38,7 +38,7 @@ static void stv_schedule_removal(struct stv_host *host, struct scsi_device *sdev
 {
 	struct stv_removal *r;
 
-	if (sdev->sdev_state != SDEV_RUNNING || READ_ONCE(host->removing))
+	if (sdev->sdev_state != SDEV_RUNNING || READ_ONCE(host->no_rescan))
 		return;
 	r = kzalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r)
@@ -283,7 +283,7 @@ static void stv_complete_io(struct stv_chan *c, struct stv_request *req,
 		 */
 		if (cmd->cmnd[0] == TEST_UNIT_READY)
 			stv_schedule_removal(host, cmd->device);
-		else if (!READ_ONCE(host->removing))
+		else if (!READ_ONCE(host->no_rescan))
 			queue_work(host->wq, &host->rescan_work);
 		break;
 	default:
@@ -349,7 +349,7 @@ static void stv_host_message(struct stv_host *host, const struct hvlis_vstor_pac
 
 	atomic64_inc(&host->host_msgs);
 	if (op == HVLIS_VSTOR_OP_ENUMERATE_BUS || op == HVLIS_VSTOR_OP_REMOVE_DEVICE) {
-		if (host->shost && !READ_ONCE(host->removing))
+		if (host->shost && !READ_ONCE(host->no_rescan))
 			queue_work(host->wq, &host->rescan_work);
 		return;
 	}

@@ -225,7 +225,7 @@ static void stv_rescan_fn(struct work_struct *work)
 	struct scsi_sense_hdr sshdr;
 	struct scsi_device *sdev;
 
-	if (READ_ONCE(host->removing))
+	if (READ_ONCE(host->no_rescan))
 		return;
 	/*
 	 * Synchronous: scsi_scan_host() would start an asynchronous scan,
@@ -338,7 +338,7 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	*(struct stv_host **)shost_priv(shost) = host;
 	shost->max_cmd_len = HVLIS_VSTOR_CDB_MAX;
 	shost->max_channel = 0;
-	shost->max_id = host->ide ? 2 : 2;
+	shost->max_id = 2;		/* SCSI targets 0-1; IDE: the target of the offer */
 	shost->max_lun = host->ide ? 1 : 64;
 	shost->can_queue = host->depth;
 	shost->cmd_per_lun = host->depth;
@@ -361,6 +361,7 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	return 0;
 
 fail_close:
+	WRITE_ONCE(host->no_rescan, true);
 	WRITE_ONCE(host->removing, true);
 	hvlis_channel_set_subchannel_cb(hd->channel, NULL);
 	stv_close_all(host);
@@ -385,11 +386,15 @@ static void stv_remove(struct hvlis_device *hd)
 		WRITE_ONCE(host->removing, true);
 		stv_reclaim(host, NULL, DID_NO_CONNECT);
 	}
-	cancel_work_sync(&host->rescan_work);
+	/* No new rescans or removals; those queued finish first. */
+	WRITE_ONCE(host->no_rescan, true);
+	flush_workqueue(host->wq);
+	/* Disks go with their caches flushed while the host still answers. */
 	scsi_remove_host(host->shost);
 	WRITE_ONCE(host->removing, true);
 	flush_workqueue(host->wq);
 	mutex_lock(&host->chan_lock);
+	host->removing = true;		/* no sub-channel opens from now */
 	mutex_unlock(&host->chan_lock);
 	stv_close_all(host);
 	/* The channels are closed: nothing can complete what is left. */
