@@ -6,6 +6,7 @@
 #ifndef HV_STORVSC_H
 #define HV_STORVSC_H
 
+#include <linux/bits.h>
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
 #include <linux/completion.h>
@@ -26,7 +27,7 @@
  * their slot (+1) in the low 32 bits and the slot's generation above, so an
  * id is never valid twice. 0 is the host's own messages.
  */
-#define STV_TID_CTL		(1ull << 63)
+#define STV_TID_CTL		BIT_ULL(63)
 
 struct stv_host;
 
@@ -71,7 +72,8 @@ struct stv_host {
 	u32 max_subch;
 	u32 depth;			/* per channel */
 	u32 ring_bytes;
-	bool removing;
+	bool removing;			/* commands fail at once */
+	bool no_rescan;			/* going away: no rescans, no removals */
 
 	struct mutex chan_lock;		/* adding channels */
 	struct stv_chan *chans[STV_MAX_CHANS];
@@ -79,7 +81,7 @@ struct stv_host {
 
 	/* one control request at a time, on the primary channel */
 	struct mutex ctl_mutex;
-	spinlock_t ctl_lock;
+	spinlock_t ctl_lock;		/* ctl_tid, ctl_resp, ctl_len */
 	struct completion ctl_done;
 	u64 ctl_tid, ctl_seq;
 	struct hvlis_vstor_packet ctl_resp;
@@ -91,7 +93,7 @@ struct stv_host {
 };
 
 /* storvsc_io.c */
-int stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd);
+hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd);
 void stv_channel_cb(void *context);
 int stv_eh_abort(struct scsi_cmnd *cmd);
 int stv_eh_device_reset(struct scsi_cmnd *cmd);

@@ -38,7 +38,7 @@ static void stv_schedule_removal(struct stv_host *host, struct scsi_device *sdev
 {
 	struct stv_removal *r;
 
-	if (sdev->sdev_state != SDEV_RUNNING || READ_ONCE(host->removing))
+	if (sdev->sdev_state != SDEV_RUNNING || READ_ONCE(host->no_rescan))
 		return;
 	r = kzalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r)
@@ -116,6 +116,7 @@ static int stv_build_range(struct stv_request *req, struct scsi_cmnd *cmd, u32 l
 
 static struct stv_chan *stv_pick_chan(struct stv_host *host)
 {
+	/* pairs with stv_subchannel()'s release: the channel is set up */
 	unsigned int n = smp_load_acquire(&host->nchans);
 
 	return host->chans[n > 1 ? raw_smp_processor_id() % n : 0];
@@ -175,7 +176,7 @@ static void stv_finish(struct scsi_cmnd *cmd, int host_byte)
  * Return: 0 (the command completes later, or already did with an error),
  * or SCSI_MLQUEUE_HOST_BUSY when the channel has no room now.
  */
-int stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
+hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 {
 	struct stv_host *host = shost_to_stv(shost);
 	struct stv_request *req = scsi_cmd_priv(cmd);
@@ -276,7 +277,14 @@ static void stv_complete_io(struct stv_chan *c, struct stv_request *req,
 		break;
 	case STV_NO_DEVICE:
 		cmd->result = DID_NO_CONNECT << 16;
-		stv_schedule_removal(host, cmd->device);
+		/*
+		 * One answer is not proof: the rescan asks the LUN again with
+		 * TEST UNIT READY, and only that answer removes it.
+		 */
+		if (cmd->cmnd[0] == TEST_UNIT_READY)
+			stv_schedule_removal(host, cmd->device);
+		else if (!READ_ONCE(host->no_rescan))
+			queue_work(host->wq, &host->rescan_work);
 		break;
 	default:
 		cmd->result = DID_ERROR << 16;
@@ -341,7 +349,7 @@ static void stv_host_message(struct stv_host *host, const struct hvlis_vstor_pac
 
 	atomic64_inc(&host->host_msgs);
 	if (op == HVLIS_VSTOR_OP_ENUMERATE_BUS || op == HVLIS_VSTOR_OP_REMOVE_DEVICE) {
-		if (host->shost && !READ_ONCE(host->removing))
+		if (host->shost && !READ_ONCE(host->no_rescan))
 			queue_work(host->wq, &host->rescan_work);
 		return;
 	}
@@ -411,6 +419,7 @@ void stv_channel_cb(void *context)
  */
 unsigned int stv_reclaim(struct stv_host *host, const struct scsi_device *sdev, int result)
 {
+	/* pairs with stv_subchannel()'s release */
 	unsigned int n = smp_load_acquire(&host->nchans), i, count = 0;
 	struct stv_request *req;
 	struct stv_chan *c;

@@ -57,7 +57,7 @@ int stv_ctl_request(struct stv_host *host, struct hvlis_vstor_packet *req,
 		ret = hvlis_sendpacket(c->ch, req, host->pkt_size, tid, HVLIS_PKT_DATA_INBAND,
 				       HVLIS_PKT_FLAG_COMPLETION_REQUESTED);
 		if (ret == -EAGAIN)
-			msleep(10);
+			msleep(20);
 	}
 	if (!ret && !wait_for_completion_timeout(&host->ctl_done, STV_CTL_TIMEOUT))
 		ret = -ETIMEDOUT;
@@ -148,6 +148,7 @@ static void stv_subchannel(struct hvlis_channel *sub)
 		return;
 	}
 	host->chans[n] = c;
+	/* the channel complete before queuecommand can pick it */
 	smp_store_release(&host->nchans, n + 1);
 	mutex_unlock(&host->chan_lock);
 	dev_info(&host->hd->dev, "sub-channel %u open\n", hvlis_channel_subchannel_index(sub));
@@ -224,10 +225,16 @@ static void stv_rescan_fn(struct work_struct *work)
 	struct scsi_sense_hdr sshdr;
 	struct scsi_device *sdev;
 
-	if (READ_ONCE(host->removing))
+	if (READ_ONCE(host->no_rescan))
 		return;
+	/*
+	 * Synchronous: scsi_scan_host() would start an asynchronous scan,
+	 * and scans queue behind each other across hosts (holding the scan
+	 * mutex a removal needs).
+	 */
 	if (!host->ide)
-		scsi_scan_host(host->shost);
+		scsi_scan_target(&host->shost->shost_gendev, 0, 0, SCAN_WILD_CARD,
+				 SCSI_SCAN_RESCAN);
 	/* A LUN that is gone answers INVALID_LUN: the completion removes it. */
 	shost_for_each_device(sdev, host->shost) {
 		if (sdev->sdev_state == SDEV_RUNNING)
@@ -331,7 +338,7 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	*(struct stv_host **)shost_priv(shost) = host;
 	shost->max_cmd_len = HVLIS_VSTOR_CDB_MAX;
 	shost->max_channel = 0;
-	shost->max_id = host->ide ? 2 : 2;
+	shost->max_id = 2;		/* SCSI targets 0-1; IDE: the target of the offer */
 	shost->max_lun = host->ide ? 1 : 64;
 	shost->can_queue = host->depth;
 	shost->cmd_per_lun = host->depth;
@@ -354,6 +361,7 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	return 0;
 
 fail_close:
+	WRITE_ONCE(host->no_rescan, true);
 	WRITE_ONCE(host->removing, true);
 	hvlis_channel_set_subchannel_cb(hd->channel, NULL);
 	stv_close_all(host);
@@ -378,11 +386,15 @@ static void stv_remove(struct hvlis_device *hd)
 		WRITE_ONCE(host->removing, true);
 		stv_reclaim(host, NULL, DID_NO_CONNECT);
 	}
-	cancel_work_sync(&host->rescan_work);
+	/* No new rescans or removals; those queued finish first. */
+	WRITE_ONCE(host->no_rescan, true);
+	flush_workqueue(host->wq);
+	/* Disks go with their caches flushed while the host still answers. */
 	scsi_remove_host(host->shost);
 	WRITE_ONCE(host->removing, true);
 	flush_workqueue(host->wq);
 	mutex_lock(&host->chan_lock);
+	host->removing = true;		/* no sub-channel opens from now */
 	mutex_unlock(&host->chan_lock);
 	stv_close_all(host);
 	/* The channels are closed: nothing can complete what is left. */

@@ -11,6 +11,7 @@ const u16 stv_versions[] = {
 	HVLIS_VSTOR_WIN10, HVLIS_VSTOR_WIN8_1, HVLIS_VSTOR_WIN8,
 	HVLIS_VSTOR_WIN7, HVLIS_VSTOR_WIN6,
 };
+
 const unsigned int stv_nversions = sizeof(stv_versions) / sizeof(stv_versions[0]);
 
 /* The header (operation, flags, status): the least any packet can be. */

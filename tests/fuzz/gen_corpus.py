@@ -212,6 +212,62 @@ def relay_seeds():
     write(h, "cancel", ic_request(7, struct.pack("<I", 3) + bytes(32)))
 
 
+# hvlis/vstor_proto.h sizes: the packet before and from WIN8, the sense
+# buffers, and the harness's explicit maximum input (fuzz_storvsc.c).
+VSTOR_PKT_PRE_WIN8, VSTOR_PKT_WIN8 = 48, 64
+VSTOR_SENSE_PRE_WIN8, VSTOR_SENSE_WIN8 = 18, 20
+STV_FUZZ_MAX = 256
+COMPLETE_IO, ENUMERATE_BUS, REMOVE_DEVICE, FCHBA_DATA = 1, 11, 2, 12
+
+
+def storvsc_seeds():
+    h = "fuzz_storvsc"
+
+    def sent(ver_idx, lun=0, xfer=4096, data_in=1):
+        return struct.pack("<BBBBBI", ver_idx, 0, 0, lun, data_in, xfer)
+
+    def vstor(op, status=0, body=b"", size=VSTOR_PKT_WIN8):
+        pkt = struct.pack("<III", op, 0, status) + body
+        return (pkt + bytes(size))[:size]
+
+    def srb(srb_status, scsi_status=0, lun=0, moved=4096, sense=b""):
+        b = struct.pack("<HBBBBBBBBBBI", 52, srb_status, scsi_status, 0, 0, 0, lun,
+                        0, len(sense), 1, 0, moved)
+        return b + (sense + bytes(20))[:20] + bytes(16)
+
+    write(h, "success_win10", sent(0) + vstor(COMPLETE_IO, body=srb(1)))
+    write(h, "success_ws2008", sent(4) + vstor(COMPLETE_IO, body=srb(1),
+                                               size=VSTOR_PKT_PRE_WIN8))
+    write(h, "underrun", sent(0) + vstor(COMPLETE_IO, body=srb(0x12, moved=512)))
+    write(h, "check_condition_sense", sent(0) + vstor(
+        COMPLETE_IO, body=srb(0x84, 2, sense=bytes([0x70, 0, 5] + [0] * 4 + [10] +
+                                                    [0] * 4 + [0x24] + [0] * 5))))
+    write(h, "sense_too_long", sent(0) + vstor(
+        COMPLETE_IO, body=srb(0x84, 2, sense=bytes(VSTOR_SENSE_WIN8 + 1))))
+    write(h, "sense_pre_win8_max", sent(3) + vstor(
+        COMPLETE_IO, body=srb(0x84, 2, sense=bytes(VSTOR_SENSE_PRE_WIN8)),
+        size=VSTOR_PKT_PRE_WIN8))
+    write(h, "lying_length", sent(0) + vstor(COMPLETE_IO, body=srb(1, moved=1 << 20)))
+    write(h, "other_lun", sent(0, lun=3) + vstor(COMPLETE_IO, body=srb(1, lun=4)))
+    write(h, "invalid_lun", sent(0) + vstor(COMPLETE_IO, body=srb(0x20)))
+    write(h, "short_completion", sent(0) + vstor(COMPLETE_IO, body=srb(1))[:40])
+    props = struct.pack("<IHHIIQ", 0, 4, 0, 1, 1 << 20, 0)
+    write(h, "properties", sent(0) + vstor(COMPLETE_IO, body=props))
+    write(h, "properties_tiny_xfer", sent(0) + vstor(
+        COMPLETE_IO, body=struct.pack("<IHHIIQ", 0, 4, 0, 1, 100, 0)))
+    write(h, "version_refused", sent(0) + vstor(COMPLETE_IO, status=0xc0000059))
+    write(h, "enumerate_bus", sent(0) + vstor(ENUMERATE_BUS, size=12))
+    write(h, "remove_device", sent(0) + vstor(REMOVE_DEVICE))
+    write(h, "fchba_data", sent(0) + vstor(FCHBA_DATA, body=bytes([1]) + bytes(range(35))))
+    write(h, "oversized", sent(0) + bytes(range(256)) + bytes(STV_FUZZ_MAX - 256 + 8))
+    write(h, "header_only", sent(0) + struct.pack("<III", COMPLETE_IO, 0, 0))
+
+
+# fuzz_storvsc's input: 9 bytes of what was sent, then up to STV_FUZZ_MAX
+# bytes of the host's packet (fuzz_storvsc.c cuts longer ones)
+MAX_LEN["fuzz_storvsc"] = 9 + STV_FUZZ_MAX + 8
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["max-len"]:
@@ -219,6 +275,7 @@ if __name__ == "__main__":
             print("%s:%d" % (harness, n))
         sys.exit(0)
     relay_seeds()
+    storvsc_seeds()
     ic_seeds()
     ring_seeds()
     chanmsg_seeds()

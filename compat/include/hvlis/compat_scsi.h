@@ -7,15 +7,20 @@
 #define HVLIS_COMPAT_SCSI_H
 
 #include <hvlis/compat.h>
+#include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_host.h>
 
 /* Completing a command: scsi_done() (5.16+) or the command's own hook. */
+static inline void hvlis_scsi_done(struct scsi_cmnd *cmd)
+{
 #ifdef HAVE_SCSI_DONE
-#define hvlis_scsi_done(cmd)	scsi_done(cmd)
+	scsi_done(cmd);
 #else
-#define hvlis_scsi_done(cmd)	((cmd)->scsi_done(cmd))
+	cmd->scsi_done(cmd);
 #endif
+}
+
 /*
  * A host template initialiser that keeps every segment but the first
  * starting, and every one but the last ending, on a page boundary, where
@@ -32,9 +37,15 @@
 #else
 #define hvlis_shost_set_hw_queues(shost, n)	do { } while (0)
 #endif
+/* What queuecommand returns: enum scsi_qc_status (7.x) or int. */
+#ifdef HAVE_SCSI_QC_STATUS
+#define hvlis_qc_status_t	enum scsi_qc_status
+#else
+#define hvlis_qc_status_t	int
+#endif
+
 #ifndef HAVE_SCSI_QUEUECOMMAND_SHOST
 #error "hvlis: hv_storvsc needs queuecommand(struct Scsi_Host *, struct scsi_cmnd *) (2.6.37+)"
 #endif
-
 
 #endif
