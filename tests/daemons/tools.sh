@@ -17,6 +17,19 @@
 # B, top and SAN come from run.sh
 # shellcheck disable=SC2154
 T=$B/status
+# hvlis-status reports on every module dkms.conf builds and checks the
+# initramfs for the boot modules, so the fake trees carry all of them
+MODS=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' "$top/dkms.conf")
+BOOT_MODS=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/packaging/boot-modules")
+# srcv PREFIX MODULE: a fake srcversion, e.g. DISTRO hv_vmbus -> DISTROVMBUS
+srcv() { local n=${2#hv_}; echo "$1${n^^}"; }
+# boot_paths DIR [EXCEPT]: DIR/<module>.ko for each boot module but EXCEPT
+boot_paths() {
+	local m
+	for m in $BOOT_MODS; do
+		[ "$m" = "${2:-}" ] || echo "$1/$m.ko"
+	done
+}
 ST=""		# the hvlis-status under test
 ST_OUT=""	# its stdout
 ST_RC=0		# its exit status
@@ -28,14 +41,16 @@ fake_ko() {
 	objcopy --add-section .modinfo="$T/modinfo.bin" "$T/empty.o" "$1"
 }
 
-# fake_kernel ROOT REL: a kernel with the distribution's hv_vmbus and
-# hv_utils and headers; modules.dep resolves to the distribution's
+# fake_kernel ROOT REL: a kernel with the distribution's copy of every
+# module hvlis builds, and headers; modules.dep resolves to the distribution's
 fake_kernel() {
-	local m=$1/lib/modules/$2
-	fake_ko "$m/kernel/drivers/hv/hv_vmbus.ko" hv_vmbus DISTROVMBUS
-	fake_ko "$m/kernel/drivers/hv/hv_utils.ko" hv_utils DISTROUTILS
+	local m=$1/lib/modules/$2 k
+	for k in $MODS; do
+		fake_ko "$m/kernel/drivers/hv/$k.ko" "$k" "$(srcv DISTRO "$k")"
+		echo "kernel/drivers/hv/$k.ko:"
+	done > "$T/dep.tmp"
 	mkdir -p "$m/build/include"
-	printf 'kernel/drivers/hv/hv_vmbus.ko:\nkernel/drivers/hv/hv_utils.ko: kernel/drivers/hv/hv_vmbus.ko\n' > "$m/modules.dep"
+	mv "$T/dep.tmp" "$m/modules.dep"
 }
 
 # fake_dkms_added ROOT: hvlis 0.1.0 added to DKMS
@@ -47,13 +62,15 @@ fake_dkms_added() {
 # fake_dkms_installed ROOT REL: built and installed for REL, as DKMS does it
 fake_dkms_installed() {
 	local d=$1/var/lib/dkms/hvlis m=$1/lib/modules/$2
+	local k
 	fake_dkms_added "$1"
-	fake_ko "$d/0.1.0/$2/x86_64/module/hv_vmbus.ko" hv_vmbus HVLISVMBUS
-	fake_ko "$d/0.1.0/$2/x86_64/module/hv_utils.ko" hv_utils HVLISUTILS
+	for k in $MODS; do
+		fake_ko "$d/0.1.0/$2/x86_64/module/$k.ko" "$k" "$(srcv HVLIS "$k")"
+		fake_ko "$m/updates/dkms/$k.ko" "$k" "$(srcv HVLIS "$k")"
+		echo "updates/dkms/$k.ko:"
+	done > "$T/dep.tmp"
+	mv "$T/dep.tmp" "$m/modules.dep"
 	ln -s "0.1.0/$2/x86_64" "$d/kernel-$2-x86_64"
-	fake_ko "$m/updates/dkms/hv_vmbus.ko" hv_vmbus HVLISVMBUS
-	fake_ko "$m/updates/dkms/hv_utils.ko" hv_utils HVLISUTILS
-	printf 'updates/dkms/hv_vmbus.ko:\nupdates/dkms/hv_utils.ko: updates/dkms/hv_vmbus.ko\n' > "$m/modules.dep"
 }
 
 # fake_image ROOT REL PATH...: an initramfs holding lib/modules/REL/PATH...,
@@ -181,7 +198,8 @@ status_installed() {
 	local r=$T/installed
 	fake_kernel "$r" 6.1.0-1-amd64
 	fake_dkms_installed "$r" 6.1.0-1-amd64
-	fake_image "$r" 6.1.0-1-amd64 updates/dkms/hv_vmbus.ko kernel/drivers/scsi/sd_mod.ko
+	# shellcheck disable=SC2046
+	fake_image "$r" 6.1.0-1-amd64 $(boot_paths updates/dkms) kernel/drivers/scsi/sd_mod.ko
 	fake_running "$r" 6.1.0-1-amd64 hv_vmbus HVLISVMBUS
 	fake_kernel "$r" 5.10.0-9-amd64
 	rm -r "$r/lib/modules/5.10.0-9-amd64/build"
@@ -213,7 +231,8 @@ status_initramfs() {
 	local r=$T/initrd-other
 	fake_kernel "$r" 6.1.0-1-amd64
 	fake_dkms_installed "$r" 6.1.0-1-amd64
-	fake_image "$r" 6.1.0-1-amd64 kernel/drivers/hv/hv_vmbus.ko
+	# shellcheck disable=SC2046
+	fake_image "$r" 6.1.0-1-amd64 kernel/drivers/hv/hv_vmbus.ko $(boot_paths updates/dkms hv_vmbus)
 	st initrd-other --root "$r"
 	rc_is initrd-other 2
 	has initrd-other "  hv_vmbus: modprobe loads updates/dkms/hv_vmbus.ko (hvlis); initramfs: holds another copy, kernel/drivers/hv/hv_vmbus.ko" \
