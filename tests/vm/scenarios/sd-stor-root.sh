@@ -48,6 +48,18 @@ guest() {
 	sync
 	vm_log "wrote /root/stor-root.bin, sha256 $sum"
 	lsblk 2> /dev/null | vm_detail lsblk
+	# what make demo shows
+	echo "DEMO: # findmnt /"
+	findmnt / | sed 's/^/DEMO:   /'
+	echo "DEMO: # lsblk -S -o NAME,HCTL,VENDOR,MODEL,SIZE,TRAN"
+	lsblk -S -o NAME,HCTL,VENDOR,MODEL,SIZE,TRAN 2>&1 | sed 's/^/DEMO:   /'
+	echo "DEMO: # readlink -f /sys/block/sda/device"
+	echo "$dev" | sed 's/^/DEMO:   /'
+	if command -v lsvmbus > /dev/null; then
+		echo "DEMO: # lsvmbus"
+		lsvmbus | sed 's/^/DEMO:   /'
+	fi
+	echo "DEMO: host: LUN 0 served $(stor_stat "$r" lun0_reads) reads and $(stor_stat "$r" lun0_writes) writes since boot"
 }
 
 check_disk() {
