@@ -12,6 +12,7 @@
 
 #include <linux/ctype.h>
 #include <linux/kobject.h>
+#include <linux/ratelimit.h>
 #include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
@@ -20,6 +21,12 @@
 #endif
 #include <hvlis/compat.h>
 #include "hv_utils.h"
+
+/*
+ * A refused hibernation changes nothing, and a host may ask again per
+ * packet: ten lines a minute say it (issue 16 item 10).
+ */
+static DEFINE_RATELIMIT_STATE(sd_refuse_rs, 60 * HZ, 10);
 
 static const u32 sd_fw[] = { HVLIS_IC_FW_CURRENT, HVLIS_IC_FW_WS2008 };
 static const u32 sd_msg[] = {
@@ -116,9 +123,10 @@ static bool sd_request(struct util_dev *ud, u8 *pkt, u32 len, u32 *status)
 	case HVLIS_IC_SHUTDOWN_HIBERNATE:
 	case HVLIS_IC_SHUTDOWN_HIBERNATE | HVLIS_IC_SHUTDOWN_FORCE:
 		if (!st->can_hibernate || !hibernation_available()) {
-			pr_warn("shutdown: the host asked to hibernate, but %s: refused\n",
-				st->can_hibernate ? "hibernation is disabled" :
-				"the kernel or the VM (no ACPI S4) cannot hibernate");
+			if (__ratelimit(&sd_refuse_rs))
+				pr_warn("shutdown: the host asked to hibernate, but %s: refused\n",
+					st->can_hibernate ? "hibernation is disabled" :
+					"the kernel or the VM (no ACPI S4) cannot hibernate");
 			return true;
 		}
 		action = SD_HIBERNATE;

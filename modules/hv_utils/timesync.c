@@ -21,6 +21,7 @@
 #include <linux/ktime.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
+#include <linux/ratelimit.h>
 #include <hvlis/compat.h>
 #include "hv_utils.h"
 
@@ -34,6 +35,12 @@ static unsigned int timesync_step_ms = 5000;
 module_param(timesync_step_ms, uint, 0644);
 MODULE_PARM_DESC(timesync_step_ms,
 		 "Set the clock on a time sample off by this many ms or more (0: only on SYNC; default 5000)");
+
+/*
+ * A host may send SYNCs back to back: a line per clock set would flood the
+ * log. Ten a minute tell what happens (issue 16 item 10).
+ */
+static DEFINE_RATELIMIT_STATE(ts_log_rs, 60 * HZ, 10);
 
 static const u32 ts_fw[] = { HVLIS_IC_FW_CURRENT, HVLIS_IC_FW_WS2008 };
 static const u32 ts_msg[] = { HVLIS_IC_TS_4_0, HVLIS_IC_TS_3_0, HVLIS_IC_TS_1_0 };
@@ -103,6 +110,8 @@ static void ts_set_clock(struct tsync_state *st)
 	guest = ktime_to_ns(ktime_get_real());
 	sec = div_s64_rem(host, NSEC_PER_SEC, &nsec);
 	ret = hvlis_set_wallclock(sec, nsec);
+	if (!__ratelimit(&ts_log_rs))
+		return;
 	if (ret)
 		pr_err("time sync: cannot set the clock to %lld: %d\n", sec, ret);
 	else
