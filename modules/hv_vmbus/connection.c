@@ -18,6 +18,18 @@
 
 struct hvlis_vmbus hvlis_vmbus;
 
+#ifdef HVLIS_TEST_HOOKS
+/*
+ * Test builds only (hv_vmbus.test_unload_delay_ms): how long unload keeps
+ * the freed connection pages in vb before forgetting them, so a test can
+ * see whether an interrupt may still scan the freed interrupt page.
+ */
+static unsigned int test_unload_delay_ms;
+module_param(test_unload_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_unload_delay_ms,
+		 "test builds: pause between freeing the connection pages and forgetting them");
+#endif
+
 /**
  * hvlis_post_msg() - send a channel message to the host
  * @vb: the bus
@@ -274,6 +286,10 @@ void hvlis_connection_free(struct hvlis_vmbus *vb)
 	free_page((unsigned long)vb->int_page);
 	free_page((unsigned long)vb->monitor_pages[0]);
 	free_page((unsigned long)vb->monitor_pages[1]);
+#ifdef HVLIS_TEST_HOOKS
+	if (test_unload_delay_ms)
+		msleep(test_unload_delay_ms);
+#endif
 	vb->int_page = NULL;
 	vb->monitor_pages[0] = NULL;
 	vb->monitor_pages[1] = NULL;
