@@ -300,6 +300,8 @@ void hvlis_channel_close(struct hvlis_channel *ch)
 	spin_unlock(&ch->in_lock);
 	spin_unlock_irqrestore(&ch->out_lock, flags);
 	tasklet_kill(&ch->tasklet);
+	/* no callback is left to take an answer (request.c) */
+	hvlis_chan_requests_fail(ch, -ENODEV);
 
 	if (!READ_ONCE(ch->rescinded) && vb->connected) {
 		memset(&msg, 0, sizeof(msg));

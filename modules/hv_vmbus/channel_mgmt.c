@@ -127,8 +127,11 @@ static void mark_rescinded(struct hvlis_vmbus *vb, u32 relid)
 		return;
 	rcu_read_lock();
 	ch = rcu_dereference(vb->relid_map[relid]);
-	if (ch)
+	if (ch) {
 		WRITE_ONCE(ch->rescinded, true);
+		/* a driver's request on it ends now (the map holds ch till unlock) */
+		hvlis_chan_requests_fail(ch, -ENODEV);
+	}
 	rcu_read_unlock();
 	if (ch)
 		hvlis_fail_waiters(vb, relid, -ENODEV);
@@ -246,6 +249,8 @@ static struct hvlis_channel *channel_alloc(struct hvlis_vmbus *vb,
 	spin_lock_init(&ch->out_lock);
 	spin_lock_init(&ch->in_lock);
 	tasklet_init(&ch->tasklet, channel_tasklet_fn, (unsigned long)ch);
+	spin_lock_init(&ch->req_lock);
+	INIT_LIST_HEAD(&ch->requests);
 	ch->monitored = !!(m->monitor_flags & HVLIS_OFFER_MONITOR_ALLOCATED);
 	ch->monitor_grp = m->monitor_id / 32;
 	ch->monitor_bit = m->monitor_id % 32;

@@ -114,6 +114,11 @@ struct hvlis_channel {
 	void *context;
 	struct tasklet_struct tasklet;
 
+	/* request.c: hvlis_chan_request() callers waiting for an answer */
+	spinlock_t req_lock;
+	struct list_head requests;
+	u64 req_seq;			/* under req_lock */
+
 	struct kobject kobj;		/* channels/<relid> in sysfs */
 	bool kobj_added;
 
@@ -204,6 +209,9 @@ void hvlis_channels_exit(struct hvlis_vmbus *vb);
 void hvlis_channel_put(struct hvlis_channel *ch);
 struct hvlis_channel *hvlis_channel_get(struct hvlis_channel *ch);
 void hvlis_channel_event(struct hvlis_channel *ch);
+
+/* request.c */
+void hvlis_chan_requests_fail(struct hvlis_channel *ch, int error);
 
 /* channel.c */
 int hvlis_channel_sysfs_add(struct hvlis_channel *ch);

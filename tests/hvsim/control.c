@@ -128,9 +128,12 @@
  *                              interrupt page" flag (or relid's flag on newer
  *                              hosts), and it goes on through UNLOAD until the
  *                              guest's SynIC is off
+ *   csum-silent <relid>        the next checksum request on echo channel
+ *                              relid is taken from the ring and never
+ *                              answered (a request waiting for its answer)
  *
- * open-fail ... early-packet, gpadl-late, rescind-after-gpadl and
- * unload-behind are armed for the next count times and counted when they
+ * open-fail ... early-packet, gpadl-late, rescind-after-gpadl, csum-silent
+ * and unload-behind are armed for the next count times and counted when they
  * fire; faults_armed says how many firings are left.
  */
 #define pr_fmt(fmt) "hvsim: " fmt
@@ -363,6 +366,7 @@ static const struct fault_cmd fault_cmds[HVSIM_FAULT_COUNT] = {
 	[HVSIM_FAULT_RESCIND_AFTER_GPADL] = { "rescind-after-gpadl", 1, 1 },
 	[HVSIM_FAULT_UNLOAD_BEHIND] = { "unload-behind", 0, 0 },
 	[HVSIM_FAULT_STORM_THROUGH] = { "storm-through", 1, 2 },
+	[HVSIM_FAULT_CSUM_SILENT] = { "csum-silent", 1, 1 },
 };
 
 /**

@@ -679,6 +679,8 @@ answer:
  * ask (pending_send_sz) to be signalled when room frees, as a host that
  * honours flow control does.
  */
+static bool armed_take(enum hvsim_fault kind, u32 relid, u32 *arg);
+
 static void chan_work_fn(struct work_struct *work)
 {
 	struct sim_chan *c = container_of(work, struct sim_chan, work);
@@ -724,6 +726,9 @@ static void chan_work_fn(struct work_struct *work)
 			is_csum = out_len;
 			if (!is_csum)
 				out_len = len;
+			if (is_csum && !is_mpb &&
+			    armed_take(HVSIM_FAULT_CSUM_SILENT, c->relid, NULL))
+				goto taken;	/* the guest waits for an answer in vain */
 			ret = ring_give(&c->guest_in, is_csum ? answer : buf, out_len, &sig);
 			if (ret == -ENOSPC) {
 				WRITE_ONCE(c->guest_in.hdr->pending_send_sz, out_len + 16);
@@ -754,6 +759,7 @@ static void chan_work_fn(struct work_struct *work)
 				}
 			}
 		}
+taken:
 		ring_consume(&c->guest_out, len, &sig);
 		want_guest |= sig;
 		c->packets++;
@@ -2556,6 +2562,7 @@ int hvsim_fault(enum hvsim_fault kind, const u32 *arg, unsigned int nargs, u32 c
 	case HVSIM_FAULT_EARLY_PACKET:
 	case HVSIM_FAULT_GPADL_LATE:
 	case HVSIM_FAULT_RESCIND_AFTER_GPADL:
+	case HVSIM_FAULT_CSUM_SILENT:
 		ret = arm(kind, arg[0], 0, count);
 		break;
 	case HVSIM_FAULT_RING_INDEX:

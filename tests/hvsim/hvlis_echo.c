@@ -108,18 +108,15 @@ static struct echo_dev *echo_devs[8];
 static char last_result[256] = "no run yet\n";
 
 /*
- * The GPADL checksum test: its answer comes through the channel callback,
- * recognised by the transaction id we wait for (echo packets have their
- * sequence number, far below) and the answer's length and magic.
+ * The GPADL checksum test asks through hv_vmbus's request helper
+ * (hvlis_chan_request()): the callback hands it every packet first, and the
+ * helper takes the one with its transaction id (echo packets have their
+ * sequence number, far below).
  */
-#define GPADL_TID_BASE		0x6770616400000000ull
 #define GPADL_MAX_PAGES		8192	/* 32 MiB: more than one GPADL describes */
 #define GPADL_VMALLOC_PAGES	8	/* larger buffers are vmalloc'd */
-static DEFINE_SPINLOCK(gpadl_lock);	/* gpadl_tid, gpadl_resp */
-static DECLARE_COMPLETION(gpadl_done);
-static u64 gpadl_tid;			/* the answer we wait for; 0: none */
-static u64 gpadl_seq;
-static struct hvsim_csum_resp gpadl_resp;
+#define GPADL_ASK_MS		10000
+static DEFINE_SPINLOCK(gpadl_lock);	/* mpb_tid, mpb_resp */
 static char gpadl_result[320] = "no gpadl test yet\n";
 
 /* The multi-page-buffer test: like the GPADL test, its own ids and answer. */
@@ -157,23 +154,6 @@ static bool payload_ok(const u8 *buf, u32 len, u32 want_seq, u32 chan)
 	return true;
 }
 
-/* In the channel callback: the checksum answer we wait for? Take it. */
-static bool gpadl_answer(u64 tid, const u8 *buf)
-{
-	const struct hvsim_csum_resp *r = (const void *)buf;
-	bool mine;
-
-	spin_lock(&gpadl_lock);
-	mine = gpadl_tid && tid == gpadl_tid && r->magic == HVSIM_CSUM_RESP_MAGIC;
-	if (mine) {
-		memcpy(&gpadl_resp, r, sizeof(gpadl_resp));
-		gpadl_tid = 0;
-		complete(&gpadl_done);
-	}
-	spin_unlock(&gpadl_lock);
-	return mine;
-}
-
 /* In the channel callback: the multi-page-buffer answer we wait for? */
 static bool mpb_answer(u64 tid, const u8 *buf)
 {
@@ -207,7 +187,7 @@ static void echo_callback(void *context)
 			pr_err_ratelimited("channel %u: receive failed: %d\n", ec->index, ret);
 			break;
 		}
-		if (len == sizeof(struct hvsim_csum_resp) && gpadl_answer(tid, ec->rxbuf))
+		if (hvlis_chan_request_complete(ec->ch, tid, ec->rxbuf, len))
 			continue;
 		if (len == sizeof(struct hvsim_mpb_resp) && mpb_answer(tid, ec->rxbuf))
 			continue;
@@ -523,29 +503,13 @@ static u8 gpadl_pattern(size_t i)
 static int gpadl_ask(struct echo_chan *ec, const struct hvsim_csum_req *req,
 		     struct hvsim_csum_resp *resp)
 {
-	u64 tid;
-	int ret = -EAGAIN;
-	unsigned int i;
+	u32 len;
+	int ret;
 
-	spin_lock_bh(&gpadl_lock);
-	reinit_completion(&gpadl_done);
-	tid = GPADL_TID_BASE | ++gpadl_seq;
-	gpadl_tid = tid;
-	spin_unlock_bh(&gpadl_lock);
-	for (i = 0; i < 20000 && ret == -EAGAIN; i++) {
-		ret = hvlis_sendpacket(ec->ch, req, sizeof(*req), tid, HVLIS_PKT_DATA_INBAND, 0);
-		if (ret == -EAGAIN)
-			usleep_range(200, 400);
-	}
-	if (ret == -EAGAIN)
-		ret = -ETIMEDOUT;
-	if (!ret && !wait_for_completion_timeout(&gpadl_done, 10 * HZ))
-		ret = -ETIMEDOUT;
-	spin_lock_bh(&gpadl_lock);
-	gpadl_tid = 0;
-	if (!ret)
-		memcpy(resp, &gpadl_resp, sizeof(*resp));
-	spin_unlock_bh(&gpadl_lock);
+	ret = hvlis_chan_request(ec->ch, req, sizeof(*req), resp, sizeof(*resp), &len,
+				 GPADL_ASK_MS);
+	if (!ret && (len != sizeof(*resp) || resp->magic != HVSIM_CSUM_RESP_MAGIC))
+		ret = -EPROTO;
 	return ret;
 }
 

@@ -99,4 +99,13 @@ const struct hvlis_offer *hvlis_channel_offer(const struct hvlis_channel *ch);
 u32 hvlis_vmbus_version(void);
 u64 hvlis_read_ref_time(void);
 
+/* Request and answer (request.c): the init handshakes every driver does. */
+#define HVLIS_REQUEST_TID_FLAG	(1ULL << 63)	/* ids the helper hands out */
+int hvlis_chan_request(struct hvlis_channel *ch, const void *data, u32 len,
+		       void *answer, u32 answer_max, u32 *answer_len,
+		       unsigned int timeout_ms);
+bool hvlis_chan_request_complete(struct hvlis_channel *ch, u64 trans_id,
+				 const void *data, u32 len);
+/* end of request.c */
+
 #endif

@@ -20,6 +20,9 @@
 # order and answers with a completion; ranges the send must refuse (a byte
 # offset outside the first page, a PFN list one short, a packet larger than
 # the ring) never reach the host.
+#
+# The checksum requests use hv_vmbus's request helper; a request the host
+# never answers ends at once with -ENODEV when the channel is rescinded.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
@@ -114,6 +117,28 @@ mpb() { # WHAT
 	expect "$what: host mpb_errors" "$(($(sim_stat mpb_errors) - e0))" 0
 }
 
+# The checksum requests go through hv_vmbus's request helper
+# (hvlis_chan_request()). One the host takes and never answers, and the
+# channel rescinded meanwhile: the wait must end at once with -ENODEV
+# (-19), not with -ETIMEDOUT (-110) after its 10 s.
+silent_rescind() {
+	local pid
+
+	sim_fault csum-silent 1
+	echo 2 > /sys/kernel/debug/hvlis_echo/gpadl 2> /dev/null &
+	pid=$!
+	sleep 1
+	sim_ctl rescind 1
+	wait "$pid" && vm_fail "silent request: the gpadl command succeeded"
+	GPADL_RESULT=$(cat /sys/kernel/debug/hvlis_echo/gpadl)
+	vm_log "silent request, then a rescind: $GPADL_RESULT"
+	expect "silent request: fault fired" "$(sim_stat fault_csum-silent)" 1
+	expect "silent request ended by the rescind: error" "$(gpadl_field error)" -19
+	expect "host: faults still armed" "$(sim_stat faults_armed)" 0
+	# the host's second device again, for the 2012 round
+	sim_ctl add echo
+}
+
 guest() {
 	sim_start
 	sim_ctl add echo
@@ -129,6 +154,7 @@ guest() {
 	echo_run "echo afterwards" 500 16 3000 2
 	echo_run "24-byte packets" 300 24 24 2
 	expect "host gpadls_live with 2 open channels" "$(sim_stat gpadls_live)" 2
+	silent_rescind
 	rmmod hvlis_echo || vm_fail "rmmod hvlis_echo failed"
 	vmbus_unload || vm_fail "rmmod hv_vmbus failed"
 
