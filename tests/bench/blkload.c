@@ -15,8 +15,13 @@
  *
  * One line on stdout:
  *   DEV PATTERN BS QD JOBS ios N secs S iops X mbps Y cpu_us_per_io C
- * (cpu_us_per_io: busy time of all CPUs from /proc/stat during the run,
- * divided by the completed requests). A failed or short request, or any
+ *   ctxt_per_io W intr_per_io I
+ * (from /proc/stat over the run, divided by the completed requests: the
+ * busy time of all CPUs, the context switches, the interrupts).
+ *
+ *   blkload --profile
+ *
+ * prints the buckets of the kernel's tick profile that were hit. A failed or short request, or any
  * failed system call, ends it with exit status 1 and a message on stderr;
  * the speed never does.
  */
@@ -206,21 +211,64 @@ out:
 	return NULL;
 }
 
-/* busy jiffies of all CPUs (everything but idle and iowait) */
-static int cpu_busy(unsigned long long *busy)
+/*
+ * From /proc/stat: busy jiffies of all CPUs (everything but idle and
+ * iowait), context switches and interrupts so far.
+ */
+struct sys_counts {
+	unsigned long long busy, ctxt, intr;
+};
+
+static int sys_counts(struct sys_counts *c)
 {
 	unsigned long long v[10] = { 0 };
 	FILE *f = fopen("/proc/stat", "r");
-	int n;
+	char line[256];
+	int n = 0, got = 0;
 
 	if (!f)
 		return -1;
-	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
-		   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "cpu ", 4)) {
+			n = sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+				   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+				   &v[9]);
+			if (n >= 8)
+				got |= 1;
+		} else if (sscanf(line, "ctxt %llu", &c->ctxt) == 1) {
+			got |= 2;
+		} else if (sscanf(line, "intr %llu", &c->intr) == 1) {
+			got |= 4;
+		}
+	}
 	fclose(f);
-	if (n < 8)
-		return -1;
-	*busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	c->busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	return got == 7 ? 0 : -1;
+}
+
+/*
+ * --profile: the kernel's tick profile (/proc/profile, boot with profile=N)
+ * as "BUCKET COUNT" lines for the buckets hit; the first word of the file
+ * is the shift, printed as "shift N".
+ */
+static int profile_dump(void)
+{
+	FILE *f = fopen("/proc/profile", "r");
+	unsigned int v, i = 0;
+
+	if (!f) {
+		fprintf(stderr, "blkload: /proc/profile: %s\n", strerror(errno));
+		return 1;
+	}
+	while (fread(&v, sizeof(v), 1, f) == 1) {
+		if (i == 0)
+			printf("step %u\n", v);
+		else if (v)
+			printf("%u %u\n", i - 1, v);
+		i++;
+	}
+	printf("buckets %u\n", i ? i - 1 : 0);
+	fclose(f);
 	return 0;
 }
 
@@ -241,7 +289,7 @@ static unsigned long num(const char *s, const char *what, unsigned long min, uns
 int main(int argc, char **argv)
 {
 	static struct job jobs[MAX_JOBS];
-	unsigned long long busy0, busy1;
+	struct sys_counts c0, c1;
 	unsigned int i, njobs, qd;
 	uint64_t bs, size, total = 0;
 	const char *pat;
@@ -250,6 +298,8 @@ int main(int argc, char **argv)
 	struct stat st;
 	int fd, rc = 0;
 
+	if (argc == 2 && !strcmp(argv[1], "--profile"))
+		return profile_dump();
 	if (argc != 7) {
 		fprintf(stderr, "usage: blkload DEV randread|randwrite|read|write BS QD JOBS SECS\n");
 		return 2;
@@ -306,7 +356,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (cpu_busy(&busy0)) {
+	if (sys_counts(&c0)) {
 		fprintf(stderr, "blkload: cannot read /proc/stat\n");
 		return 1;
 	}
@@ -322,14 +372,16 @@ int main(int argc, char **argv)
 		}
 	}
 	t1 = now();
-	if (cpu_busy(&busy1)) {
+	if (sys_counts(&c1)) {
 		fprintf(stderr, "blkload: cannot read /proc/stat\n");
 		return 1;
 	}
 	el = t1 - t0;
-	printf("%s %s %" PRIu64 " %u %u ios %" PRIu64 " secs %.3f iops %.0f mbps %.1f cpu_us_per_io %.1f\n",
+	printf("%s %s %" PRIu64 " %u %u ios %" PRIu64 " secs %.3f iops %.0f mbps %.1f cpu_us_per_io %.1f ctxt_per_io %.2f intr_per_io %.2f\n",
 	       dev, pat, bs, qd, njobs, total, el, total / el, total * (double)bs / el / 1e6,
-	       total ? (busy1 - busy0) * 1e6 / sysconf(_SC_CLK_TCK) / total : 0.0);
+	       total ? (c1.busy - c0.busy) * 1e6 / sysconf(_SC_CLK_TCK) / total : 0.0,
+	       total ? (double)(c1.ctxt - c0.ctxt) / total : 0.0,
+	       total ? (double)(c1.intr - c0.intr) / total : 0.0);
 	close(fd);
 	return rc;
 }

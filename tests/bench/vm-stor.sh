@@ -10,6 +10,9 @@
 # (check_log) takes the medians and the ratios to brd and writes
 # tests/build/vm/bench-stor.txt. It fails only if the measurement fails
 # (a failed or short request, a disk missing): the numbers never do.
+# After the rounds, one more 4 KiB random read run at QD32 on each disk
+# with the kernel's tick profile reset before and dumped after (where the
+# CPU time goes; check_log names the functions from the image's System.map).
 #
 # HVLIS_BENCH_REPS (rounds, default 3) and HVLIS_BENCH_SECS (seconds per
 # run, default 3) reach the guest on the kernel command line.
@@ -22,7 +25,8 @@ BENCH_SECS=${HVLIS_BENCH_SECS:-3}
 BENCH_LOADS="randread:4096:1:1 randread:4096:16:2 randwrite:4096:1:1 randwrite:4096:16:2 read:1048576:1:1 write:1048576:1:1"
 VM_TIMEOUT=$((240 + BENCH_REPS * 18 * (BENCH_SECS + 5)))
 VM_KMODS="sd_mod scsi_transport_fc brd"
-VM_APPEND="hvlis_bench=$BENCH_REPS,$BENCH_SECS"
+# profile=4: the kernel's tick profile in 16-byte buckets (/proc/profile)
+VM_APPEND="hvlis_bench=$BENCH_REPS,$BENCH_SECS profile=4"
 VM_BINARIES="${HVLIS_BLKLOAD:-/nonexistent/blkload}=/usr/bin/blkload"
 
 bench_disk() {
@@ -92,11 +96,69 @@ guest() {
 		done
 		rep=$((rep + 1))
 	done
+	for d in brd:ram0 "one:$sd1" "multi:$sdn"; do
+		kind=${d%%:*}
+		echo > /proc/profile || { vm_fail "no /proc/profile"; break; }
+		out=$(blkload "/dev/${d#*:}" randread 4096 16 2 "$secs" 2>&1) || vm_fail "profiled $kind run failed: $out"
+		echo "HVLIS-BENCH-INFO: profiled run: $kind $out"
+		blkload --profile | sed "s/^/$kind /" >> /tmp/prof
+	done
+	[ -s /tmp/prof ] && bench_profile /tmp/prof
 	grep -E "^$rn chan[0-9]+_(relid|ios)|^$r1 chan0_ios" "$HVSIM/stor" | while read -r a b c; do
 		echo "HVLIS-BENCH-INFO: host controller $a $b $c"
 	done
 	expect "host: bad SRBs" "$(stor_stat "$rn" bad_srbs)$(stor_stat "$r1" bad_srbs)" 00
 	stor_unload || vm_fail "rmmod hv_storvsc failed"
+}
+
+# bench_profile FILE: in the guest, the profiled runs' tick samples
+# ("KIND BUCKET COUNT" lines, "KIND step BYTES") named by kernel function from
+# /proc/kallsyms (the image has no System.map): the last bucket holds every
+# sample outside the kernel image (modules: hvsim's host side, hv_vmbus,
+# hv_storvsc, brd, sd_mod, the SCSI midlayer's modules), the top 12 of
+# each disk as "HVLIS-PROF: KIND PERCENT FUNCTION" lines
+bench_profile() {
+	awk '
+	function hex(s,   i, r) {
+		r = 0
+		s = tolower(s)
+		for (i = 1; i <= length(s); i++)
+			r = r * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return r
+	}
+	BEGIN {
+		# the low 32 bits: the kernel image lies in one 4 GiB window
+		while ((getline l < "/proc/kallsyms") > 0) {
+			split(l, f, " ")
+			if (f[4] != "") continue
+			a = hex(substr(f[1], 9))
+			if (f[3] == "_stext") st = a
+			if (f[3] == "_etext") et = a
+			if (f[2] ~ /^[tT]$/) { ns++; sa[ns] = a; sn[ns] = f[3] }
+		}
+		if (!st || !et) print "x 0 no-addresses-in-/proc/kallsyms 0"
+	}
+	$2 == "step" { sz[$1] = $3; next }
+	$2 == "buckets" { next }
+	{
+		k = $1; tot[k] += $3
+		pc = st + $2 * sz[k]
+		if (!st || pc + sz[k] >= et) { name = "(modules)" }
+		else {
+			lo = 1; hi = ns
+			while (lo < hi) { mid = int((lo + hi + 1) / 2); if (sa[mid] <= pc) lo = mid; else hi = mid - 1 }
+			name = sn[lo]
+		}
+		cnt[k, name] += $3
+	}
+	END {
+		for (key in cnt) {
+			split(key, p, SUBSEP)
+			printf "%s %d %s %.1f\n", p[1], cnt[key], p[2], 100 * cnt[key] / tot[p[1]]
+		}
+	}' "$1" | sort -k1,1 -k2,2nr | awk '
+	$1 != last { last = $1; n = 0 }
+	++n <= 12 { printf "HVLIS-PROF: %s %5.1f %% %s\n", $1, $4, $3 }'
 }
 
 check_log() {
@@ -126,19 +188,36 @@ check_log() {
 			val = seq ? $15 : $13
 			v[w, $2] = v[w, $2] " " val
 			c[w, $2] = c[w, $2] " " $17
+			x[w, $2] = x[w, $2] " " $19
+			n[w, $2] = n[w, $2] " " $21
 			unit[w] = seq ? "MB/s" : "IOPS"
 		}
 		END {
-			print "| workload | unit | brd | storvsc 1 channel | storvsc sub-channels | ratio 1 ch | ratio sub-ch | CPU us/IO brd, 1 ch, sub-ch |"
-			print "|---|---|---|---|---|---|---|---|"
+			print "| workload | unit | brd | storvsc 1 channel | storvsc sub-channels | ratio 1 ch | ratio sub-ch |"
+			print "|---|---|---|---|---|---|---|"
 			for (i = 1; i <= nw; i++) {
 				w = order[i]
 				b = med(v[w, "brd"]); o = med(v[w, "one"]); m = med(v[w, "multi"])
-				cb = med(c[w, "brd"]); co = med(c[w, "one"]); cm = med(c[w, "multi"])
-				printf "| %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f, %.0f, %.0f |\n", \
-					w, unit[w], b, o, m, b ? o / b : 0, b ? m / b : 0, cb, co, cm
+				printf "| %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f |\n", \
+					w, unit[w], b, o, m, b ? o / b : 0, b ? m / b : 0
+			}
+			print ""
+			print "Per request (medians; brd / storvsc 1 channel / storvsc sub-channels):"
+			print ""
+			print "| workload | busy CPU us | context switches | interrupts |"
+			print "|---|---|---|---|"
+			for (i = 1; i <= nw; i++) {
+				w = order[i]
+				printf "| %s | %.0f / %.0f / %.0f | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f |\n", w, \
+					med(c[w, "brd"]), med(c[w, "one"]), med(c[w, "multi"]), \
+					med(x[w, "brd"]), med(x[w, "one"]), med(x[w, "multi"]), \
+					med(n[w, "brd"]), med(n[w, "one"]), med(n[w, "multi"])
 			}
 		}'
+		echo
+		echo "Tick profile of the profiled 4 KiB random read runs at QD32 (the top 12 functions of each disk; share of all samples of both CPUs, idle included; (modules) is all module code):"
+		echo
+		sed -n 's/^HVLIS-PROF: /    /p' "$1"
 		echo
 		echo "# raw runs"
 		sed -n 's/^HVLIS-BENCH: /# /p' "$1"
