@@ -57,7 +57,7 @@ struct stv_chan {
 	u64 *slot_tid;			/* 0: free */
 	u32 gen;
 	u8 rxbuf[sizeof(struct hvlis_vstor_packet) + 8];
-	/* counters (sysfs) */
+	/* counters (debugfs: hv_storvsc/<device>) */
 	atomic64_t ios, completions, bad_completions, unknown_tids, late;
 };
 
@@ -89,6 +89,7 @@ struct stv_host {
 
 	struct workqueue_struct *wq;
 	struct work_struct rescan_work;
+	struct dentry *dbg;		/* the channels' counters (debugfs) */
 	atomic64_t host_msgs, bad_host_msgs;
 };
 

@@ -12,6 +12,8 @@
 #include <linux/slab.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
@@ -242,6 +244,43 @@ static void stv_rescan_fn(struct work_struct *work)
 	}
 }
 
+/* debugfs: hv_storvsc/<device>, one line per channel */
+static struct dentry *stv_debugfs;
+
+static int stv_chans_show(struct seq_file *s, void *unused)
+{
+	struct stv_host *host = s->private;
+	/* pairs with stv_subchannel()'s release */
+	unsigned int i, n = smp_load_acquire(&host->nchans);
+	struct stv_chan *c;
+
+	seq_puts(s, "subchannel ios completions bad_completions unknown_tids late\n");
+	for (i = 0; i < n; i++) {
+		c = host->chans[i];
+		seq_printf(s, "%u %lld %lld %lld %lld %lld\n",
+			   hvlis_channel_subchannel_index(c->ch),
+			   (long long)atomic64_read(&c->ios),
+			   (long long)atomic64_read(&c->completions),
+			   (long long)atomic64_read(&c->bad_completions),
+			   (long long)atomic64_read(&c->unknown_tids),
+			   (long long)atomic64_read(&c->late));
+	}
+	return 0;
+}
+
+static int stv_chans_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, stv_chans_show, inode->i_private);
+}
+
+static const struct file_operations stv_chans_fops = {
+	.owner		= THIS_MODULE,
+	.open		= stv_chans_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static struct scsi_host_template stv_template = {
 	.module			= THIS_MODULE,
 	.name			= "hv_storvsc",
@@ -352,6 +391,9 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 		scsi_host_put(shost);
 		goto fail_close;
 	}
+	if (!IS_ERR_OR_NULL(stv_debugfs))
+		host->dbg = debugfs_create_file(dev_name(&hd->dev), 0400, stv_debugfs, host,
+						&stv_chans_fops);
 	if (host->ide)
 		ret = scsi_add_device(shost, 0, host->ide_target, 0);
 	else
@@ -377,6 +419,9 @@ static void stv_remove(struct hvlis_device *hd)
 {
 	struct stv_host *host = hvlis_get_drvdata(hd);
 
+	/* no reader of the counters from here (debugfs_remove() waits) */
+	debugfs_remove(host->dbg);
+	host->dbg = NULL;
 	hvlis_channel_set_subchannel_cb(hd->channel, NULL);
 	/*
 	 * Rescinded: the host will answer nothing more. Commands in flight
@@ -419,6 +464,8 @@ static struct hvlis_driver stv_driver = {
 
 static int __init stv_init(void)
 {
+	int ret;
+
 	if (ring_size < 4 * PAGE_SIZE || ring_size > 2 * 1024 * 1024 || ring_size % PAGE_SIZE) {
 		pr_err("ring_size %u: not a multiple of %lu between 16 KiB and 2 MiB\n",
 		       ring_size, PAGE_SIZE);
@@ -428,12 +475,17 @@ static int __init stv_init(void)
 		pr_err("queue_depth %u: not within 1..1024\n", queue_depth);
 		return -EINVAL;
 	}
-	return hvlis_driver_register(&stv_driver);
+	stv_debugfs = debugfs_create_dir("hv_storvsc", NULL);
+	ret = hvlis_driver_register(&stv_driver);
+	if (ret)
+		debugfs_remove_recursive(stv_debugfs);
+	return ret;
 }
 
 static void __exit stv_exit(void)
 {
 	hvlis_driver_unregister(&stv_driver);
+	debugfs_remove_recursive(stv_debugfs);
 }
 
 module_init(stv_init);

@@ -8,24 +8,33 @@
 # written, read back after a remount with the caches dropped and checked by
 # checksum; fstrim reaches the host as UNMAP; the host's counters show the
 # I/O; WRITE SAME is never sent; e2fsck finds the file system clean.
+# Discard as the host says it works: a blkdiscard of written blocks on the
+# RAM disk reads back as zeros (LBPRZ) and counts its blocks at the host;
+# on a second LUN backed by a file (bdev=, on the guest's tmpfs) the host
+# punches holes, so the file's allocated blocks go away.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
 VM_KMODS="sd_mod scsi_transport_fc ext4 crc32c_generic"
 VM_BINARIES="mkfs.ext4 e2fsck"
+BASIC_LUN1_MB=16
 
 guest() {
-	local r ide sd hd sum1 sum2 w rd i
+	local r ide sd hd sd1 sum1 sum2 w rd i u0 u1 b0 b1
 
 	sim_start
 	sim_ctl add scsi ram=64M
 	r=$(stor_relid)
+	# LUN 1: a file on tmpfs, every block allocated
+	dd if=/dev/zero of=/tmp/lun1.img bs=1M count=$BASIC_LUN1_MB 2> /dev/null
+	stor_ctl "$r" lun 1 bdev /tmp/lun1.img quiet || vm_fail "adding the file-backed LUN 1 failed"
 	sim_ctl add ide ram=32M channel=1
 	ide=$(stor_relid)
 	vmbus_load || vm_fail "insmod hv_vmbus transport=hvsim failed"
 	stor_load || vm_fail "insmod hv_storvsc failed"
 	i=0
-	while [ "$i" -lt 200 ] && { ! sd=$(stor_disk "$r" 0) || ! hd=$(stor_disk "$ide" 0); }; do
+	while [ "$i" -lt 200 ] && { ! sd=$(stor_disk "$r" 0) || ! hd=$(stor_disk "$ide" 0) ||
+		! sd1=$(stor_disk "$r" 1); }; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -63,6 +72,35 @@ guest() {
 	vm_log "host: UNMAP commands $(stor_stat "$r" lun0_unmaps), ranges $(stor_stat "$r" lun0_unmap_ranges), blocks $(stor_stat "$r" lun0_unmap_blocks)"
 	umount /mnt || vm_fail "final umount failed"
 	e2fsck -fn "/dev/$sd" > /tmp/fsck 2>&1 || { vm_fail "e2fsck found errors"; vm_detail e2fsck < /tmp/fsck; }
+
+	# discard on the RAM backend: 1 MiB at 60 MiB (the file system is done
+	# with), written, discarded, read back as zeros (LBPRZ)
+	dd if=/dev/zero of=/tmp/zero bs=64k count=16 2> /dev/null
+	dd if=/dev/urandom of=/tmp/pat bs=64k count=16 2> /dev/null
+	dd if=/tmp/pat of="/dev/$sd" bs=64k seek=960 oflag=direct conv=notrunc 2> /dev/null ||
+		vm_fail "writing at 60 MiB failed"
+	dd if="/dev/$sd" bs=64k skip=960 count=16 iflag=direct 2> /dev/null | cmp -s - /tmp/pat ||
+		vm_fail "the pattern at 60 MiB did not read back"
+	u0=$(stor_stat "$r" lun0_unmap_blocks)
+	blkdiscard -o $((60 << 20)) -l $((1 << 20)) "/dev/$sd" || vm_fail "blkdiscard on /dev/$sd failed"
+	u1=$(stor_stat "$r" lun0_unmap_blocks)
+	expect "host: LUN 0 blocks unmapped by blkdiscard of 1 MiB" "$((u1 - u0))" 2048
+	dd if="/dev/$sd" bs=64k skip=960 count=16 iflag=direct 2> /dev/null | cmp -s - /tmp/zero ||
+		vm_fail "discarded blocks of the RAM disk do not read back as zeros"
+	# discard on the file backend frees the file's blocks
+	if [ -n "$sd1" ] && wait_blk "$sd1"; then
+		b0=$(stat -c %b /tmp/lun1.img)
+		blkdiscard "/dev/$sd1" || vm_fail "blkdiscard on /dev/$sd1 failed"
+		b1=$(stat -c %b /tmp/lun1.img)
+		vm_log "host: LUN 1 file blocks before $b0, after $b1; unmapped $(stor_stat "$r" lun1_unmap_blocks)"
+		expect "host: LUN 1 blocks unmapped" "$(stor_stat "$r" lun1_unmap_blocks)" $((BASIC_LUN1_MB * 2048))
+		[ "$b0" -ge $((BASIC_LUN1_MB * 2048)) ] || vm_fail "the LUN 1 file had $b0 blocks before"
+		[ "$b1" -lt $((b0 / 8)) ] || vm_fail "the LUN 1 file kept $b1 of $b0 blocks after the discard"
+		dd if="/dev/$sd1" bs=64k count=16 iflag=direct 2> /dev/null | cmp -s - /tmp/zero ||
+			vm_fail "the discarded file-backed LUN does not read back as zeros"
+	else
+		vm_fail "no disk for the file-backed LUN 1"
+	fi
 
 	if [ -n "$hd" ]; then
 		dd if=/dev/urandom of=/tmp/pat bs=64k count=16 2> /dev/null

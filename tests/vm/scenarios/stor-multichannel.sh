@@ -4,7 +4,10 @@
 # stor-multichannel: a 2012 R2 host offering sub-channels. The guest asks
 # for them (CREATE_SUB_CHANNELS), and I/O from both CPUs is served on more
 # than one channel, as the host's per-channel counters show; every sector
-# reads back as written (guest/storverify.c, four workers).
+# reads back as written (guest/storverify.c, four workers). The guest's
+# per-channel counters (debugfs hv_storvsc/<device>) agree with the host's:
+# for each channel, the completions the guest took are the SRBs the host
+# answered on it, none bad, none with an unknown transaction id.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
@@ -12,7 +15,7 @@ VM_KMODS="sd_mod scsi_transport_fc"
 VM_GUEST_TOOLS="storverify"
 
 guest() {
-	local r sd i out
+	local r sd i out dev f idx ios comp bad unk late hios used
 
 	sim_start
 	sim_ctl add scsi gen=2012r2 subch=4 ram=32M
@@ -37,5 +40,22 @@ guest() {
 	grep "^$r chan" "$HVSIM/stor" | vm_detail "host channels"
 	i=$(stor_chans_used "$r")
 	[ "$i" -ge 2 ] || vm_fail "I/O used $i channel(s), expected at least 2"
+	dev=$(vmbus_dev "$r") && f=/sys/kernel/debug/hv_storvsc/$(basename "$dev")
+	if [ -n "$f" ] && [ -r "$f" ]; then
+		vm_detail "guest channels" < "$f"
+		used=0
+		# shellcheck disable=SC2034
+		while read -r idx ios comp bad unk late; do
+			[ "$idx" = subchannel ] && continue
+			hios=$(stor_stat "$r" "chan${idx}_ios")
+			expect "channel $idx: guest completions = host SRBs answered" "$comp" "$hios"
+			expect "channel $idx: bad completions" "$bad" 0
+			expect "channel $idx: unknown transaction ids" "$unk" 0
+			[ "$comp" -gt 0 ] && used=$((used + 1))
+		done < "$f"
+		[ "$used" -ge 2 ] || vm_fail "the guest counted completions on $used channel(s)"
+	else
+		vm_fail "no per-channel counters of the guest (debugfs hv_storvsc/<device>)"
+	fi
 	stor_unload || vm_fail "rmmod hv_storvsc failed"
 }
