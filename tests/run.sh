@@ -51,7 +51,10 @@ for s in "${suites[@]}"; do
 	case "$s" in
 	deps) run_suite deps "$top/tests/deps.sh" ;;
 	spdx) run_suite spdx "$top/tests/spdx-check.sh" ;;
-	style) run_suite style "$top/tests/style/checkpatch.sh" ;;
+	style)
+		run_suite style "$top/tests/style/checkpatch.sh"
+		run_suite modules-list "$top/tests/style/modules-list.sh"
+		;;
 	unit) run_suite unit make -C "$top/tests/unit" check ;;
 	fuzz) run_suite fuzz make -C "$top/tests/fuzz" smoke ;;
 	daemons) run_suite daemons "$top/tests/daemons/run.sh" ;;
