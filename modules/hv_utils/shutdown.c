@@ -18,7 +18,7 @@
 #ifdef CONFIG_ACPI
 #include <linux/acpi.h>
 #endif
-#include <hvlis/compat.h>
+#include <hvlis/compat_power.h>
 #include "hv_utils.h"
 
 static const u32 sd_fw[] = { HVLIS_IC_FW_CURRENT, HVLIS_IC_FW_WS2008 };

@@ -21,7 +21,7 @@
 #include <linux/ktime.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_time.h>
 #include "hv_utils.h"
 
 #if (defined(HAVE_PTP_CLOCK_GETTIME64) || defined(HAVE_PTP_CLOCK_GETTIME_TS)) && \

@@ -47,7 +47,7 @@
 #include <linux/bitops.h>
 #include <linux/sched.h>
 #include <linux/delay.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_cpu.h>
 #include <hvlis/vmbus_proto.h>
 #include "../../modules/hv_vmbus/vmbus_priv.h"
 #include "hvsim.h"
