@@ -49,7 +49,8 @@
 #include <linux/delay.h>
 #include <hvlis/compat_cpu.h>
 #include <hvlis/vmbus_proto.h>
-#include "../../modules/hv_vmbus/vmbus_priv.h"
+#include <hvlis/chanmsg.h>
+#include <hvlis/transport.h>
 #include "hvsim.h"
 #include "hvsim_ic.h"
 #include "hvsim_dev.h"
