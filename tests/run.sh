@@ -55,6 +55,7 @@ for s in "${suites[@]}"; do
 		run_suite style "$top/tests/style/checkpatch.sh"
 		run_suite modules-list "$top/tests/style/modules-list.sh"
 		run_suite compat-headers "$top/tests/style/compat-headers.sh"
+		run_suite layering "$top/tests/style/layering.sh"
 		;;
 	unit) run_suite unit make -C "$top/tests/unit" check ;;
 	fuzz) run_suite fuzz make -C "$top/tests/fuzz" smoke ;;
