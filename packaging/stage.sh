@@ -13,9 +13,9 @@
 #   - the daemons' sources, which the package builds compile: daemons/,
 #     and the scripts and man pages they install, scripts/ (without
 #     scripts/demo.sh, a development tool);
-#   - what the packaging itself installs: packaging/boot-modules,
-#     packaging/kernel-hooks/, packaging/initramfs-tools/, packaging/dracut/,
-#     packaging/systemd/, packaging/udev/ and docs/packaging.md (installed
+#   - what the packaging itself installs: packaging/kernel-hooks/,
+#     packaging/initramfs-tools/, packaging/dracut/ (their boot module
+#     list comes from modules/modules.list), packaging/systemd/, packaging/udev/ and docs/packaging.md (installed
 #     as package documentation).
 # Build output is what .gitignore lists for modules/, compat/ and daemons/.
 set -eu
@@ -32,7 +32,7 @@ files() {
 		! -name '*~' ! -name '*.orig' ! -name '*.rej' ! -path scripts/demo.sh -print)
 }
 
-paths="dkms.conf Makefile LICENSE modules compat daemons scripts packaging/boot-modules
+paths="dkms.conf Makefile LICENSE modules compat daemons scripts
 	packaging/kernel-hooks packaging/initramfs-tools packaging/dracut packaging/systemd packaging/udev
 	docs/packaging.md"
 for p in $paths; do

@@ -51,7 +51,12 @@ for s in "${suites[@]}"; do
 	case "$s" in
 	deps) run_suite deps "$top/tests/deps.sh" ;;
 	spdx) run_suite spdx "$top/tests/spdx-check.sh" ;;
-	style) run_suite style "$top/tests/style/checkpatch.sh" ;;
+	style)
+		run_suite style "$top/tests/style/checkpatch.sh"
+		run_suite modules-list "$top/tests/style/modules-list.sh"
+		run_suite compat-headers "$top/tests/style/compat-headers.sh"
+		run_suite layering "$top/tests/style/layering.sh"
+		;;
 	unit) run_suite unit make -C "$top/tests/unit" check ;;
 	fuzz) run_suite fuzz make -C "$top/tests/fuzz" smoke ;;
 	daemons) run_suite daemons "$top/tests/daemons/run.sh" ;;

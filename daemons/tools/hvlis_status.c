@@ -16,10 +16,10 @@
 #include "status.h"
 
 #ifndef HVLIS_MODULES
-#error "HVLIS_MODULES: the BUILT_MODULE_NAME entries of dkms.conf"
+#error "HVLIS_MODULES: the module names of modules/modules.list"
 #endif
 #ifndef HVLIS_BOOT_MODULES
-#error "HVLIS_BOOT_MODULES: the names in packaging/boot-modules"
+#error "HVLIS_BOOT_MODULES: the boot modules of modules/modules.list"
 #endif
 
 #define MAX_MODULES 64

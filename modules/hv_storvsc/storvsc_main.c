@@ -17,6 +17,7 @@
 #include <scsi/scsi.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
+#include <hvlis/compat_cpu.h>
 #include "storvsc.h"
 
 static unsigned int ring_size = 128 * 1024;

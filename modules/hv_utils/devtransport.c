@@ -36,6 +36,7 @@
 #include <linux/sched.h>
 #include <linux/kref.h>
 #include <linux/jiffies.h>
+#include <hvlis/compat_poll.h>
 #include "devtransport.h"
 
 unsigned int hv_utils_daemon_timeout;

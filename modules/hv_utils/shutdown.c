@@ -19,7 +19,7 @@
 #ifdef CONFIG_ACPI
 #include <linux/acpi.h>
 #endif
-#include <hvlis/compat.h>
+#include <hvlis/compat_power.h>
 #include "hv_utils.h"
 
 /*

@@ -22,7 +22,7 @@
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <linux/ratelimit.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_time.h>
 #include "hv_utils.h"
 
 #if (defined(HAVE_PTP_CLOCK_GETTIME64) || defined(HAVE_PTP_CLOCK_GETTIME_TS)) && \

@@ -10,7 +10,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/device.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_bus.h>
 #include "vmbus_priv.h"
 
 static void hvlis_guid_hex(const struct hvlis_guid *g, char out[33])

@@ -11,7 +11,7 @@
 #include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/sysfs.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include "vmbus_priv.h"
 
 #define HVLIS_GPADL_FIRST	0xe1e10

@@ -14,7 +14,7 @@
 #include <linux/rcupdate.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_cpu.h>
 #include "vmbus_priv.h"
 
 struct offer_work {

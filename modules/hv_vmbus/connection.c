@@ -13,7 +13,7 @@
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/rcupdate.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include "vmbus_priv.h"
 
 struct hvlis_vmbus hvlis_vmbus;

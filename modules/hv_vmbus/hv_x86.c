@@ -23,7 +23,7 @@
 #include <asm/processor.h>
 #include <asm/cpufeature.h>
 #include <asm/irq_vectors.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_x86.h>
 #include <hvlis/hv_tlfs.h>
 #include "vmbus_priv.h"
 

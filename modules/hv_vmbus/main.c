@@ -8,7 +8,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_cpu.h>
 #include "vmbus_priv.h"
 
 #if defined(HAVE_HV_SETUP_KEXEC_HANDLER) || defined(HAVE_HV_SETUP_CRASH_HANDLER)

@@ -17,7 +17,7 @@
 #include <linux/bitops.h>
 #include <linux/rcupdate.h>
 #include <linux/smp.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include "vmbus_priv.h"
 
 #ifdef HAVE_CPUHP_SETUP_STATE

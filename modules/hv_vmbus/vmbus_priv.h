@@ -29,46 +29,10 @@
 #include <hvlis/ring.h>
 #include <hvlis/chanmsg.h>
 #include <hvlis/vmbus.h>
+#include <hvlis/transport.h>
 
 #define HVLIS_CONNECT_CPU	0	/* messages arrive on CPU 0 */
-#define HVLIS_REQUEST_TIMEOUT_MS	10000
 #define HVLIS_OFFERS_TIMEOUT_MS		60000
-
-/**
- * struct hvlis_transport - what hv_vmbus needs from the hypervisor
- * @name: shown in the log
- * @init: detect the hypervisor and set up hypercalls; -ENODEV if absent.
- *	  @isr is the function to call, in interrupt context on the CPU that
- *	  was interrupted, whenever the VMBus SINT fires.
- * @exit: undo @init
- * @synic_enable: on @cpu itself: point the SynIC at the message and event
- *	  pages (page-aligned, one 4 KiB page each), unmask the VMBus SINT
- * @synic_disable: on @cpu itself: mask the SINT, detach the pages
- * @vp_index: the hypervisor's number for a CPU
- * @post_message: HvPostMessage; returns the hypervisor status code
- * @signal_event: HvSignalEvent; returns the hypervisor status code
- * @eom: end of message on this CPU: the next queued message may come
- * @gpa: guest physical address the host is to use for a kernel page
- * @ref_time: the partition reference counter (100 ns ticks), any context;
- *	  NULL when the transport has none
- * @set_crash_handler: NULL on Hyper-V, where the kernel's arch hooks call
- *	  hv_vmbus on kexec and crash; a simulated host gets here the function
- *	  those hooks would call (NULL: forget it), to drive that path itself
- */
-struct hvlis_transport {
-	const char *name;
-	int (*init)(void (*isr)(void));
-	void (*exit)(void);
-	void (*synic_enable)(unsigned int cpu, void *msg_page, void *event_page);
-	void (*synic_disable)(unsigned int cpu);
-	u32 (*vp_index)(unsigned int cpu);
-	u16 (*post_message)(u32 connection_id, const void *payload, u32 len);
-	u16 (*signal_event)(u32 connection_id, u16 flag);
-	void (*eom)(void);
-	u64 (*ref_time)(void);
-	void (*set_crash_handler)(void (*fn)(void));
-	struct module *owner;
-};
 
 extern const struct hvlis_transport hvlis_hyperv_transport;
 

@@ -17,10 +17,10 @@
 # B, top and SAN come from run.sh
 # shellcheck disable=SC2154
 T=$B/status
-# hvlis-status reports on every module dkms.conf builds and checks the
-# initramfs for the boot modules, so the fake trees carry all of them
-MODS=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' "$top/dkms.conf")
-BOOT_MODS=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/packaging/boot-modules")
+# hvlis-status reports on every module of modules/modules.list and checks
+# the initramfs for its boot modules, so the fake trees carry all of them
+MODS=$("$top/modules/modules-list.sh" names)
+BOOT_MODS=$("$top/modules/modules-list.sh" boot)
 # srcv PREFIX MODULE: a fake srcversion, e.g. DISTRO hv_vmbus -> DISTROVMBUS
 srcv() { local n=${2#hv_}; echo "$1${n^^}"; }
 # boot_paths DIR [EXCEPT]: DIR/<module>.ko for each boot module but EXCEPT

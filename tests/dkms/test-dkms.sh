@@ -47,7 +47,7 @@ else
 	exit 1
 fi
 
-mods=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' "$top/dkms.conf")
+mods=$("$top/modules/modules-list.sh" names)
 while read -r name kdir release; do
 	[ -n "$name" ] || continue
 	log="$logdir/build-$name.log"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer harness for hv_utils' handling of IC packets from the host
- * (modules/hv_utils/ic_msg.c): the fuzzer's bytes are one packet's payload
+ * (modules/proto/ic_msg.c): the fuzzer's bytes are one packet's payload
  * in a heap buffer of exactly that length. hvlis_ic_check() and, for
  * NEGOTIATE, hvlis_ic_negotiate() with the guest lists of the time sync
  * service run on it; the answer is checked against the protocol's rules,

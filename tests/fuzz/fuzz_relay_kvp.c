@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer harness for hv_utils' KVP host-to-daemon conversion
- * (hvlis_kvp_to_daemon() in modules/hv_utils/relay_msg.c): the fuzzer's
+ * (hvlis_kvp_to_daemon() in modules/proto/relay_msg.c): the fuzzer's
  * bytes are one host request, IC headers included, in a heap buffer of
  * exactly that length; the daemon's message goes to a heap buffer of
  * exactly KVP_MSG_SIZE. Checked: the result is KVP_MSG_SIZE or -EINVAL (then

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer harness for hv_utils' VSS host-to-daemon conversion
- * (hvlis_vss_to_daemon() in modules/hv_utils/relay_msg.c): the fuzzer's
+ * (hvlis_vss_to_daemon() in modules/proto/relay_msg.c): the fuzzer's
  * bytes are one host request, IC headers included, in a heap buffer of
  * exactly that length. Checked: FREEZE, THAW and HOT_BACKUP become a
  * VSS_MSG_SIZE message with that operation and nothing else; every other

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer harness for hv_storvsc's checks of what the host sends
- * (modules/hv_storvsc/storvsc_msg.c). Input layout:
+ * (modules/proto/storvsc_msg.c). Input layout:
  *   byte 0     the negotiated version (index into stv_versions)
  *   bytes 1-8  the request the guest sent: path, target, lun, data_in,
  *              transfer length (u32 LE)

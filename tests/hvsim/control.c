@@ -145,7 +145,7 @@
 #include <linux/string.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include <hvlis/chanmsg.h>
 #include "hvsim.h"
 #include "hvsim_ic.h"

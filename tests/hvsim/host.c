@@ -47,9 +47,10 @@
 #include <linux/bitops.h>
 #include <linux/sched.h>
 #include <linux/delay.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_cpu.h>
 #include <hvlis/vmbus_proto.h>
-#include "../../modules/hv_vmbus/vmbus_priv.h"
+#include <hvlis/chanmsg.h>
+#include <hvlis/transport.h>
 #include "hvsim.h"
 #include "hvsim_ic.h"
 #include "hvsim_dev.h"

@@ -68,7 +68,7 @@
 #include <linux/seq_file.h>
 #include <linux/mutex.h>
 #include <linux/ktime.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include <hvlis/vmbus.h>
 #include "hvsim.h"
 

@@ -79,7 +79,7 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/kernel.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include <hvlis/vstor_proto.h>
 #include "hvsim.h"
 #include "hvsim_dev.h"

@@ -5,8 +5,8 @@
 # hvlis-daemons), checks them with lintian and rpmlint, installs the .debs
 # for real (apt-get) and exercises what they promise on this Debian 12
 # machine, then the RPM scriptlets with Debian's rpm, and checks that
-# nothing is left afterwards. The modules checked are dkms.conf's
-# BUILT_MODULE_NAME[*], the initramfs ones packaging/boot-modules. Prints
+# nothing is left afterwards. The modules checked are those of
+# modules/modules.list, the initramfs ones its boot modules. Prints
 # PASS:/FAIL: lines; exits non-zero on any failure. Runs as root.
 #
 #  1. tools: installs what is missing (dpkg-dev debhelper dh-dkms lintian rpm
@@ -229,27 +229,27 @@ info "state before: $(grep -c . "$logdir/state-before.txt") lines in $logdir/sta
 
 # --- 2. static checks ------------------------------------------------------------
 
-bootmods=$(sed 's/#.*//' "$top/packaging/boot-modules" | xargs)
-dkmsmods=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' "$top/dkms.conf" | xargs)
+# (modules/modules.list is the one list; tests/style/modules-list.sh checks
+# dkms.conf against it)
+bootmods=$("$top/modules/modules-list.sh" boot | xargs)
+dkmsmods=$("$top/modules/modules-list.sh" names | xargs)
 bad=
-for m in $bootmods; do
-	case " $dkmsmods " in *" $m "*) ;; *) bad="$bad $m(not-built-by-dkms.conf)" ;; esac
-done
+[ -n "$bootmods" ] || bad=" no-boot-modules-in-modules.list"
 for m in hv_vmbus hv_storvsc hv_netvsc; do
 	case " $dkmsmods " in
 	*" $m "*) case " $bootmods " in *" $m "*) ;; *) bad="$bad $m(boot-critical-but-not-listed)" ;; esac ;;
 	esac
 done
 if [ -z "$bad" ]; then
-	pass "static/boot-modules ($bootmods; dkms.conf builds: $dkmsmods)"
+	pass "static/boot-modules ($bootmods; modules.list builds: $dkmsmods)"
 else
-	fail "static/boot-modules: packaging/boot-modules vs dkms.conf:$bad"
+	fail "static/boot-modules: boot modules in modules/modules.list:$bad"
 fi
 
 "$top/packaging/stage.sh" "$tmp/stage" > "$logdir/stage.log" 2>&1 || fail "static/stage: see $logdir/stage.log"
 (cd "$tmp/stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) > "$tmp/staged.txt"
 if git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
-	git -C "$top" ls-files dkms.conf Makefile LICENSE modules compat daemons scripts packaging/boot-modules \
+	git -C "$top" ls-files dkms.conf Makefile LICENSE modules compat daemons scripts \
 		packaging/kernel-hooks packaging/initramfs-tools packaging/dracut packaging/systemd packaging/udev \
 		docs/packaging.md | grep -vx scripts/demo.sh | LC_ALL=C sort > "$tmp/tracked.txt"
 	lost=$(comm -23 "$tmp/tracked.txt" "$tmp/staged.txt" | xargs)

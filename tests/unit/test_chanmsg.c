@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests for VMBus channel-message handling without a kernel
- * (modules/hv_vmbus/chanmsg.c): host message validation, offer checks, the
+ * (modules/proto/chanmsg.c): host message validation, offer checks, the
  * version ladder, GPADL message splitting and GUID formatting.
  *
  * Messages are passed in heap buffers of exactly the stated length, so a

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The IC packet checks and version negotiation of hv_utils
- * (modules/hv_utils/ic_msg.c), against the rules of the protocol:
+ * (modules/proto/ic_msg.c), against the rules of the protocol:
  * the guest answers with the newest framework and the newest message
  * version that both sides list (exact major.minor), both counts 1; with no
  * common pair both counts 0; a request whose lists do not fit in the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of modules/hv_utils/relay_msg.c: KVP, VSS and file copy
+ * Unit tests of modules/proto/relay_msg.c: KVP, VSS and file copy
  * requests from the host converted into the messages their daemons read.
  * Packets live in heap buffers of exactly their length, so ASan sees any
  * read past what the host sent; every rejection must also have been logged

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests for the VMBus ring buffer core (modules/hv_vmbus/ring_core.c).
+ * Unit tests for the VMBus ring buffer core (modules/proto/ring_core.c).
  *
  * Every ring is allocated with exactly its own size, so any access past the
  * data area is caught by ASan or valgrind. The header's reserved bytes are

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hv_utils' UTF-16LE <-> UTF-8 conversions (modules/hv_utils/utf16.c), as
+ * hv_utils' UTF-16LE <-> UTF-8 conversions (modules/proto/utf16.c), as
  * KVP and file copy use them on host strings: exact results for every
  * kind of code point, and every malformed or oversized input refused.
  */
 #define HVTEST_SUITE "utf16"
 #include "hvtest.h"
 
-#include "../../modules/hv_utils/utf16.h"
+#include "../../modules/proto/utf16.h"
 
 /* UTF-16LE bytes of @n units. */
 static void put(u8 *b, const u16 *u, size_t n)

@@ -7,11 +7,14 @@
 #
 # Builds the project's modules for the VM kernel release (as run-vm.sh does:
 # $HVLIS_VM_KREL, else the newest installed linux-headers-6.1.0-N-amd64;
-# HVLIS_VM_NOBUILD=1 skips the build), then checks every modules/*/*.ko with
-# modinfo:
+# HVLIS_VM_NOBUILD=1 skips the build), then checks
+#   - that every module of modules/modules.list was built, in its
+#     directory, and that no other modules/*/*.ko was (case modinfo/list),
+# and every built module (modules/*/*.ko, tests/hvsim/*.ko) with modinfo:
 #   - vermagic names the target release,
 #   - version: is PACKAGE_VERSION of dkms.conf,
-#   - the module aliases listed below are all there.
+#   - a module of modules.list carries at least one alias (udev loads it
+#     by alias), and the aliases listed below are all there.
 # Prints one line per module, "PASS: modinfo/NAME" or
 # "FAIL: modinfo/NAME: reason[; reason...]"; exits 1 if any failed.
 set -uo pipefail
@@ -54,6 +57,28 @@ if [ -z "$kos" ]; then
 fi
 
 failed=0
+# the one list of modules against what the build made
+if ! listed=$("$VM_TOP/modules/modules-list.sh" names) ||
+	! listdirs=$("$VM_TOP/modules/modules-list.sh" dirs); then
+	echo "FAIL: modinfo/list: modules/modules.list is unreadable or malformed"
+	exit 1
+fi
+bad=()
+while read -r name dir; do
+	[ -f "$VM_TOP/modules/$dir/$name.ko" ] || bad+=("$name: no modules/$dir/$name.ko")
+done < <(paste -d ' ' <(echo "$listed") <(echo "$listdirs"))
+while IFS= read -r ko; do
+	case "$ko" in "$VM_TOP"/modules/*) ;; *) continue ;; esac
+	grep -qxF -- "$(basename "$ko" .ko)" <<< "$listed" || bad+=("${ko#"$VM_TOP"/} is not in modules.list")
+done <<< "$kos"
+if [ ${#bad[@]} -eq 0 ]; then
+	echo "PASS: modinfo/list ($(xargs <<< "$listed"))"
+else
+	r=$(printf '%s; ' "${bad[@]}")
+	echo "FAIL: modinfo/list: ${r%; }"
+	failed=$((failed + 1))
+fi
+
 while IFS= read -r ko; do
 	name=$(basename "$ko" .ko)
 	bad=()
@@ -69,6 +94,9 @@ while IFS= read -r ko; do
 	version=$(field version)
 	[ "$version" = "$pkgver" ] || bad+=("version '$version', dkms.conf says '$pkgver'")
 	aliases=$(field alias)
+	if grep -qxF -- "$name" <<< "$listed" && [ -z "$aliases" ]; then
+		bad+=("no alias (udev could not load it)")
+	fi
 	while IFS= read -r a; do
 		[ -n "$a" ] || continue
 		grep -qxF -- "$a" <<< "$aliases" || bad+=("no alias $a")

@@ -6,7 +6,7 @@
 #ifndef HVLIS_COMPAT_SCSI_H
 #define HVLIS_COMPAT_SCSI_H
 
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_host.h>

@@ -12,7 +12,7 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/errno.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 /* Ordering of accesses to memory shared with the host: */
 /* full barrier */
 #define hvlis_mb()		virt_mb()

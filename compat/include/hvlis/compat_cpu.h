@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * CPU hotplug locking and workqueue differences, keyed by the HAVE_*
+ * results of compat/probes.
+ */
+#ifndef HVLIS_COMPAT_CPU_H
+#define HVLIS_COMPAT_CPU_H
+
+#include <hvlis/compat_base.h>
+#include <linux/cpu.h>
+#include <linux/workqueue.h>
+
+#ifndef HAVE_CPUS_READ_LOCK
+#define cpus_read_lock()	get_online_cpus()
+#define cpus_read_unlock()	put_online_cpus()
+#endif
+
+#ifndef HAVE_ALLOC_ORDERED_WORKQUEUE
+#define alloc_ordered_workqueue(name, flags) create_singlethread_workqueue(name)
+#endif
+
+#endif
