@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -38,6 +38,8 @@ help:
 	@echo "  make check-fuzz       fuzz smoke runs"
 	@echo "  make check-matrix     build every module against every Debian kernel tree"
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
+	@echo "  make check-vmsmoke    the VM smoke set on Debian's 5.10, 6.12 and sid kernels"
+	@echo "  make check-vm-all     every VM scenario on all four Debian kernels (long, not in check)"
 	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
 	@echo "  make deb              Debian packages (hvlis-dkms, hvlis-daemons) into packaging/out/"
 	@echo "  make rpm              RPMs (hvlis-dkms, hvlis-daemons, source RPM) into packaging/out/"
@@ -97,6 +99,12 @@ check-matrix:
 
 check-vm:
 	$(TOP)/tests/run.sh modinfo vm
+
+check-vmsmoke:
+	$(TOP)/tests/run.sh vmsmoke
+
+check-vm-all:
+	$(TOP)/tests/run.sh vmall
 
 check-daemons:
 	$(TOP)/tests/run.sh daemons

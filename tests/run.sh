@@ -3,7 +3,10 @@
 #
 # hvlis test runner: `make check` calls `tests/run.sh all`.
 #
-# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|matrix|dkms|packaging|modinfo|vm]...
+# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|matrix|dkms|packaging|modinfo|vm|vmsmoke|vmall]...
+#
+# vmsmoke: the VM smoke set on Debian's 5.10, 6.12 and sid kernels;
+# vmall: every VM scenario on all four Debian kernels (not in all: long).
 #
 # Every suite prints one line per case, "PASS: <name>" or "FAIL: <name>";
 # this script counts them and ends with the summary line
@@ -63,6 +66,8 @@ for s in "${suites[@]}"; do
 	ktrees) run_suite ktrees "$top/tests/matrix/prep-ktrees.sh" ;;
 	compat) run_suite compat "$top/tests/compat/test-engine.sh" ;;
 	vm) run_suite vm "$top/tests/vm/run-vm.sh" ;;
+	vmsmoke) run_suite vmsmoke "$top/tests/vm/run-kernels.sh" ;;
+	vmall) run_suite vmall "$top/tests/vm/run-kernels.sh" --all ;;
 	dkms) run_suite dkms "$top/tests/dkms/test-dkms.sh" ;;
 	packaging) run_suite packaging "$top/tests/packaging/run.sh" ;;
 	modinfo) run_suite modinfo "$top/tests/vm/modinfo-check.sh" ;;

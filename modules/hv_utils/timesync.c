@@ -25,10 +25,9 @@
 #include <hvlis/compat_time.h>
 #include "hv_utils.h"
 
-#if (defined(HAVE_PTP_CLOCK_GETTIME64) || defined(HAVE_PTP_CLOCK_GETTIME_TS)) && \
-	(defined(CONFIG_PTP_1588_CLOCK) || defined(CONFIG_PTP_1588_CLOCK_MODULE))
+#include <hvlis/compat_ptp.h>
+#ifdef HVLIS_PTP_CLOCK
 #define TS_PTP 1
-#include <linux/ptp_clock_kernel.h>
 #endif
 
 static unsigned int timesync_step_ms = 5000;
@@ -213,8 +212,11 @@ static int ts_ptp_now(struct ptp_clock_info *info, s64 *ns)
 	return 0;
 }
 
-/* The host's clock is read-only for the guest: no settime, no adj*. */
-#ifdef HAVE_PTP_CLOCK_GETTIME64
+/*
+ * The host's clock is read-only for the guest: no settime, no adj* (the
+ * frequency callback is compat's, as its member differs between kernels).
+ */
+#ifdef HVLIS_PTP_TIMESPEC64
 static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *ts)
 {
 	s64 ns;
@@ -226,11 +228,6 @@ static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec64 *ts)
 }
 
 static int ts_ptp_settime(struct ptp_clock_info *info, const struct timespec64 *ts)
-{
-	return -EOPNOTSUPP;
-}
-
-static int ts_ptp_adjfine(struct ptp_clock_info *info, long scaled_ppm)
 {
 	return -EOPNOTSUPP;
 }
@@ -246,11 +243,6 @@ static int ts_ptp_gettime(struct ptp_clock_info *info, struct timespec *ts)
 }
 
 static int ts_ptp_settime(struct ptp_clock_info *info, const struct timespec *ts)
-{
-	return -EOPNOTSUPP;
-}
-
-static int ts_ptp_adjfreq(struct ptp_clock_info *info, s32 delta)
 {
 	return -EOPNOTSUPP;
 }
@@ -273,15 +265,14 @@ static void ts_ptp_register(struct tsync_state *st)
 
 	pi->owner = THIS_MODULE;
 	snprintf(pi->name, sizeof(pi->name), "hyperv");
-#ifdef HAVE_PTP_CLOCK_GETTIME64
+#ifdef HVLIS_PTP_TIMESPEC64
 	pi->gettime64 = ts_ptp_gettime;
 	pi->settime64 = ts_ptp_settime;
-	pi->adjfine = ts_ptp_adjfine;
 #else
 	pi->gettime = ts_ptp_gettime;
 	pi->settime = ts_ptp_settime;
-	pi->adjfreq = ts_ptp_adjfreq;
 #endif
+	hvlis_ptp_set_no_freq_adj(pi);
 	pi->adjtime = ts_ptp_adjtime;
 	pi->enable = ts_ptp_enable;
 	ptp = ptp_clock_register(pi, &st->ud->hd->dev);

@@ -229,3 +229,76 @@ if [ -n "$first" ] && [ -n "${second:-}" ]; then
 		fail per-tree-results "same result dir for two trees: '$d1' '$d2'"
 	fi
 fi
+
+# 6. the PTP clock where struct ptp_clock_info has gettime64 and adjfreq but
+#    no adjfine (4.1 to 4.9, and vendor kernels like them): the 6.1 tree
+#    (which has both) with adjfine taken out of its header. The probes must
+#    pick the adjfreq variant, and hv_utils must build against it with
+#    warnings as errors, register a PTP clock (ptp_clock_register used) and
+#    wire compat's adjfreq callback (its symbol is in the module).
+ptp_variant() {
+	local k61 kb common p=$work/ptpvar h hdr=include/linux/ptp_clock_kernel.h d o l ko syms
+	k61=$(awk '$1 == "debian-6.1" { print $2 }' "$ktrees/trees.list")
+	if [ -z "$k61" ]; then
+		fail ptp-adjfreq-variant "no debian-6.1 tree in $ktrees/trees.list"
+		return
+	fi
+	kb=$(cd "$k61" && pwd -P)
+	common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$kb/Makefile")
+	if [ ! -f "$common/$hdr" ] || ! grep -q '(\*adjfine)' "$common/$hdr" ||
+		! grep -q '(\*adjfreq)' "$common/$hdr"; then
+		fail ptp-adjfreq-variant "$kb: no common tree with adjfine and adjfreq in $hdr"
+		return
+	fi
+	rm -rf "$p"
+	mkdir -p "$p"
+	if ! cp -as "$common/." "$p/common/" || ! cp -as "$kb/." "$p/build/"; then
+		fail ptp-adjfreq-variant "cannot copy $kb"
+		return
+	fi
+	# relative links (scripts, tools) would dangle in the copy
+	for d in common build; do
+		o=$common
+		[ "$d" = build ] && o=$kb
+		for l in "$p/$d"/*; do
+			[ -L "$l" ] || continue
+			case $(readlink "$l") in
+			/*) ;;
+			*) ln -sfn "$(readlink -f "$o/$(basename "$l")")" "$l" ;;
+			esac
+		done
+	done
+	# kbuild takes the source tree from where its Makefile really is
+	rm -f "$p/common/Makefile" "$p/build/Makefile" "$p/common/$hdr"
+	cp "$common/Makefile" "$p/common/Makefile"
+	echo "include $p/common/Makefile" > "$p/build/Makefile"
+	grep -v '(\*adjfine)' "$common/$hdr" > "$p/common/$hdr"
+	if ! "$top/compat/probe.sh" "$p/build" "$p/out" > "$p/probe.log" 2>&1; then
+		fail ptp-adjfreq-variant "probe.sh failed: $(tail -n 2 "$p/probe.log")"
+		return
+	fi
+	h=$p/out/hvlis_config.h
+	if [ "$(have "$h" ptp_clock_gettime64)" != 0 ] ||
+		[ "$(have "$h" ptp_clock_gettime64_adjfreq)" != 1 ]; then
+		fail ptp-adjfreq-variant "probes: HAVE_PTP_CLOCK_GETTIME64=$(have "$h" ptp_clock_gettime64) HAVE_PTP_CLOCK_GETTIME64_ADJFREQ=$(have "$h" ptp_clock_gettime64_adjfreq) (want 0 and 1)"
+		return
+	fi
+	mkdir -p "$p/src"
+	cp -a "$top/Makefile" "$top/dkms.conf" "$top/compat" "$top/modules" "$p/src/"
+	make -C "$p/src" clean > /dev/null 2>&1
+	if ! make -C "$p/src" modules KDIR="$p/build" > "$p/build.log" 2>&1; then
+		fail ptp-adjfreq-variant "hv_utils does not build without adjfine: $(grep -m 1 -E 'error|warning' "$p/build.log")"
+		return
+	fi
+	ko=$p/src/modules/hv_utils/hv_utils.ko
+	syms=$(nm "$ko" 2> /dev/null)
+	if ! grep -q ' U ptp_clock_register$' <<< "$syms"; then
+		fail ptp-adjfreq-variant "hv_utils.ko registers no PTP clock without adjfine"
+	elif ! grep -q ' hvlis_ptp_refuse_adjfreq$' <<< "$syms" ||
+		grep -q ' hvlis_ptp_refuse_adjfine$' <<< "$syms"; then
+		fail ptp-adjfreq-variant "hv_utils.ko does not wire the adjfreq callback"
+	else
+		pass ptp-adjfreq-variant
+	fi
+}
+ptp_variant

@@ -123,8 +123,10 @@ vm_sd_images() {
 		cp "$k" "$pl/usr/lib/modules/$rel/updates/hvlis/"
 		ln -s "../modules/$rel/updates/hvlis/$(basename "$k")" "$pl/usr/lib/hvlis/$(basename "$k")"
 	done < <(vm_project_kos)
-	# shellcheck disable=SC2086 # a list of names
-	order=$(vm_kmod_order "$root" "$rel" $VM_SD_INITRD_KMODS $VM_SD_IMAGE_KMODS $sc_kmods) || return 1
+	# (and what the project's modules need of the kernel's: modprobe loads it)
+	# shellcheck disable=SC2086,SC2046 # lists of names
+	order=$(vm_kmod_order "$root" "$rel" $VM_SD_INITRD_KMODS $VM_SD_IMAGE_KMODS $sc_kmods \
+		$(vm_project_kdeps)) || return 1
 	vm_copy_kmods "$root" "$rel" "$pl/usr/lib/modules/$rel" "$order" || return 1
 	for m in modules.order modules.builtin modules.builtin.modinfo; do
 		[ ! -f "$root/lib/modules/$rel/$m" ] || cp "$root/lib/modules/$rel/$m" "$pl/usr/lib/modules/$rel/"

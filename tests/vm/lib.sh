@@ -12,7 +12,15 @@ shopt -s extglob
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 VM_TOP=$(cd "$VM_DIR/../.." && pwd -P)
 VM_CACHE=${HVLIS_VM_CACHE:-/var/cache/hvlis/vm}
-VM_OUT=${HVLIS_VM_OUT:-$VM_TOP/tests/build/vm}
+# the matrix's kernel build trees (tests/matrix/prep-ktrees.sh)
+VM_KTREES=${HVLIS_KTREES:-/var/cache/hvlis/ktrees}
+# Another kernel than the default 6.1 gets its own output directory, so its
+# logs never mix with the default kernel's: tests/build/vm-LABEL
+if [ -n "${HVLIS_VM_KERNEL:-}" ]; then
+	VM_OUT=${HVLIS_VM_OUT:-$VM_TOP/tests/build/vm-$(basename "$HVLIS_VM_KERNEL")}
+else
+	VM_OUT=${HVLIS_VM_OUT:-$VM_TOP/tests/build/vm}
+fi
 # Bump when the way prep-vm.sh prepares a kernel changes: invalidates stamps.
 # shellcheck disable=SC2034 # used by prep-vm.sh
 VM_RECIPE=1
@@ -61,6 +69,90 @@ vm_release() {
 	echo "$best"
 }
 
+# vm_kernel_select: which kernel the VM tests boot, from HVLIS_VM_KERNEL
+# (else HVLIS_VM_KREL, else the default 6.1).  HVLIS_VM_KERNEL is one of
+#   - a directory with a kernel of one's own (see README.md): the image
+#     (vmlinux, vmlinuz, bzImage or boot/vmlinuz-REL), its modules in
+#     lib/modules/REL (as `make modules_install INSTALL_MOD_PATH=DIR` leaves
+#     them) and its build tree in build (else lib/modules/REL/build);
+#   - a tree name of the matrix (debian-5.10, debian-6.1, debian-6.12,
+#     debian-sid) or the release of one (VM_KTREES/trees.list): Debian's
+#     image package of exactly that release and version;
+#   - a release whose headers are installed on the host (/usr/src).
+# Sets VM_KSEL_KIND (host, ktree or dir), VM_KSEL_REL, VM_KSEL_KDIR (the
+# build tree), VM_KSEL_DIR (the kernel's cache directory), VM_KSEL_SRC (the
+# directory of a dir kernel), VM_KSEL_VERSION (the package version; for a
+# dir kernel a checksum of its image).  Fails with a message on stderr.
+# shellcheck disable=SC2034 # VM_KSEL_* are read by prep-vm.sh and run-vm.sh
+vm_kernel_select() {
+	local k=${HVLIS_VM_KERNEL:-${HVLIS_VM_KREL:-}} d n line
+	VM_KSEL_KIND="" VM_KSEL_REL="" VM_KSEL_KDIR="" VM_KSEL_DIR="" VM_KSEL_SRC="" VM_KSEL_VERSION=""
+	if [ -z "$k" ]; then
+		VM_KSEL_REL=$(vm_release) || {
+			echo "no kernel headers: install linux-headers-6.1.0-N-amd64 or set HVLIS_VM_KERNEL" >&2
+			return 1
+		}
+		k=$VM_KSEL_REL
+	fi
+	if [[ $k == */* ]]; then
+		[ -d "$k" ] || { echo "HVLIS_VM_KERNEL=$k: no such directory" >&2; return 1; }
+		VM_KSEL_KIND=dir
+		VM_KSEL_SRC=$(cd "$k" && pwd -P)
+		n=0
+		for d in "$VM_KSEL_SRC"/lib/modules/*/; do
+			[ -d "$d" ] || continue
+			VM_KSEL_REL=$(basename "$d")
+			n=$((n + 1))
+		done
+		[ "$n" = 1 ] || {
+			echo "HVLIS_VM_KERNEL=$k: want exactly one lib/modules/RELEASE in it, found $n" >&2
+			return 1
+		}
+		for d in "$VM_KSEL_SRC/build" "$VM_KSEL_SRC/lib/modules/$VM_KSEL_REL/build"; do
+			if [ -f "$d/Makefile" ]; then
+				VM_KSEL_KDIR=$(cd "$d" && pwd -P)
+				break
+			fi
+		done
+		[ -n "$VM_KSEL_KDIR" ] || {
+			echo "HVLIS_VM_KERNEL=$k: no build tree (build/ or lib/modules/$VM_KSEL_REL/build)" >&2
+			return 1
+		}
+		VM_KSEL_DIR="$VM_CACHE/dir-$(printf '%s' "$VM_KSEL_SRC" | cksum | cut -d' ' -f1)-$VM_KSEL_REL"
+		return 0
+	fi
+	if [ -f "/usr/src/linux-headers-$k/Makefile" ] &&
+		dpkg-query -W -f '${Version}' "linux-headers-$k" > /dev/null 2>&1; then
+		VM_KSEL_KIND=host
+		VM_KSEL_REL=$k
+		VM_KSEL_KDIR=$(vm_kdir "$k")
+		VM_KSEL_VERSION=$(dpkg-query -W -f '${Version}' "linux-headers-$k")
+	elif line=$(awk -v k="$k" '$1 == k || $3 == k { print; exit }' "$VM_KTREES/trees.list" 2> /dev/null) &&
+		[ -n "$line" ]; then
+		read -r n d VM_KSEL_REL <<< "$line"
+		# debian-6.1 is installed on the host
+		if [ -f "/usr/src/linux-headers-$VM_KSEL_REL/Makefile" ] &&
+			dpkg-query -W -f '${Version}' "linux-headers-$VM_KSEL_REL" > /dev/null 2>&1; then
+			VM_KSEL_KIND=host
+			VM_KSEL_KDIR=$(vm_kdir "$VM_KSEL_REL")
+			VM_KSEL_VERSION=$(dpkg-query -W -f '${Version}' "linux-headers-$VM_KSEL_REL")
+		else
+			VM_KSEL_KIND=ktree
+			VM_KSEL_KDIR=$d
+			VM_KSEL_VERSION=$(sed -n "s/^key linux-headers-$VM_KSEL_REL=//p" "$VM_KTREES/$n/.hvlis-stamp")
+			[ -n "$VM_KSEL_VERSION" ] || {
+				echo "$VM_KTREES/$n/.hvlis-stamp names no linux-headers-$VM_KSEL_REL version" >&2
+				return 1
+			}
+		fi
+	else
+		echo "HVLIS_VM_KERNEL=$k: not a directory, a matrix tree ($VM_KTREES/trees.list) or installed headers" >&2
+		return 1
+	fi
+	[ -f "$VM_KSEL_KDIR/Makefile" ] || { echo "no kernel build tree for $VM_KSEL_REL in $VM_KSEL_KDIR" >&2; return 1; }
+	VM_KSEL_DIR="$VM_CACHE/$VM_KSEL_REL"
+}
+
 # vm_kdir REL: the kernel build tree for REL
 vm_kdir() {
 	if [ -f "/lib/modules/$1/build/Makefile" ]; then
@@ -70,11 +162,20 @@ vm_kdir() {
 	fi
 }
 
-# vm_build_modules REL LOG: build the project's modules for REL, output in LOG
+# vm_build_modules REL LOG [KDIR]: build the project's modules for REL (in the
+# build tree KDIR, default vm_kdir REL), output in LOG.  The objects of a build
+# for another tree are removed first: kbuild would not always notice.
 vm_build_modules() {
-	local kdir
-	kdir=$(vm_kdir "$1")
-	mkdir -p "$(dirname "$2")"
+	local kdir=${3:-} stamp="$VM_TOP/tests/build/.vm-modules-for" want
+	[ -n "$kdir" ] || kdir=$(vm_kdir "$1")
+	mkdir -p "$(dirname "$2")" "$VM_TOP/tests/build"
+	want="$1 $(cd "$kdir" && pwd -P)"
+	if [ "$(cat "$stamp" 2> /dev/null)" != "$want" ]; then
+		find "$VM_TOP/modules" "$VM_TOP/tests/hvsim" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+			-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' \
+			-o -name '*.a' -o -name '.*.d' \) -delete
+		echo "$want" > "$stamp"
+	fi
 	# test-modules: the modules, then the test-only ones (tests/hvsim);
 	# and the daemons, which every initramfs carries (vm_add_daemons)
 	# HVLIS_TEST_HOOKS: the test-only knobs some scenarios set (ic-relay)
@@ -103,6 +204,24 @@ vm_project_kos() {
 		[ -f "$k" ] && echo "$k"
 	done
 	return 0
+}
+
+# vm_project_kdeps: the kernel modules the project's built modules depend on
+# (modinfo's depends=, the project's own modules left out), one per line:
+# modprobe would load them first, and insmod does not (hv_utils needs ptp
+# where PTP is a module, as on 5.10; built-in ones are skipped by
+# vm_kmod_order)
+vm_project_kdeps() {
+	local k own=" "
+	while IFS= read -r k; do
+		k=$(basename "$k" .ko)
+		own="$own${k//-/_} "
+	done < <(vm_project_kos)
+	while IFS= read -r k; do
+		modinfo -F depends "$k" 2> /dev/null | tr ',' '\n'
+	done < <(vm_project_kos) | tr '-' '_' | sed '/^$/d' | sort -u | while IFS= read -r k; do
+		[[ $own == *" $k "* ]] || echo "$k"
+	done
 }
 
 # vm_secs START END: END - START (EPOCHREALTIME values) in seconds, 1 decimal
@@ -303,7 +422,9 @@ vm_mkinitramfs() {
 		cp "$k" "$st/lib/hvlis/"
 	done < <(vm_project_kos)
 	: > "$st/hvlis/kmods"
-	if [ -n "$kmods" ]; then
+	# what the project's modules need of the kernel's, loaded first
+	kmods="$(vm_project_kdeps | tr '\n' ' ')$kmods"
+	if [ -n "${kmods// /}" ]; then
 		# shellcheck disable=SC2086 # a list of names
 		order=$(vm_kmod_order "$root" "$rel" $kmods) || return 1
 		vm_copy_kmods "$root" "$rel" "$st/lib/modules/$rel" "$order" || return 1
@@ -417,7 +538,10 @@ vm_run_scenario() {
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1
 	fi
-	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet $sc_append" "$sc_timeout" "$log" \
+	# no_timer_check: on a loaded host, TCG delivers the PIT's ticks too late
+	# for the kernel's boot-time IO-APIC timer check, which then panics
+	# ("IO-APIC + timer doesn't work!"; seen with 5.10 and 6.12 at load 16)
+	vm_qemu "$kernel" "$cpio" "console=ttyS0 panic=-1 quiet no_timer_check $sc_append" "$sc_timeout" "$log" \
 		"$sc_qemu"
 
 	result=$(sed -n "s/.*$VM_MARKER //p" "$log" | tail -n 1)

@@ -20,6 +20,10 @@
 #   HVLIS_VM_TIMEOUT   default per-scenario timeout in seconds (120)
 #   HVLIS_VM_ACCEL     tcg (default) or kvm
 #   HVLIS_VM_NOBUILD=1 do not run make (use the .ko files as they are)
+#   HVLIS_VM_KERNEL    the kernel to boot (default: Debian's 6.1): a matrix
+#                      tree name (debian-5.10, debian-6.12, debian-sid) or
+#                      release, or a directory with a kernel of one's own
+#                      (image, lib/modules/REL, build); see README.md
 #   HVLIS_VM_KREL, HVLIS_VM_CACHE: see prep-vm.sh
 set -uo pipefail
 
@@ -67,13 +71,14 @@ if ! "$VM_DIR/prep-vm.sh" > "$VM_OUT/prep.log" 2>&1; then
 	tail -n 5 "$VM_OUT/prep.log" | sed 's/^/    | /' >&2
 	fail_all "VM preparation failed (see $VM_OUT/prep.log)"
 fi
-rel=$(vm_release)
-vm_conf_load "$rel" || fail_all "prep-vm.sh left no $VM_CACHE/$rel/vm.conf"
+vm_kernel_select 2> "$VM_OUT/select.err" || fail_all "$(cat "$VM_OUT/select.err")"
+rel=$VM_KSEL_REL
+vm_conf_load "$(basename "$VM_KSEL_DIR")" || fail_all "prep-vm.sh left no $VM_KSEL_DIR/vm.conf"
 t1=$EPOCHREALTIME
 vm_say "kernel $rel ($VM_IMAGE_PKG $VM_IMAGE_VERSION), booting $(basename "$VM_KERNEL"); prep $(vm_secs "$t0" "$t1") s"
 
 if [ -z "${HVLIS_VM_NOBUILD:-}" ]; then
-	if ! vm_build_modules "$rel" "$VM_OUT/build.log"; then
+	if ! vm_build_modules "$rel" "$VM_OUT/build.log" "$VM_KSEL_KDIR"; then
 		tail -n 10 "$VM_OUT/build.log" | sed 's/^/    | /' >&2
 		fail_all "module build for $rel failed (see $VM_OUT/build.log)"
 	fi

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# run-kernels.sh - run VM scenarios on other kernels than the default 6.1
+#
+# usage: tests/vm/run-kernels.sh [--all] [KERNEL...]
+#
+# For each KERNEL (a value of HVLIS_VM_KERNEL: a matrix tree name, a release
+# or a directory with a kernel of one's own; default: debian-5.10,
+# debian-6.12 and debian-sid) runs run-vm.sh with HVLIS_VM_KERNEL=KERNEL:
+# the kernel's image is prepared (prep-vm.sh), the modules, the simulated
+# host and the test modules are built for exactly that kernel with its own
+# compiler, and the scenarios run in it.  Without --all the scenarios are
+# the smoke set (SMOKE below: the bus, the protocol versions, an
+# integration service, storage I/O, one fault scenario, one systemd
+# scenario); with --all every scenario, and the default kernels include
+# debian-6.1.
+#
+# Prints run-vm.sh's lines with the kernel in the name,
+#     PASS: vm@KERNEL/NAME
+#     FAIL: vm@KERNEL/NAME: reason
+# (KERNEL's base name for a directory) and, on stderr, the time each
+# kernel took.  Logs in tests/build/vm-KERNEL/.  Exits 1 if anything failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+SMOKE=(vmbus-bus vmbus-versions ic-heartbeat stor-basic faults-msgs sd-boot)
+
+all=
+if [ "${1:-}" = --all ]; then
+	all=1
+	shift
+fi
+case ${1:-} in
+-h | --help)
+	sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
+esac
+kernels=("$@")
+if [ ${#kernels[@]} -eq 0 ]; then
+	kernels=(debian-5.10 debian-6.12 debian-sid)
+	[ -z "$all" ] || kernels=(debian-5.10 debian-6.1 debian-6.12 debian-sid)
+fi
+scenarios=("${SMOKE[@]}")
+[ -z "$all" ] || scenarios=()
+
+failed=0
+for k in "${kernels[@]}"; do
+	label=$(basename "$k")
+	t0=$SECONDS
+	HVLIS_VM_KERNEL=$k "$here/run-vm.sh" "${scenarios[@]}" |
+		sed -u "s#^\(PASS\|FAIL\): vm/#\1: vm@$label/#"
+	rc=${PIPESTATUS[0]}
+	echo "run-kernels: $label: $((SECONDS - t0)) s (exit $rc)" >&2
+	[ "$rc" -eq 0 ] || failed=1
+done
+exit "$failed"
