@@ -5,5 +5,5 @@ KCONF := $(wildcard $(KDIR)/include/generated/autoconf.h $(KDIR)/include/linux/a
 	$(KDIR)/Module.symvers)
 HERE := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
-$(CFGDIR)/hvlis_config.h: $(wildcard $(HERE)/probes/*.c) $(HERE)/probe.sh $(HERE)/probe-prologue.h $(KCONF)
+$(CFGDIR)/hvlis_config.h: $(wildcard $(HERE)/probes/*.c $(HERE)/hdrwarn/*.c) $(HERE)/probe.sh $(HERE)/probe-prologue.h $(KCONF)
 	@$(HERE)/probe.sh $(KDIR) $(CFGDIR)

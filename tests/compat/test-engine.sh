@@ -198,6 +198,77 @@ if [ -n "$first" ] && [ -f "$first/Module.symvers" ]; then
 	fi
 fi
 
+# Kernel header warnings (compat/hdrwarn). A current tree's module_init()
+# is clean: -Wmissing-attributes must not be silenced there. An old tree
+# is played by a copy of the first tree (symbolic links) whose
+# <linux/module.h> declares
+# init_module/cleanup_module as kernels before 5.0 did, as aliases without
+# the __copy() of the driver function's attributes: the engine must silence
+# -Wmissing-attributes, hv_vmbus must then build with -Werror, and a
+# deliberate warning in our own code must still stop the build.
+# oldtree DIR: that copy of $first in DIR; prints its build dir
+oldtree() {
+	local d=$1 common mh
+	rm -rf "$d"
+	mkdir -p "$d"
+	common=$(sed -n 's|^include \(/.*\)/Makefile$|\1|p' "$first/Makefile")
+	if [ -n "$common" ]; then
+		# a Debian split tree: the build dir includes the -common tree's
+		# Makefile, which finds its headers next to its real path
+		cp -as "$common/." "$d/common/" && rm "$d/common/Makefile" &&
+			cp "$common/Makefile" "$d/common/Makefile" || return 1
+		cp -as "$(cd "$first" && pwd -P)/." "$d/build/" && rm "$d/build/Makefile" &&
+			echo "include $d/common/Makefile" > "$d/build/Makefile" || return 1
+		mh=$d/common/include/linux/module.h
+	else
+		cp -as "$(cd "$first" && pwd -P)/." "$d/build/" && rm "$d/build/Makefile" &&
+			cp "$first/Makefile" "$d/build/Makefile" || return 1
+		mh=$d/build/include/linux/module.h
+	fi
+	grep -q '__copy(initfn)' "$mh" || return 1
+	sed 's/ __copy(\(init\|exit\)fn)//' "$(readlink -f "$mh")" > "$mh.new" && mv -f "$mh.new" "$mh" &&
+		! grep -q '__copy(' "$mh" && echo "$d/build"
+}
+if [ -n "$first" ]; then
+	if "$top/compat/probe.sh" "$first" "$work/hwclean" > "$work/hwclean.log" 2>&1 &&
+		grep -q '^HVLIS_KHDR_CFLAGS :=' "$work/hwclean/hvlis_cflags.mk" &&
+		! grep -q -- '-Wno-missing-attributes' "$work/hwclean/hvlis_cflags.mk"; then
+		pass hdrwarn-clean-tree
+	else
+		fail hdrwarn-clean-tree "$(cat "$work/hwclean/hvlis_cflags.mk" 2> /dev/null || tail -n 2 "$work/hwclean.log")"
+	fi
+	if ! old=$(oldtree "$work/oldtree"); then
+		fail hdrwarn-old-module-init "cannot make the old-style module.h from $first"
+	else
+		if "$top/compat/probe.sh" "$old" "$work/hwold" > "$work/hwold.log" 2>&1 &&
+			grep -q '^HVLIS_KHDR_CFLAGS :=.* -Wno-missing-attributes' "$work/hwold/hvlis_cflags.mk" &&
+			grep -q 'own headers warn with -Wmissing-attributes' "$work/hwold.log"; then
+			pass hdrwarn-old-module-init-detected
+		else
+			fail hdrwarn-old-module-init-detected "$(cat "$work/hwold/hvlis_cflags.mk" 2> /dev/null || tail -n 2 "$work/hwold.log")"
+		fi
+		# hv_vmbus alone, from a scratch copy
+		src="$work/src"
+		mkdir -p "$src"
+		(cd "$top" && tar --exclude=.git --exclude=./.build --exclude=./tests -cf - .) | tar -xf - -C "$src"
+		sed -i 's|^obj-m += .*|obj-m += hv_vmbus/|' "$src/modules/Kbuild"
+		if make -C "$src" modules KDIR="$old" HVLIS_WERROR=1 > "$work/hwbuild.log" 2>&1 &&
+			[ -f "$src/modules/hv_vmbus/hv_vmbus.ko" ] && ! grep -qi 'warning:' "$work/hwbuild.log"; then
+			pass hdrwarn-old-module-init-builds-werror
+		else
+			fail hdrwarn-old-module-init-builds-werror "$(grep -m 2 -E 'error|warning' "$work/hwbuild.log")"
+		fi
+		echo 'static int hvlis_deliberately_unused;' >> "$src/modules/hv_vmbus/main.c"
+		if make -C "$src" modules KDIR="$old" HVLIS_WERROR=1 > "$work/hwbad.log" 2>&1; then
+			fail hdrwarn-own-warning-still-error "a deliberate warning in hv_vmbus/main.c built"
+		elif grep -q 'hvlis_deliberately_unused.*-Werror=unused-variable' "$work/hwbad.log"; then
+			pass hdrwarn-own-warning-still-error
+		else
+			fail hdrwarn-own-warning-still-error "failed for another reason: $(grep -m 2 error "$work/hwbad.log")"
+		fi
+	fi
+fi
+
 # A tree the compiler cannot build against: the engine must refuse.
 if [ -n "$first" ]; then
 	if make -s -C "$top" --no-print-directory -f compat/config.mk \

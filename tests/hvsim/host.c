@@ -529,6 +529,7 @@ static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int 
 	struct hvsim_csum_req req;
 	struct hvlis_packet_desc rd;
 	u32 off = d->offset8 * 8u;
+	u32 csum = 0, npages = 0;
 
 	/* ring_peek() checked 16 <= off <= len. */
 	if (d->type != HVLIS_PKT_DATA_INBAND || len - off != sizeof(req))
@@ -541,7 +542,10 @@ static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int 
 	resp.gpadl = req.gpadl;
 	resp.offset = req.offset;
 	resp.length = req.length;
-	resp.status = gpadl_csum(c, &req, &resp.checksum, &resp.npages);
+	/* locals: the response is packed (no pointers into it) */
+	resp.status = gpadl_csum(c, &req, &csum, &npages);
+	resp.checksum = csum;
+	resp.npages = npages;
 	*status = resp.status;
 	memset(&rd, 0, sizeof(rd));
 	rd.type = HVLIS_PKT_DATA_INBAND;
@@ -2085,18 +2089,27 @@ static int ring_set_index(u32 relid, u32 which, u32 value)
 
 	if (!c || !c->open)
 		return -ENOENT;
+	/*
+	 * The ring header is packed, but each index sits at a 4-byte aligned
+	 * offset of a page-aligned header, so the pointer is aligned; it is
+	 * computed from the offset because gcc cannot know that.
+	 */
 	switch (which) {
 	case HVSIM_RING_IN_WRITE:
-		idx = &c->guest_in.hdr->write_index;
+		idx = (u32 *)((u8 *)c->guest_in.hdr +
+			      offsetof(struct hvlis_ring_header, write_index));
 		break;
 	case HVSIM_RING_IN_READ:
-		idx = &c->guest_in.hdr->read_index;
+		idx = (u32 *)((u8 *)c->guest_in.hdr +
+			      offsetof(struct hvlis_ring_header, read_index));
 		break;
 	case HVSIM_RING_OUT_WRITE:
-		idx = &c->guest_out.hdr->write_index;
+		idx = (u32 *)((u8 *)c->guest_out.hdr +
+			      offsetof(struct hvlis_ring_header, write_index));
 		break;
 	case HVSIM_RING_OUT_READ:
-		idx = &c->guest_out.hdr->read_index;
+		idx = (u32 *)((u8 *)c->guest_out.hdr +
+			      offsetof(struct hvlis_ring_header, read_index));
 		break;
 	default:
 		return -EINVAL;

@@ -128,8 +128,11 @@ static int kvp_keyop(struct hvsim_ic *ic, char *args, u8 op, int type)
 			goto out;
 		v->value_type = type;
 		if (type == KVP_REG_U32) {
-			if (kstrtou32(args, 0, &v->value_u32))
+			u32 x;
+
+			if (kstrtou32(args, 0, &x))
 				goto out;
+			v->value_u32 = x;
 			v->value_size = 4;
 		} else if (type == KVP_REG_U64) {
 			u64 x;
@@ -190,13 +193,16 @@ static int kvp_enumerate(struct hvsim_ic *ic, char *args)
 	struct hvlis_ic_kvp_msg *m;
 	struct hvlis_ic_kvp_value *v;
 	u8 *ans, pool;
+	u32 index;
 	int ret = -EINVAL;
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	if (parse_pool(&args, &pool) || !args || kstrtou32(args, 0, &m->body.enumerate.index))
+	/* parsed into a local: the wire structs are packed (no pointers into them) */
+	if (parse_pool(&args, &pool) || !args || kstrtou32(args, 0, &index))
 		goto out;
+	m->body.enumerate.index = index;
 	m->hdr.operation = KVP_OP_ENUMERATE;
 	m->hdr.pool = pool;
 	ret = kvp_do(ic, m, sizeof(*m), &ans);

@@ -26,7 +26,7 @@ static int sd_request(struct hvsim_ic *ic, char *args)
 	struct sd_state *st = ic->priv;
 	struct hvlis_ic_shutdown *req;
 	char *flags = args ? strsep(&args, " ") : NULL;
-	u32 len;
+	u32 len, val;
 	u8 *pkt;
 	int ret;
 
@@ -34,8 +34,10 @@ static int sd_request(struct hvsim_ic *ic, char *args)
 	if (!req)
 		return -ENOMEM;
 	ret = -EINVAL;
-	if (!flags || kstrtou32(flags, 0, &req->flags))
+	/* parsed into a local: the wire struct is packed (no pointers into it) */
+	if (!flags || kstrtou32(flags, 0, &val))
 		goto out;
+	req->flags = val;
 	req->reason_code = 0x80000000;	/* "planned" */
 	req->timeout_seconds = 60;
 	if (args)
