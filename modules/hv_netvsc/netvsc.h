@@ -23,6 +23,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/completion.h>
+#include <linux/workqueue.h>
 #include <hvlis/vmbus.h>
 #include <hvlis/compat_net.h>
 #include "netvsc_msg.h"
@@ -114,6 +115,7 @@ struct nvc_dev {
 	u32 link_speed;			/* units of 100 bit/s */
 	u32 max_frame;
 	u32 filter;
+	struct work_struct rx_mode_work;	/* the filter from ndo_set_rx_mode */
 
 	struct nvc_stats st;
 };

@@ -426,15 +426,54 @@ static void nvc_free(struct nvc_dev *nvc)
 
 /* ------------------------------------------------------------ netdev */
 
+/* The packet filter the interface's flags ask for. */
+static u32 nvc_filter_for(const struct net_device *ndev)
+{
+	u32 f = HVLIS_NDIS_PACKET_DIRECTED | HVLIS_NDIS_PACKET_MULTICAST |
+		HVLIS_NDIS_PACKET_BROADCAST;
+
+	if (ndev->flags & IFF_PROMISC)
+		f |= HVLIS_NDIS_PACKET_PROMISCUOUS;
+	if (ndev->flags & (IFF_ALLMULTI | IFF_PROMISC) || !netdev_mc_empty(ndev))
+		f |= HVLIS_NDIS_PACKET_ALL_MULTICAST;
+	return f;
+}
+
+/* ndo_set_rx_mode runs in atomic context: the RNDIS set waits, so here. */
+static void nvc_rx_mode_fn(struct work_struct *work)
+{
+	struct nvc_dev *nvc = container_of(work, struct nvc_dev, rx_mode_work);
+	u32 f;
+	int ret;
+
+	/* Under RTNL, like ndo_open and ndo_stop, which set the filter too. */
+	rtnl_lock();
+	f = netif_running(nvc->ndev) ? nvc_filter_for(nvc->ndev) : 0;
+	if (f != nvc->filter && !READ_ONCE(nvc->removing) &&
+	    !hvlis_channel_rescinded(nvc->ch)) {
+		ret = nvc_rndis_set_filter(nvc, f);
+		if (ret)
+			netdev_err(nvc->ndev, "could not set the packet filter %#x: %d\n",
+				   f, ret);
+	}
+	rtnl_unlock();
+}
+
+static void nvc_set_rx_mode(struct net_device *ndev)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+
+	if (!READ_ONCE(nvc->removing))
+		schedule_work(&nvc->rx_mode_work);
+}
+
 static int nvc_open(struct net_device *ndev)
 {
 	struct nvc_dev *nvc = netdev_priv(ndev);
+	u32 f = nvc_filter_for(ndev);
 	int ret;
 
-	ret = nvc_rndis_set_filter(nvc, HVLIS_NDIS_PACKET_DIRECTED |
-				   HVLIS_NDIS_PACKET_MULTICAST |
-				   HVLIS_NDIS_PACKET_ALL_MULTICAST |
-				   HVLIS_NDIS_PACKET_BROADCAST);
+	ret = nvc_rndis_set_filter(nvc, f);
 	if (ret) {
 		netdev_err(ndev, "could not set the packet filter: %d\n", ret);
 		return ret;
@@ -471,6 +510,7 @@ static const struct net_device_ops nvc_netdev_ops = {
 	.ndo_stop = nvc_stop,
 	.ndo_start_xmit = nvc_start_xmit,
 	.ndo_get_stats64 = nvc_get_stats64,
+	.ndo_set_rx_mode = nvc_set_rx_mode,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -573,6 +613,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	spin_lock_init(&nvc->tx_lock);
 	init_completion(&nvc->ctl_done);
 	init_completion(&nvc->rndis_done);
+	INIT_WORK(&nvc->rx_mode_work, nvc_rx_mode_fn);
 	hvlis_netif_napi_add(ndev, &nvc->napi, nvc_poll);
 	nvc->bounce_len = 64 * 1024;
 	nvc->bounce = kmalloc(nvc->bounce_len, GFP_KERNEL);
@@ -630,6 +671,7 @@ static void nvc_remove(struct hvlis_device *hd)
 	/* Stops the queue and clears the filter (ndo_stop) while it answers. */
 	unregister_netdev(nvc->ndev);
 	WRITE_ONCE(nvc->removing, true);
+	cancel_work_sync(&nvc->rx_mode_work);
 	nvc_teardown(nvc);
 	hvlis_set_drvdata(hd, NULL);
 	nvc_free(nvc);
