@@ -16,6 +16,19 @@
  *   net <relid> link up|down   the link state; the guest gets an RNDIS
  *                              status indication (media connect/disconnect)
  *   net <relid> gen <G>        the generation, for the next initialization
+ *   net <relid> fault <name> [count=N]   arm a fault for the next N
+ *                              (default 1) frames to the guest:
+ *     lie-length     the RNDIS message's length 64 KiB past its range
+ *     data-offset    the data offset past the message
+ *     data-length    the data length past the message
+ *     bad-ppi        a per-packet-info record that claims 2 GiB
+ *     recv-offset    the range's offset past the receive buffer
+ *     recv-count     the range running past the receive buffer's end
+ *     section-index  SEND_RNDIS_PKT naming send-buffer section 7
+ *     set-id         a transfer page set id the guest never gave
+ *     unknown-tid    first a completion of a send the guest never made
+ *                    (the frame itself goes through)
+ *   (a rescind with traffic flowing: "rescind <relid>", control.c)
  *
  * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
  * INIT (the newest version in the guest's range that the generation has),
@@ -78,6 +91,33 @@
 #define NET_RX_WAIT		(HZ / 2)	/* a full receive buffer: wait this long */
 
 /*
+ * Faults of a hostile host, each armed for the next N frames to the guest
+ * (the "net <relid> fault" command). All but unknown-tid spoil the frame
+ * they ride on; its slots are taken back at once and its transaction id
+ * is NET_TID | NET_TID_FAULT, so the guest's completion of it (if any) is
+ * counted apart (fault_completions).
+ */
+enum net_fault {
+	NF_LIE_LENGTH,		/* RNDIS message length 64 KiB past the range */
+	NF_DATA_OFFSET,		/* data offset past the message */
+	NF_DATA_LENGTH,		/* data length past the message */
+	NF_BAD_PPI,		/* a per-packet-info record claiming 2 GiB */
+	NF_RECV_OFFSET,		/* range offset past the receive buffer */
+	NF_RECV_COUNT,		/* range running past the receive buffer's end */
+	NF_SECTION_INDEX,	/* SEND_RNDIS_PKT naming send-buffer section 7 */
+	NF_SET_ID,		/* a transfer page set the guest never gave */
+	NF_UNKNOWN_TID,		/* first a completion of a send never made */
+	NF_COUNT
+};
+
+static const char *const fault_names[NF_COUNT] = {
+	"lie-length", "data-offset", "data-length", "bad-ppi", "recv-offset", "recv-count",
+	"section-index", "set-id", "unknown-tid",
+};
+
+#define NET_TID_FAULT		0xffffffffu
+
+/*
  * A host generation: the newest NVSP version it accepts (as hvsim models
  * it; sub-channels need 5, so they come with 2012 R2 and later).
  */
@@ -129,12 +169,14 @@ struct net_dev {
 	u16 *run;		/* at a packet's first slot: its slots; else 0 */
 	u32 cursor;		/* where the next search for free slots starts */
 	u32 used;		/* slots taken */
+	u64 wraps;		/* messages placed below the last one: the buffer wrapped */
 	u32 send_sections;
 	bool rndis_up;		/* INITIALIZE answered, no HALT since */
 	bool link_up;
 	u32 filter;		/* OID_GEN_CURRENT_PACKET_FILTER */
 	u16 subch_created;
 	u16 sub_want;
+	u32 fault_left[NF_COUNT];
 	u32 rss_table[HVLIS_NDIS_RSS_TABLE_ENTRIES];
 	bool rss;		/* the table is set */
 	wait_queue_head_t slot_wq;	/* slots freed */
@@ -147,7 +189,8 @@ struct net_dev {
 	atomic64_t bad_packets, dropped, bad_rndis, unknown_completions, completions;
 	atomic64_t version_refused, inits, rndis_inits, queries, sets, unsupported_oids;
 	atomic64_t keepalives, halts, rx_full_waits, not_ready, indications, send_errors;
-	atomic64_t send_section_pkts, page_buffer_pkts, revokes;
+	atomic64_t send_section_pkts, page_buffer_pkts, revokes, fault_completions;
+	atomic64_t faults_fired[NF_COUNT];
 };
 
 struct net_priv {
@@ -246,10 +289,17 @@ static long slots_take(struct net_dev *d, u32 n)
 		at = bitmap_find_next_zero_area(d->busy, d->slots, 0, n, 0);
 	if (at >= d->slots)
 		return -ENOSPC;
+	if (at < d->cursor)
+		d->wraps++;	/* the end was taken: back to the start */
 	bitmap_set(d->busy, at, n);
 	d->run[at] = n;
 	d->used += n;
-	d->cursor = at + n < d->slots ? at + n : 0;
+	if (at + n < d->slots) {
+		d->cursor = at + n;
+	} else {
+		d->cursor = 0;
+		d->wraps++;
+	}
 	return at;
 }
 
@@ -283,16 +333,87 @@ static void send_drop(struct net_dev *d)
 	d->send_sections = 0;
 }
 
+static void nvsp_answer(struct net_dev *d, u32 relid, u64 tid, u32 type, const void *body,
+			u32 blen);
+
+/* The next armed data fault, or -1. */
+static int take_fault(struct net_dev *d)
+{
+	int f, hit = -1;
+
+	mutex_lock(&d->lock);
+	for (f = 0; f < NF_COUNT && hit < 0; f++) {
+		if (d->fault_left[f]) {
+			d->fault_left[f]--;
+			hit = f;
+		}
+	}
+	mutex_unlock(&d->lock);
+	if (hit >= 0) {
+		atomic64_inc(&d->faults_fired[hit]);
+		pr_info("relid %u: fault %s\n", d->relid, fault_names[hit]);
+	}
+	return hit;
+}
+
+/*
+ * Spoil a data message in the receive buffer (msg), or its transfer-page
+ * packet, as fault f says. Under d->lock.
+ */
+static void spoil(struct net_dev *d, int f, u8 *msg, u32 *offset, u32 *count,
+		  struct hvlis_nvsp_msg *m, u16 *set_id)
+{
+	struct hvlis_rndis_packet p;
+	struct hvlis_rndis_ppi ppi;
+
+	memcpy(&p, msg, sizeof(p));
+	switch (f) {
+	case NF_LIE_LENGTH:
+		p.hdr.len += 65536;
+		break;
+	case NF_DATA_OFFSET:
+		p.data_offset = 0xfffff000u;
+		break;
+	case NF_DATA_LENGTH:
+		p.data_len = p.hdr.len;
+		break;
+	case NF_BAD_PPI:
+		/* the first 12 bytes of the frame become a record */
+		p.ppi_offset = p.data_offset;
+		p.ppi_len = sizeof(ppi);
+		ppi.size = 0x80000000u;
+		ppi.type = HVLIS_PPI_CSUM;
+		ppi.data_offset = sizeof(ppi);
+		memcpy(msg + HVLIS_RNDIS_HDR_SIZE + p.ppi_offset, &ppi, sizeof(ppi));
+		break;
+	case NF_RECV_OFFSET:
+		*offset = d->slots * NET_SLOT + HVLIS_HV_PAGE_SIZE;
+		break;
+	case NF_RECV_COUNT:
+		*count = d->slots * NET_SLOT;
+		break;
+	case NF_SECTION_INDEX:
+		m->rndis_pkt.section_index = 7;
+		break;
+	case NF_SET_ID:
+		*set_id ^= 0x5a5a;
+		break;
+	}
+	memcpy(msg, &p, sizeof(p));
+}
+
 /*
  * An RNDIS message to the guest on channel sub: copied into free slots of
  * the receive buffer and announced by a transfer-page packet whose body is
  * SEND_RNDIS_PKT. The message is hdr (hlen bytes) followed by the bytes of
  * skb, if any. wait: a full buffer is waited for (a while), else -ENOSPC.
+ * fault: an armed fault to commit with it (take_fault()), or -1.
  */
 static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, u32 hlen,
-		    struct sk_buff *skb, bool wait)
+		    struct sk_buff *skb, bool wait, int fault)
 {
 	u32 total = hlen + (skb ? skb->len : 0), n = DIV_ROUND_UP(total, NET_SLOT), relid;
+	u32 offset, count, tid_low;
 	struct hvlis_nvsp_msg m;
 	long first;
 	u16 set_id;
@@ -327,14 +448,28 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 	}
 	set_id = d->recv_id;
 	relid = d->chans[sub].relid;
-	mutex_unlock(&d->lock);
+	offset = first * NET_SLOT;
+	count = total;
+	tid_low = first;
 	memset(&m, 0, sizeof(m));
 	m.type = HVLIS_NVSP1_SEND_RNDIS_PKT;
 	m.rndis_pkt.channel_type = chan_type;
 	m.rndis_pkt.section_index = HVLIS_NVSP_NO_SECTION;
-	ret = hvsim_chan_give_xfer(relid, set_id, first * NET_SLOT, total, &m,
-				   4 + sizeof(m.rndis_pkt), NET_TID | first);
-	if (ret) {
+	if (fault >= 0 && fault != NF_UNKNOWN_TID) {
+		spoil(d, fault, dst, &offset, &count, &m, &set_id);
+		/* The guest must not use it: the slots are ours again at once. */
+		slots_put(d, first);
+		tid_low = NET_TID_FAULT;
+	}
+	mutex_unlock(&d->lock);
+	if (fault >= 0)
+		wake_up_all(&d->slot_wq);
+	if (fault == NF_UNKNOWN_TID)
+		nvsp_answer(d, relid, 0xdead00000000beefull, HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE,
+			    &tid_low, sizeof(tid_low));
+	ret = hvsim_chan_give_xfer(relid, set_id, offset, count, &m, 4 + sizeof(m.rndis_pkt),
+				   NET_TID | tid_low);
+	if (ret && tid_low != NET_TID_FAULT) {
 		mutex_lock(&d->lock);
 		slots_put(d, first);
 		mutex_unlock(&d->lock);
@@ -342,7 +477,9 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 		atomic64_inc(&d->send_errors);
 		return ret;
 	}
-	if (skb) {
+	if (ret)
+		return ret;
+	if (skb && fault < 0) {
 		atomic64_inc(&d->chans[sub].to_guest_frames);
 		atomic64_add(skb->len, &d->chans[sub].to_guest_bytes);
 	}
@@ -386,7 +523,7 @@ static void tx_work_fn(struct work_struct *work)
 		p.data_offset = sizeof(p) - HVLIS_RNDIS_HDR_SIZE;
 		p.data_len = skb->len;
 		if (to_guest(d, rx_channel(d, skb), HVLIS_NVSP_RNDIS_DATA, &p, sizeof(p), skb,
-			     true)) {
+			     true, take_fault(d))) {
 			atomic64_inc(&d->dropped);
 			d->ndev->stats.tx_dropped++;
 		} else {
@@ -585,7 +722,7 @@ static void on_subchannel(struct net_dev *d, u32 relid, u16 sub, u64 tid,
  */
 static void rndis_reply(struct net_dev *d, const void *msg, u32 len)
 {
-	if (to_guest(d, 0, HVLIS_NVSP_RNDIS_CONTROL, msg, len, NULL, false))
+	if (to_guest(d, 0, HVLIS_NVSP_RNDIS_CONTROL, msg, len, NULL, false, -1))
 		pr_warn_ratelimited("relid %u: RNDIS message %#x not sent\n", d->relid,
 				    *(const u32 *)msg);
 }
@@ -944,6 +1081,10 @@ static void on_completion(struct net_dev *d, const struct hvlis_packet_desc *des
 {
 	bool known = false;
 
+	if (desc->trans_id == (NET_TID | NET_TID_FAULT)) {
+		atomic64_inc(&d->fault_completions);
+		return;
+	}
 	mutex_lock(&d->lock);
 	if ((desc->trans_id & ~0xffffffffull) == NET_TID)
 		known = slots_put(d, (u32)desc->trans_id);
@@ -1287,7 +1428,30 @@ static int link_set(struct net_dev *d, bool up)
 	ind.hdr.len = sizeof(ind);
 	ind.status = up ? HVLIS_RNDIS_STATUS_MEDIA_CONNECT : HVLIS_RNDIS_STATUS_MEDIA_DISCONNECT;
 	atomic64_inc(&d->indications);
-	return to_guest(d, 0, HVLIS_NVSP_RNDIS_CONTROL, &ind, sizeof(ind), NULL, true);
+	return to_guest(d, 0, HVLIS_NVSP_RNDIS_CONTROL, &ind, sizeof(ind), NULL, true, -1);
+}
+
+static int cmd_fault(struct net_dev *d, char *args)
+{
+	char *name = args ? strsep(&args, " ") : NULL, *tok;
+	unsigned int i, count = 1;
+
+	while (args && (tok = strsep(&args, " ")) != NULL) {
+		if (!*tok)
+			continue;
+		if (strncmp(tok, "count=", 6) || kstrtouint(tok + 6, 0, &count) || !count)
+			return -EINVAL;
+	}
+	for (i = 0; name && i < NF_COUNT; i++) {
+		if (!strcmp(name, fault_names[i])) {
+			mutex_lock(&d->lock);
+			d->fault_left[i] += count;
+			mutex_unlock(&d->lock);
+			return 0;
+		}
+	}
+	pr_err("unknown fault '%s'\n", name ? name : "");
+	return -EINVAL;
 }
 
 /**
@@ -1314,6 +1478,8 @@ int hvsim_net_command(char *args)
 	/* Adapters are freed only when hvsim unloads: d stays valid. */
 	if (!strcmp(verb, "link") && args && (!strcmp(args, "up") || !strcmp(args, "down"))) {
 		ret = link_set(d, !strcmp(args, "up"));
+	} else if (!strcmp(verb, "fault")) {
+		ret = cmd_fault(d, args);
 	} else if (!strcmp(verb, "gen") && args) {
 		g = gen_by_name(args);
 		if (g) {
@@ -1339,7 +1505,7 @@ void hvsim_net_show(struct seq_file *s)
 {
 	struct net_dev *d;
 	struct net_chan *c;
-	unsigned int i;
+	unsigned int i, f;
 	char key[48];
 
 	mutex_lock(&devs_lock);
@@ -1359,11 +1525,20 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "filter", d->filter);
 		SHOW(d, "recv_slots", d->slots);
 		SHOW(d, "recv_slots_used", d->used);
+		SHOW(d, "recv_wraps", d->wraps);
 		SHOW(d, "send_sections", d->send_sections);
 		SHOW(d, "subch_max", d->max_subch);
 		SHOW(d, "subch_created", d->subch_created);
 		SHOW(d, "rss", d->rss);
+		for (f = 0, i = 0; f < NF_COUNT; f++)
+			i += d->fault_left[f];
+		SHOW(d, "faults_armed", i);
 		mutex_unlock(&d->lock);
+		for (f = 0; f < NF_COUNT; f++) {
+			snprintf(key, sizeof(key), "fault_%s", fault_names[f]);
+			SHOW(d, key, atomic64_read(&d->faults_fired[f]));
+		}
+		SHOW(d, "fault_completions", atomic64_read(&d->fault_completions));
 		SHOW(d, "inits", atomic64_read(&d->inits));
 		SHOW(d, "version_refused", atomic64_read(&d->version_refused));
 		SHOW(d, "rndis_inits", atomic64_read(&d->rndis_inits));

@@ -5,7 +5,8 @@
 # without a guest driver. "add net" with options offers a netvsc-class
 # channel and registers the host-side netdev hvsimnet<N> with the MTU
 # asked for; bad options are refused and add nothing; the net file shows
-# the adapter; link down/up is taken before any guest is there; the
+# the adapter; link down/up and faults are taken (bad ones refused) before
+# any guest is there; the
 # device appears on the vmbus bus with its class; hvsim unloads cleanly
 # with the adapter (and its netdev) present.
 
@@ -41,6 +42,12 @@ guest() {
 	expect "link after down" "$(net_field "$r" link_up)" 0
 	sim_ctl net "$r" link up
 	expect "link after up" "$(net_field "$r" link_up)" 1
+	sim_ctl net "$r" fault lie-length count=2
+	sim_ctl net "$r" fault unknown-tid
+	expect "faults armed" "$(net_field "$r" faults_armed)" 3
+	echo "net $r fault nonsense" > "$HVSIM/ctl" 2> /dev/null && vm_fail "fault nonsense was taken"
+	echo "net $r fault bad-ppi count=0" > "$HVSIM/ctl" 2> /dev/null && vm_fail "count=0 was taken"
+	expect "faults armed after refusals" "$(net_field "$r" faults_armed)" 3
 	echo "net $r link sideways" > "$HVSIM/ctl" 2> /dev/null && vm_fail "link sideways was taken"
 	echo "net 9999 link up" > "$HVSIM/ctl" 2> /dev/null && vm_fail "net 9999 was taken"
 	ip link set hvsimnet0 up || vm_fail "hvsimnet0 does not come up"
