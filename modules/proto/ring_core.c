@@ -283,27 +283,34 @@ int hvlis_ring_copy_out(const struct hvlis_ring *r, u32 offset, void *dst, u32 l
 	return 0;
 }
 
-/*
- * Hand the space of the packet of 'len' bytes at the snapshot's read index
- * back, and decide whether the writer asked to hear about it.
+/**
+ * hvlis_ring_release() - hand read space back to the writer, in one step
+ * @r: the ring (its reader side)
+ * @read_start: the read index the freed bytes start at (a snapshot's)
+ * @freed: bytes consumed from there, trailers included (one packet or a
+ *	   whole batch)
+ * @signal: set to whether the writer must be signalled
  *
- * The writer may have filled the ring since our snapshot and then asked
- * (pending_send_sz) to be woken when room frees. Whether this read crossed
- * its threshold must therefore be judged with the write index as it is now,
- * after our read index is published, not as the snapshot saw it: with the
- * stale value a full ring looked roomy, the crossing went unnoticed, and
- * both sides waited for each other.
+ * Publishes read_start + @freed as the new read index, then decides
+ * whether the writer asked to hear about it: it may have filled the ring
+ * and then set pending_send_sz, the room it waits for. Whether this step
+ * crossed that threshold is judged with the write index as it is now,
+ * after our read index is published, not as an earlier snapshot saw it:
+ * with the stale value a full ring looked roomy, the crossing went
+ * unnoticed, and both sides waited for each other. The writer is
+ * signalled only when the free space went from <= pending to > pending,
+ * so a batch of reads signals at most once.
  */
-static void ring_consume(struct hvlis_ring *r, const struct ring_snap *sn, u32 len,
-			 bool *signal)
+void hvlis_ring_release(struct hvlis_ring *r, u32 read_start, u32 freed, bool *signal)
 {
-	u32 read, write, pending, now_free, freed = len + HVLIS_RING_TRAILER_BYTES;
+	u32 read, write, pending, now_free;
 
-	read = sn->read + freed;
+	*signal = false;
+	read = read_start + freed;
 	if (read >= r->size)
 		read -= r->size;
 
-	/* Finish reading the packet before handing its space back. */
+	/* Finish reading the packets before handing their space back. */
 	hvlis_mb();
 	HVLIS_WRITE_ONCE(r->hdr->read_index, read);
 	/* Publish the index before looking at the writer's request. */
@@ -318,8 +325,14 @@ static void ring_consume(struct hvlis_ring *r, const struct ring_snap *sn, u32 l
 	if (!index_ok(r, write))
 		return;
 	now_free = r->size - ring_used(r, read, write);
-	/* Signal if this read took the free space from <= pending to > pending. */
 	*signal = now_free > pending && (now_free < freed || now_free - freed <= pending);
+}
+
+/* Consume the packet of 'len' bytes at the snapshot's read index. */
+static void ring_consume(struct hvlis_ring *r, const struct ring_snap *sn, u32 len,
+			 bool *signal)
+{
+	hvlis_ring_release(r, sn->read, len + HVLIS_RING_TRAILER_BYTES, signal);
 }
 
 /**

@@ -268,6 +268,77 @@ def storvsc_seeds():
 MAX_LEN["fuzz_storvsc"] = 9 + STV_FUZZ_MAX + 8
 
 
+# hvlis/nvsp_proto.h and rndis_proto.h numbers, and fuzz_netvsc.c's explicit
+# maximum input (a transfer-page packet of 562 ranges, cut at NVC_FUZZ_MAX).
+NVC_FUZZ_MAX = 4608
+NVSP_MSG = 40
+NVSP_INIT_COMPLETE, NVSP_RECV_BUF_COMPLETE, NVSP_SEND_BUF_COMPLETE = 2, 102, 105
+NVSP_RNDIS_PKT, NVSP_RNDIS_PKT_COMPLETE = 107, 108
+RNDIS_PACKET, RNDIS_INIT_CMPLT, RNDIS_QUERY_CMPLT = 1, 0x80000002, 0x80000004
+RNDIS_SET_CMPLT, RNDIS_INDICATE = 0x80000005, 7
+
+
+def netvsc_seeds():
+    h = "fuzz_netvsc"
+
+    def nvsp(t, body=b""):
+        return (struct.pack("<I", t) + body + bytes(NVSP_MSG))[:NVSP_MSG]
+
+    write(h, "init_complete", b"\0" + nvsp(NVSP_INIT_COMPLETE, struct.pack("<III", 0, 0, 1)))
+    write(h, "recv_buf_complete", b"\0" + nvsp(NVSP_RECV_BUF_COMPLETE,
+                                               struct.pack("<IIIIII", 1, 1, 0, 1728, 600, 1728 * 600)))
+    write(h, "recv_buf_wrapping", b"\0" + nvsp(NVSP_RECV_BUF_COMPLETE,
+                                               struct.pack("<IIIIII", 1, 1, 0, 0x10000, 0x10001, 0x10000)))
+    write(h, "send_buf_complete", b"\0" + nvsp(NVSP_SEND_BUF_COMPLETE, struct.pack("<II", 1, 6144)))
+    write(h, "short_answer", b"\0" + struct.pack("<II", NVSP_RECV_BUF_COMPLETE, 1))
+
+    def xfer(ranges, pageset=0xcafe):
+        hdr_len = 24 + 8 * len(ranges)
+        off8 = (hdr_len + 7) // 8
+        body = nvsp(NVSP_RNDIS_PKT, struct.pack("<III", 0, 0xffffffff, 0))
+        total = off8 * 8 + len(body)
+        d = struct.pack("<HHHHQ", 7, off8, (total + 7) // 8, 1, 0x1234)
+        pkt = d + struct.pack("<HBBI", pageset, 0, 0, len(ranges))
+        for off, n in ranges:
+            pkt += struct.pack("<II", n, off)
+        pkt += bytes(off8 * 8 - len(pkt)) + body
+        return b"\1" + pkt + bytes(-len(pkt) % 8)
+
+    write(h, "xfer_one", xfer([(0, 100)]))
+    write(h, "xfer_three", xfer([(0, 100), (1728, 1514), (3456, 60)]))
+    write(h, "xfer_past_buffer", xfer([((1 << 20) - 10, 100)]))
+    write(h, "xfer_wrapping", xfer([(0xffffff00, 0x200)]))
+    write(h, "xfer_wrong_set", xfer([(0, 100)], pageset=1))
+    write(h, "xfer_many", xfer([(i * 1728, 1728) for i in range(562)]))
+
+    def rndis_data(frame, ppis=b"", data_off=None):
+        ppi_off = 36
+        off = 36 + len(ppis) if data_off is None else data_off
+        n = 44 + len(ppis) + len(frame)
+        return b"\2" + struct.pack("<IIIIIIIIIII", RNDIS_PACKET, n, off, len(frame), 0, 0, 0,
+                                  ppi_off if ppis else 0, len(ppis), 0, 0) + ppis + frame
+
+    def ppi(t, v):
+        return struct.pack("<IIII", 16, t, 12, v)
+
+    write(h, "data_plain", rndis_data(bytes(range(60))))
+    write(h, "data_ppis", rndis_data(bytes(60), ppi(0, 0x11) + ppi(6, 0x22) + ppi(8, 0x33)))
+    write(h, "data_ppi_zero_size", rndis_data(bytes(60), struct.pack("<IIII", 0, 0, 12, 0)))
+    write(h, "data_offset_past_end", rndis_data(bytes(60), data_off=0xfffffff8))
+
+    write(h, "init_cmplt", b"\3" + struct.pack("<IIIIIIIIIIIII", RNDIS_INIT_CMPLT, 52, 1, 0, 1, 0,
+                                                1, 0, 8, 6144, 3, 0, 0))
+    write(h, "query_cmplt_mac", b"\3" + struct.pack("<IIIIII", RNDIS_QUERY_CMPLT, 32, 2, 0, 6, 16)
+          + bytes([0, 0x15, 0x5d, 0, 0, 0x42, 0, 0]))
+    write(h, "query_cmplt_lying", b"\3" + struct.pack("<IIIIII", RNDIS_QUERY_CMPLT, 32, 2, 0, 600, 16)
+          + bytes(8))
+    write(h, "set_cmplt", b"\3" + struct.pack("<IIII", RNDIS_SET_CMPLT, 16, 3, 0))
+    write(h, "indicate_disconnect", b"\3" + struct.pack("<IIIII", RNDIS_INDICATE, 20, 0x4001000c, 0, 0))
+
+
+MAX_LEN["fuzz_netvsc"] = 1 + NVC_FUZZ_MAX + 8
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["max-len"]:
@@ -276,6 +347,7 @@ if __name__ == "__main__":
         sys.exit(0)
     relay_seeds()
     storvsc_seeds()
+    netvsc_seeds()
     ic_seeds()
     ring_seeds()
     chanmsg_seeds()

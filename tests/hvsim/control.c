@@ -18,11 +18,14 @@
  *                                          (ic_host.c lists the verbs)
  *              stor <relid> <verb> [args]  the storage host (stor_host.c
  *                                          lists the verbs and add options)
+ *              net <relid> <verb> [args]   the network host (net_host.c
+ *                                          lists the verbs and add options)
  *   devices  read: one line per channel
  *   stats    read: host counters; fault_<name> counts each fault committed
  *   ic       read: each integration-service channel (ic_host.c)
  *   stor     read: each storage controller, its LUNs and channels
  *            (stor_host.c)
+ *   net      read: each network adapter and its channels (net_host.c)
  *
  * "monitored" offers the device's channel with a monitor id (the lowest
  * free one; "monitor=<id>" names it, 0..127, each id used once): the guest
@@ -40,8 +43,9 @@
  *
  * Kinds: echo (sends every packet back, but answers GPADL checksum
  * requests, see hvsim.h), idle, scsi, ide and fc (the storage host,
- * stor_host.c; also any of the storage class GUIDs), and the idle
- * stand-ins net shutdown timesync heartbeat kvp vss fcopy balloon, which
+ * stor_host.c; also any of the storage class GUIDs), net (the network
+ * host, net_host.c; also its class GUID), and the idle
+ * stand-ins shutdown timesync heartbeat kvp vss fcopy balloon, which
  * carry the real device classes so that the guest sees a familiar bus.
  *
  * Faults: what a broken or hostile host might do. Numbers are decimal or
@@ -295,6 +299,8 @@ static int cmd_add(char *args)
 	}
 	if (hvsim_stor_class(&class_id))
 		ret = hvsim_stor_add(&class_id, inst ? &instance : NULL, monitor, opts);
+	else if (hvsim_net_class(&class_id))
+		ret = hvsim_net_add(inst ? &instance : NULL, monitor, opts);
 	else if (*opts)
 		ret = -EINVAL;
 	else
@@ -458,6 +464,8 @@ static int run_command(char *line)
 		return hvsim_ic_command(line);
 	if (!strcmp(cmd, "stor"))
 		return hvsim_stor_command(line);
+	if (!strcmp(cmd, "net"))
+		return hvsim_net_command(line);
 	if (!strcmp(cmd, "sub")) {
 		if (!line || sscanf(line, "%u %u", &a, &b) != 2)
 			return -EINVAL;
@@ -524,6 +532,25 @@ static const struct file_operations stor_fops = {
 	.release = single_release,
 };
 
+static int net_show(struct seq_file *s, void *unused)
+{
+	hvsim_net_show(s);
+	return 0;
+}
+
+static int net_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, net_show, NULL);
+}
+
+static const struct file_operations net_fops = {
+	.owner = THIS_MODULE,
+	.open = net_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static int ic_open(struct inode *inode, struct file *file)
 {
 	return single_open(file, ic_show, NULL);
@@ -574,6 +601,7 @@ void hvsim_debugfs_init(void)
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
 	debugfs_create_file("ic", 0444, dir, NULL, &ic_fops);
 	debugfs_create_file("stor", 0444, dir, NULL, &stor_fops);
+	debugfs_create_file("net", 0444, dir, NULL, &net_fops);
 }
 
 /**

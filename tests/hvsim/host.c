@@ -903,6 +903,106 @@ int hvsim_chan_give(u32 relid, const void *pkt, u32 len)
 	}
 }
 
+/**
+ * hvsim_chan_give_xfer() - a transfer-page packet from the host to the guest
+ * @relid: an open channel
+ * @set_id: the transfer page set (the id the guest gave its buffer)
+ * @offset: the one range's byte offset in that buffer
+ * @count: the range's byte count
+ * @payload: the in-band payload after the range (a device message)
+ * @len: its length, at most 64 bytes
+ * @tid: the transaction id; the packet asks for a completion
+ *
+ * Builds the packet (type HVLIS_PKT_DATA_USING_XFER_PAGES, one range) and
+ * gives it as hvsim_chan_give() does, waiting while the ring is full.
+ *
+ * Return: as hvsim_chan_give(); -EINVAL for a payload too long.
+ */
+int hvsim_chan_give_xfer(u32 relid, u16 set_id, u32 offset, u32 count, const void *payload,
+			 u32 len, u64 tid)
+{
+	struct {
+		struct hvlis_xfer_page_header h;
+		struct hvlis_xfer_page_range r;
+		u8 payload[64];
+	} __packed pkt;
+	u32 hlen = sizeof(pkt.h) + sizeof(pkt.r);
+
+	if (len > sizeof(pkt.payload))
+		return -EINVAL;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.h.desc.type = HVLIS_PKT_DATA_USING_XFER_PAGES;
+	pkt.h.desc.flags = HVLIS_PKT_FLAG_COMPLETION_REQUESTED;
+	pkt.h.desc.offset8 = hlen / 8;
+	pkt.h.desc.len8 = (hlen + ALIGN(len, 8)) / 8;
+	pkt.h.desc.trans_id = tid;
+	pkt.h.xfer_pageset_id = set_id;
+	pkt.h.range_count = 1;
+	pkt.r.byte_count = count;
+	pkt.r.byte_offset = offset;
+	memcpy(pkt.payload, payload, len);
+	return hvsim_chan_give(relid, &pkt, hlen + ALIGN(len, 8));
+}
+
+/**
+ * hvsim_gpa_gather() - copy out the bytes of a GPA-direct packet's ranges
+ * @pkt: the packet, descriptor included (the host's own copy)
+ * @len: its length
+ * @dst: where the bytes go, all ranges in order
+ * @dst_max: room in @dst
+ * @copied: set to the bytes copied
+ *
+ * Walks and checks every range (a byte offset inside the first page, a
+ * nonzero count, all its PFNs inside the header area the descriptor's
+ * offset gives) before it maps and copies any. May sleep.
+ *
+ * Return: 0; -EINVAL for a malformed packet; -EMSGSIZE if the ranges hold
+ * more than @dst_max bytes; -EFAULT if a PFN is not RAM.
+ */
+int hvsim_gpa_gather(const u8 *pkt, u32 len, u8 *dst, u32 dst_max, u32 *copied)
+{
+	const struct hvlis_gpa_direct_header *h = (const void *)pkt;
+	struct hvlis_gpa_range r;
+	u32 off, i, pos = sizeof(*h), done = 0;
+	u64 total = 0, npfns;
+	u8 *va;
+
+	*copied = 0;
+	if (len < sizeof(*h))
+		return -EINVAL;
+	off = h->desc.offset8 * 8u;
+	if (off < sizeof(*h) || off > len || !h->range_count)
+		return -EINVAL;
+	for (i = 0; i < h->range_count; i++) {
+		if (pos > off || off - pos < sizeof(r))
+			return -EINVAL;
+		memcpy(&r, pkt + pos, sizeof(r));
+		if (!r.byte_count || r.byte_offset >= HVLIS_HV_PAGE_SIZE)
+			return -EINVAL;
+		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
+		if (npfns > (off - pos - sizeof(r)) / sizeof(u64))
+			return -EINVAL;
+		pos += sizeof(r) + npfns * sizeof(u64);
+		total += r.byte_count;
+	}
+	if (total > dst_max)
+		return -EMSGSIZE;
+	pos = sizeof(*h);
+	for (i = 0; i < h->range_count; i++) {
+		memcpy(&r, pkt + pos, sizeof(r));
+		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
+		va = map_pfns((const u64 *)(pkt + pos + sizeof(r)), npfns);
+		if (!va)
+			return -EFAULT;
+		memcpy(dst + done, va + r.byte_offset, r.byte_count);
+		vunmap(va);
+		done += r.byte_count;
+		pos += sizeof(r) + npfns * sizeof(u64);
+	}
+	*copied = done;
+	return 0;
+}
+
 /* ------------------------------------------------------ monitored channels */
 
 static struct sim_chan *chan_by_monitor(u8 id)
@@ -1254,6 +1354,87 @@ void *hvsim_map_pfns(const u64 *pfns, u32 n)
 out:
 	kfree(pages);
 	return va;
+}
+
+/**
+ * hvsim_gpadl_map() - map a GPADL the guest established for a channel
+ * @relid: the channel the GPADL must belong to
+ * @handle: the GPADL's handle, as the guest named it (e.g. in a
+ *	device's own message)
+ * @map: filled in: the mapping of all its pages in order
+ *
+ * Looks the GPADL up among those the host answered with GPADL_CREATED.
+ * Each page is referenced for as long as the mapping lives, so a guest
+ * that tears the GPADL down (or frees the pages) while the host still
+ * writes through the mapping cannot have the host write into memory
+ * reused for something else. May sleep; call without sim.lock.
+ *
+ * Return: 0; -ENOENT if there is no such created GPADL of @relid; -EFAULT
+ * if a page is not RAM; -ENOMEM.
+ */
+int hvsim_gpadl_map(u32 relid, u32 handle, struct hvsim_map *map)
+{
+	struct sim_gpadl *g;
+	u64 *pfns = NULL;
+	u32 i, n = 0;
+	int ret = -ENOENT;
+
+	memset(map, 0, sizeof(*map));
+	mutex_lock(&sim.lock);
+	g = gpadl_find(handle);
+	if (g && g->created && g->relid == relid) {
+		n = g->npfns;
+		pfns = vmalloc(array_size(n, sizeof(u64)));
+		if (pfns)
+			memcpy(pfns, g->pfns, n * sizeof(u64));
+		else
+			ret = -ENOMEM;
+	}
+	mutex_unlock(&sim.lock);
+	if (!pfns)
+		return ret;
+	map->pages = kvcalloc(n, sizeof(*map->pages), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!map->pages)
+		goto out;
+	ret = -EFAULT;
+	for (i = 0; i < n; i++) {
+		if (!pfn_valid(pfns[i]))
+			goto out;
+		map->pages[i] = pfn_to_page(pfns[i]);
+	}
+	map->va = vmap(map->pages, n, VM_MAP, PAGE_KERNEL);
+	ret = -ENOMEM;
+	if (!map->va)
+		goto out;
+	for (i = 0; i < n; i++)
+		get_page(map->pages[i]);
+	map->npages = n;
+	map->bytes = n * HVLIS_HV_PAGE_SIZE;
+	ret = 0;
+out:
+	vfree(pfns);
+	if (ret) {
+		kvfree(map->pages);
+		memset(map, 0, sizeof(*map));
+	}
+	return ret;
+}
+
+/**
+ * hvsim_gpadl_unmap() - undo hvsim_gpadl_map()
+ * @map: the mapping; cleared. An empty (zeroed) one is fine.
+ */
+void hvsim_gpadl_unmap(struct hvsim_map *map)
+{
+	u32 i;
+
+	if (map->va)
+		vunmap(map->va);
+	for (i = 0; map->pages && i < map->npages; i++)
+		put_page(map->pages[i]);
+	kvfree(map->pages);
+	memset(map, 0, sizeof(*map));
 }
 
 /*
@@ -2738,6 +2919,7 @@ static void __exit hvsim_exit(void)
 	destroy_workqueue(sim.dev_wq);
 	hvsim_ic_exit();
 	hvsim_stor_exit();
+	hvsim_net_exit();
 	list_for_each_entry_safe(g, tmp, &sim.gpadls, node)
 		gpadl_free(g);
 	for (i = 0; i < SIM_MAX_CHANS; i++)

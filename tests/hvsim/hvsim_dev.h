@@ -38,7 +38,21 @@ struct hvsim_dev_ops {
 int hvsim_add_dev(const struct hvsim_dev_ops *ops, void *priv, const struct hvlis_guid *type,
 		  const struct hvlis_guid *instance, u16 sub_index, int monitor);
 int hvsim_chan_give(u32 relid, const void *pkt, u32 len);
+int hvsim_chan_give_xfer(u32 relid, u16 set_id, u32 offset, u32 count, const void *payload,
+			 u32 len, u64 tid);
+int hvsim_gpa_gather(const u8 *pkt, u32 len, u8 *dst, u32 dst_max, u32 *copied);
 void *hvsim_map_pfns(const u64 *pfns, u32 n);
+
+/* A GPADL of a channel, mapped by the host (hvsim_gpadl_map()). */
+struct hvsim_map {
+	void *va;		/* all its pages, in order */
+	struct page **pages;	/* referenced while mapped */
+	u32 npages;
+	u32 bytes;		/* npages * HVLIS_HV_PAGE_SIZE */
+};
+
+int hvsim_gpadl_map(u32 relid, u32 handle, struct hvsim_map *map);
+void hvsim_gpadl_unmap(struct hvsim_map *map);
 
 /* The storage host (stor_host.c). */
 bool hvsim_stor_class(const struct hvlis_guid *class_id);
@@ -47,5 +61,12 @@ int hvsim_stor_add(const struct hvlis_guid *class_id, const struct hvlis_guid *i
 int hvsim_stor_command(char *args);
 void hvsim_stor_show(struct seq_file *s);
 void hvsim_stor_exit(void);
+
+/* The network host (net_host.c). */
+bool hvsim_net_class(const struct hvlis_guid *class_id);
+int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts);
+int hvsim_net_command(char *args);
+void hvsim_net_show(struct seq_file *s);
+void hvsim_net_exit(void);
 
 #endif

@@ -16,6 +16,8 @@
 #include <hvlis/chanmsg.h>
 #include <hvlis/ring.h>
 #include <hvlis/vstor_proto.h>
+#include <hvlis/nvsp_proto.h>
+#include <hvlis/rndis_proto.h>
 
 #define SIZE_CASE(name, type, n)			\
 	TEST(size_##name)				\
@@ -466,6 +468,103 @@ TEST(vstor_gpa_direct_layout)
 	CHECK_EQ(offsetof(struct hvlis_gpa_range, pfn_array), 8);
 	CHECK_EQ(hdr, 56);
 	CHECK_EQ(hdr % 8, 0);
+}
+
+/* ---- NVSP (network): message, bodies, versions, numbers */
+SIZE_CASE(nvsp_msg_40, struct hvlis_nvsp_msg, 40)
+FIELD_CASE(nvsp_msg_type, struct hvlis_nvsp_msg, type, 0, 4)
+FIELD_CASE(nvsp_msg_body, struct hvlis_nvsp_msg, body, 4, 36)
+FIELD_CASE(nvsp_init_min, struct hvlis_nvsp_msg, init.min_version, 4, 4)
+FIELD_CASE(nvsp_init_max, struct hvlis_nvsp_msg, init.max_version, 8, 4)
+FIELD_CASE(nvsp_init_complete_status, struct hvlis_nvsp_msg, init_complete.status, 12, 4)
+FIELD_CASE(nvsp_buf_gpadl, struct hvlis_nvsp_msg, buf.gpadl, 4, 4)
+FIELD_CASE(nvsp_buf_id, struct hvlis_nvsp_msg, buf.id, 8, 2)
+FIELD_CASE(nvsp_recv_complete_count, struct hvlis_nvsp_msg, recv_buf_complete.section_count, 8, 4)
+FIELD_CASE(nvsp_recv_complete_section, struct hvlis_nvsp_msg, recv_buf_complete.sections, 12, 16)
+FIELD_CASE(nvsp_section_slot_size, struct hvlis_nvsp_recv_section, slot_size, 4, 4)
+FIELD_CASE(nvsp_section_end, struct hvlis_nvsp_recv_section, end_offset, 12, 4)
+FIELD_CASE(nvsp_send_complete_size, struct hvlis_nvsp_msg, send_buf_complete.section_size, 8, 4)
+FIELD_CASE(nvsp_rndis_channel_type, struct hvlis_nvsp_msg, rndis_pkt.channel_type, 4, 4)
+FIELD_CASE(nvsp_rndis_section_index, struct hvlis_nvsp_msg, rndis_pkt.section_index, 8, 4)
+FIELD_CASE(nvsp_rndis_section_size, struct hvlis_nvsp_msg, rndis_pkt.section_size, 12, 4)
+FIELD_CASE(nvsp_ndis_config_mtu, struct hvlis_nvsp_msg, ndis_config.mtu, 4, 4)
+FIELD_CASE(nvsp_ndis_config_caps, struct hvlis_nvsp_msg, ndis_config.capabilities, 12, 8)
+FIELD_CASE(nvsp_subchannel_count, struct hvlis_nvsp_msg, subchannel_req.count, 8, 4)
+FIELD_CASE(nvsp_send_table_offset, struct hvlis_nvsp_msg, send_table.offset, 8, 4)
+
+TEST(nvsp_numbers)
+{
+	CHECK_EQ(HVLIS_NVSP_V1, 0x2);
+	CHECK_EQ(HVLIS_NVSP_V2, 0x30002);
+	CHECK_EQ(HVLIS_NVSP_V4, 0x40000);
+	CHECK_EQ(HVLIS_NVSP_V5, 0x50000);
+	CHECK_EQ(HVLIS_NVSP_V6, 0x60000);
+	CHECK_EQ(HVLIS_NVSP_V61, 0x60001);
+	CHECK_EQ(HVLIS_NDIS_6_1, 0x60001);
+	CHECK_EQ(HVLIS_NDIS_6_30, 0x6001e);
+	CHECK_EQ(HVLIS_NVSP1_SEND_NDIS_VERSION, 100);
+	CHECK_EQ(HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE, 108);
+	CHECK_EQ(HVLIS_NVSP2_SEND_NDIS_CONFIG, 125);
+	CHECK_EQ(HVLIS_NVSP4_SEND_VF_ASSOCIATION, 128);
+	CHECK_EQ(HVLIS_NVSP5_SUBCHANNEL, 133);
+	CHECK_EQ(HVLIS_NVSP5_SEND_INDIRECTION_TABLE, 134);
+	CHECK_EQ(HVLIS_NVSP_CAP_SRIOV, 0x4);
+	CHECK_EQ(HVLIS_NVSP_CAP_IEEE8021Q, 0x8);
+}
+
+TEST(network_guid_wire_bytes)
+{
+	static const u8 net[16] = { 0x63, 0x51, 0x61, 0xf8, 0x3e, 0xdf, 0xc5, 0x46,
+				    0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e };
+	struct hvlis_guid g = HVLIS_GUID_NETWORK;
+
+	CHECK_MEM_EQ(g.b, net, 16);
+}
+
+/* ---- RNDIS: header, data message, per-packet info, control, NDIS objects */
+SIZE_CASE(rndis_hdr_8, struct hvlis_rndis_hdr, 8)
+SIZE_CASE(rndis_packet_44, struct hvlis_rndis_packet, 44)
+FIELD_CASE(rndis_packet_data_offset, struct hvlis_rndis_packet, data_offset, 8, 4)
+FIELD_CASE(rndis_packet_data_len, struct hvlis_rndis_packet, data_len, 12, 4)
+FIELD_CASE(rndis_packet_ppi_offset, struct hvlis_rndis_packet, ppi_offset, 28, 4)
+FIELD_CASE(rndis_packet_ppi_len, struct hvlis_rndis_packet, ppi_len, 32, 4)
+SIZE_CASE(rndis_ppi_12, struct hvlis_rndis_ppi, 12)
+FIELD_CASE(rndis_ppi_data_offset, struct hvlis_rndis_ppi, data_offset, 8, 4)
+SIZE_CASE(rndis_init_req_24, struct hvlis_rndis_init_req, 24)
+FIELD_CASE(rndis_init_req_max_xfer, struct hvlis_rndis_init_req, max_xfer_size, 20, 4)
+SIZE_CASE(rndis_init_cmplt_52, struct hvlis_rndis_init_cmplt, 52)
+FIELD_CASE(rndis_init_cmplt_status, struct hvlis_rndis_init_cmplt, status, 12, 4)
+FIELD_CASE(rndis_init_cmplt_medium, struct hvlis_rndis_init_cmplt, medium, 28, 4)
+FIELD_CASE(rndis_init_cmplt_align, struct hvlis_rndis_init_cmplt, pkt_align_shift, 40, 4)
+SIZE_CASE(rndis_oid_req_28, struct hvlis_rndis_oid_req, 28)
+FIELD_CASE(rndis_oid_req_oid, struct hvlis_rndis_oid_req, oid, 12, 4)
+FIELD_CASE(rndis_oid_req_info_offset, struct hvlis_rndis_oid_req, info_offset, 20, 4)
+SIZE_CASE(rndis_query_cmplt_24, struct hvlis_rndis_query_cmplt, 24)
+FIELD_CASE(rndis_query_cmplt_info_len, struct hvlis_rndis_query_cmplt, info_len, 16, 4)
+SIZE_CASE(rndis_cmplt_16, struct hvlis_rndis_cmplt, 16)
+SIZE_CASE(rndis_indicate_20, struct hvlis_rndis_indicate, 20)
+FIELD_CASE(rndis_indicate_status, struct hvlis_rndis_indicate, status, 8, 4)
+SIZE_CASE(ndis_offload_params_28, struct hvlis_ndis_offload_params, 28)
+FIELD_CASE(ndis_offload_params_lsov2_ip6, struct hvlis_ndis_offload_params, lsov2_ip6, 12, 1)
+FIELD_CASE(ndis_offload_params_flags, struct hvlis_ndis_offload_params, flags, 16, 4)
+FIELD_CASE(ndis_offload_params_rsc_ip6, struct hvlis_ndis_offload_params, rsc_ip6, 23, 1)
+SIZE_CASE(ndis_rss_caps_18, struct hvlis_ndis_rss_caps, 18)
+SIZE_CASE(ndis_rss_params_40, struct hvlis_ndis_rss_params, 40)
+FIELD_CASE(ndis_rss_params_table_offset, struct hvlis_ndis_rss_params, table_offset, 16, 4)
+FIELD_CASE(ndis_rss_params_key_offset, struct hvlis_ndis_rss_params, key_offset, 24, 4)
+FIELD_CASE(ndis_rss_params_cpu_mask_size, struct hvlis_ndis_rss_params, cpu_mask_entry_size, 36, 4)
+
+TEST(rndis_numbers)
+{
+	CHECK_EQ(HVLIS_RNDIS_OID_REQ_INFO_OFFSET, 20);
+	CHECK_EQ(HVLIS_RNDIS_INITIALIZE_CMPLT, HVLIS_RNDIS_INITIALIZE_MSG | HVLIS_RNDIS_CMPLT);
+	CHECK_EQ(HVLIS_RNDIS_QUERY_CMPLT, HVLIS_RNDIS_QUERY_MSG | HVLIS_RNDIS_CMPLT);
+	CHECK_EQ(HVLIS_RNDIS_SET_CMPLT, HVLIS_RNDIS_SET_MSG | HVLIS_RNDIS_CMPLT);
+	CHECK_EQ(HVLIS_OID_802_3_PERMANENT_ADDRESS, 0x01010101);
+	CHECK_EQ(HVLIS_OID_GEN_RECEIVE_SCALE_PARAMETERS, 0x00010204);
+	CHECK_EQ(HVLIS_RNDIS_STATUS_MEDIA_CONNECT, 0x4001000b);
+	CHECK_EQ(HVLIS_PPI_VLAN, 6);
+	CHECK_EQ(HVLIS_PPI_HASH_INFO, 9);
 }
 
 HVTEST_MAIN()

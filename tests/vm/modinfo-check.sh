@@ -34,6 +34,7 @@ vmbus:292efa3523ea364296ae3a6ebacba440
 vmbus:e34bd134e4dec8419ae76b174977c192'
 	[hv_storvsc]='vmbus:d96361baa104294db60572e2ffb1dc7f
 vmbus:32264132cb86a2449b5c50d1417354f5'
+	[hv_netvsc]='vmbus:635161f83edfc546913ff2d2f965ed0e'
 )
 
 if ! rel=$(vm_release); then

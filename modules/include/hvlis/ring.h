@@ -73,4 +73,30 @@ static inline u32 hvlis_ring_packet_bytes(u32 payload)
 	return ((payload + 7u) & ~7u) + HVLIS_RING_TRAILER_BYTES;
 }
 
+/* ---- Reading in place, in batches (ring_iter.c) */
+
+/*
+ * A batch of packets read in place: begin takes one snapshot of the
+ * indices, next hands out the packets it covers one by one, end publishes
+ * the read index once for all of them (hvlis_ring_release()).
+ */
+struct hvlis_ring_iter {
+	u32 start;	/* read index at begin */
+	u32 used;	/* bytes of packets the snapshot saw */
+	u32 done;	/* bytes (trailers included) handed out so far */
+};
+
+void hvlis_ring_release(struct hvlis_ring *r, u32 read_start, u32 freed, bool *signal);
+
+int hvlis_ring_iter_begin(const struct hvlis_ring *r, struct hvlis_ring_iter *it);
+
+int hvlis_ring_iter_next(const struct hvlis_ring *r, struct hvlis_ring_iter *it,
+			 void *bounce, u32 bounce_len, struct hvlis_packet_desc *desc,
+			 const void **pkt, u32 *pkt_len);
+
+void hvlis_ring_iter_end(struct hvlis_ring *r, const struct hvlis_ring_iter *it,
+			 bool *signal);
+
+u32 hvlis_ring_write_avail(const struct hvlis_ring *r);
+
 #endif

@@ -14,6 +14,7 @@
 #include <linux/device.h>
 #include <linux/mod_devicetable.h>
 #include <hvlis/vmbus_proto.h>
+#include <hvlis/ring.h>
 
 struct hvlis_channel;
 
@@ -107,5 +108,17 @@ int hvlis_chan_request(struct hvlis_channel *ch, const void *data, u32 len,
 bool hvlis_chan_request_complete(struct hvlis_channel *ch, u64 trans_id,
 				 const void *data, u32 len);
 /* end of request.c */
+
+/* ---- Batched in-place receive and send flow control (channel_iter.c) */
+int hvlis_channel_iter_begin(struct hvlis_channel *ch, struct hvlis_ring_iter *it);
+int hvlis_channel_iter_next(struct hvlis_channel *ch, struct hvlis_ring_iter *it,
+			    void *bounce, u32 bounce_len,
+			    struct hvlis_packet_desc *desc, const void **pkt,
+			    u32 *pkt_len);
+void hvlis_channel_iter_end(struct hvlis_channel *ch, struct hvlis_ring_iter *it);
+void hvlis_channel_mask_interrupts(struct hvlis_channel *ch);
+u32 hvlis_channel_unmask_interrupts(struct hvlis_channel *ch);
+u32 hvlis_channel_write_avail(struct hvlis_channel *ch);
+void hvlis_channel_set_pending_send(struct hvlis_channel *ch, u32 bytes);
 
 #endif

@@ -277,6 +277,48 @@ stor_chans_used() {
 		"$HVSIM/stor"
 }
 
+# ---- the network host (tests/hvsim/net_host.c) ------------------------------
+#   net_field RELID KEY    a value from /sys/kernel/debug/hvsim/net
+#   net_relid              the relid of the last adapter added
+#   net_eth MAC            the guest interface with that MAC address
+#   net_setup MAC          wait for the guest interface of MAC (sets NET_ETH),
+#                          move hvsimnet0 into namespace "hs" (iproute2's ip:
+#                          VM_BINARIES="ip"), addresses 192.0.2.1 (guest)
+#                          and 192.0.2.2 (host side), both up; non-zero if
+#                          any step failed (said by vm_fail)
+#   NS CMD...              run CMD in namespace "hs" (as "$NS" CMD)
+NET_IP=/usr/sbin/ip
+NS="$NET_IP netns exec hs"
+net_field() { awk -v r="$1" -v k="$2" '$1 == r && $2 == k { print $3 }' "$HVSIM/net"; }
+net_relid() { awk '$2 == "gen" { r = $1 } END { print r }' "$HVSIM/net"; }
+net_eth() {
+	local f
+	for f in /sys/class/net/*/address; do
+		[ "$(cat "$f")" = "$1" ] || continue
+		f=${f%/address}
+		echo "${f##*/}"
+		return 0
+	done
+	return 1
+}
+net_setup() {
+	local i=0
+	NET_ETH=
+	while [ "$i" -lt 100 ] && ! NET_ETH=$(net_eth "$1"); do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$NET_ETH" ] || { vm_fail "no guest interface with MAC $1"; return 1; }
+	mkdir -p /run/netns /var/run/netns
+	$NET_IP netns add hs || { vm_fail "ip netns add failed"; return 1; }
+	$NET_IP link set hvsimnet0 netns hs || { vm_fail "hvsimnet0 not moved"; return 1; }
+	$NET_IP -n hs link set lo up
+	$NET_IP -n hs addr add 192.0.2.2/24 dev hvsimnet0
+	$NET_IP -n hs link set hvsimnet0 up || { vm_fail "hvsimnet0 not up"; return 1; }
+	ip addr add 192.0.2.1/24 dev "$NET_ETH"
+	ip link set "$NET_ETH" up || { vm_fail "$NET_ETH not up"; return 1; }
+}
+
 # ---- systemd scenarios (VM_ROOTFS=systemd, see ../README.md) ---------------
 #   SD_STATE               what "systemctl is-system-running --wait" said
 #                          before guest() (set by /hvlis/sd-run)

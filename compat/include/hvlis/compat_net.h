@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Network stack differences for hv_netvsc, keyed by the HAVE_* results of
+ * compat/probes (netif_*.c). Only hv_netvsc includes this.
+ */
+#ifndef HVLIS_COMPAT_NET_H
+#define HVLIS_COMPAT_NET_H
+
+#include <hvlis/compat.h>
+#include <linux/netdevice.h>
+
+/* A NAPI context with the default weight: the weight argument moved. */
+static inline void hvlis_netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+					int (*poll)(struct napi_struct *, int))
+{
+#ifdef HAVE_NETIF_NAPI_ADD_WEIGHT
+	netif_napi_add_weight(dev, napi, poll, NAPI_POLL_WEIGHT);
+#else
+	netif_napi_add(dev, napi, poll, NAPI_POLL_WEIGHT);
+#endif
+}
+
+#endif

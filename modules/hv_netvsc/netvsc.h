@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hv_netvsc's driver state (wire formats are in hvlis/nvsp_proto.h and
+ * hvlis/rndis_proto.h, their checks in netvsc_msg.c).
+ *
+ * One channel (the primary) carries control and data. Transaction ids
+ * tell what a host completion answers; the driver never takes a pointer
+ * from the host:
+ *   NVC_TID_CTL | seq      an NVSP control request (one at a time)
+ *   NVC_TID_RNDIS          an RNDIS control message (its answer comes
+ *                          as a receive, matched by the RNDIS request id)
+ *   NVC_TID_TX | seq << 16 | slot   a transmitted frame: slot indexes the
+ *                          TX table, and the whole id must equal the one
+ *                          the slot was sent with
+ */
+#ifndef HV_NETVSC_H
+#define HV_NETVSC_H
+
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/skbuff.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/completion.h>
+#include <linux/workqueue.h>
+#include <hvlis/vmbus.h>
+#include <hvlis/compat_net.h>
+#include "netvsc_msg.h"
+
+#define NVC_TID_CTL		BIT_ULL(62)
+#define NVC_TID_RNDIS		BIT_ULL(61)
+#define NVC_TID_TX		BIT_ULL(60)
+#define NVC_TID_SLOT_MASK	0xffffull
+
+#define NVC_CTL_TIMEOUT		(5 * HZ)
+#define NVC_CTL_BYTES		256	/* one RNDIS control message, both ways */
+#define NVC_RX_COMP_MAX		128	/* receive completions held per poll */
+#define NVC_MAX_PB		32	/* page buffers of one large frame */
+
+struct nvc_tx_slot {
+	struct sk_buff *skb;
+	u64 tid;		/* 0: free */
+	u32 section;		/* or HVLIS_NVSP_NO_SECTION */
+	void *hdr;		/* RNDIS header of a page-buffer send */
+};
+
+struct nvc_stats {
+	u64 rx_packets, rx_bytes, rx_dropped, rx_bad, rx_comp_busy;
+	u64 tx_packets, tx_bytes, tx_dropped, tx_busy, tx_pagebuf;
+	u64 tx_no_section, tx_bad_tid, stop_queue, wake_queue, link_changes;
+};
+
+struct nvc_dev {
+	struct net_device *ndev;
+	struct hvlis_device *hd;
+	struct hvlis_channel *ch;
+	struct napi_struct napi;
+	bool napi_on;
+	bool open;			/* channel open */
+	bool removing;
+
+	u32 nvsp_version;
+	u32 ndis_version;
+
+	/* receive buffer: ours, laid out by the host */
+	void *recv_buf;
+	u32 recv_buf_size;
+	u32 recv_gpadl;
+	bool recv_gpadl_ok;
+	bool recv_connected;
+	struct nvc_recv_layout rl;
+
+	/* send buffer: sections handed out by the bitmap */
+	void *send_buf;
+	u32 send_buf_size;
+	u32 send_gpadl;
+	bool send_gpadl_ok;
+	bool send_connected;
+	u32 sec_size;
+	u32 sec_count;
+	unsigned long *sec_map;
+
+	/* control requests, one at a time (ctl_mutex) */
+	struct mutex ctl_mutex;
+	spinlock_t ctl_lock;		/* the awaited ids and their answers */
+	struct completion ctl_done;
+	u64 ctl_tid;			/* awaited NVSP answer, 0: none */
+	u64 ctl_seq;
+	struct hvlis_nvsp_msg ctl_resp;
+	u32 ctl_len;
+	u8 *rndis_req;			/* NVC_CTL_BYTES, never crosses a page */
+	u32 rndis_id;			/* awaited RNDIS answer, 0: none */
+	u32 rndis_seq;
+	u8 rndis_resp[NVC_CTL_BYTES];
+	u32 rndis_len;
+	struct completion rndis_done;
+
+	/* transmit */
+	spinlock_t tx_lock;		/* slots, sections, tx_seq, tx stats */
+	struct nvc_tx_slot *slots;
+	u32 nslots;
+	u32 tx_seq;
+	u32 tx_inflight;
+
+	/* receive, in NAPI only */
+	u8 *bounce;
+	u32 bounce_len;
+	struct nvc_range *ranges;
+	u64 rx_comp[NVC_RX_COMP_MAX];
+	u32 rx_comp_n;
+
+	/* what the host said */
+	u32 max_pkts;
+	u32 link_speed;			/* units of 100 bit/s */
+	u32 max_frame;
+	u32 filter;
+	struct work_struct rx_mode_work;	/* the filter from ndo_set_rx_mode */
+
+	struct nvc_stats st;
+};
+
+/* netvsc_main.c */
+int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter);
+void nvc_rndis_answer(struct nvc_dev *nvc, const void *msg, u32 len, u32 req_id);
+void nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
+
+/* netvsc_tx.c */
+netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev);
+void nvc_tx_complete(struct nvc_dev *nvc, u64 tid);
+void nvc_tx_reclaim_all(struct nvc_dev *nvc);
+void nvc_tx_maybe_wake(struct nvc_dev *nvc);
+int nvc_tx_alloc(struct nvc_dev *nvc, u32 nslots);
+void nvc_tx_free(struct nvc_dev *nvc);
+
+/* netvsc_rx.c */
+void nvc_channel_cb(void *context);
+int nvc_poll(struct napi_struct *napi, int budget);
+
+#endif

@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_netvsc: the Hyper-V synthetic network adapter. Probe opens the
+ * channel, negotiates NVSP (6.1 down to 1), announces the NDIS
+ * configuration and version, shares the receive and send buffers, runs
+ * RNDIS INITIALIZE and the queries (permanent MAC address, maximum frame
+ * size, link speed, media state), then registers eth%d. Open sets the
+ * packet filter; remove and rescind take it all down in reverse.
+ *
+ * What is not done yet: see docs/network.md.
+ */
+#define pr_fmt(fmt) "hv_netvsc: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/delay.h>
+#include <linux/ethtool.h>
+#include <linux/io.h>
+#include "netvsc.h"
+
+static unsigned int ring_size = 512 * 1024;
+module_param(ring_size, uint, 0444);
+MODULE_PARM_DESC(ring_size, "Bytes of each ring (send and receive), a multiple of 4096, 64 KiB..4 MiB (default 512 KiB)");
+
+static unsigned int recv_buf_kib = 16 * 1024;
+module_param(recv_buf_kib, uint, 0444);
+MODULE_PARM_DESC(recv_buf_kib, "KiB of the receive buffer shared with the host, 1024..31744 (default 16384)");
+
+static unsigned int send_buf_kib = 1024;
+module_param(send_buf_kib, uint, 0444);
+MODULE_PARM_DESC(send_buf_kib, "KiB of the send buffer shared with the host, 64..15360 (default 1024)");
+
+static unsigned int tx_slots = 1024;
+module_param(tx_slots, uint, 0444);
+MODULE_PARM_DESC(tx_slots, "Frames in flight to the host at most, 16..16384 (default 1024)");
+
+/* ------------------------------------------------------------ control */
+
+/**
+ * nvc_ctl_answer() - an NVSP control answer arrived (from the poll)
+ * @nvc: the device
+ * @tid: its transaction id
+ * @msg: the guest's copy of it
+ * @len: its length as received
+ */
+void nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len)
+{
+	spin_lock_bh(&nvc->ctl_lock);
+	if (tid && tid == nvc->ctl_tid) {
+		nvc->ctl_resp = *msg;
+		nvc->ctl_len = len;
+		nvc->ctl_tid = 0;
+		complete(&nvc->ctl_done);
+	}
+	spin_unlock_bh(&nvc->ctl_lock);
+}
+
+/* Sends an NVSP request; with @resp, waits for the host's answer to it. */
+static int nvc_nvsp_request(struct nvc_dev *nvc, const struct hvlis_nvsp_msg *req,
+			    struct hvlis_nvsp_msg *resp, u32 *resp_len)
+{
+	unsigned int tries;
+	int ret = -EAGAIN;
+	u64 tid;
+
+	mutex_lock(&nvc->ctl_mutex);
+	spin_lock_bh(&nvc->ctl_lock);
+	reinit_completion(&nvc->ctl_done);
+	tid = NVC_TID_CTL | ++nvc->ctl_seq;
+	nvc->ctl_tid = resp ? tid : 0;
+	spin_unlock_bh(&nvc->ctl_lock);
+	for (tries = 0; tries < 100 && ret == -EAGAIN; tries++) {
+		ret = hvlis_sendpacket(nvc->ch, req, sizeof(*req), tid, HVLIS_PKT_DATA_INBAND,
+				       resp ? HVLIS_PKT_FLAG_COMPLETION_REQUESTED : 0);
+		if (ret == -EAGAIN)
+			msleep(20);
+	}
+	if (!ret && resp && !wait_for_completion_timeout(&nvc->ctl_done, NVC_CTL_TIMEOUT))
+		ret = hvlis_channel_rescinded(nvc->ch) ? -ENODEV : -ETIMEDOUT;
+	spin_lock_bh(&nvc->ctl_lock);
+	nvc->ctl_tid = 0;
+	if (!ret && resp) {
+		*resp = nvc->ctl_resp;
+		*resp_len = nvc->ctl_len;
+	}
+	spin_unlock_bh(&nvc->ctl_lock);
+	mutex_unlock(&nvc->ctl_mutex);
+	return ret;
+}
+
+/**
+ * nvc_rndis_answer() - an RNDIS control answer arrived (from the poll)
+ * @nvc: the device
+ * @msg: the guest's copy of it (checked by nvc_rndis_ctrl())
+ * @len: its length
+ * @req_id: the request id it answers
+ */
+void nvc_rndis_answer(struct nvc_dev *nvc, const void *msg, u32 len, u32 req_id)
+{
+	spin_lock_bh(&nvc->ctl_lock);
+	if (req_id && req_id == nvc->rndis_id && len <= sizeof(nvc->rndis_resp)) {
+		memcpy(nvc->rndis_resp, msg, len);
+		nvc->rndis_len = len;
+		nvc->rndis_id = 0;
+		complete(&nvc->rndis_done);
+	}
+	spin_unlock_bh(&nvc->ctl_lock);
+}
+
+/* Sends the RNDIS message in nvc->rndis_req (@len bytes) as a page buffer. */
+static int nvc_rndis_send(struct nvc_dev *nvc, u32 len)
+{
+	struct hvlis_nvsp_msg msg;
+	struct hvlis_page_buffer pb;
+	unsigned int tries;
+	int ret = -EAGAIN;
+
+	nvc_nvsp_init(&msg, HVLIS_NVSP1_SEND_RNDIS_PKT);
+	msg.rndis_pkt.channel_type = HVLIS_NVSP_RNDIS_CONTROL;
+	msg.rndis_pkt.section_index = HVLIS_NVSP_NO_SECTION;
+	pb.pfn = virt_to_phys(nvc->rndis_req) >> HVLIS_HV_PAGE_SHIFT;
+	pb.offset = offset_in_page(nvc->rndis_req);
+	pb.len = len;
+	for (tries = 0; tries < 100 && ret == -EAGAIN; tries++) {
+		ret = hvlis_sendpacket_pagebuffer(nvc->ch, &pb, 1, &msg, sizeof(msg),
+						  NVC_TID_RNDIS);
+		if (ret == -EAGAIN)
+			msleep(20);
+	}
+	return ret;
+}
+
+/*
+ * Sends the RNDIS message already in nvc->rndis_req (@len bytes, request
+ * id @id) and waits for its answer, checked into @c; the answer's bytes
+ * stay in nvc->rndis_resp until the next request. Called with ctl_mutex.
+ */
+static int nvc_rndis_request(struct nvc_dev *nvc, u32 len, u32 id, struct nvc_rndis_ctrl *c)
+{
+	int ret;
+
+	spin_lock_bh(&nvc->ctl_lock);
+	reinit_completion(&nvc->rndis_done);
+	nvc->rndis_id = id;
+	spin_unlock_bh(&nvc->ctl_lock);
+	ret = nvc_rndis_send(nvc, len);
+	if (!ret && !wait_for_completion_timeout(&nvc->rndis_done, NVC_CTL_TIMEOUT))
+		ret = hvlis_channel_rescinded(nvc->ch) ? -ENODEV : -ETIMEDOUT;
+	spin_lock_bh(&nvc->ctl_lock);
+	nvc->rndis_id = 0;
+	spin_unlock_bh(&nvc->ctl_lock);
+	if (ret)
+		return ret;
+	if (nvc_rndis_ctrl(nvc->rndis_resp, nvc->rndis_len, c))
+		return -EIO;
+	return c->status == HVLIS_RNDIS_STATUS_SUCCESS ? 0 : -EIO;
+}
+
+static u32 nvc_next_id(struct nvc_dev *nvc)
+{
+	if (!++nvc->rndis_seq)
+		++nvc->rndis_seq;
+	return nvc->rndis_seq;
+}
+
+/* A query: copies at most @len bytes of the answer, returns how many. */
+static int nvc_rndis_query(struct nvc_dev *nvc, u32 oid, void *out, u32 len)
+{
+	struct nvc_rndis_ctrl c;
+	u32 id, n;
+	int ret;
+
+	mutex_lock(&nvc->ctl_mutex);
+	id = nvc_next_id(nvc);
+	n = nvc_rndis_oid_request(nvc->rndis_req, NVC_CTL_BYTES, HVLIS_RNDIS_QUERY_MSG, id,
+				  oid, NULL, 0);
+	ret = nvc_rndis_request(nvc, n, id, &c);
+	if (!ret && c.type != HVLIS_RNDIS_QUERY_CMPLT)
+		ret = -EIO;
+	if (!ret) {
+		n = min(len, c.info_len);
+		memcpy(out, nvc->rndis_resp + c.info_offset, n);
+		ret = n;
+	}
+	mutex_unlock(&nvc->ctl_mutex);
+	return ret;
+}
+
+static int nvc_rndis_set(struct nvc_dev *nvc, u32 oid, const void *val, u32 len)
+{
+	struct nvc_rndis_ctrl c;
+	u32 id, n;
+	int ret;
+
+	mutex_lock(&nvc->ctl_mutex);
+	id = nvc_next_id(nvc);
+	n = nvc_rndis_oid_request(nvc->rndis_req, NVC_CTL_BYTES, HVLIS_RNDIS_SET_MSG, id,
+				  oid, val, len);
+	ret = n ? nvc_rndis_request(nvc, n, id, &c) : -EINVAL;
+	if (!ret && c.type != HVLIS_RNDIS_SET_CMPLT)
+		ret = -EIO;
+	mutex_unlock(&nvc->ctl_mutex);
+	return ret;
+}
+
+/**
+ * nvc_rndis_set_filter() - set the host's packet filter
+ * @nvc: the device
+ * @filter: HVLIS_NDIS_PACKET_* bits (0: receive nothing)
+ *
+ * Return: 0 or a negative errno.
+ */
+int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter)
+{
+	int ret = nvc_rndis_set(nvc, HVLIS_OID_GEN_CURRENT_PACKET_FILTER, &filter,
+				sizeof(filter));
+
+	if (!ret)
+		nvc->filter = filter;
+	return ret;
+}
+
+/* ------------------------------------------------------------ bring-up */
+
+static int nvc_negotiate(struct nvc_dev *nvc)
+{
+	struct hvlis_nvsp_msg req, resp;
+	unsigned int i;
+	u32 len;
+	int ret = -EPROTO;
+
+	for (i = 0; i < nvc_nversions; i++) {
+		nvc_nvsp_init(&req, HVLIS_NVSP_INIT);
+		req.init.min_version = nvc_versions[i];
+		req.init.max_version = nvc_versions[i];
+		ret = nvc_nvsp_request(nvc, &req, &resp, &len);
+		if (ret)
+			return ret;
+		if (resp.type == HVLIS_NVSP_INIT_COMPLETE &&
+		    resp.init_complete.status == HVLIS_NVSP_STATUS_SUCCESS) {
+			nvc->nvsp_version = nvc_versions[i];
+			break;
+		}
+	}
+	if (!nvc->nvsp_version) {
+		dev_err(&nvc->hd->dev, "the host speaks no NVSP version from 1 to 6.1\n");
+		return -EPROTO;
+	}
+	if (nvc->nvsp_version >= HVLIS_NVSP_V2) {
+		nvc_nvsp_init(&req, HVLIS_NVSP2_SEND_NDIS_CONFIG);
+		req.ndis_config.mtu = ETH_DATA_LEN + ETH_HLEN;
+		req.ndis_config.capabilities = HVLIS_NVSP_CAP_IEEE8021Q;
+		ret = nvc_nvsp_request(nvc, &req, NULL, NULL);
+		if (ret)
+			return ret;
+	}
+	nvc->ndis_version = nvc_ndis_version(nvc->nvsp_version);
+	nvc_nvsp_init(&req, HVLIS_NVSP1_SEND_NDIS_VERSION);
+	req.ndis_version.major = HVLIS_NDIS_MAJOR(nvc->ndis_version);
+	req.ndis_version.minor = HVLIS_NDIS_MINOR(nvc->ndis_version);
+	return nvc_nvsp_request(nvc, &req, NULL, NULL);
+}
+
+static int nvc_buffers(struct nvc_dev *nvc)
+{
+	struct hvlis_nvsp_msg req, resp;
+	u32 len;
+	int ret;
+
+	nvc->recv_buf_size = recv_buf_kib * 1024;
+	nvc->recv_buf = vzalloc(nvc->recv_buf_size);
+	nvc->send_buf_size = send_buf_kib * 1024;
+	nvc->send_buf = vzalloc(nvc->send_buf_size);
+	if (!nvc->recv_buf || !nvc->send_buf)
+		return -ENOMEM;
+
+	ret = hvlis_gpadl_establish(nvc->ch, nvc->recv_buf, nvc->recv_buf_size,
+				    &nvc->recv_gpadl);
+	if (ret == -ETIMEDOUT)
+		nvc->recv_gpadl_ok = true;	/* the host may have it: never free */
+	if (ret)
+		return ret;
+	nvc->recv_gpadl_ok = true;
+	nvc_nvsp_init(&req, HVLIS_NVSP1_SEND_RECV_BUF);
+	req.buf.gpadl = nvc->recv_gpadl;
+	req.buf.id = HVLIS_NVSP_RECV_BUF_ID;
+	ret = nvc_nvsp_request(nvc, &req, &resp, &len);
+	if (ret)
+		return ret;
+	nvc->recv_connected = true;
+	ret = nvc_recv_buf_answer(&resp, len, nvc->recv_buf_size, &nvc->rl);
+	if (ret) {
+		dev_err(&nvc->hd->dev, "the host's receive buffer layout is unusable (%d)\n", ret);
+		return -EPROTO;
+	}
+
+	ret = hvlis_gpadl_establish(nvc->ch, nvc->send_buf, nvc->send_buf_size,
+				    &nvc->send_gpadl);
+	if (ret == -ETIMEDOUT)
+		nvc->send_gpadl_ok = true;
+	if (ret)
+		return ret;
+	nvc->send_gpadl_ok = true;
+	nvc_nvsp_init(&req, HVLIS_NVSP1_SEND_SEND_BUF);
+	req.buf.gpadl = nvc->send_gpadl;
+	req.buf.id = HVLIS_NVSP_SEND_BUF_ID;
+	ret = nvc_nvsp_request(nvc, &req, &resp, &len);
+	if (ret)
+		return ret;
+	nvc->send_connected = true;
+	ret = nvc_send_buf_answer(&resp, len, nvc->send_buf_size, &nvc->sec_size,
+				  &nvc->sec_count);
+	if (ret) {
+		dev_err(&nvc->hd->dev, "the host's send buffer sections are unusable (%d)\n", ret);
+		return -EPROTO;
+	}
+	nvc->sec_map = bitmap_zalloc(nvc->sec_count, GFP_KERNEL);
+	return nvc->sec_map ? 0 : -ENOMEM;
+}
+
+static int nvc_rndis_init(struct nvc_dev *nvc)
+{
+	struct net_device *ndev = nvc->ndev;
+	struct nvc_rndis_ctrl c;
+	u32 id, n, val = 0;
+	u8 mac[ETH_ALEN];
+	int ret;
+
+	mutex_lock(&nvc->ctl_mutex);
+	id = nvc_next_id(nvc);
+	n = nvc_rndis_init_request(nvc->rndis_req, NVC_CTL_BYTES, id, 0x4000);
+	ret = nvc_rndis_request(nvc, n, id, &c);
+	if (!ret && c.type != HVLIS_RNDIS_INITIALIZE_CMPLT)
+		ret = -EIO;
+	mutex_unlock(&nvc->ctl_mutex);
+	if (ret) {
+		dev_err(&nvc->hd->dev, "RNDIS initialization failed (%d)\n", ret);
+		return ret;
+	}
+	nvc->max_pkts = c.max_pkts;
+
+	ret = nvc_rndis_query(nvc, HVLIS_OID_802_3_PERMANENT_ADDRESS, mac, sizeof(mac));
+	if (ret != ETH_ALEN || !is_valid_ether_addr(mac)) {
+		dev_err(&nvc->hd->dev, "the host gave no valid MAC address (%d)\n", ret);
+		return ret < 0 ? ret : -EPROTO;
+	}
+	eth_hw_addr_set(ndev, mac);
+	ether_addr_copy(ndev->perm_addr, mac);
+
+	nvc->max_frame = ETH_DATA_LEN;
+	ret = nvc_rndis_query(nvc, HVLIS_OID_GEN_MAXIMUM_FRAME_SIZE, &val, sizeof(val));
+	if (ret == sizeof(val) && val >= ETH_MIN_MTU && val <= 65535)
+		nvc->max_frame = val;
+	ret = nvc_rndis_query(nvc, HVLIS_OID_GEN_LINK_SPEED, &val, sizeof(val));
+	if (ret == sizeof(val))
+		nvc->link_speed = val;
+	ret = nvc_rndis_query(nvc, HVLIS_OID_GEN_MEDIA_CONNECT_STATUS, &val, sizeof(val));
+	if (ret == sizeof(val) && val == HVLIS_RNDIS_MEDIA_CONNECTED)
+		netif_carrier_on(ndev);
+	else
+		netif_carrier_off(ndev);
+	return 0;
+}
+
+/* Everything the host has of ours goes back, then the channel closes. */
+static void nvc_teardown(struct nvc_dev *nvc)
+{
+	bool gone = hvlis_channel_rescinded(nvc->ch);
+	struct hvlis_rndis_halt_req halt;
+	struct hvlis_nvsp_msg req;
+
+	if (nvc->open && !gone) {
+		/* HALT has no answer; REVOKE_* have none either. */
+		mutex_lock(&nvc->ctl_mutex);
+		halt.hdr.type = HVLIS_RNDIS_HALT_MSG;
+		halt.hdr.len = sizeof(halt);
+		halt.req_id = nvc_next_id(nvc);
+		memcpy(nvc->rndis_req, &halt, sizeof(halt));
+		nvc_rndis_send(nvc, sizeof(halt));
+		mutex_unlock(&nvc->ctl_mutex);
+		if (nvc->send_connected) {
+			nvc_nvsp_init(&req, HVLIS_NVSP1_REVOKE_SEND_BUF);
+			req.revoke.id = HVLIS_NVSP_SEND_BUF_ID;
+			nvc_nvsp_request(nvc, &req, NULL, NULL);
+		}
+		if (nvc->recv_connected) {
+			nvc_nvsp_init(&req, HVLIS_NVSP1_REVOKE_RECV_BUF);
+			req.revoke.id = HVLIS_NVSP_RECV_BUF_ID;
+			nvc_nvsp_request(nvc, &req, NULL, NULL);
+		}
+	}
+	if (nvc->napi_on) {
+		napi_disable(&nvc->napi);
+		nvc->napi_on = false;
+	}
+	if (nvc->open) {
+		hvlis_channel_close(nvc->ch);
+		nvc->open = false;
+	}
+	nvc_tx_reclaim_all(nvc);
+	if (nvc->send_gpadl_ok && hvlis_gpadl_teardown(nvc->ch, nvc->send_gpadl)) {
+		dev_err(&nvc->hd->dev, "send buffer GPADL not released; leaking it\n");
+		nvc->send_buf = NULL;
+	}
+	if (nvc->recv_gpadl_ok && hvlis_gpadl_teardown(nvc->ch, nvc->recv_gpadl)) {
+		dev_err(&nvc->hd->dev, "receive buffer GPADL not released; leaking it\n");
+		nvc->recv_buf = NULL;
+	}
+	nvc->send_gpadl_ok = false;
+	nvc->recv_gpadl_ok = false;
+}
+
+static void nvc_free(struct nvc_dev *nvc)
+{
+	netif_napi_del(&nvc->napi);
+	nvc_tx_free(nvc);
+	bitmap_free(nvc->sec_map);
+	vfree(nvc->recv_buf);
+	vfree(nvc->send_buf);
+	kfree(nvc->rndis_req);
+	kfree(nvc->bounce);
+	kvfree(nvc->ranges);
+	free_netdev(nvc->ndev);
+}
+
+/* ------------------------------------------------------------ netdev */
+
+/* The packet filter the interface's flags ask for. */
+static u32 nvc_filter_for(const struct net_device *ndev)
+{
+	u32 f = HVLIS_NDIS_PACKET_DIRECTED | HVLIS_NDIS_PACKET_MULTICAST |
+		HVLIS_NDIS_PACKET_BROADCAST;
+
+	if (ndev->flags & IFF_PROMISC)
+		f |= HVLIS_NDIS_PACKET_PROMISCUOUS;
+	if (ndev->flags & (IFF_ALLMULTI | IFF_PROMISC) || !netdev_mc_empty(ndev))
+		f |= HVLIS_NDIS_PACKET_ALL_MULTICAST;
+	return f;
+}
+
+/* ndo_set_rx_mode runs in atomic context: the RNDIS set waits, so here. */
+static void nvc_rx_mode_fn(struct work_struct *work)
+{
+	struct nvc_dev *nvc = container_of(work, struct nvc_dev, rx_mode_work);
+	u32 f;
+	int ret;
+
+	/* Under RTNL, like ndo_open and ndo_stop, which set the filter too. */
+	rtnl_lock();
+	f = netif_running(nvc->ndev) ? nvc_filter_for(nvc->ndev) : 0;
+	if (f != nvc->filter && !READ_ONCE(nvc->removing) &&
+	    !hvlis_channel_rescinded(nvc->ch)) {
+		ret = nvc_rndis_set_filter(nvc, f);
+		if (ret)
+			netdev_err(nvc->ndev, "could not set the packet filter %#x: %d\n",
+				   f, ret);
+	}
+	rtnl_unlock();
+}
+
+static void nvc_set_rx_mode(struct net_device *ndev)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+
+	if (!READ_ONCE(nvc->removing))
+		schedule_work(&nvc->rx_mode_work);
+}
+
+static int nvc_open(struct net_device *ndev)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	u32 f = nvc_filter_for(ndev);
+	int ret;
+
+	ret = nvc_rndis_set_filter(nvc, f);
+	if (ret) {
+		netdev_err(ndev, "could not set the packet filter: %d\n", ret);
+		return ret;
+	}
+	netif_start_queue(ndev);
+	return 0;
+}
+
+static int nvc_stop(struct net_device *ndev)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+
+	netif_tx_disable(ndev);
+	if (!hvlis_channel_rescinded(nvc->ch))
+		nvc_rndis_set_filter(nvc, 0);
+	return 0;
+}
+
+static void nvc_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+
+	s->rx_packets = nvc->st.rx_packets;
+	s->rx_bytes = nvc->st.rx_bytes;
+	s->rx_dropped = nvc->st.rx_dropped;
+	s->rx_errors = nvc->st.rx_bad;
+	s->tx_packets = nvc->st.tx_packets;
+	s->tx_bytes = nvc->st.tx_bytes;
+	s->tx_dropped = nvc->st.tx_dropped;
+}
+
+static const struct net_device_ops nvc_netdev_ops = {
+	.ndo_open = nvc_open,
+	.ndo_stop = nvc_stop,
+	.ndo_start_xmit = nvc_start_xmit,
+	.ndo_get_stats64 = nvc_get_stats64,
+	.ndo_set_rx_mode = nvc_set_rx_mode,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+/* ------------------------------------------------------------ ethtool */
+
+static const struct {
+	const char *name;
+	size_t off;
+} nvc_stat_names[] = {
+#define NVC_STAT(f) { #f, offsetof(struct nvc_stats, f) }
+	NVC_STAT(rx_packets), NVC_STAT(rx_bytes), NVC_STAT(rx_dropped), NVC_STAT(rx_bad),
+	NVC_STAT(rx_comp_busy), NVC_STAT(tx_packets), NVC_STAT(tx_bytes),
+	NVC_STAT(tx_dropped), NVC_STAT(tx_busy), NVC_STAT(tx_pagebuf),
+	NVC_STAT(tx_no_section), NVC_STAT(tx_bad_tid), NVC_STAT(stop_queue),
+	NVC_STAT(wake_queue), NVC_STAT(link_changes),
+#undef NVC_STAT
+};
+
+static void nvc_get_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *info)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, HVLIS_VERSION, sizeof(info->version));
+	snprintf(info->fw_version, sizeof(info->fw_version), "NVSP %u.%u NDIS %u.%u",
+		 nvc->nvsp_version >> 16, nvc->nvsp_version & 0xffff,
+		 HVLIS_NDIS_MAJOR(nvc->ndis_version), HVLIS_NDIS_MINOR(nvc->ndis_version));
+	strscpy(info->bus_info, dev_name(&nvc->hd->dev), sizeof(info->bus_info));
+}
+
+static int nvc_get_sset_count(struct net_device *ndev, int sset)
+{
+	return sset == ETH_SS_STATS ? ARRAY_SIZE(nvc_stat_names) : -EINVAL;
+}
+
+static void nvc_get_strings(struct net_device *ndev, u32 sset, u8 *data)
+{
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(nvc_stat_names); i++)
+		strscpy(data + i * ETH_GSTRING_LEN, nvc_stat_names[i].name, ETH_GSTRING_LEN);
+}
+
+static void nvc_get_ethtool_stats(struct net_device *ndev, struct ethtool_stats *stats,
+				  u64 *data)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nvc_stat_names); i++)
+		data[i] = *(const u64 *)((const u8 *)&nvc->st + nvc_stat_names[i].off);
+}
+
+static void nvc_get_channels(struct net_device *ndev, struct ethtool_channels *ch)
+{
+	ch->max_combined = 1;
+	ch->combined_count = 1;
+}
+
+static int nvc_get_link_ksettings(struct net_device *ndev, struct ethtool_link_ksettings *cmd)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+
+	cmd->base.speed = nvc->link_speed / 10000;	/* 100 bit/s -> Mbit/s */
+	cmd->base.duplex = DUPLEX_FULL;
+	cmd->base.port = PORT_OTHER;
+	return 0;
+}
+
+static const struct ethtool_ops nvc_ethtool_ops = {
+	.get_drvinfo = nvc_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_sset_count = nvc_get_sset_count,
+	.get_strings = nvc_get_strings,
+	.get_ethtool_stats = nvc_get_ethtool_stats,
+	.get_channels = nvc_get_channels,
+	.get_link_ksettings = nvc_get_link_ksettings,
+};
+
+/* ------------------------------------------------------------ probe */
+
+static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
+{
+	struct net_device *ndev;
+	struct nvc_dev *nvc;
+	int ret;
+
+	ndev = alloc_etherdev(sizeof(*nvc));
+	if (!ndev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(ndev, &hd->dev);
+	nvc = netdev_priv(ndev);
+	nvc->ndev = ndev;
+	nvc->hd = hd;
+	nvc->ch = hd->channel;
+	mutex_init(&nvc->ctl_mutex);
+	spin_lock_init(&nvc->ctl_lock);
+	spin_lock_init(&nvc->tx_lock);
+	init_completion(&nvc->ctl_done);
+	init_completion(&nvc->rndis_done);
+	INIT_WORK(&nvc->rx_mode_work, nvc_rx_mode_fn);
+	hvlis_netif_napi_add(ndev, &nvc->napi, nvc_poll);
+	nvc->bounce_len = 64 * 1024;
+	nvc->bounce = kmalloc(nvc->bounce_len, GFP_KERNEL);
+	nvc->rndis_req = kzalloc(NVC_CTL_BYTES, GFP_KERNEL);
+	nvc->ranges = kvcalloc(NVC_MAX_RANGES, sizeof(*nvc->ranges), GFP_KERNEL);
+	if (!nvc->bounce || !nvc->rndis_req || !nvc->ranges ||
+	    nvc_tx_alloc(nvc, tx_slots)) {
+		nvc_free(nvc);
+		return -ENOMEM;
+	}
+	hvlis_set_drvdata(hd, nvc);
+
+	napi_enable(&nvc->napi);
+	nvc->napi_on = true;
+	ret = hvlis_channel_open(nvc->ch, ring_size, ring_size, NULL, 0, nvc_channel_cb, nvc);
+	if (ret) {
+		dev_err(&hd->dev, "could not open the channel: %d\n", ret);
+		goto fail;
+	}
+	nvc->open = true;
+	ret = nvc_negotiate(nvc);
+	if (!ret)
+		ret = nvc_buffers(nvc);
+	if (!ret)
+		ret = nvc_rndis_init(nvc);
+	if (ret)
+		goto fail;
+
+	ndev->netdev_ops = &nvc_netdev_ops;
+	ndev->ethtool_ops = &nvc_ethtool_ops;
+	ndev->hw_features = NETIF_F_SG;
+	ndev->features = NETIF_F_SG;
+	ndev->min_mtu = ETH_MIN_MTU;
+	ndev->max_mtu = min_t(u32, nvc->max_frame, ETH_DATA_LEN);
+	ret = register_netdev(ndev);
+	if (ret)
+		goto fail;
+	dev_info(&hd->dev, "%s: NVSP %#x, NDIS %#x, %u receive slots of %u bytes, %u send sections of %u bytes\n",
+		 ndev->name, nvc->nvsp_version, nvc->ndis_version, nvc->rl.slot_count,
+		 nvc->rl.slot_size, nvc->sec_count, nvc->sec_size);
+	return 0;
+
+fail:
+	WRITE_ONCE(nvc->removing, true);
+	nvc_teardown(nvc);
+	hvlis_set_drvdata(hd, NULL);
+	nvc_free(nvc);
+	return ret;
+}
+
+static void nvc_remove(struct hvlis_device *hd)
+{
+	struct nvc_dev *nvc = hvlis_get_drvdata(hd);
+
+	/* Stops the queue and clears the filter (ndo_stop) while it answers. */
+	unregister_netdev(nvc->ndev);
+	WRITE_ONCE(nvc->removing, true);
+	cancel_work_sync(&nvc->rx_mode_work);
+	nvc_teardown(nvc);
+	hvlis_set_drvdata(hd, NULL);
+	nvc_free(nvc);
+}
+
+static const struct hvlis_device_id nvc_ids[] = {
+	{ .guid = HVLIS_GUID_NETWORK },
+	{ },
+};
+
+static struct hvlis_driver nvc_driver = {
+	.name = "hv_netvsc",
+	.id_table = nvc_ids,
+	.probe = nvc_probe,
+	.remove = nvc_remove,
+};
+
+static int __init nvc_init(void)
+{
+	if (ring_size < 64 * 1024 || ring_size > 4 * 1024 * 1024 || ring_size % PAGE_SIZE) {
+		pr_err("ring_size %u: not a multiple of %lu between 64 KiB and 4 MiB\n",
+		       ring_size, PAGE_SIZE);
+		return -EINVAL;
+	}
+	if (recv_buf_kib < 1024 || recv_buf_kib > 31744 || send_buf_kib < 64 ||
+	    send_buf_kib > 15360 || recv_buf_kib % 4 || send_buf_kib % 4) {
+		pr_err("recv_buf_kib %u / send_buf_kib %u out of range\n", recv_buf_kib,
+		       send_buf_kib);
+		return -EINVAL;
+	}
+	if (tx_slots < 16 || tx_slots > 16384) {
+		pr_err("tx_slots %u: not within 16..16384\n", tx_slots);
+		return -EINVAL;
+	}
+	return hvlis_driver_register(&nvc_driver);
+}
+
+static void __exit nvc_exit(void)
+{
+	hvlis_driver_unregister(&nvc_driver);
+}
+
+module_init(nvc_init);
+module_exit(nvc_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hvlis: Hyper-V synthetic network adapter (NVSP/RNDIS)");
+MODULE_VERSION(HVLIS_VERSION);
+/* the network class in wire order */
+MODULE_ALIAS("vmbus:635161f83edfc546913ff2d2f965ed0e");

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv_netvsc's protocol-only code (see netvsc_msg.h). Every length, offset,
+ * count and index the host supplies is checked here in 64-bit arithmetic
+ * before the driver uses it; the functions read only the caller's copies,
+ * each field once.
+ */
+#include "netvsc_msg.h"
+
+const u32 nvc_versions[] = {
+	HVLIS_NVSP_V61, HVLIS_NVSP_V6, HVLIS_NVSP_V5, HVLIS_NVSP_V4,
+	HVLIS_NVSP_V2, HVLIS_NVSP_V1,
+};
+
+const unsigned int nvc_nversions = ARRAY_SIZE(nvc_versions);
+
+/**
+ * nvc_ndis_version() - the NDIS version a guest announces
+ * @nvsp: the negotiated NVSP version
+ *
+ * Return: NDIS 6.1 up to NVSP 4, NDIS 6.30 from NVSP 5 on.
+ */
+u32 nvc_ndis_version(u32 nvsp)
+{
+	return nvsp <= HVLIS_NVSP_V4 ? HVLIS_NDIS_6_1 : HVLIS_NDIS_6_30;
+}
+
+/* The fewest bytes (type included) a host message of @type can have. */
+static u32 nvsp_min_len(u32 type)
+{
+	switch (type) {
+	case HVLIS_NVSP_INIT_COMPLETE:
+		return 4 + sizeof(struct hvlis_nvsp_init_complete);
+	case HVLIS_NVSP1_SEND_RECV_BUF_COMPLETE:
+		return 4 + sizeof(struct hvlis_nvsp_recv_buf_complete);
+	case HVLIS_NVSP1_SEND_SEND_BUF_COMPLETE:
+		return 4 + sizeof(struct hvlis_nvsp_send_buf_complete);
+	case HVLIS_NVSP1_SEND_RNDIS_PKT:
+		return 4 + sizeof(struct hvlis_nvsp_rndis_pkt);
+	case HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE:
+		return 4 + sizeof(struct hvlis_nvsp_rndis_pkt_complete);
+	case HVLIS_NVSP4_SEND_VF_ASSOCIATION:
+		return 4 + sizeof(struct hvlis_nvsp_vf_association);
+	case HVLIS_NVSP4_SWITCH_DATA_PATH:
+		return 4 + sizeof(struct hvlis_nvsp_switch_datapath);
+	case HVLIS_NVSP5_SUBCHANNEL:
+		return 4 + sizeof(struct hvlis_nvsp_subchannel_complete);
+	case HVLIS_NVSP5_SEND_INDIRECTION_TABLE:
+		return 4 + sizeof(struct hvlis_nvsp_send_table);
+	default:
+		return 4;
+	}
+}
+
+/**
+ * nvc_nvsp_copy() - take an NVSP message from the host into a zeroed copy
+ * @buf: the message (a VMBus packet's payload)
+ * @len: its length
+ * @msg: receives at most sizeof(*msg) bytes; the rest stays zero
+ *
+ * Return: 0, or -EINVAL if @len is shorter than the message's type needs.
+ */
+int nvc_nvsp_copy(const void *buf, u32 len, struct hvlis_nvsp_msg *msg)
+{
+	memset(msg, 0, sizeof(*msg));
+	if (!buf || len < 4)
+		return -EINVAL;
+	memcpy(msg, buf, len < sizeof(*msg) ? len : sizeof(*msg));
+	if (len < nvsp_min_len(msg->type)) {
+		memset(msg, 0, sizeof(*msg));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * nvc_nvsp_init() - a zeroed request of @type
+ * @msg: the message (always sent whole: HVLIS_NVSP_MSG_SIZE bytes)
+ * @type: enum hvlis_nvsp_type
+ */
+void nvc_nvsp_init(struct hvlis_nvsp_msg *msg, u32 type)
+{
+	memset(msg, 0, sizeof(*msg));
+	msg->type = type;
+}
+
+/**
+ * nvc_recv_buf_answer() - check the host's layout of the receive buffer
+ * @msg: the host's SEND_RECV_BUF_COMPLETE (nvc_nvsp_copy()'d)
+ * @len: its length as received
+ * @buf_size: bytes of the receive buffer the guest shared
+ * @out: receives the slot size and count
+ *
+ * Exactly one section, starting at 0, of slots no smaller than a minimum
+ * Ethernet frame, ending where its slots end and inside the buffer.
+ *
+ * Return: 0; -EIO if the host refused; -EINVAL for any other layout.
+ */
+int nvc_recv_buf_answer(const struct hvlis_nvsp_msg *msg, u32 len, u32 buf_size,
+			struct nvc_recv_layout *out)
+{
+	const struct hvlis_nvsp_recv_buf_complete *c = &msg->recv_buf_complete;
+	const struct hvlis_nvsp_recv_section *s = &c->sections[0];
+	u64 end;
+
+	if (msg->type != HVLIS_NVSP1_SEND_RECV_BUF_COMPLETE ||
+	    len < nvsp_min_len(msg->type))
+		return -EINVAL;
+	if (c->status != HVLIS_NVSP_STATUS_SUCCESS)
+		return -EIO;
+	if (c->section_count != 1 || s->offset != 0 || s->slot_size < 64 ||
+	    !s->slot_count)
+		return -EINVAL;
+	end = (u64)s->slot_size * s->slot_count;
+	if (end > buf_size || s->end_offset != end)
+		return -EINVAL;
+	out->slot_size = s->slot_size;
+	out->slot_count = s->slot_count;
+	return 0;
+}
+
+/**
+ * nvc_send_buf_answer() - check the host's section size for the send buffer
+ * @msg: the host's SEND_SEND_BUF_COMPLETE (nvc_nvsp_copy()'d)
+ * @len: its length as received
+ * @buf_size: bytes of the send buffer the guest shared
+ * @section_size: receives the section size
+ * @section_count: receives how many whole sections the buffer holds
+ *
+ * Return: 0; -EIO if the host refused; -EINVAL for a section smaller than
+ * a minimum frame with its RNDIS header, or larger than the buffer.
+ */
+int nvc_send_buf_answer(const struct hvlis_nvsp_msg *msg, u32 len, u32 buf_size,
+			u32 *section_size, u32 *section_count)
+{
+	const struct hvlis_nvsp_send_buf_complete *c = &msg->send_buf_complete;
+
+	if (msg->type != HVLIS_NVSP1_SEND_SEND_BUF_COMPLETE ||
+	    len < nvsp_min_len(msg->type))
+		return -EINVAL;
+	if (c->status != HVLIS_NVSP_STATUS_SUCCESS)
+		return -EIO;
+	if (c->section_size < 128 || c->section_size > buf_size)
+		return -EINVAL;
+	*section_size = c->section_size;
+	*section_count = buf_size / c->section_size;
+	return 0;
+}
+
+/**
+ * nvc_xfer_parse() - check a transfer-page packet of RNDIS messages
+ * @desc: the packet's descriptor, as the ring iterator validated it
+ * @pkt: the packet (descriptor first) of @pkt_len bytes
+ * @pkt_len: its length
+ * @recv_buf_size: bytes of the receive buffer
+ * @ranges: receives the ranges, each read once
+ * @max_ranges: room in @ranges
+ * @count: receives the number of ranges
+ * @msg: receives the NVSP message (must be SEND_RNDIS_PKT)
+ *
+ * The transfer page set must be the receive buffer's; every range must be
+ * non-empty and lie inside the receive buffer.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int nvc_xfer_parse(const struct hvlis_packet_desc *desc, const void *pkt, u32 pkt_len,
+		   u32 recv_buf_size, struct nvc_range *ranges, u32 max_ranges,
+		   u32 *count, struct hvlis_nvsp_msg *msg)
+{
+	struct hvlis_xfer_page_header hdr;
+	struct hvlis_xfer_page_range r;
+	u32 data_off = (u32)desc->offset8 * 8, n, i;
+	const u8 *p = pkt;
+
+	*count = 0;
+	if (desc->type != HVLIS_PKT_DATA_USING_XFER_PAGES ||
+	    pkt_len < sizeof(hdr) || data_off > pkt_len)
+		return -EINVAL;
+	memcpy(&hdr, p, sizeof(hdr));
+	n = hdr.range_count;
+	if (hdr.xfer_pageset_id != HVLIS_NVSP_RECV_BUF_ID || !n || n > max_ranges)
+		return -EINVAL;
+	if ((u64)sizeof(hdr) + (u64)n * sizeof(r) > data_off)
+		return -EINVAL;
+	if (nvc_nvsp_copy(p + data_off, pkt_len - data_off, msg) ||
+	    msg->type != HVLIS_NVSP1_SEND_RNDIS_PKT)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		memcpy(&r, p + sizeof(hdr) + i * sizeof(r), sizeof(r));
+		if (!r.byte_count || (u64)r.byte_offset + r.byte_count > recv_buf_size)
+			return -EINVAL;
+		ranges[i].offset = r.byte_offset;
+		ranges[i].len = r.byte_count;
+	}
+	*count = n;
+	return 0;
+}
+
+/**
+ * nvc_rndis_type() - the type and true length of an RNDIS message
+ * @head: the guest's copy of the message's first bytes
+ * @head_len: bytes in @head (at least 8 for any message)
+ * @msg_len: bytes the message has where it lies (the range's length)
+ * @type: receives the type
+ *
+ * Return: the message's own length (8 .. @msg_len), or -EINVAL.
+ */
+int nvc_rndis_type(const void *head, u32 head_len, u32 msg_len, u32 *type)
+{
+	struct hvlis_rndis_hdr h;
+
+	if (head_len < sizeof(h) || head_len > msg_len)
+		return -EINVAL;
+	memcpy(&h, head, sizeof(h));
+	if (h.len < sizeof(h) || h.len > msg_len || h.len > 0x7fffffff)
+		return -EINVAL;
+	*type = h.type;
+	return (int)h.len;
+}
+
+/* [8 + off, 8 + off + len) inside [min, end): the RNDIS offset rule. */
+static bool region_ok(u32 off, u32 len, u32 min, u32 end, u32 *abs)
+{
+	u64 a = (u64)HVLIS_RNDIS_HDR_SIZE + off;
+
+	if (a < min || a + len > end)
+		return false;
+	*abs = (u32)a;
+	return true;
+}
+
+/* Reads one per-packet-info value of 4 bytes, if the record carries one. */
+static bool ppi_u32(const u8 *rec, u32 size, u32 data_off, u32 *val)
+{
+	if (size - data_off < 4)
+		return false;
+	memcpy(val, rec + data_off, 4);
+	return true;
+}
+
+/**
+ * nvc_rndis_data() - check a data message and read its per-packet info
+ * @head: the guest's copy of the message's first bytes
+ * @head_len: bytes in @head (at most NVC_RX_HEAD_MAX)
+ * @msg_len: the message's length (nvc_rndis_type())
+ * @info: receives where the frame lies and what the per-packet info says
+ *
+ * The frame must be non-empty and lie inside the message after the header;
+ * the per-packet info must lie inside the message and inside @head, and
+ * each record's size and data offset inside what is left of it.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int nvc_rndis_data(const void *head, u32 head_len, u32 msg_len, struct nvc_rx_info *info)
+{
+	const u8 *h = head;
+	struct hvlis_rndis_packet pk;
+	struct hvlis_rndis_ppi rec;
+	u32 ppi_abs, left, pos, val;
+
+	memset(info, 0, sizeof(*info));
+	if (head_len < sizeof(pk) || head_len > msg_len)
+		return -EINVAL;
+	memcpy(&pk, h, sizeof(pk));
+	if (pk.hdr.type != HVLIS_RNDIS_PACKET_MSG || pk.hdr.len != msg_len)
+		return -EINVAL;
+	if (!pk.data_len ||
+	    !region_ok(pk.data_offset, pk.data_len, sizeof(pk), msg_len, &info->data_offset))
+		return -EINVAL;
+	info->data_len = pk.data_len;
+	if (!pk.ppi_len)
+		return 0;
+	if (!region_ok(pk.ppi_offset, pk.ppi_len, sizeof(pk), head_len, &ppi_abs))
+		return -EINVAL;
+	pos = ppi_abs;
+	left = pk.ppi_len;
+	while (left) {
+		if (left < sizeof(rec))
+			return -EINVAL;
+		memcpy(&rec, h + pos, sizeof(rec));
+		if (rec.size < sizeof(rec) || rec.size > left ||
+		    rec.data_offset < sizeof(rec) || rec.data_offset > rec.size)
+			return -EINVAL;
+		if (!(rec.type & HVLIS_RNDIS_PPI_INTERNAL)) {
+			switch (rec.type) {
+			case HVLIS_PPI_CSUM:
+				info->has_csum = ppi_u32(h + pos, rec.size, rec.data_offset, &val);
+				info->csum = info->has_csum ? val : 0;
+				break;
+			case HVLIS_PPI_VLAN:
+				info->has_vlan = ppi_u32(h + pos, rec.size, rec.data_offset, &val);
+				info->vlan = info->has_vlan ? val : 0;
+				break;
+			case HVLIS_PPI_HASH_VALUE:
+				info->has_hash = ppi_u32(h + pos, rec.size, rec.data_offset, &val);
+				info->hash = info->has_hash ? val : 0;
+				break;
+			default:
+				break;
+			}
+		}
+		pos += rec.size;
+		left -= rec.size;
+	}
+	return 0;
+}
+
+/**
+ * nvc_rndis_ctrl() - check a control message from the host
+ * @msg: the guest's copy of the whole message
+ * @len: bytes in @msg
+ * @out: receives its fields; info_offset/info_len are absolute and inside
+ *
+ * Return: 0; -EINVAL if malformed; -EOPNOTSUPP for a type a host never
+ * sends a guest.
+ */
+int nvc_rndis_ctrl(const void *msg, u32 len, struct nvc_rndis_ctrl *out)
+{
+	u32 w[13] = { 0 };	/* the longest control message, 52 bytes */
+	u32 mlen, type, min, abs;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = nvc_rndis_type(msg, len, len, &type);
+	if (ret < 0)
+		return ret;
+	mlen = (u32)ret;
+	memcpy(w, msg, mlen < sizeof(w) ? mlen : sizeof(w));
+	out->type = type;
+	switch (type) {
+	case HVLIS_RNDIS_INITIALIZE_CMPLT:
+		min = offsetof(struct hvlis_rndis_init_cmplt, af_list_offset);
+		break;
+	case HVLIS_RNDIS_QUERY_CMPLT:
+		min = sizeof(struct hvlis_rndis_query_cmplt);
+		break;
+	case HVLIS_RNDIS_SET_CMPLT:
+	case HVLIS_RNDIS_KEEPALIVE_CMPLT:
+	case HVLIS_RNDIS_RESET_CMPLT:
+		min = sizeof(struct hvlis_rndis_cmplt);
+		break;
+	case HVLIS_RNDIS_INDICATE_STATUS_MSG:
+		min = sizeof(struct hvlis_rndis_indicate);
+		break;
+	case HVLIS_RNDIS_KEEPALIVE_MSG:
+		min = sizeof(struct hvlis_rndis_keepalive);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (mlen < min)
+		return -EINVAL;
+	switch (type) {
+	case HVLIS_RNDIS_INDICATE_STATUS_MSG:
+		out->status = w[2];
+		if (w[3] && !region_ok(w[4], w[3], min, mlen, &abs))
+			return -EINVAL;
+		out->info_len = w[3];
+		out->info_offset = w[3] ? abs : 0;
+		return 0;
+	case HVLIS_RNDIS_RESET_CMPLT:
+		out->status = w[2];
+		return 0;
+	case HVLIS_RNDIS_KEEPALIVE_MSG:
+		out->req_id = w[2];
+		return 0;
+	}
+	out->req_id = w[2];
+	out->status = w[3];
+	if (type == HVLIS_RNDIS_QUERY_CMPLT) {
+		if (w[4] && !region_ok(w[5], w[4], min, mlen, &abs))
+			return -EINVAL;
+		out->info_len = w[4];
+		out->info_offset = w[4] ? abs : 0;
+	} else if (type == HVLIS_RNDIS_INITIALIZE_CMPLT) {
+		out->max_pkts = w[8];
+		out->max_xfer = w[9];
+		out->align_shift = w[10];
+	}
+	return 0;
+}
+
+/**
+ * nvc_rndis_data_header() - the RNDIS header of one outgoing frame
+ * @buf: where the header goes; the frame follows it directly
+ * @room: bytes at @buf
+ * @frame_len: the frame's length
+ *
+ * Return: the header's length (the frame's offset from @buf), or 0 if
+ * @room is too small.
+ */
+u32 nvc_rndis_data_header(void *buf, u32 room, u32 frame_len)
+{
+	struct hvlis_rndis_packet pk;
+
+	if (room < sizeof(pk) || frame_len > 0x7fffffff - sizeof(pk))
+		return 0;
+	memset(&pk, 0, sizeof(pk));
+	pk.hdr.type = HVLIS_RNDIS_PACKET_MSG;
+	pk.hdr.len = sizeof(pk) + frame_len;
+	pk.data_offset = sizeof(pk) - HVLIS_RNDIS_HDR_SIZE;
+	pk.data_len = frame_len;
+	memcpy(buf, &pk, sizeof(pk));
+	return sizeof(pk);
+}
+
+/**
+ * nvc_rndis_oid_request() - a QUERY_MSG or SET_MSG for @oid
+ * @buf: where the message goes
+ * @room: bytes at @buf
+ * @type: HVLIS_RNDIS_QUERY_MSG or HVLIS_RNDIS_SET_MSG
+ * @req_id: the guest's request id, echoed in the completion
+ * @oid: the object
+ * @info: a set's value (NULL for a query)
+ * @info_len: its length
+ *
+ * Return: the message's length, or 0 if it does not fit in @room.
+ */
+u32 nvc_rndis_oid_request(void *buf, u32 room, u32 type, u32 req_id, u32 oid,
+			  const void *info, u32 info_len)
+{
+	struct hvlis_rndis_oid_req r;
+
+	if (room < sizeof(r) || info_len > room - sizeof(r))
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.hdr.type = type;
+	r.hdr.len = sizeof(r) + info_len;
+	r.req_id = req_id;
+	r.oid = oid;
+	r.info_len = info_len;
+	r.info_offset = HVLIS_RNDIS_OID_REQ_INFO_OFFSET;
+	memcpy(buf, &r, sizeof(r));
+	if (info_len)
+		memcpy((u8 *)buf + sizeof(r), info, info_len);
+	return r.hdr.len;
+}
+
+/**
+ * nvc_rndis_init_request() - the RNDIS INITIALIZE_MSG
+ * @buf: where the message goes
+ * @room: bytes at @buf
+ * @req_id: the guest's request id
+ * @max_xfer: the largest message the guest accepts
+ *
+ * Return: the message's length, or 0 if it does not fit in @room.
+ */
+u32 nvc_rndis_init_request(void *buf, u32 room, u32 req_id, u32 max_xfer)
+{
+	struct hvlis_rndis_init_req r;
+
+	if (room < sizeof(r))
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.hdr.type = HVLIS_RNDIS_INITIALIZE_MSG;
+	r.hdr.len = sizeof(r);
+	r.req_id = req_id;
+	r.major = HVLIS_RNDIS_MAJOR;
+	r.minor = HVLIS_RNDIS_MINOR;
+	r.max_xfer_size = max_xfer;
+	memcpy(buf, &r, sizeof(r));
+	return sizeof(r);
+}

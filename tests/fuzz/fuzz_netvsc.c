@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer harness for hv_netvsc's checks of what the host sends
+ * (modules/hv_netvsc/netvsc_msg.c). Input layout:
+ *   byte 0     which parser: 0 an NVSP message (and the buffer answers),
+ *              1 a transfer-page packet (descriptor first), 2 an RNDIS
+ *              data message, 3 an RNDIS control message
+ *   the rest   the host's bytes, in a heap buffer of exactly their length
+ *              (at most NVC_FUZZ_MAX; longer inputs are cut)
+ * Whatever passes is held to the protocol's rules, restated here: ranges
+ * lie in the receive buffer, frames and information buffers inside their
+ * message and past its header, buffer layouts inside the buffer.
+ */
+#include "netvsc_msg.h"
+#include <hvlis/ring.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define NVC_FUZZ_MAX	4608	/* a transfer-page packet of 562 ranges */
+#define NVC_FUZZ_RBUF	(1u << 20)
+
+static void invariant_failed(const char *what, int line)
+{
+	fprintf(stderr, "fuzz_netvsc:%d: invariant violated: %s\n", line, what);
+	abort();
+}
+
+#define ASSERT(c) do { if (!(c)) invariant_failed(#c, __LINE__); } while (0)
+
+static struct nvc_range ranges[NVC_MAX_RANGES];
+
+static void nvsp(const u8 *b, u32 len)
+{
+	struct hvlis_nvsp_msg m;
+	struct nvc_recv_layout l;
+	u32 size, count;
+
+	if (nvc_nvsp_copy(b, len, &m))
+		return;
+	if (!nvc_recv_buf_answer(&m, len, NVC_FUZZ_RBUF, &l)) {
+		ASSERT(l.slot_size >= 64 && l.slot_count);
+		ASSERT((u64)l.slot_size * l.slot_count <= NVC_FUZZ_RBUF);
+	}
+	if (!nvc_send_buf_answer(&m, len, NVC_FUZZ_RBUF, &size, &count)) {
+		ASSERT(size >= 128 && count >= 1);
+		ASSERT((u64)size * count <= NVC_FUZZ_RBUF);
+	}
+}
+
+static void xfer(const u8 *b, u32 len)
+{
+	struct hvlis_packet_desc d;
+	struct hvlis_nvsp_msg m;
+	u32 n = 0, i;
+
+	if (len < sizeof(d))
+		return;
+	memcpy(&d, b, sizeof(d));
+	/* What the ring iterator guarantees before the driver sees it. */
+	if (hvlis_packet_validate(&d, len))
+		return;
+	len = (u32)d.len8 * 8;
+	if (nvc_xfer_parse(&d, b, len, NVC_FUZZ_RBUF, ranges, NVC_MAX_RANGES, &n, &m)) {
+		ASSERT(n == 0);
+		return;
+	}
+	ASSERT(n >= 1 && n <= NVC_MAX_RANGES);
+	ASSERT(m.type == HVLIS_NVSP1_SEND_RNDIS_PKT);
+	for (i = 0; i < n; i++)
+		ASSERT(ranges[i].len && (u64)ranges[i].offset + ranges[i].len <= NVC_FUZZ_RBUF);
+}
+
+static void data(const u8 *b, u32 len)
+{
+	struct nvc_rx_info info;
+	u32 type, head = len < NVC_RX_HEAD_MAX ? len : NVC_RX_HEAD_MAX;
+	int mlen = nvc_rndis_type(b, head, len, &type);
+
+	if (mlen < 0)
+		return;
+	ASSERT((u32)mlen <= len && mlen >= 8);
+	if (head > (u32)mlen)
+		head = (u32)mlen;
+	if (nvc_rndis_data(b, head, (u32)mlen, &info))
+		return;
+	ASSERT(type == HVLIS_RNDIS_PACKET_MSG);
+	ASSERT(info.data_len && info.data_offset >= sizeof(struct hvlis_rndis_packet));
+	ASSERT((u64)info.data_offset + info.data_len <= (u32)mlen);
+}
+
+static void ctrl(const u8 *b, u32 len)
+{
+	struct nvc_rndis_ctrl c;
+
+	if (nvc_rndis_ctrl(b, len, &c))
+		return;
+	if (c.info_len) {
+		ASSERT(c.info_offset >= 20);
+		ASSERT((u64)c.info_offset + c.info_len <= len);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size)
+{
+	u32 len;
+	u8 *b;
+
+	if (size < 1)
+		return 0;
+	len = (u32)(size - 1);
+	if (len > NVC_FUZZ_MAX)
+		len = NVC_FUZZ_MAX;
+	b = malloc(len ? len : 1);
+	if (!b)
+		return 0;
+	memcpy(b, in + 1, len);
+	switch (in[0] & 3) {
+	case 0:
+		nvsp(b, len);
+		break;
+	case 1:
+		xfer(b, len);
+		break;
+	case 2:
+		data(b, len);
+		break;
+	default:
+		ctrl(b, len);
+		break;
+	}
+	free(b);
+	return 0;
+}

@@ -1,0 +1,1593 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The network side of hvsim: a synthetic network adapter's host end (the
+ * netvsc class f8615163-df3e-46c5-913f-f2d2f965ed0e) with a host-side
+ * netdev, hvsimnet<N>, in this VM standing for the virtual switch port.
+ * Frames the guest sends come out of hvsimnet<N> as received frames;
+ * frames hvsimnet<N> transmits go to the guest.
+ *
+ * Control (the ctl file, see control.c):
+ *   add net [instance] [monitored] [gen=G] [mac=MAC] [mtu=N] [subch=N]
+ *     an adapter of host generation G (2008r2 2012 2012r2 2016 2019
+ *     2022, default 2022) with the guest's MAC address MAC (default
+ *     00:15:5d:68:76:<n>), MTU N (default 1500, 576..9000) and at most
+ *     N sub-channels (default 4, 0..15)
+ *
+ *   net <relid> link up|down   the link state; the guest gets an RNDIS
+ *                              status indication (media connect/disconnect)
+ *   net <relid> gen <G>        the generation, for the next initialization
+ *   net <relid> fault <name> [count=N]   arm a fault for the next N
+ *                              (default 1) frames to the guest:
+ *     lie-length     the RNDIS message's length 64 KiB past its range
+ *     data-offset    the data offset past the message
+ *     data-length    the data length past the message
+ *     bad-ppi        a per-packet-info record that claims 2 GiB
+ *     recv-offset    the range's offset past the receive buffer
+ *     recv-count     the range running past the receive buffer's end
+ *     section-index  SEND_RNDIS_PKT naming send-buffer section 7
+ *     set-id         a transfer page set id the guest never gave
+ *     unknown-tid    first a completion of a send the guest never made
+ *                    (the frame itself goes through)
+ *   (a rescind with traffic flowing: "rescind <relid>", control.c)
+ *
+ * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
+ * INIT (the newest version in the guest's range that the generation has),
+ * NDIS config and version, the receive buffer (its GPADL mapped; one
+ * section of 1728-byte slots; a message longer than a slot takes
+ * contiguous slots, one transfer range), the send buffer (6144-byte
+ * sections), revokes, SUBCHANNEL (5 and later; up to subch); RNDIS
+ * INITIALIZE, QUERY (MAC, max frame size, link speed, media connect
+ * status, packet filter, RSS capabilities), SET (packet filter, offload
+ * parameters, multicast list, RSS parameters with the indirection table
+ * that picks the channel of each frame to the guest), KEEPALIVE, RESET,
+ * HALT. No offload is offered (the offload capabilities query is answered
+ * NOT_SUPPORTED). Every offset, length, section index and per-packet-info
+ * record the guest gives is checked; a bad message is counted (bad_rndis)
+ * and completed with a failure status, and the host goes on.
+ *
+ * The net file: one "<relid> <key> <value>" line per counter of each
+ * adapter (see hvsim_net_show()).
+ */
+#define pr_fmt(fmt) "hvsim: net: " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/kernel.h>
+#include <linux/bitmap.h>
+#include <linux/wait.h>
+#include <linux/vmalloc.h>
+#include <hvlis/compat.h>
+#include <hvlis/nvsp_proto.h>
+#include <hvlis/rndis_proto.h>
+#include "hvsim.h"
+#include "hvsim_dev.h"
+
+#define NET_MAX_CHANS		16	/* the primary and 15 sub-channels */
+#define NET_DEF_SUBCH		4
+#define NET_MIN_MTU		576
+#define NET_MAX_MTU		9000
+#define NET_TXQ_MAX		512	/* frames waiting for the guest */
+
+/*
+ * NET_SLOT: the receive buffer's slot size the host answers (a frame
+ * longer than one slot takes contiguous slots, one transfer range).
+ * NET_SEND_SECTION: the send buffer's section size. NET_TID: the top
+ * half of the transaction ids of the host's transfer-page packets, the
+ * low half being the first slot.
+ */
+#define NET_SLOT		1728u
+#define NET_SEND_SECTION	6144u
+#define NET_TID			0x6876736e00000000ull	/* "nsvh" */
+#define NET_MSG_MAX		(ETH_HLEN + VLAN_HLEN + NET_MAX_MTU + 512)
+#define NET_LINK_SPEED		100000000u	/* 10 Gbit/s in 100 bit/s */
+#define NET_RX_WAIT		(HZ / 2)	/* a full receive buffer: wait this long */
+
+/*
+ * Faults of a hostile host, each armed for the next N frames to the guest
+ * (the "net <relid> fault" command). All but unknown-tid spoil the frame
+ * they ride on; its slots are taken back at once and its transaction id
+ * is NET_TID | NET_TID_FAULT, so the guest's completion of it (if any) is
+ * counted apart (fault_completions).
+ */
+enum net_fault {
+	NF_LIE_LENGTH,		/* RNDIS message length 64 KiB past the range */
+	NF_DATA_OFFSET,		/* data offset past the message */
+	NF_DATA_LENGTH,		/* data length past the message */
+	NF_BAD_PPI,		/* a per-packet-info record claiming 2 GiB */
+	NF_RECV_OFFSET,		/* range offset past the receive buffer */
+	NF_RECV_COUNT,		/* range running past the receive buffer's end */
+	NF_SECTION_INDEX,	/* SEND_RNDIS_PKT naming send-buffer section 7 */
+	NF_SET_ID,		/* a transfer page set the guest never gave */
+	NF_UNKNOWN_TID,		/* first a completion of a send never made */
+	NF_COUNT
+};
+
+static const char *const fault_names[NF_COUNT] = {
+	"lie-length", "data-offset", "data-length", "bad-ppi", "recv-offset", "recv-count",
+	"section-index", "set-id", "unknown-tid",
+};
+
+#define NET_TID_FAULT		0xffffffffu
+
+/*
+ * A host generation: the newest NVSP version it accepts (as hvsim models
+ * it; sub-channels need 5, so they come with 2012 R2 and later).
+ */
+struct net_gen {
+	const char *name;
+	u32 nvsp;
+};
+
+static const struct net_gen gens[] = {
+	{ "2008r2", HVLIS_NVSP_V2 },
+	{ "2012", HVLIS_NVSP_V4 },
+	{ "2012r2", HVLIS_NVSP_V5 },
+	{ "2016", HVLIS_NVSP_V6 },
+	{ "2019", HVLIS_NVSP_V61 },
+	{ "2022", HVLIS_NVSP_V61 },
+};
+
+static const u32 known_nvsp[] = {
+	HVLIS_NVSP_V1, HVLIS_NVSP_V2, HVLIS_NVSP_V4, HVLIS_NVSP_V5, HVLIS_NVSP_V6,
+	HVLIS_NVSP_V61,
+};
+
+struct net_chan {
+	u32 relid;		/* 0: none */
+	bool open;
+	atomic64_t from_guest_frames, from_guest_bytes;
+	atomic64_t to_guest_frames, to_guest_bytes;
+};
+
+struct net_dev {
+	struct list_head node;
+	u32 relid;		/* the primary channel */
+	bool dead;		/* primary released: gone for good */
+	struct hvlis_guid instance;
+	const struct net_gen *gen;
+	u8 mac[ETH_ALEN];	/* the guest's */
+	u32 mtu;
+	u16 max_subch;
+	struct net_device *ndev;	/* hvsimnet<N> */
+
+	struct mutex lock;	/* the protocol state below; never held into host.c */
+	u32 nvsp;		/* negotiated; 0: none yet */
+	u32 ndis;
+	u32 guest_mtu;		/* from SEND_NDIS_CONFIG */
+	struct hvsim_map recv, send;
+	u16 recv_id;
+	u32 slots;		/* in the receive buffer */
+	unsigned long *busy;	/* a bit per slot */
+	u16 *run;		/* at a packet's first slot: its slots; else 0 */
+	u32 cursor;		/* where the next search for free slots starts */
+	u32 used;		/* slots taken */
+	u64 wraps;		/* messages placed below the last one: the buffer wrapped */
+	u32 send_sections;
+	bool rndis_up;		/* INITIALIZE answered, no HALT since */
+	bool link_up;
+	u32 filter;		/* OID_GEN_CURRENT_PACKET_FILTER */
+	u16 subch_created;
+	u16 sub_want;
+	u32 fault_left[NF_COUNT];
+	u32 rss_table[HVLIS_NDIS_RSS_TABLE_ENTRIES];
+	bool rss;		/* the table is set */
+	wait_queue_head_t slot_wq;	/* slots freed */
+	struct work_struct sub_work;	/* offer or rescind sub-channels */
+
+	struct sk_buff_head txq;	/* hvsimnet<N>'s frames for the guest */
+	struct work_struct tx_work;
+
+	struct net_chan chans[NET_MAX_CHANS];
+	atomic64_t bad_packets, dropped, bad_rndis, unknown_completions, completions;
+	atomic64_t version_refused, inits, rndis_inits, queries, sets, unsupported_oids;
+	atomic64_t keepalives, halts, rx_full_waits, not_ready, indications, send_errors;
+	atomic64_t send_section_pkts, page_buffer_pkts, revokes, fault_completions;
+	atomic64_t faults_fired[NF_COUNT];
+};
+
+struct net_priv {
+	struct net_dev *d;
+};
+
+static LIST_HEAD(devs);
+static DEFINE_MUTEX(devs_lock);
+static u32 instances;
+
+static const struct net_gen *gen_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(gens); i++)
+		if (!strcmp(gens[i].name, name))
+			return &gens[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------ the host netdev */
+
+static int hn_open(struct net_device *ndev)
+{
+	netif_start_queue(ndev);
+	return 0;
+}
+
+static int hn_stop(struct net_device *ndev)
+{
+	netif_stop_queue(ndev);
+	return 0;
+}
+
+/* hvsimnet<N> transmits: the frame goes to the guest (tx_work). */
+static netdev_tx_t hn_xmit(struct sk_buff *skb, struct net_device *ndev)
+{
+	struct net_dev *d = ((struct net_priv *)netdev_priv(ndev))->d;
+
+	if (skb_queue_len(&d->txq) >= NET_TXQ_MAX) {
+		atomic64_inc(&d->dropped);
+		ndev->stats.tx_dropped++;
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	skb_queue_tail(&d->txq, skb);
+	schedule_work(&d->tx_work);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops hn_ops = {
+	.ndo_open = hn_open,
+	.ndo_stop = hn_stop,
+	.ndo_start_xmit = hn_xmit,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+/* A frame the guest sent comes out of hvsimnet<N>. */
+static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
+{
+	struct sk_buff *skb;
+
+	if (len < ETH_HLEN || len > ETH_HLEN + VLAN_HLEN + d->ndev->mtu)
+		return false;
+	skb = netdev_alloc_skb(d->ndev, len + NET_IP_ALIGN);
+	if (!skb) {
+		atomic64_inc(&d->dropped);
+		return true;
+	}
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_put_data(skb, frame, len);
+	skb->protocol = eth_type_trans(skb, d->ndev);
+	atomic64_inc(&d->chans[sub].from_guest_frames);
+	atomic64_add(len, &d->chans[sub].from_guest_bytes);
+	d->ndev->stats.rx_packets++;
+	d->ndev->stats.rx_bytes += len;
+	/* Process context: the receive softirq work runs when bhs come back on. */
+	local_bh_disable();
+	netif_receive_skb(skb);
+	local_bh_enable();
+	return true;
+}
+
+/* ------------------------------------------------- the receive buffer */
+
+/* Take n contiguous free slots; the first, or -ENOSPC. Under d->lock. */
+static long slots_take(struct net_dev *d, u32 n)
+{
+	unsigned long at;
+
+	if (!d->busy || !n || n > d->slots)
+		return -ENOSPC;
+	at = bitmap_find_next_zero_area(d->busy, d->slots, d->cursor, n, 0);
+	if (at >= d->slots)
+		at = bitmap_find_next_zero_area(d->busy, d->slots, 0, n, 0);
+	if (at >= d->slots)
+		return -ENOSPC;
+	if (at < d->cursor)
+		d->wraps++;	/* the end was taken: back to the start */
+	bitmap_set(d->busy, at, n);
+	d->run[at] = n;
+	d->used += n;
+	if (at + n < d->slots) {
+		d->cursor = at + n;
+	} else {
+		d->cursor = 0;
+		d->wraps++;
+	}
+	return at;
+}
+
+/* Give back the slots of the packet at first; false if none is there. */
+static bool slots_put(struct net_dev *d, u32 first)
+{
+	if (!d->busy || first >= d->slots || !d->run[first])
+		return false;
+	bitmap_clear(d->busy, first, d->run[first]);
+	d->used -= d->run[first];
+	d->run[first] = 0;
+	return true;
+}
+
+/* Forget the receive buffer (revoked, closed). Under d->lock. */
+static void recv_drop(struct net_dev *d)
+{
+	hvsim_gpadl_unmap(&d->recv);
+	kvfree(d->busy);
+	kvfree(d->run);
+	d->busy = NULL;
+	d->run = NULL;
+	d->slots = 0;
+	d->used = 0;
+	wake_up_all(&d->slot_wq);
+}
+
+static void send_drop(struct net_dev *d)
+{
+	hvsim_gpadl_unmap(&d->send);
+	d->send_sections = 0;
+}
+
+static void nvsp_answer(struct net_dev *d, u32 relid, u64 tid, u32 type, const void *body,
+			u32 blen);
+
+/* The next armed data fault, or -1. */
+static int take_fault(struct net_dev *d)
+{
+	int f, hit = -1;
+
+	mutex_lock(&d->lock);
+	for (f = 0; f < NF_COUNT && hit < 0; f++) {
+		if (d->fault_left[f]) {
+			d->fault_left[f]--;
+			hit = f;
+		}
+	}
+	mutex_unlock(&d->lock);
+	if (hit >= 0) {
+		atomic64_inc(&d->faults_fired[hit]);
+		pr_info("relid %u: fault %s\n", d->relid, fault_names[hit]);
+	}
+	return hit;
+}
+
+/*
+ * Spoil a data message in the receive buffer (msg), or its transfer-page
+ * packet, as fault f says. Under d->lock.
+ */
+static void spoil(struct net_dev *d, int f, u8 *msg, u32 *offset, u32 *count,
+		  struct hvlis_nvsp_msg *m, u16 *set_id)
+{
+	struct hvlis_rndis_packet p;
+	struct hvlis_rndis_ppi ppi;
+
+	memcpy(&p, msg, sizeof(p));
+	switch (f) {
+	case NF_LIE_LENGTH:
+		p.hdr.len += 65536;
+		break;
+	case NF_DATA_OFFSET:
+		p.data_offset = 0xfffff000u;
+		break;
+	case NF_DATA_LENGTH:
+		p.data_len = p.hdr.len;
+		break;
+	case NF_BAD_PPI:
+		/* the first 12 bytes of the frame become a record */
+		p.ppi_offset = p.data_offset;
+		p.ppi_len = sizeof(ppi);
+		ppi.size = 0x80000000u;
+		ppi.type = HVLIS_PPI_CSUM;
+		ppi.data_offset = sizeof(ppi);
+		memcpy(msg + HVLIS_RNDIS_HDR_SIZE + p.ppi_offset, &ppi, sizeof(ppi));
+		break;
+	case NF_RECV_OFFSET:
+		*offset = d->slots * NET_SLOT + HVLIS_HV_PAGE_SIZE;
+		break;
+	case NF_RECV_COUNT:
+		*count = d->slots * NET_SLOT;
+		break;
+	case NF_SECTION_INDEX:
+		m->rndis_pkt.section_index = 7;
+		break;
+	case NF_SET_ID:
+		*set_id ^= 0x5a5a;
+		break;
+	}
+	memcpy(msg, &p, sizeof(p));
+}
+
+/*
+ * An RNDIS message to the guest on channel sub: copied into free slots of
+ * the receive buffer and announced by a transfer-page packet whose body is
+ * SEND_RNDIS_PKT. The message is hdr (hlen bytes) followed by the bytes of
+ * skb, if any. wait: a full buffer is waited for (a while), else -ENOSPC.
+ * fault: an armed fault to commit with it (take_fault()), or -1.
+ */
+static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, u32 hlen,
+		    struct sk_buff *skb, bool wait, int fault)
+{
+	u32 total = hlen + (skb ? skb->len : 0), n = DIV_ROUND_UP(total, NET_SLOT), relid;
+	u32 offset, count, tid_low;
+	struct hvlis_nvsp_msg m;
+	long first;
+	u16 set_id;
+	u8 *dst;
+	int ret;
+
+	for (;;) {
+		mutex_lock(&d->lock);
+		if (!d->busy || sub >= NET_MAX_CHANS || !d->chans[sub].open) {
+			mutex_unlock(&d->lock);
+			atomic64_inc(&d->not_ready);
+			return -ENODEV;
+		}
+		first = slots_take(d, n);
+		if (first >= 0)
+			break;
+		mutex_unlock(&d->lock);
+		if (!wait)
+			return -ENOSPC;
+		atomic64_inc(&d->rx_full_waits);
+		if (!wait_event_timeout(d->slot_wq, READ_ONCE(d->used) + n <= READ_ONCE(d->slots),
+					NET_RX_WAIT))
+			return -ENOSPC;
+		wait = false;
+	}
+	dst = (u8 *)d->recv.va + first * NET_SLOT;
+	memcpy(dst, hdr, hlen);
+	if (skb && skb_copy_bits(skb, 0, dst + hlen, skb->len)) {
+		slots_put(d, first);
+		mutex_unlock(&d->lock);
+		return -EFAULT;
+	}
+	set_id = d->recv_id;
+	relid = d->chans[sub].relid;
+	offset = first * NET_SLOT;
+	count = total;
+	tid_low = first;
+	memset(&m, 0, sizeof(m));
+	m.type = HVLIS_NVSP1_SEND_RNDIS_PKT;
+	m.rndis_pkt.channel_type = chan_type;
+	m.rndis_pkt.section_index = HVLIS_NVSP_NO_SECTION;
+	if (fault >= 0 && fault != NF_UNKNOWN_TID) {
+		spoil(d, fault, dst, &offset, &count, &m, &set_id);
+		/* The guest must not use it: the slots are ours again at once. */
+		slots_put(d, first);
+		tid_low = NET_TID_FAULT;
+	}
+	mutex_unlock(&d->lock);
+	if (fault >= 0)
+		wake_up_all(&d->slot_wq);
+	if (fault == NF_UNKNOWN_TID)
+		nvsp_answer(d, relid, 0xdead00000000beefull, HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE,
+			    &tid_low, sizeof(tid_low));
+	ret = hvsim_chan_give_xfer(relid, set_id, offset, count, &m, 4 + sizeof(m.rndis_pkt),
+				   NET_TID | tid_low);
+	if (ret && tid_low != NET_TID_FAULT) {
+		mutex_lock(&d->lock);
+		slots_put(d, first);
+		mutex_unlock(&d->lock);
+		wake_up_all(&d->slot_wq);
+		atomic64_inc(&d->send_errors);
+		return ret;
+	}
+	if (ret)
+		return ret;
+	if (skb && fault < 0) {
+		atomic64_inc(&d->chans[sub].to_guest_frames);
+		atomic64_add(skb->len, &d->chans[sub].to_guest_bytes);
+	}
+	return 0;
+}
+
+/* The channel a frame goes to the guest on: the guest's RSS table says. */
+static u16 rx_channel(struct net_dev *d, struct sk_buff *skb)
+{
+	u32 c = 0;
+
+	mutex_lock(&d->lock);
+	if (d->rss && d->subch_created) {
+		c = d->rss_table[skb_get_hash(skb) % HVLIS_NDIS_RSS_TABLE_ENTRIES];
+		if (c >= NET_MAX_CHANS || !d->chans[c].open)
+			c = 0;
+	}
+	mutex_unlock(&d->lock);
+	return c;
+}
+
+static void tx_work_fn(struct work_struct *work)
+{
+	struct net_dev *d = container_of(work, struct net_dev, tx_work);
+	struct hvlis_rndis_packet p;
+	struct sk_buff *skb;
+	bool ready;
+
+	while ((skb = skb_dequeue(&d->txq)) != NULL) {
+		mutex_lock(&d->lock);
+		ready = d->rndis_up && d->filter && d->link_up;
+		mutex_unlock(&d->lock);
+		if (!ready) {
+			atomic64_inc(&d->not_ready);
+			dev_kfree_skb(skb);
+			continue;
+		}
+		memset(&p, 0, sizeof(p));
+		p.hdr.type = HVLIS_RNDIS_PACKET_MSG;
+		p.hdr.len = sizeof(p) + skb->len;
+		p.data_offset = sizeof(p) - HVLIS_RNDIS_HDR_SIZE;
+		p.data_len = skb->len;
+		if (to_guest(d, rx_channel(d, skb), HVLIS_NVSP_RNDIS_DATA, &p, sizeof(p), skb,
+			     true, take_fault(d))) {
+			atomic64_inc(&d->dropped);
+			d->ndev->stats.tx_dropped++;
+		} else {
+			d->ndev->stats.tx_packets++;
+			d->ndev->stats.tx_bytes += skb->len;
+		}
+		dev_kfree_skb(skb);
+	}
+}
+
+/* ---------------------------------------------------------------- NVSP */
+
+/* A completion packet with an NVSP message of type and body (blen bytes). */
+static void nvsp_answer(struct net_dev *d, u32 relid, u64 tid, u32 type, const void *body,
+			u32 blen)
+{
+	struct {
+		struct hvlis_packet_desc desc;
+		struct hvlis_nvsp_msg m;
+	} __packed pkt;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.desc.type = HVLIS_PKT_COMP;
+	pkt.desc.offset8 = sizeof(pkt.desc) / 8;
+	pkt.desc.len8 = sizeof(pkt) / 8;
+	pkt.desc.trans_id = tid;
+	pkt.m.type = type;
+	memcpy(pkt.m.body, body, min_t(u32, blen, sizeof(pkt.m.body)));
+	if (hvsim_chan_give(relid, &pkt, sizeof(pkt)))
+		atomic64_inc(&d->send_errors);
+}
+
+static void on_init(struct net_dev *d, u32 relid, u64 tid, const struct hvlis_nvsp_msg *m)
+{
+	struct hvlis_nvsp_init_complete c;
+
+	memset(&c, 0, sizeof(c));
+	c.status = HVLIS_NVSP_STATUS_FAILED;
+	atomic64_inc(&d->inits);
+	mutex_lock(&d->lock);
+	/* The guest names a range; the host takes the newest it has in it. */
+	if (m->init.min_version <= m->init.max_version) {
+		u32 v = min(m->init.max_version, d->gen->nvsp);
+		int i;
+
+		for (i = ARRAY_SIZE(known_nvsp) - 1; i >= 0; i--) {
+			if (known_nvsp[i] <= v && known_nvsp[i] >= m->init.min_version) {
+				d->nvsp = known_nvsp[i];
+				c.negotiated_version = d->nvsp;
+				c.status = HVLIS_NVSP_STATUS_SUCCESS;
+				break;
+			}
+		}
+	}
+	mutex_unlock(&d->lock);
+	if (c.status != HVLIS_NVSP_STATUS_SUCCESS)
+		atomic64_inc(&d->version_refused);
+	nvsp_answer(d, relid, tid, HVLIS_NVSP_INIT_COMPLETE, &c, sizeof(c));
+}
+
+static void on_recv_buf(struct net_dev *d, u32 relid, u64 tid, const struct hvlis_nvsp_msg *m)
+{
+	struct hvlis_nvsp_recv_buf_complete c;
+	struct hvsim_map map;
+	u32 slots = 0;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.status = HVLIS_NVSP_STATUS_FAILED;
+	ret = hvsim_gpadl_map(relid, m->buf.gpadl, &map);
+	if (ret) {
+		pr_warn_ratelimited("relid %u: receive buffer GPADL %#x: %d\n", relid,
+				    m->buf.gpadl, ret);
+		goto answer;
+	}
+	mutex_lock(&d->lock);
+	if (!d->nvsp || d->busy) {
+		mutex_unlock(&d->lock);
+		hvsim_gpadl_unmap(&map);
+		goto answer;
+	}
+	slots = map.bytes / NET_SLOT;
+	d->busy = kvcalloc(BITS_TO_LONGS(slots), sizeof(long), GFP_KERNEL);
+	d->run = kvcalloc(slots, sizeof(u16), GFP_KERNEL);
+	if (!slots || !d->busy || !d->run) {
+		kvfree(d->busy);
+		kvfree(d->run);
+		d->busy = NULL;
+		d->run = NULL;
+		mutex_unlock(&d->lock);
+		hvsim_gpadl_unmap(&map);
+		goto answer;
+	}
+	d->recv = map;
+	d->slots = slots;
+	d->cursor = 0;
+	d->recv_id = m->buf.id;
+	mutex_unlock(&d->lock);
+	c.status = HVLIS_NVSP_STATUS_SUCCESS;
+	c.section_count = 1;
+	c.sections[0].offset = 0;
+	c.sections[0].slot_size = NET_SLOT;
+	c.sections[0].slot_count = slots;
+	c.sections[0].end_offset = slots * NET_SLOT;
+answer:
+	nvsp_answer(d, relid, tid, HVLIS_NVSP1_SEND_RECV_BUF_COMPLETE, &c, sizeof(c));
+}
+
+static void on_send_buf(struct net_dev *d, u32 relid, u64 tid, const struct hvlis_nvsp_msg *m)
+{
+	struct hvlis_nvsp_send_buf_complete c;
+	struct hvsim_map map;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.status = HVLIS_NVSP_STATUS_FAILED;
+	ret = hvsim_gpadl_map(relid, m->buf.gpadl, &map);
+	if (ret) {
+		pr_warn_ratelimited("relid %u: send buffer GPADL %#x: %d\n", relid,
+				    m->buf.gpadl, ret);
+		goto answer;
+	}
+	mutex_lock(&d->lock);
+	if (!d->nvsp || d->send.va || map.bytes < NET_SEND_SECTION) {
+		mutex_unlock(&d->lock);
+		hvsim_gpadl_unmap(&map);
+		goto answer;
+	}
+	d->send = map;
+	d->send_sections = map.bytes / NET_SEND_SECTION;
+	mutex_unlock(&d->lock);
+	c.status = HVLIS_NVSP_STATUS_SUCCESS;
+	c.section_size = NET_SEND_SECTION;
+answer:
+	nvsp_answer(d, relid, tid, HVLIS_NVSP1_SEND_SEND_BUF_COMPLETE, &c, sizeof(c));
+}
+
+static void sub_work_fn(struct work_struct *work)
+{
+	struct net_dev *d = container_of(work, struct net_dev, sub_work);
+	u32 relids[NET_MAX_CHANS];
+	unsigned int i, n = 0;
+	u16 want;
+	int ret;
+
+	mutex_lock(&d->lock);
+	want = d->sub_want;
+	d->sub_want = 0;
+	for (i = 1; !want && i < NET_MAX_CHANS; i++)
+		if (d->chans[i].relid)
+			relids[n++] = d->chans[i].relid;
+	mutex_unlock(&d->lock);
+	if (want) {
+		ret = hvsim_add_subchannels(d->relid, want);
+		if (ret)
+			pr_err("relid %u: %u sub-channels not offered: %d\n", d->relid, want, ret);
+		return;
+	}
+	/* The primary closed: its sub-channels go too, as on Hyper-V. */
+	for (i = 0; i < n; i++)
+		hvsim_rescind(relids[i]);
+}
+
+static void on_subchannel(struct net_dev *d, u32 relid, u16 sub, u64 tid,
+			  const struct hvlis_nvsp_msg *m)
+{
+	struct hvlis_nvsp_subchannel_complete c;
+	u32 n = m->subchannel_req.count;
+
+	memset(&c, 0, sizeof(c));
+	c.status = HVLIS_NVSP_STATUS_FAILED;
+	mutex_lock(&d->lock);
+	if (!sub && d->nvsp >= HVLIS_NVSP_V5 &&
+	    m->subchannel_req.op == HVLIS_NVSP_SUBCHANNEL_ALLOCATE && n && !d->subch_created) {
+		n = min_t(u32, n, d->max_subch);
+		if (n) {
+			d->subch_created = n;
+			d->sub_want = n;
+			c.status = HVLIS_NVSP_STATUS_SUCCESS;
+			c.count = n;
+		}
+	}
+	mutex_unlock(&d->lock);
+	nvsp_answer(d, relid, tid, HVLIS_NVSP5_SUBCHANNEL, &c, sizeof(c));
+	/* Offers only after the guest has its answer. */
+	if (c.status == HVLIS_NVSP_STATUS_SUCCESS)
+		schedule_work(&d->sub_work);
+}
+
+/* ---------------------------------------------------------------- RNDIS */
+
+/*
+ * A control message to the guest (an answer or an indication), on the
+ * primary. Not waiting for room: answers are sent from the channel's
+ * packet work, which is also where the completions that free room come in.
+ */
+static void rndis_reply(struct net_dev *d, const void *msg, u32 len)
+{
+	if (to_guest(d, 0, HVLIS_NVSP_RNDIS_CONTROL, msg, len, NULL, false, -1))
+		pr_warn_ratelimited("relid %u: RNDIS message %#x not sent\n", d->relid,
+				    *(const u32 *)msg);
+}
+
+/* Fill in the answer to a query; its length, or -1: not supported. */
+static int query_oid(struct net_dev *d, u32 oid, u8 *info, u32 room)
+{
+	struct hvlis_ndis_rss_caps caps;
+	u32 v;
+
+	switch (oid) {
+	case HVLIS_OID_802_3_PERMANENT_ADDRESS:
+	case HVLIS_OID_802_3_CURRENT_ADDRESS:
+		memcpy(info, d->mac, ETH_ALEN);
+		return ETH_ALEN;
+	case HVLIS_OID_GEN_MAXIMUM_FRAME_SIZE:
+		v = d->mtu;
+		break;
+	case HVLIS_OID_GEN_LINK_SPEED:
+		v = NET_LINK_SPEED;
+		break;
+	case HVLIS_OID_GEN_MEDIA_CONNECT_STATUS:
+		v = d->link_up ? HVLIS_RNDIS_MEDIA_CONNECTED : HVLIS_RNDIS_MEDIA_DISCONNECTED;
+		break;
+	case HVLIS_OID_GEN_CURRENT_PACKET_FILTER:
+		v = d->filter;
+		break;
+	case HVLIS_OID_GEN_MAC_OPTIONS:
+		v = 0;
+		break;
+	case HVLIS_OID_802_3_MAXIMUM_LIST_SIZE:
+		v = 32;
+		break;
+	case HVLIS_OID_GEN_RECEIVE_SCALE_CAPABILITIES:
+		if (d->nvsp < HVLIS_NVSP_V5 || !d->max_subch)
+			return -1;
+		memset(&caps, 0, sizeof(caps));
+		caps.hdr.type = HVLIS_NDIS_OBJ_RSS_CAPS;
+		caps.hdr.revision = 2;
+		caps.hdr.size = sizeof(caps);
+		caps.rx_queues = d->max_subch + 1;
+		caps.table_entries = HVLIS_NDIS_RSS_TABLE_ENTRIES;
+		memcpy(info, &caps, sizeof(caps));
+		return sizeof(caps);
+	default:
+		return -1;
+	}
+	memcpy(info, &v, sizeof(v));
+	return sizeof(v);
+}
+
+/* A set: its status. */
+static u32 set_oid(struct net_dev *d, u32 oid, const u8 *info, u32 len)
+{
+	struct hvlis_ndis_rss_params rp;
+	u32 v, i;
+
+	switch (oid) {
+	case HVLIS_OID_GEN_CURRENT_PACKET_FILTER:
+		if (len < sizeof(v))
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		memcpy(&v, info, sizeof(v));
+		d->filter = v;
+		return HVLIS_RNDIS_STATUS_SUCCESS;
+	case HVLIS_OID_TCP_OFFLOAD_PARAMETERS:
+		/* No offload is offered: "off" or "no change" is all a guest may ask. */
+		if (len < HVLIS_NDIS_OFFLOAD_PARAMS_SIZE_6_1)
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		return HVLIS_RNDIS_STATUS_SUCCESS;
+	case HVLIS_OID_802_3_MULTICAST_LIST:
+		if (len % ETH_ALEN)
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		return HVLIS_RNDIS_STATUS_SUCCESS;
+	case HVLIS_OID_GEN_RNDIS_CONFIG_PARAMETER:
+		return HVLIS_RNDIS_STATUS_SUCCESS;
+	case HVLIS_OID_GEN_RECEIVE_SCALE_PARAMETERS:
+		if (len < sizeof(rp) || d->nvsp < HVLIS_NVSP_V5)
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		memcpy(&rp, info, sizeof(rp));
+		if (rp.hdr.type != HVLIS_NDIS_OBJ_RSS_PARAMS || rp.hdr.size > len)
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		if (rp.flags & HVLIS_NDIS_RSS_FLAG_DISABLE) {
+			d->rss = false;
+			return HVLIS_RNDIS_STATUS_SUCCESS;
+		}
+		if (rp.flags & HVLIS_NDIS_RSS_FLAG_TABLE_UNCHANGED)
+			return HVLIS_RNDIS_STATUS_SUCCESS;
+		if (rp.table_size != sizeof(d->rss_table) || rp.table_offset > len ||
+		    len - rp.table_offset < rp.table_size)
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		memcpy(d->rss_table, info + rp.table_offset, sizeof(d->rss_table));
+		for (i = 0; i < HVLIS_NDIS_RSS_TABLE_ENTRIES; i++)
+			if (d->rss_table[i] > d->subch_created)
+				return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		d->rss = true;
+		return HVLIS_RNDIS_STATUS_SUCCESS;
+	default:
+		return HVLIS_RNDIS_STATUS_NOT_SUPPORTED;
+	}
+}
+
+static void on_rndis_init(struct net_dev *d, const u8 *msg, u32 len)
+{
+	struct hvlis_rndis_init_req req;
+	struct hvlis_rndis_init_cmplt c;
+
+	if (len < sizeof(req)) {
+		atomic64_inc(&d->bad_rndis);
+		return;
+	}
+	memcpy(&req, msg, sizeof(req));
+	memset(&c, 0, sizeof(c));
+	c.hdr.type = HVLIS_RNDIS_INITIALIZE_CMPLT;
+	c.hdr.len = sizeof(c);
+	c.req_id = req.req_id;
+	c.status = HVLIS_RNDIS_STATUS_SUCCESS;
+	c.major = HVLIS_RNDIS_MAJOR;
+	c.minor = HVLIS_RNDIS_MINOR;
+	c.dev_flags = HVLIS_RNDIS_DF_CONNECTIONLESS;
+	c.medium = HVLIS_RNDIS_MEDIUM_802_3;
+	c.max_pkts_per_msg = 8;
+	c.max_xfer_size = NET_SEND_SECTION;
+	c.pkt_align_shift = 3;
+	atomic64_inc(&d->rndis_inits);
+	mutex_lock(&d->lock);
+	d->rndis_up = true;
+	d->filter = 0;
+	mutex_unlock(&d->lock);
+	rndis_reply(d, &c, sizeof(c));
+}
+
+static void on_rndis_oid(struct net_dev *d, bool set, const u8 *msg, u32 len)
+{
+	struct {
+		struct hvlis_rndis_query_cmplt c;
+		u8 info[64];
+	} __packed q;
+	struct hvlis_rndis_oid_req req;
+	struct hvlis_rndis_cmplt sc;
+	const u8 *info;
+	int n;
+
+	if (len < sizeof(req)) {
+		atomic64_inc(&d->bad_rndis);
+		return;
+	}
+	memcpy(&req, msg, sizeof(req));
+	if (set) {
+		atomic64_inc(&d->sets);
+		memset(&sc, 0, sizeof(sc));
+		sc.hdr.type = HVLIS_RNDIS_SET_CMPLT;
+		sc.hdr.len = sizeof(sc);
+		sc.req_id = req.req_id;
+		/* The information buffer lies inside the message, or the set is bad. */
+		if (req.info_offset > len - HVLIS_RNDIS_HDR_SIZE ||
+		    req.info_len > len - HVLIS_RNDIS_HDR_SIZE - req.info_offset) {
+			atomic64_inc(&d->bad_rndis);
+			sc.status = HVLIS_RNDIS_STATUS_INVALID_DATA;
+		} else {
+			info = msg + HVLIS_RNDIS_HDR_SIZE + req.info_offset;
+			mutex_lock(&d->lock);
+			sc.status = set_oid(d, req.oid, info, req.info_len);
+			mutex_unlock(&d->lock);
+		}
+		if (sc.status == HVLIS_RNDIS_STATUS_NOT_SUPPORTED)
+			atomic64_inc(&d->unsupported_oids);
+		rndis_reply(d, &sc, sizeof(sc));
+		return;
+	}
+	atomic64_inc(&d->queries);
+	memset(&q, 0, sizeof(q));
+	q.c.hdr.type = HVLIS_RNDIS_QUERY_CMPLT;
+	q.c.req_id = req.req_id;
+	mutex_lock(&d->lock);
+	n = query_oid(d, req.oid, q.info, sizeof(q.info));
+	mutex_unlock(&d->lock);
+	if (n < 0) {
+		atomic64_inc(&d->unsupported_oids);
+		q.c.status = HVLIS_RNDIS_STATUS_NOT_SUPPORTED;
+		n = 0;
+	} else {
+		q.c.status = HVLIS_RNDIS_STATUS_SUCCESS;
+		q.c.info_len = n;
+		q.c.info_offset = sizeof(q.c) - HVLIS_RNDIS_HDR_SIZE;
+	}
+	q.c.hdr.len = sizeof(q.c) + n;
+	rndis_reply(d, &q, sizeof(q.c) + n);
+}
+
+static void on_rndis_simple(struct net_dev *d, u32 type, const u8 *msg, u32 len)
+{
+	struct hvlis_rndis_reset_cmplt rc;
+	struct hvlis_rndis_cmplt c;
+	u32 req_id;
+
+	if (type == HVLIS_RNDIS_RESET_MSG) {
+		memset(&rc, 0, sizeof(rc));
+		rc.hdr.type = HVLIS_RNDIS_RESET_CMPLT;
+		rc.hdr.len = sizeof(rc);
+		rc.status = HVLIS_RNDIS_STATUS_SUCCESS;
+		rndis_reply(d, &rc, sizeof(rc));
+		return;
+	}
+	if (len < HVLIS_RNDIS_HDR_SIZE + sizeof(req_id)) {
+		atomic64_inc(&d->bad_rndis);
+		return;
+	}
+	memcpy(&req_id, msg + HVLIS_RNDIS_HDR_SIZE, sizeof(req_id));
+	if (type == HVLIS_RNDIS_HALT_MSG) {
+		atomic64_inc(&d->halts);
+		mutex_lock(&d->lock);
+		d->rndis_up = false;
+		d->filter = 0;
+		mutex_unlock(&d->lock);
+		return;
+	}
+	if (type == HVLIS_RNDIS_KEEPALIVE_CMPLT)
+		return;		/* the answer to one of ours */
+	atomic64_inc(&d->keepalives);
+	memset(&c, 0, sizeof(c));
+	c.hdr.type = HVLIS_RNDIS_KEEPALIVE_CMPLT;
+	c.hdr.len = sizeof(c);
+	c.req_id = req_id;
+	c.status = HVLIS_RNDIS_STATUS_SUCCESS;
+	rndis_reply(d, &c, sizeof(c));
+}
+
+/*
+ * A data message: the frame, after every offset and length the guest gave
+ * is checked against the message; per-packet info must lie inside it and
+ * be well formed, though the host uses none of it (it offers no offload).
+ */
+static bool on_rndis_packet(struct net_dev *d, u16 sub, const u8 *msg, u32 len)
+{
+	struct hvlis_rndis_packet p;
+	struct hvlis_rndis_ppi ppi;
+	u32 body = len - HVLIS_RNDIS_HDR_SIZE, pos;
+
+	if (len < sizeof(p))
+		return false;
+	memcpy(&p, msg, sizeof(p));
+	if (p.data_offset > body || p.data_len > body - p.data_offset || !p.data_len)
+		return false;
+	if (p.ppi_len) {
+		if (p.ppi_offset > body || p.ppi_len > body - p.ppi_offset)
+			return false;
+		for (pos = 0; pos < p.ppi_len; pos += ppi.size) {
+			if (p.ppi_len - pos < sizeof(ppi))
+				return false;
+			memcpy(&ppi, msg + HVLIS_RNDIS_HDR_SIZE + p.ppi_offset + pos, sizeof(ppi));
+			if (ppi.size < sizeof(ppi) || ppi.size > p.ppi_len - pos ||
+			    ppi.data_offset < sizeof(ppi) || ppi.data_offset > ppi.size)
+				return false;
+		}
+	}
+	return to_host(d, sub, msg + HVLIS_RNDIS_HDR_SIZE + p.data_offset, p.data_len);
+}
+
+/* One transfer from the guest: RNDIS messages back to back. */
+static bool on_rndis(struct net_dev *d, u16 sub, u32 chan_type, const u8 *buf, u32 len)
+{
+	struct hvlis_rndis_hdr h;
+	bool ok = true, up;
+
+	if (!len)
+		return false;
+	while (len) {
+		if (len < sizeof(h))
+			return false;
+		memcpy(&h, buf, sizeof(h));
+		if (h.len < sizeof(h) || h.len > len)
+			return false;
+		mutex_lock(&d->lock);
+		up = d->rndis_up;
+		mutex_unlock(&d->lock);
+		switch (h.type) {
+		case HVLIS_RNDIS_PACKET_MSG:
+			if (!up || chan_type != HVLIS_NVSP_RNDIS_DATA ||
+			    !on_rndis_packet(d, sub, buf, h.len))
+				ok = false;
+			break;
+		case HVLIS_RNDIS_INITIALIZE_MSG:
+			on_rndis_init(d, buf, h.len);
+			break;
+		case HVLIS_RNDIS_QUERY_MSG:
+		case HVLIS_RNDIS_SET_MSG:
+			if (!up)
+				return false;
+			on_rndis_oid(d, h.type == HVLIS_RNDIS_SET_MSG, buf, h.len);
+			break;
+		case HVLIS_RNDIS_HALT_MSG:
+		case HVLIS_RNDIS_RESET_MSG:
+		case HVLIS_RNDIS_KEEPALIVE_MSG:
+		case HVLIS_RNDIS_KEEPALIVE_CMPLT:
+			on_rndis_simple(d, h.type, buf, h.len);
+			break;
+		default:
+			ok = false;
+			break;
+		}
+		buf += h.len;
+		len -= h.len;
+	}
+	return ok;
+}
+
+/* SEND_RNDIS_PKT: the message from a send-buffer section or page buffers. */
+static void on_send_rndis(struct net_dev *d, u32 relid, u16 sub, const u8 *pkt, u32 len,
+			  const struct hvlis_nvsp_msg *m)
+{
+	const struct hvlis_packet_desc *desc = (const void *)pkt;
+	struct hvlis_nvsp_rndis_pkt_complete c;
+	u32 idx = m->rndis_pkt.section_index, size = m->rndis_pkt.section_size, got = 0;
+	bool ok = false;
+	u8 *buf;
+	int ret;
+
+	buf = kvmalloc(NET_MSG_MAX, GFP_KERNEL);
+	if (!buf) {
+		atomic64_inc(&d->dropped);
+		goto answer;
+	}
+	if (desc->type == HVLIS_PKT_DATA_USING_GPA_DIRECT) {
+		atomic64_inc(&d->page_buffer_pkts);
+		ret = hvsim_gpa_gather(pkt, len, buf, NET_MSG_MAX, &got);
+		if (ret)
+			pr_warn_ratelimited("relid %u: bad page buffers: %d\n", relid, ret);
+		else
+			ok = true;
+	} else if (idx != HVLIS_NVSP_NO_SECTION) {
+		atomic64_inc(&d->send_section_pkts);
+		/* The guest may change the section while we read it: one copy. */
+		mutex_lock(&d->lock);
+		if (idx < d->send_sections && size && size <= NET_SEND_SECTION) {
+			memcpy(buf, (u8 *)d->send.va + idx * NET_SEND_SECTION, size);
+			got = size;
+			ok = true;
+		}
+		mutex_unlock(&d->lock);
+	}
+	if (ok)
+		ok = on_rndis(d, sub, m->rndis_pkt.channel_type, buf, got);
+	if (!ok)
+		atomic64_inc(&d->bad_rndis);
+	kvfree(buf);
+answer:
+	if (!(desc->flags & HVLIS_PKT_FLAG_COMPLETION_REQUESTED))
+		return;
+	memset(&c, 0, sizeof(c));
+	c.status = ok ? HVLIS_NVSP_STATUS_SUCCESS : HVLIS_NVSP_STATUS_FAILED;
+	nvsp_answer(d, relid, desc->trans_id, HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE, &c, sizeof(c));
+}
+
+/* The guest is done with one of our transfer-page packets. */
+static void on_completion(struct net_dev *d, const struct hvlis_packet_desc *desc)
+{
+	bool known = false;
+
+	if (desc->trans_id == (NET_TID | NET_TID_FAULT)) {
+		atomic64_inc(&d->fault_completions);
+		return;
+	}
+	mutex_lock(&d->lock);
+	if ((desc->trans_id & ~0xffffffffull) == NET_TID)
+		known = slots_put(d, (u32)desc->trans_id);
+	mutex_unlock(&d->lock);
+	if (!known) {
+		atomic64_inc(&d->unknown_completions);
+		return;
+	}
+	atomic64_inc(&d->completions);
+	wake_up_all(&d->slot_wq);
+}
+
+/* ----------------------------------------------------- channel events */
+/* ----------------------------------------------------- channel events */
+
+static void net_offer(void *priv, u32 relid, u16 sub, struct hvlis_offer *offer)
+{
+	struct net_dev *d = priv;
+
+	if (sub < NET_MAX_CHANS)
+		d->chans[sub].relid = relid;
+}
+
+static void net_opened(void *priv, u32 relid, u16 sub)
+{
+	struct net_dev *d = priv;
+
+	if (sub >= NET_MAX_CHANS)
+		return;
+	mutex_lock(&d->lock);
+	d->chans[sub].relid = relid;
+	d->chans[sub].open = true;
+	if (!sub) {
+		/* A new guest driver: everything starts over. */
+		d->nvsp = 0;
+		d->ndis = 0;
+		d->rndis_up = false;
+		d->filter = 0;
+		d->subch_created = 0;
+		d->rss = false;
+		recv_drop(d);
+		send_drop(d);
+	}
+	mutex_unlock(&d->lock);
+}
+
+static void net_closed(void *priv, u32 relid, u16 sub, bool gone)
+{
+	struct net_dev *d = priv;
+
+	unsigned int i;
+	bool subs = false;
+
+	if (sub >= NET_MAX_CHANS)
+		return;
+	mutex_lock(&d->lock);
+	d->chans[sub].open = false;
+	if (!sub) {
+		/* The guest's buffers are not ours to write any more. */
+		d->rndis_up = false;
+		d->rss = false;
+		recv_drop(d);
+		send_drop(d);
+		for (i = 1; !gone && i < NET_MAX_CHANS; i++)
+			subs |= d->chans[i].relid != 0;
+		if (subs) {
+			d->sub_want = 0;
+			schedule_work(&d->sub_work);
+		}
+	}
+	mutex_unlock(&d->lock);
+}
+
+static void net_released(void *priv, u32 relid, u16 sub)
+{
+	struct net_dev *d = priv;
+
+	if (sub < NET_MAX_CHANS && d->chans[sub].relid == relid)
+		d->chans[sub].relid = 0;
+	if (!sub)
+		d->dead = true;
+}
+
+static void net_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
+{
+	const struct hvlis_packet_desc *desc = (const void *)pkt;
+	struct net_dev *d = priv;
+	struct hvlis_nvsp_msg m;
+	u32 off = desc->offset8 * 8u, blen = len - off;
+
+	if (sub >= NET_MAX_CHANS) {
+		atomic64_inc(&d->bad_packets);
+		return;
+	}
+	if (desc->type == HVLIS_PKT_COMP) {
+		on_completion(d, desc);
+		return;
+	}
+	if ((desc->type != HVLIS_PKT_DATA_INBAND &&
+	     desc->type != HVLIS_PKT_DATA_USING_GPA_DIRECT) || blen < sizeof(m.type)) {
+		atomic64_inc(&d->bad_packets);
+		pr_warn_ratelimited("relid %u: packet type %u, %u bytes, ignored\n", relid,
+				    desc->type, blen);
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	memcpy(&m, pkt + off, min_t(u32, blen, sizeof(m)));
+	if (desc->type == HVLIS_PKT_DATA_USING_GPA_DIRECT && m.type != HVLIS_NVSP1_SEND_RNDIS_PKT) {
+		atomic64_inc(&d->bad_packets);
+		return;
+	}
+	if (blen < HVLIS_NVSP_MSG_SIZE_V1) {
+		atomic64_inc(&d->bad_packets);
+		pr_warn_ratelimited("relid %u: %u-byte NVSP message\n", relid, blen);
+		return;
+	}
+	switch (m.type) {
+	case HVLIS_NVSP_INIT:
+		if (!sub)
+			on_init(d, relid, desc->trans_id, &m);
+		break;
+	case HVLIS_NVSP2_SEND_NDIS_CONFIG:
+		mutex_lock(&d->lock);
+		d->guest_mtu = m.ndis_config.mtu;
+		mutex_unlock(&d->lock);
+		break;
+	case HVLIS_NVSP1_SEND_NDIS_VERSION:
+		mutex_lock(&d->lock);
+		d->ndis = HVLIS_NDIS_VERSION(m.ndis_version.major, m.ndis_version.minor);
+		mutex_unlock(&d->lock);
+		break;
+	case HVLIS_NVSP1_SEND_RECV_BUF:
+		on_recv_buf(d, relid, desc->trans_id, &m);
+		break;
+	case HVLIS_NVSP1_SEND_SEND_BUF:
+		on_send_buf(d, relid, desc->trans_id, &m);
+		break;
+	case HVLIS_NVSP1_REVOKE_RECV_BUF:
+		atomic64_inc(&d->revokes);
+		mutex_lock(&d->lock);
+		recv_drop(d);
+		mutex_unlock(&d->lock);
+		break;
+	case HVLIS_NVSP1_REVOKE_SEND_BUF:
+		atomic64_inc(&d->revokes);
+		mutex_lock(&d->lock);
+		send_drop(d);
+		mutex_unlock(&d->lock);
+		break;
+	case HVLIS_NVSP1_SEND_RNDIS_PKT:
+		on_send_rndis(d, relid, sub, pkt, len, &m);
+		break;
+	case HVLIS_NVSP5_SUBCHANNEL:
+		on_subchannel(d, relid, sub, desc->trans_id, &m);
+		break;
+	default:
+		atomic64_inc(&d->bad_packets);
+		pr_warn_ratelimited("relid %u: NVSP message %u ignored\n", relid, m.type);
+		break;
+	}
+}
+
+static const struct hvsim_dev_ops net_ops = {
+	.name = "net",
+	.offer = net_offer,
+	.opened = net_opened,
+	.closed = net_closed,
+	.released = net_released,
+	.packet = net_packet,
+};
+
+/* ------------------------------------------------------------ control */
+
+/**
+ * hvsim_net_class() - is this the class the network host serves
+ * @class_id: a device class
+ *
+ * Return: true for the synthetic network adapter.
+ */
+bool hvsim_net_class(const struct hvlis_guid *class_id)
+{
+	static const struct hvlis_guid netvsc = HVLIS_GUID_NETWORK;
+
+	return !memcmp(class_id, &netvsc, sizeof(netvsc));
+}
+
+static struct net_dev *dev_by_relid(u32 relid)
+{
+	struct net_dev *d;
+
+	list_for_each_entry(d, &devs, node)
+		if (!d->dead && d->relid == relid)
+			return d;
+	return NULL;
+}
+
+static void net_free(struct net_dev *d)
+{
+	if (d->ndev) {
+		unregister_netdev(d->ndev);
+		free_netdev(d->ndev);
+	}
+	cancel_work_sync(&d->tx_work);
+	cancel_work_sync(&d->sub_work);
+	skb_queue_purge(&d->txq);
+	recv_drop(d);
+	send_drop(d);
+	kfree(d);
+}
+
+/**
+ * hvsim_net_add() - add a network adapter (the "add net" command)
+ * @instance: its instance, or NULL to make one
+ * @monitor: as for hvsim_add_device()
+ * @opts: key=value options, space-separated (see the top of this file)
+ *
+ * Return: the primary channel's relid, or -errno.
+ */
+int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
+{
+	static const struct hvlis_guid netvsc = HVLIS_GUID_NETWORK;
+	char *tok, *val;
+	struct net_dev *d;
+	unsigned int v;
+	int ret = 0, relid;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->gen = &gens[ARRAY_SIZE(gens) - 1];
+	d->max_subch = NET_DEF_SUBCH;
+	d->mtu = ETH_DATA_LEN;
+	mutex_init(&d->lock);
+	skb_queue_head_init(&d->txq);
+	INIT_WORK(&d->tx_work, tx_work_fn);
+	INIT_WORK(&d->sub_work, sub_work_fn);
+	init_waitqueue_head(&d->slot_wq);
+	d->link_up = true;
+	mutex_lock(&devs_lock);
+	v = ++instances;
+	mutex_unlock(&devs_lock);
+	d->mac[0] = 0x00;
+	d->mac[1] = 0x15;
+	d->mac[2] = 0x5d;
+	d->mac[3] = 0x68;
+	d->mac[4] = 0x76;
+	d->mac[5] = v;
+	while (opts && (tok = strsep(&opts, " ")) != NULL) {
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		if (!val) {
+			ret = -EINVAL;
+			break;
+		}
+		*val++ = '\0';
+		if (!strcmp(tok, "gen")) {
+			d->gen = gen_by_name(val);
+			if (!d->gen)
+				ret = -EINVAL;
+		} else if (!strcmp(tok, "mac")) {
+			if (!mac_pton(val, d->mac) || !is_valid_ether_addr(d->mac))
+				ret = -EINVAL;
+		} else if (!strcmp(tok, "mtu") && !kstrtouint(val, 0, &v) && v >= NET_MIN_MTU &&
+			   v <= NET_MAX_MTU) {
+			d->mtu = v;
+		} else if (!strcmp(tok, "subch") && !kstrtouint(val, 0, &v) &&
+			   v < NET_MAX_CHANS) {
+			d->max_subch = v;
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret) {
+			pr_err("add: bad option '%s=%s'\n", tok, val);
+			goto fail;
+		}
+	}
+	d->ndev = alloc_netdev(sizeof(struct net_priv), "hvsimnet%d", NET_NAME_ENUM,
+			       ether_setup);
+	if (!d->ndev) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	((struct net_priv *)netdev_priv(d->ndev))->d = d;
+	d->ndev->netdev_ops = &hn_ops;
+	d->ndev->min_mtu = ETH_MIN_MTU;
+	d->ndev->max_mtu = NET_MAX_MTU;
+	d->ndev->mtu = d->mtu;
+	eth_hw_addr_random(d->ndev);
+	ret = register_netdev(d->ndev);
+	if (ret) {
+		free_netdev(d->ndev);
+		d->ndev = NULL;
+		goto fail;
+	}
+	if (instance) {
+		d->instance = *instance;
+	} else {
+		static const struct hvlis_guid base = HVLIS_GUID(0, 0, 0x4000,
+			0x80, 0x00, 0x68, 0x76, 0x6e, 0x65, 0x00, 0x00);
+
+		d->instance = base;
+		d->instance.b[15] = d->mac[5];
+		d->instance.b[14] = d->mac[4];
+	}
+	mutex_lock(&devs_lock);
+	list_add_tail(&d->node, &devs);
+	mutex_unlock(&devs_lock);
+	relid = hvsim_add_dev(&net_ops, d, &netvsc, &d->instance, 0, monitor);
+	mutex_lock(&devs_lock);
+	if (relid < 0) {
+		list_del(&d->node);
+		mutex_unlock(&devs_lock);
+		ret = relid;
+		goto fail;
+	}
+	d->relid = relid;
+	mutex_unlock(&devs_lock);
+	pr_info("relid %u: network adapter %pM (host side %s), host %s, mtu %u\n", relid,
+		d->mac, d->ndev->name, d->gen->name, d->mtu);
+	return relid;
+fail:
+	net_free(d);
+	return ret;
+}
+
+/* The link goes up or down; the guest hears it (if its RNDIS is up). */
+static int link_set(struct net_dev *d, bool up)
+{
+	struct hvlis_rndis_indicate ind;
+	bool tell;
+
+	mutex_lock(&d->lock);
+	d->link_up = up;
+	tell = d->rndis_up;
+	mutex_unlock(&d->lock);
+	if (!tell)
+		return 0;
+	memset(&ind, 0, sizeof(ind));
+	ind.hdr.type = HVLIS_RNDIS_INDICATE_STATUS_MSG;
+	ind.hdr.len = sizeof(ind);
+	ind.status = up ? HVLIS_RNDIS_STATUS_MEDIA_CONNECT : HVLIS_RNDIS_STATUS_MEDIA_DISCONNECT;
+	atomic64_inc(&d->indications);
+	return to_guest(d, 0, HVLIS_NVSP_RNDIS_CONTROL, &ind, sizeof(ind), NULL, true, -1);
+}
+
+static int cmd_fault(struct net_dev *d, char *args)
+{
+	char *name = args ? strsep(&args, " ") : NULL, *tok;
+	unsigned int i, count = 1;
+
+	while (args && (tok = strsep(&args, " ")) != NULL) {
+		if (!*tok)
+			continue;
+		if (strncmp(tok, "count=", 6) || kstrtouint(tok + 6, 0, &count) || !count)
+			return -EINVAL;
+	}
+	for (i = 0; name && i < NF_COUNT; i++) {
+		if (!strcmp(name, fault_names[i])) {
+			mutex_lock(&d->lock);
+			d->fault_left[i] += count;
+			mutex_unlock(&d->lock);
+			return 0;
+		}
+	}
+	pr_err("unknown fault '%s'\n", name ? name : "");
+	return -EINVAL;
+}
+
+/**
+ * hvsim_net_command() - the "net" command of the ctl file
+ * @args: "<relid> <verb> [args]" (see the top of this file)
+ *
+ * Return: 0 or -errno.
+ */
+int hvsim_net_command(char *args)
+{
+	char *r = args ? strsep(&args, " ") : NULL, *verb = args ? strsep(&args, " ") : NULL;
+	const struct net_gen *g;
+	struct net_dev *d;
+	unsigned int relid;
+	int ret = -EINVAL;
+
+	if (!r || !verb || kstrtouint(r, 0, &relid))
+		return -EINVAL;
+	mutex_lock(&devs_lock);
+	d = dev_by_relid(relid);
+	mutex_unlock(&devs_lock);
+	if (!d)
+		return -ENOENT;
+	/* Adapters are freed only when hvsim unloads: d stays valid. */
+	if (!strcmp(verb, "link") && args && (!strcmp(args, "up") || !strcmp(args, "down"))) {
+		ret = link_set(d, !strcmp(args, "up"));
+	} else if (!strcmp(verb, "fault")) {
+		ret = cmd_fault(d, args);
+	} else if (!strcmp(verb, "gen") && args) {
+		g = gen_by_name(args);
+		if (g) {
+			mutex_lock(&d->lock);
+			d->gen = g;
+			mutex_unlock(&d->lock);
+			ret = 0;
+		}
+	}
+	if (ret)
+		pr_err("net %u %s: %d\n", relid, verb, ret);
+	return ret;
+}
+
+#define SHOW(d, key, val) seq_printf(s, "%u %s %llu\n", (d)->relid, key, \
+				     (unsigned long long)(val))
+
+/**
+ * hvsim_net_show() - the net file: every adapter's counters
+ * @s: the file
+ */
+void hvsim_net_show(struct seq_file *s)
+{
+	struct net_dev *d;
+	struct net_chan *c;
+	unsigned int i, f;
+	char key[48];
+
+	mutex_lock(&devs_lock);
+	list_for_each_entry(d, &devs, node) {
+		if (d->dead)
+			continue;
+		seq_printf(s, "%u gen %s\n%u host_netdev %s\n%u mac %pM\n", d->relid,
+			   d->gen->name, d->relid, d->ndev->name, d->relid, d->mac);
+		mutex_lock(&d->lock);
+		seq_printf(s, "%u nvsp %u.%u\n%u ndis %u.%u\n", d->relid, d->nvsp >> 16,
+			   d->nvsp & 0xffff, d->relid, HVLIS_NDIS_MAJOR(d->ndis),
+			   HVLIS_NDIS_MINOR(d->ndis));
+		SHOW(d, "mtu", d->mtu);
+		SHOW(d, "guest_mtu", d->guest_mtu);
+		SHOW(d, "rndis_up", d->rndis_up);
+		SHOW(d, "link_up", d->link_up);
+		SHOW(d, "filter", d->filter);
+		SHOW(d, "recv_slots", d->slots);
+		SHOW(d, "recv_slots_used", d->used);
+		SHOW(d, "recv_wraps", d->wraps);
+		SHOW(d, "send_sections", d->send_sections);
+		SHOW(d, "subch_max", d->max_subch);
+		SHOW(d, "subch_created", d->subch_created);
+		SHOW(d, "rss", d->rss);
+		for (f = 0, i = 0; f < NF_COUNT; f++)
+			i += d->fault_left[f];
+		SHOW(d, "faults_armed", i);
+		mutex_unlock(&d->lock);
+		for (f = 0; f < NF_COUNT; f++) {
+			snprintf(key, sizeof(key), "fault_%s", fault_names[f]);
+			SHOW(d, key, atomic64_read(&d->faults_fired[f]));
+		}
+		SHOW(d, "fault_completions", atomic64_read(&d->fault_completions));
+		SHOW(d, "inits", atomic64_read(&d->inits));
+		SHOW(d, "version_refused", atomic64_read(&d->version_refused));
+		SHOW(d, "rndis_inits", atomic64_read(&d->rndis_inits));
+		SHOW(d, "queries", atomic64_read(&d->queries));
+		SHOW(d, "sets", atomic64_read(&d->sets));
+		SHOW(d, "unsupported_oids", atomic64_read(&d->unsupported_oids));
+		SHOW(d, "keepalives", atomic64_read(&d->keepalives));
+		SHOW(d, "halts", atomic64_read(&d->halts));
+		SHOW(d, "revokes", atomic64_read(&d->revokes));
+		SHOW(d, "indications", atomic64_read(&d->indications));
+		SHOW(d, "send_section_pkts", atomic64_read(&d->send_section_pkts));
+		SHOW(d, "page_buffer_pkts", atomic64_read(&d->page_buffer_pkts));
+		SHOW(d, "completions", atomic64_read(&d->completions));
+		SHOW(d, "unknown_completions", atomic64_read(&d->unknown_completions));
+		SHOW(d, "rx_full_waits", atomic64_read(&d->rx_full_waits));
+		SHOW(d, "not_ready", atomic64_read(&d->not_ready));
+		SHOW(d, "send_errors", atomic64_read(&d->send_errors));
+		SHOW(d, "bad_packets", atomic64_read(&d->bad_packets));
+		SHOW(d, "bad_rndis", atomic64_read(&d->bad_rndis));
+		SHOW(d, "dropped", atomic64_read(&d->dropped));
+		for (i = 0; i < NET_MAX_CHANS; i++) {
+			c = &d->chans[i];
+			if (!c->relid && !atomic64_read(&c->from_guest_frames) &&
+			    !atomic64_read(&c->to_guest_frames))
+				continue;
+#define CSHOW(name, val) do {						\
+		snprintf(key, sizeof(key), "chan%u_" name, i);		\
+		SHOW(d, key, val);					\
+	} while (0)
+			CSHOW("relid", c->relid);
+			CSHOW("from_guest_frames", atomic64_read(&c->from_guest_frames));
+			CSHOW("from_guest_bytes", atomic64_read(&c->from_guest_bytes));
+			CSHOW("to_guest_frames", atomic64_read(&c->to_guest_frames));
+			CSHOW("to_guest_bytes", atomic64_read(&c->to_guest_bytes));
+#undef CSHOW
+		}
+	}
+	mutex_unlock(&devs_lock);
+}
+
+/**
+ * hvsim_net_exit() - free every adapter (hvsim unloads; no channel runs)
+ */
+void hvsim_net_exit(void)
+{
+	struct net_dev *d, *tmp;
+
+	list_for_each_entry_safe(d, tmp, &devs, node) {
+		list_del(&d->node);
+		net_free(d);
+	}
+}

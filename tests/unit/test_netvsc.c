@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for hv_netvsc's protocol-only code (modules/hv_netvsc/
+ * netvsc_msg.c): the host's NVSP answers (buffer layouts), transfer-page
+ * packets (ranges against the receive buffer), RNDIS data messages and
+ * their per-packet info, RNDIS control messages, and the guest's own
+ * requests. Every hostile case is built from a good message with one
+ * field changed, so a case fails only for the check it names.
+ *
+ * Host bytes are handed over in heap buffers of exactly their length:
+ * ASan reports any read past them.
+ */
+#define HVTEST_SUITE "netvsc"
+#include "hvtest.h"
+
+#include "netvsc_msg.h"
+
+/* Copies @len bytes into a heap buffer of exactly that size. */
+static void *hostbuf(const void *p, u32 len)
+{
+	void *b = malloc(len ? len : 1);
+
+	if (b)
+		memcpy(b, p, len);
+	return b;
+}
+
+/* ---------------------------------------------------------------- NVSP */
+
+TEST(versions_newest_first_down_to_1)
+{
+	unsigned int i;
+
+	CHECK_EQ(nvc_nversions, 6);
+	CHECK_EQ(nvc_versions[0], HVLIS_NVSP_V61);
+	CHECK_EQ(nvc_versions[nvc_nversions - 1], HVLIS_NVSP_V1);
+	for (i = 1; i < nvc_nversions; i++)
+		CHECK(nvc_versions[i] < nvc_versions[i - 1]);
+	CHECK_EQ(nvc_ndis_version(HVLIS_NVSP_V1), HVLIS_NDIS_6_1);
+	CHECK_EQ(nvc_ndis_version(HVLIS_NVSP_V4), HVLIS_NDIS_6_1);
+	CHECK_EQ(nvc_ndis_version(HVLIS_NVSP_V5), HVLIS_NDIS_6_30);
+	CHECK_EQ(nvc_ndis_version(HVLIS_NVSP_V61), HVLIS_NDIS_6_30);
+}
+
+TEST(nvsp_copy_checks_each_types_length)
+{
+	struct hvlis_nvsp_msg m, out;
+	static const struct {
+		u32 type, min;
+	} t[] = {
+		{ HVLIS_NVSP_INIT_COMPLETE, 16 },
+		{ HVLIS_NVSP1_SEND_RECV_BUF_COMPLETE, 28 },
+		{ HVLIS_NVSP1_SEND_SEND_BUF_COMPLETE, 12 },
+		{ HVLIS_NVSP1_SEND_RNDIS_PKT, 16 },
+		{ HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE, 8 },
+		{ HVLIS_NVSP5_SUBCHANNEL, 12 },
+		{ HVLIS_NVSP5_SEND_INDIRECTION_TABLE, 12 },
+		{ 9999, 4 },
+	};
+	unsigned int i;
+	void *b;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		memset(&m, 0x5a, sizeof(m));
+		m.type = t[i].type;
+		b = hostbuf(&m, t[i].min - 1);
+		CHECK_EQ(nvc_nvsp_copy(b, t[i].min - 1, &out), -EINVAL);
+		CHECK_EQ(out.type, 0);
+		free(b);
+		b = hostbuf(&m, t[i].min);
+		CHECK_EQ(nvc_nvsp_copy(b, t[i].min, &out), 0);
+		CHECK_EQ(out.type, t[i].type);
+		/* Bytes the host did not send read as zero. */
+		if (t[i].min < sizeof(out))
+			CHECK_EQ(((u8 *)&out)[t[i].min], 0);
+		free(b);
+	}
+	CHECK_EQ(nvc_nvsp_copy(NULL, 40, &out), -EINVAL);
+}
+
+TEST(nvsp_copy_cuts_long_messages)
+{
+	u8 big[100];
+	struct hvlis_nvsp_msg out;
+	u32 type = HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE;
+
+	memset(big, 0x77, sizeof(big));
+	memcpy(big, &type, 4);
+	CHECK_EQ(nvc_nvsp_copy(big, sizeof(big), &out), 0);
+	CHECK_EQ(out.body[sizeof(out.body) - 1], 0x77);
+}
+
+static void recv_answer(struct hvlis_nvsp_msg *m, u32 size, u32 count)
+{
+	nvc_nvsp_init(m, HVLIS_NVSP1_SEND_RECV_BUF_COMPLETE);
+	m->recv_buf_complete.status = HVLIS_NVSP_STATUS_SUCCESS;
+	m->recv_buf_complete.section_count = 1;
+	m->recv_buf_complete.sections[0].offset = 0;
+	m->recv_buf_complete.sections[0].slot_size = size;
+	m->recv_buf_complete.sections[0].slot_count = count;
+	m->recv_buf_complete.sections[0].end_offset = size * count;
+}
+
+TEST(recv_buf_answer_good)
+{
+	struct hvlis_nvsp_msg m;
+	struct nvc_recv_layout l;
+
+	recv_answer(&m, 1728, 9709);
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, 16 << 20, &l), 0);
+	CHECK_EQ(l.slot_size, 1728);
+	CHECK_EQ(l.slot_count, 9709);
+}
+
+TEST(recv_buf_answer_hostile)
+{
+	struct hvlis_nvsp_msg m;
+	struct nvc_recv_layout l;
+	const u32 buf = 16 << 20;
+
+	recv_answer(&m, 1728, 100);
+	CHECK_EQ(nvc_recv_buf_answer(&m, 27, buf, &l), -EINVAL);	/* short */
+	m.recv_buf_complete.status = HVLIS_NVSP_STATUS_FAILED;
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EIO);
+	recv_answer(&m, 1728, 100);
+	m.recv_buf_complete.section_count = 2;
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	recv_answer(&m, 1728, 100);
+	m.recv_buf_complete.section_count = 0;
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	recv_answer(&m, 1728, 100);
+	m.recv_buf_complete.sections[0].offset = 64;
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	recv_answer(&m, 32, 100);				/* tiny slots */
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	recv_answer(&m, 1728, 0);
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	recv_answer(&m, 4096, buf / 4096 + 1);			/* past the buffer */
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	/* size * count wraps to a small u32: must still be refused */
+	recv_answer(&m, 0x10000, 0x10001);
+	m.recv_buf_complete.sections[0].end_offset = 0x10000;
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	recv_answer(&m, 1728, 100);
+	m.recv_buf_complete.sections[0].end_offset += 8;	/* inconsistent */
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+	recv_answer(&m, 1728, 100);
+	m.type = HVLIS_NVSP1_SEND_SEND_BUF_COMPLETE;		/* wrong answer */
+	CHECK_EQ(nvc_recv_buf_answer(&m, 28, buf, &l), -EINVAL);
+}
+
+TEST(send_buf_answer)
+{
+	struct hvlis_nvsp_msg m;
+	u32 size, count;
+
+	nvc_nvsp_init(&m, HVLIS_NVSP1_SEND_SEND_BUF_COMPLETE);
+	m.send_buf_complete.status = HVLIS_NVSP_STATUS_SUCCESS;
+	m.send_buf_complete.section_size = 6144;
+	CHECK_EQ(nvc_send_buf_answer(&m, 12, 1 << 20, &size, &count), 0);
+	CHECK_EQ(size, 6144);
+	CHECK_EQ(count, (1 << 20) / 6144);
+	CHECK_EQ(nvc_send_buf_answer(&m, 11, 1 << 20, &size, &count), -EINVAL);
+	m.send_buf_complete.section_size = 0;
+	CHECK_EQ(nvc_send_buf_answer(&m, 12, 1 << 20, &size, &count), -EINVAL);
+	m.send_buf_complete.section_size = 100;
+	CHECK_EQ(nvc_send_buf_answer(&m, 12, 1 << 20, &size, &count), -EINVAL);
+	m.send_buf_complete.section_size = (1 << 20) + 8;
+	CHECK_EQ(nvc_send_buf_answer(&m, 12, 1 << 20, &size, &count), -EINVAL);
+	m.send_buf_complete.section_size = 6144;
+	m.send_buf_complete.status = HVLIS_NVSP_STATUS_FAILED;
+	CHECK_EQ(nvc_send_buf_answer(&m, 12, 1 << 20, &size, &count), -EIO);
+}
+
+/* ---------------------------------------------------------------- ranges */
+
+struct xfer {
+	struct hvlis_xfer_page_header h;
+	struct hvlis_xfer_page_range r[4];
+	struct hvlis_nvsp_msg msg;
+} __packed;
+
+/* A transfer-page packet of @n ranges, each 100 bytes at 2048 * i. */
+static void xfer_build(struct xfer *x, u32 n, struct hvlis_packet_desc *d)
+{
+	u32 i;
+
+	memset(x, 0, sizeof(*x));
+	x->h.desc.type = HVLIS_PKT_DATA_USING_XFER_PAGES;
+	x->h.desc.offset8 = (u16)(offsetof(struct xfer, msg) / 8);
+	x->h.desc.len8 = (u16)(sizeof(*x) / 8);
+	x->h.desc.trans_id = 77;
+	x->h.xfer_pageset_id = HVLIS_NVSP_RECV_BUF_ID;
+	x->h.range_count = n;
+	for (i = 0; i < n; i++) {
+		x->r[i].byte_offset = 2048 * i;
+		x->r[i].byte_count = 100;
+	}
+	nvc_nvsp_init(&x->msg, HVLIS_NVSP1_SEND_RNDIS_PKT);
+	*d = x->h.desc;
+}
+
+static int xfer_run(struct xfer *x, const struct hvlis_packet_desc *d, u32 len,
+		    struct nvc_range *r, u32 *n)
+{
+	struct hvlis_nvsp_msg msg;
+	void *b = hostbuf(x, len);
+	int ret = nvc_xfer_parse(d, b, len, 1 << 20, r, 4, n, &msg);
+
+	free(b);
+	return ret;
+}
+
+TEST(xfer_good)
+{
+	struct hvlis_packet_desc d;
+	struct nvc_range r[4];
+	struct xfer x;
+	u32 n;
+
+	xfer_build(&x, 3, &d);
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), 0);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(r[2].offset, 4096);
+	CHECK_EQ(r[2].len, 100);
+}
+
+TEST(xfer_hostile)
+{
+	struct hvlis_packet_desc d;
+	struct nvc_range r[4];
+	struct xfer x;
+	u32 n = 99;
+
+	xfer_build(&x, 3, &d);
+	x.h.xfer_pageset_id = 1;				/* not our buffer */
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	CHECK_EQ(n, 0);
+	xfer_build(&x, 3, &d);
+	x.h.range_count = 0;
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	x.h.range_count = 5;					/* more than room */
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	x.h.range_count = 0x20000000;				/* 8 * n wraps u32 */
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	d.offset8 = 4;			/* NVSP message over the ranges */
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	x.r[1].byte_count = 0;
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	x.r[2].byte_offset = (1 << 20) - 99;			/* one byte past */
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	x.r[2].byte_offset = 0xffffff00;			/* wraps u32 */
+	x.r[2].byte_count = 0x200;
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	x.msg.type = HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE;	/* not data */
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	d.type = HVLIS_PKT_DATA_INBAND;
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), -EINVAL);
+	xfer_build(&x, 3, &d);
+	CHECK_EQ(xfer_run(&x, &d, 20, r, &n), -EINVAL);		/* header cut */
+	/* the exact boundary is accepted */
+	xfer_build(&x, 3, &d);
+	x.r[2].byte_offset = (1 << 20) - 100;
+	CHECK_EQ(xfer_run(&x, &d, sizeof(x), r, &n), 0);
+}
+
+/* ---------------------------------------------------------------- RNDIS data */
+
+struct rx_msg {
+	struct hvlis_rndis_packet pk;
+	struct hvlis_rndis_ppi p1;
+	u32 v1;
+	struct hvlis_rndis_ppi p2;
+	u32 v2;
+	struct hvlis_rndis_ppi p3;
+	u32 v3;
+	u8 frame[60];
+} __packed;
+
+static void rx_build(struct rx_msg *m)
+{
+	u32 ppi = offsetof(struct rx_msg, p1);
+
+	memset(m, 0, sizeof(*m));
+	m->pk.hdr.type = HVLIS_RNDIS_PACKET_MSG;
+	m->pk.hdr.len = sizeof(*m);
+	m->pk.ppi_offset = ppi - HVLIS_RNDIS_HDR_SIZE;
+	m->pk.ppi_len = 3 * 16;
+	m->pk.data_offset = offsetof(struct rx_msg, frame) - HVLIS_RNDIS_HDR_SIZE;
+	m->pk.data_len = sizeof(m->frame);
+	m->p1.size = 16;
+	m->p1.type = HVLIS_PPI_CSUM;
+	m->p1.data_offset = 12;
+	m->v1 = 0x11;
+	m->p2.size = 16;
+	m->p2.type = HVLIS_PPI_VLAN;
+	m->p2.data_offset = 12;
+	m->v2 = 0x22;
+	m->p3.size = 16;
+	m->p3.type = HVLIS_PPI_HASH_VALUE;
+	m->p3.data_offset = 12;
+	m->v3 = 0x33;
+}
+
+static int rx_run(const struct rx_msg *m, u32 len, struct nvc_rx_info *info)
+{
+	void *b = hostbuf(m, len);
+	u32 type;
+	int mlen = nvc_rndis_type(b, len, len, &type), ret;
+
+	ret = mlen < 0 ? mlen : nvc_rndis_data(b, len, (u32)mlen, info);
+	free(b);
+	return ret;
+}
+
+TEST(rndis_data_good)
+{
+	struct nvc_rx_info i;
+	struct rx_msg m;
+
+	rx_build(&m);
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(i.data_offset, offsetof(struct rx_msg, frame));
+	CHECK_EQ(i.data_len, 60);
+	CHECK(i.has_csum && i.csum == 0x11);
+	CHECK(i.has_vlan && i.vlan == 0x22);
+	CHECK(i.has_hash && i.hash == 0x33);
+	m.pk.ppi_len = 0;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK(!i.has_csum && !i.has_vlan && !i.has_hash);
+}
+
+TEST(rndis_data_hostile_frame)
+{
+	struct nvc_rx_info i;
+	struct rx_msg m;
+
+	rx_build(&m);
+	m.pk.data_len = 0;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.data_len = 61;					/* one past the end */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.data_offset = 0xfffffff8;				/* 8 + off wraps */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.data_offset = 0;					/* inside the header */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.hdr.len = sizeof(m) + 8;				/* longer than the range */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.hdr.type = HVLIS_RNDIS_INDICATE_STATUS_MSG;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	CHECK_EQ(rx_run(&m, 40, &i), -EINVAL);			/* cut */
+}
+
+TEST(rndis_data_hostile_ppi)
+{
+	struct nvc_rx_info i;
+	struct rx_msg m;
+
+	rx_build(&m);
+	m.p2.size = 0;				/* would loop forever */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.p3.size = 20;				/* past ppi_len */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.p1.data_offset = 8;			/* inside the record header */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.p1.data_offset = 17;			/* past the record */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.ppi_len = 3 * 16 + 4;		/* a 4-byte tail: no record fits */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.ppi_offset = 0xfffffff0;		/* wraps */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build(&m);
+	m.pk.ppi_len = 0xffffffff;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	/* A record whose value is cut short carries nothing, and is no error. */
+	rx_build(&m);
+	m.p1.data_offset = 16;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK(!i.has_csum);
+	/* Internal and unknown types are skipped. */
+	rx_build(&m);
+	m.p1.type = HVLIS_PPI_CSUM | HVLIS_RNDIS_PPI_INTERNAL;
+	m.p2.type = 77;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK(!i.has_csum && !i.has_vlan && i.has_hash);
+}
+
+TEST(rndis_data_ppi_must_lie_in_the_copied_head)
+{
+	struct nvc_rx_info i;
+	struct rx_msg m;
+	u32 type;
+	int mlen;
+
+	rx_build(&m);
+	mlen = nvc_rndis_type(&m, sizeof(m), sizeof(m), &type);
+	CHECK_EQ(mlen, (int)sizeof(m));
+	/* Head of 80 bytes: the third record lies beyond it. */
+	CHECK_EQ(nvc_rndis_data(&m, 80, (u32)mlen, &i), -EINVAL);
+	CHECK_EQ(nvc_rndis_data(&m, offsetof(struct rx_msg, frame), (u32)mlen, &i), 0);
+}
+
+TEST(rndis_type_lengths)
+{
+	struct hvlis_rndis_hdr h = { HVLIS_RNDIS_PACKET_MSG, 100 };
+	u32 type;
+
+	CHECK_EQ(nvc_rndis_type(&h, 8, 100, &type), 100);
+	CHECK_EQ(nvc_rndis_type(&h, 8, 99, &type), -EINVAL);
+	CHECK_EQ(nvc_rndis_type(&h, 7, 100, &type), -EINVAL);
+	h.len = 7;
+	CHECK_EQ(nvc_rndis_type(&h, 8, 100, &type), -EINVAL);
+	h.len = 0x80000000;
+	CHECK_EQ(nvc_rndis_type(&h, 8, 0xffffffff, &type), -EINVAL);
+}
+
+/* ---------------------------------------------------------------- RNDIS control */
+
+static int ctrl_run(const void *m, u32 len, struct nvc_rndis_ctrl *c)
+{
+	void *b = hostbuf(m, len);
+	int ret = nvc_rndis_ctrl(b, len, c);
+
+	free(b);
+	return ret;
+}
+
+TEST(rndis_init_cmplt)
+{
+	struct hvlis_rndis_init_cmplt m;
+	struct nvc_rndis_ctrl c;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = HVLIS_RNDIS_INITIALIZE_CMPLT;
+	m.hdr.len = sizeof(m);
+	m.req_id = 5;
+	m.max_pkts_per_msg = 8;
+	m.max_xfer_size = 0x4000;
+	m.pkt_align_shift = 3;
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), 0);
+	CHECK_EQ(c.type, HVLIS_RNDIS_INITIALIZE_CMPLT);
+	CHECK_EQ(c.req_id, 5);
+	CHECK_EQ(c.max_pkts, 8);
+	CHECK_EQ(c.align_shift, 3);
+	m.hdr.len = 40;					/* too short */
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), -EINVAL);
+}
+
+struct query_cmplt {
+	struct hvlis_rndis_query_cmplt q;
+	u8 mac[6];
+	u8 pad[2];
+} __packed;
+
+TEST(rndis_query_cmplt_info)
+{
+	struct query_cmplt m;
+	struct nvc_rndis_ctrl c;
+
+	memset(&m, 0, sizeof(m));
+	m.q.hdr.type = HVLIS_RNDIS_QUERY_CMPLT;
+	m.q.hdr.len = sizeof(m);
+	m.q.req_id = 9;
+	m.q.info_len = 6;
+	m.q.info_offset = sizeof(m.q) - HVLIS_RNDIS_HDR_SIZE;
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), 0);
+	CHECK_EQ(c.info_offset, sizeof(m.q));
+	CHECK_EQ(c.info_len, 6);
+	m.q.info_len = 9;					/* past the end */
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), -EINVAL);
+	m.q.info_len = 6;
+	m.q.info_offset = 0;					/* in the header */
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), -EINVAL);
+	m.q.info_offset = 0xfffffffc;				/* wraps */
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), -EINVAL);
+	m.q.info_len = 0;					/* empty: fine */
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), 0);
+	CHECK_EQ(c.info_len, 0);
+}
+
+TEST(rndis_indicate_status)
+{
+	struct {
+		struct hvlis_rndis_indicate i;
+		u32 buf;
+	} __packed m;
+	struct nvc_rndis_ctrl c;
+
+	memset(&m, 0, sizeof(m));
+	m.i.hdr.type = HVLIS_RNDIS_INDICATE_STATUS_MSG;
+	m.i.hdr.len = sizeof(m);
+	m.i.status = HVLIS_RNDIS_STATUS_MEDIA_DISCONNECT;
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), 0);
+	CHECK_EQ(c.status, HVLIS_RNDIS_STATUS_MEDIA_DISCONNECT);
+	m.i.buf_len = 4;
+	m.i.buf_offset = sizeof(m.i) - HVLIS_RNDIS_HDR_SIZE;
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), 0);
+	CHECK_EQ(c.info_offset, sizeof(m.i));
+	m.i.buf_len = 5;
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), -EINVAL);
+	CHECK_EQ(ctrl_run(&m, 16, &c), -EINVAL);		/* cut */
+}
+
+TEST(rndis_ctrl_unknown_and_short)
+{
+	struct hvlis_rndis_cmplt m = { { HVLIS_RNDIS_SET_CMPLT, 16 }, 3, 0 };
+	struct nvc_rndis_ctrl c;
+
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), 0);
+	CHECK_EQ(c.req_id, 3);
+	m.hdr.len = 12;
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), -EINVAL);
+	m.hdr.len = 16;
+	m.hdr.type = HVLIS_RNDIS_INITIALIZE_MSG;		/* a request, to us */
+	CHECK_EQ(ctrl_run(&m, sizeof(m), &c), -EOPNOTSUPP);
+	CHECK_EQ(ctrl_run(&m, 4, &c), -EINVAL);
+}
+
+/* ---------------------------------------------------------------- requests */
+
+TEST(data_header_round_trip)
+{
+	u8 buf[44 + 60];
+	struct nvc_rx_info i;
+	u32 type;
+
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_EQ(nvc_rndis_data_header(buf, sizeof(buf), 60), 44);
+	CHECK_EQ(nvc_rndis_type(buf, sizeof(buf), sizeof(buf), &type), (int)sizeof(buf));
+	CHECK_EQ(type, HVLIS_RNDIS_PACKET_MSG);
+	CHECK_EQ(nvc_rndis_data(buf, sizeof(buf), sizeof(buf), &i), 0);
+	CHECK_EQ(i.data_offset, 44);
+	CHECK_EQ(i.data_len, 60);
+	CHECK_EQ(nvc_rndis_data_header(buf, 43, 60), 0);
+}
+
+TEST(oid_and_init_requests)
+{
+	u8 buf[64];
+	struct hvlis_rndis_oid_req r;
+	struct hvlis_rndis_init_req ir;
+	u32 filter = HVLIS_NDIS_PACKET_DIRECTED;
+
+	CHECK_EQ(nvc_rndis_oid_request(buf, sizeof(buf), HVLIS_RNDIS_SET_MSG, 7,
+				       HVLIS_OID_GEN_CURRENT_PACKET_FILTER, &filter, 4), 32);
+	memcpy(&r, buf, sizeof(r));
+	CHECK_EQ(r.hdr.type, HVLIS_RNDIS_SET_MSG);
+	CHECK_EQ(r.hdr.len, 32);
+	CHECK_EQ(r.req_id, 7);
+	CHECK_EQ(r.info_len, 4);
+	/* The value sits where info_offset (from byte 8) says. */
+	CHECK_MEM_EQ(buf + 8 + r.info_offset, &filter, 4);
+	CHECK_EQ(nvc_rndis_oid_request(buf, 31, HVLIS_RNDIS_SET_MSG, 7, 1, &filter, 4), 0);
+	CHECK_EQ(nvc_rndis_oid_request(buf, sizeof(buf), HVLIS_RNDIS_QUERY_MSG, 8,
+				       HVLIS_OID_802_3_PERMANENT_ADDRESS, NULL, 0), 28);
+	CHECK_EQ(nvc_rndis_init_request(buf, sizeof(buf), 1, 0x4000), 24);
+	memcpy(&ir, buf, sizeof(ir));
+	CHECK_EQ(ir.major, 1);
+	CHECK_EQ(ir.minor, 0);
+	CHECK_EQ(ir.max_xfer_size, 0x4000);
+	CHECK_EQ(nvc_rndis_init_request(buf, 23, 1, 0x4000), 0);
+}
+
+HVTEST_MAIN()
