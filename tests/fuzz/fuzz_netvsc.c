@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer harness for hv_netvsc's checks of what the host sends
- * (modules/hv_netvsc/netvsc_msg.c). Input layout:
+ * (modules/proto/netvsc_msg.c). Input layout:
  *   byte 0     which parser: 0 an NVSP message (and the buffer answers),
  *              1 a transfer-page packet (descriptor first), 2 an RNDIS
  *              data message, 3 an RNDIS control message

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests for reading a ring in place, in batches
- * (modules/hv_vmbus/ring_iter.c), and for the writer's room
+ * (modules/proto/ring_iter.c), and for the writer's room
  * (hvlis_ring_write_avail()): the read index moves once per batch, by the
  * sum of the packets handed out; a packet that wraps comes through the
  * bounce buffer; the writer is signalled at most once per batch and only
