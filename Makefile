@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-install check-daemons deb rpm check-packaging bench bench-kvp \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -38,6 +38,7 @@ help:
 	@echo "  make check-fuzz       fuzz smoke runs"
 	@echo "  make check-matrix     build every module against every Debian kernel tree"
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
+	@echo "  make check-install    the user's install path in a VM: packages, DKMS, initramfs, root on hv_storvsc (root; not in check)"
 	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
 	@echo "  make deb              Debian packages (hvlis-dkms, hvlis-daemons) into packaging/out/"
 	@echo "  make rpm              RPMs (hvlis-dkms, hvlis-daemons, source RPM) into packaging/out/"
@@ -96,6 +97,11 @@ check-matrix:
 
 check-vm:
 	$(TOP)/tests/run.sh modinfo vm
+
+# Outside make check: apt-get installs a kernel into an image and every run
+# builds the packages (docs/testing.md, "sd-install").
+check-install:
+	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/sd-install.d/sd-install.sh
 
 check-daemons:
 	$(TOP)/tests/run.sh daemons
