@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -40,6 +40,7 @@ help:
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
 	@echo "  make check-vmsmoke    the VM smoke set on Debian's 5.10, 6.12 and sid kernels"
 	@echo "  make check-vm-all     every VM scenario on all four Debian kernels (long, not in check)"
+	@echo "  make check-install    the user's install path in a VM: packages, DKMS, initramfs, root on hv_storvsc (root; not in check)"
 	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
 	@echo "  make deb              Debian packages (hvlis-dkms, hvlis-daemons) into packaging/out/"
 	@echo "  make rpm              RPMs (hvlis-dkms, hvlis-daemons, source RPM) into packaging/out/"
@@ -105,6 +106,10 @@ check-vmsmoke:
 
 check-vm-all:
 	$(TOP)/tests/run.sh vmall
+# Outside make check: apt-get installs a kernel into an image and every run
+# builds the packages (docs/testing.md, "sd-install").
+check-install:
+	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/sd-install.d/sd-install.sh
 
 check-daemons:
 	$(TOP)/tests/run.sh daemons

@@ -31,6 +31,7 @@ VM_SD_IMAGE_KMODS="autofs4"
 VM_SD_MASK="getty-static.service modprobe@loop.service modprobe@dm_mod.service
 	modprobe@drm.service modprobe@efi_pstore.service modprobe@fuse.service
 	systemd-journal-flush.service systemd-pstore.service"
+# (a scenario's VM_ROOT_MB overrides it)
 VM_SD_ROOT_MB=${HVLIS_VM_ROOT_MB:-1024}
 # shellcheck disable=SC2034 # used by lib.sh
 VM_SD_MEM=${HVLIS_VM_SD_MEM:-1024}
@@ -189,8 +190,12 @@ TTYPath=/dev/console' \
 			{ echo "prepare_image failed" >&2; return 1; }
 	fi
 
-	rm -f "$VM_OUT/$name.root.img" "$VM_OUT/$name.data.img"
-	mkfs.ext4 -q -F -L hvroot -d "$tree" "$VM_OUT/$name.root.img" "${VM_SD_ROOT_MB}M" >&2 || return 1
+	rm -f "$VM_OUT/$name.root.img" "$VM_OUT/$name.data.img" "$VM_OUT/$name.vmlinuz" "$VM_OUT/$name.initrd"
+	if [ "${sc_boot:-harness}" = image ]; then
+		vm_sd_boot_files "$tree" "$VM_OUT/$name" || return 1
+	fi
+	mkfs.ext4 -q -F -L hvroot -d "$tree" "$VM_OUT/$name.root.img" "${sc_root_mb:-$VM_SD_ROOT_MB}M" >&2 ||
+		return 1
 	mkdir -p "$w/data"
 	if [ -n "$sc_has_prepare_data" ]; then
 		rm -rf "$w/data"
@@ -200,6 +205,30 @@ TTYPath=/dev/console' \
 	fi
 	mkfs.ext4 -q -F -L hvdata -d "$w/data" "$VM_OUT/$name.data.img" "${sc_data_mb}M" >&2 || return 1
 	rm -rf "$tree" "$pl"
+}
+
+# vm_sd_boot_files TREE OUT: VM_BOOT=image: the kernel and initramfs the
+# tree's /vmlinuz and /initrd.img name (Debian's links to the newest
+# kernel, kept by the kernel packages), resolved inside TREE, copied to
+# OUT.vmlinuz and OUT.initrd
+vm_sd_boot_files() {
+	local tree=$1 out=$2 f l
+	for f in vmlinuz initrd.img; do
+		l=$(readlink "$tree/$f") || { echo "the image has no /$f link (VM_BOOT=image)" >&2; return 1; }
+		case $l in
+		/*) ;;
+		*) l="/$l" ;;
+		esac
+		if [ ! -f "$tree$l" ] || [ -L "$tree$l" ]; then
+			echo "the image's /$f names $l, which is no file" >&2
+			return 1
+		fi
+		if [ "$f" = vmlinuz ]; then
+			cp "$tree$l" "$out.vmlinuz" || return 1
+		else
+			cp "$tree$l" "$out.initrd" || return 1
+		fi
+	done
 }
 
 # vm_disk_check IMAGE: "clean" if the ext4 file system of IMAGE was

@@ -292,7 +292,7 @@ vm_scenario_vars() {
 	(
 		VM_KMODS="" VM_TIMEOUT="" VM_APPEND="" VM_QEMU_ARGS="" VM_GUEST_TOOLS="" VM_BINARIES=""
 		VM_ROOTFS="" VM_END="" VM_DATA_MB="" VM_HVLIS_LOAD="" VM_MODPROBE_CONF="" VM_EXPECT_DIRTY=""
-		VM_ROOT_DISK=""
+		VM_ROOT_DISK="" VM_BOOT="" VM_ROOT_MB=""
 		# shellcheck source=/dev/null
 		. "$1" > /dev/null || exit 1
 		declare -F guest > /dev/null || { echo "no guest() function" >&2; exit 1; }
@@ -303,6 +303,11 @@ vm_scenario_vars() {
 		case ${VM_ROOT_DISK:-virtio} in
 		virtio | storvsc) ;;
 		*) echo "VM_ROOT_DISK must be virtio or storvsc, not '$VM_ROOT_DISK'" >&2; exit 1 ;;
+		esac
+		case ${VM_BOOT:-harness} in
+		harness) ;;
+		image) [ "$VM_ROOTFS" = systemd ] || { echo "VM_BOOT=image needs VM_ROOTFS=systemd" >&2; exit 1; } ;;
+		*) echo "VM_BOOT must be harness or image, not '$VM_BOOT'" >&2; exit 1 ;;
 		esac
 		case ${VM_END:-poweroff} in
 		poweroff | sysrq-reboot | none) ;;
@@ -319,7 +324,8 @@ vm_scenario_vars() {
 			"$(declare -F prepare_data > /dev/null && echo 1)"
 		printf 'sc_qemu=%q\nsc_tools=%q\nsc_binaries=%q\n' "$VM_QEMU_ARGS" "$VM_GUEST_TOOLS" \
 			"$VM_BINARIES"
-		printf 'sc_root_disk=%q\n' "${VM_ROOT_DISK:-virtio}"
+		printf 'sc_root_disk=%q\nsc_boot=%q\nsc_root_mb=%q\n' "${VM_ROOT_DISK:-virtio}" \
+			"${VM_BOOT:-harness}" "$VM_ROOT_MB"
 	)
 }
 
@@ -509,6 +515,7 @@ vm_run_scenario() {
 	# systemd scenarios (lib-systemd.sh reads them from here)
 	local sc_rootfs sc_end sc_data_mb sc_hvlis_load sc_modprobe_conf
 	local sc_expect_dirty sc_has_check_disk sc_has_prepare_image sc_has_prepare_data sc_root_disk
+	local sc_boot sc_root_mb
 	vm_t_result="" vm_t_total=""
 	mkdir -p "$VM_OUT"
 	if ! vars=$(vm_scenario_vars "$scn" 2> "$VM_OUT/$name.err"); then
@@ -524,9 +531,18 @@ vm_run_scenario() {
 			echo "FAIL: vm/$name: cannot build the root file system: $(tail -n 1 "$VM_OUT/rootfs.log") (see $VM_OUT/rootfs.log)"
 			return 1
 		fi
-		if ! vm_sd_initramfs "$name" "$rel" "$root" "$cpio" 2> "$VM_OUT/$name.err" ||
-			! vm_sd_images "$name" "$scn" "$rel" "$root" "$VM_SD_ROOTFS" 2>> "$VM_OUT/$name.err"; then
-			echo "FAIL: vm/$name: cannot build the initramfs or disk images: $(head -n 1 "$VM_OUT/$name.err")"
+		: > "$VM_OUT/$name.err"
+		# VM_BOOT=image: the kernel and initramfs are the image's own
+		# (vm_sd_images copies them out)
+		if [ "$sc_boot" = image ]; then
+			kernel="$VM_OUT/$name.vmlinuz"
+			cpio="$VM_OUT/$name.initrd"
+		elif ! vm_sd_initramfs "$name" "$rel" "$root" "$cpio" 2> "$VM_OUT/$name.err"; then
+			echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
+			return 1
+		fi
+		if ! vm_sd_images "$name" "$scn" "$rel" "$root" "$VM_SD_ROOTFS" 2>> "$VM_OUT/$name.err"; then
+			echo "FAIL: vm/$name: cannot build the disk images: $(head -n 1 "$VM_OUT/$name.err")"
 			return 1
 		fi
 		t_img=$(vm_secs "$t0" "$EPOCHREALTIME")
@@ -579,7 +595,8 @@ vm_run_scenario() {
 		echo "PASS: vm/$name"
 		# ~170 MB each: kept for a failed scenario (or when asked)
 		[ "$sc_rootfs" != systemd ] || [ -n "${HVLIS_VM_KEEP_IMAGES:-}" ] ||
-			rm -f "$VM_OUT/$name.root.img" "$VM_OUT/$name.data.img"
+			rm -f "$VM_OUT/$name.root.img" "$VM_OUT/$name.data.img" "$VM_OUT/$name.vmlinuz" \
+				"$VM_OUT/$name.initrd"
 		vm_say "vm/$name: ${t_img:+images $t_img s, }boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
 		return 0
 	fi
