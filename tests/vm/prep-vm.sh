@@ -15,7 +15,8 @@
 #     the newest 6.1.0-N-amd64 whose headers are in /usr/src;
 #  3. downloads the Debian image package of exactly that release and version
 #     (linux-image-REL-unsigned, else the signed linux-image-REL with the
-#     linux-binary-REL and linux-modules-REL it depends on in newer Debian;
+#     linux-binary-REL, linux-modules-REL and linux-base-REL it depends on
+#     in newer Debian, where the kernel is lib/modules/REL/vmlinuz;
 #     never installed: apt-get download + dpkg-deb -x) into CACHE/REL/root,
 #     keeps its modules tree and runs depmod on it.  The host's apt sources
 #     serve the host's 6.1; the matrix's private apt state
@@ -154,10 +155,12 @@ elif [ -n "${HVLIS_VM_FORCE:-}" ] || [ ! -d "$dir/root" ] || [ ! -f "$dir/root.p
 	done
 	[ -n "$pkg" ] || die "no linux-image-$rel(-unsigned) of version $version in the apt sources${apt:+ of $VM_KTREES/.apt (run tests/matrix/prep-ktrees.sh)}"
 	# newer Debian kernels split the image package: linux-image-REL depends
-	# on linux-binary-REL (the kernel) and linux-modules-REL of its version
+	# on linux-binary-REL (the kernel, lib/modules/REL/vmlinuz),
+	# linux-modules-REL and linux-base-REL (config, modules.builtin, ...)
+	# of its version
 	specs=("$pkg=$version")
 	for p in $("${apt[@]}" apt-cache show "$pkg=$version" 2> /dev/null | sed -n 's/^Depends: //p' |
-		head -n 1 | tr ',' '\n' | sed -n "s/^ *\(linux-\(binary\|modules\)-$rel\) (= .*/\1/p"); do
+		head -n 1 | tr ',' '\n' | sed -n "s/^ *\(linux-\(binary\|modules\|base\)-$rel\) (= .*/\1/p"); do
 		specs+=("$p=$version")
 	done
 	vm_say "downloading ${specs[*]}"
@@ -186,11 +189,13 @@ fi
 pkg=$(cat "$dir/root.pkg")
 if [ "$VM_KSEL_KIND" != dir ]; then
 	vmlinuz="$dir/root/boot/vmlinuz-$rel"
-	[ -f "$vmlinuz" ] || die "$pkg has no boot/vmlinuz-$rel"
+	[ -f "$vmlinuz" ] || vmlinuz="$dir/root/lib/modules/$rel/vmlinuz"
+	[ -f "$vmlinuz" ] || die "$pkg has no boot/vmlinuz-$rel or lib/modules/$rel/vmlinuz"
 fi
 
 # 4. the uncompressed kernel; the decompressor named by the kernel config
 kconfig="$dir/root/boot/config-$rel"
+[ -f "$kconfig" ] || kconfig="$dir/root/lib/modules/$rel/config"
 [ -f "$kconfig" ] || kconfig="$VM_KSEL_KDIR/.config"
 case $(grep -E '^CONFIG_KERNEL_[A-Z0-9]+=y' "$kconfig" 2> /dev/null || true) in
 *ZSTD*) need_pkgs zstd ;;
