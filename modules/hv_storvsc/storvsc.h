@@ -6,7 +6,7 @@
 #ifndef HV_STORVSC_H
 #define HV_STORVSC_H
 
-#include <linux/bits.h>
+#include <linux/bitops.h>
 #include <linux/spinlock.h>
 #include <linux/mutex.h>
 #include <linux/completion.h>

@@ -14,6 +14,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/ktime.h>
+#include <linux/hrtimer.h>	/* ktime_get() on 2.6.32 */
 #include "hv_utils.h"
 
 #define UTIL_RING_BYTES		(4 * PAGE_SIZE)	/* control page included */
