@@ -1258,6 +1258,16 @@ static const struct hvsim_dev_ops net_ops = {
 
 /* ------------------------------------------------------------ control */
 
+/* "aa:bb:cc:dd:ee:ff"; not mac_pton(), which left <linux/kernel.h> in 7.x. */
+static bool mac_parse(const char *s, u8 *mac)
+{
+	char end;
+
+	return strlen(s) == 17 &&
+	       sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%c", &mac[0], &mac[1], &mac[2],
+		      &mac[3], &mac[4], &mac[5], &end) == 6;
+}
+
 /**
  * hvsim_net_class() - is this the class the network host serves
  * @class_id: a device class
@@ -1346,7 +1356,7 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 			if (!d->gen)
 				ret = -EINVAL;
 		} else if (!strcmp(tok, "mac")) {
-			if (!mac_pton(val, d->mac) || !is_valid_ether_addr(d->mac))
+			if (!mac_parse(val, d->mac) || !is_valid_ether_addr(d->mac))
 				ret = -EINVAL;
 		} else if (!strcmp(tok, "mtu") && !kstrtouint(val, 0, &v) && v >= NET_MIN_MTU &&
 			   v <= NET_MAX_MTU) {
