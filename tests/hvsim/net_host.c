@@ -64,7 +64,7 @@
 #include <linux/bitmap.h>
 #include <linux/wait.h>
 #include <linux/vmalloc.h>
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include <hvlis/nvsp_proto.h>
 #include <hvlis/rndis_proto.h>
 #include "hvsim.h"

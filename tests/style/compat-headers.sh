@@ -59,6 +59,8 @@ declare -A defines=(
 	[compat_power.h]='hvlis_orderly_reboot|hibernation_available'
 	[compat_time.h]='hvlis_set_wallclock'
 	[compat_poll.h]='hvlis_poll_t|HVLIS_POLL_(IN|OUT|HUP)'
+	[compat_net.h]='hvlis_netif_napi_add'
+	[compat_ptp.h]='hvlis_ptp_set_no_freq_adj'
 	[compat_scsi.h]='hvlis_scsi_done|HVLIS_SHT_VIRT_BOUNDARY|hvlis_shost_set_hw_queues|hvlis_qc_status_t'
 	[compat_x86.h]='hvlis_rdmsr|hvlis_wrmsr|hvlis_setup_vmbus_handler|hvlis_remove_vmbus_handler|HVLIS_ARCH_VMBUS_VECTOR|PAGE_KERNEL_ROX'
 )

@@ -6,7 +6,7 @@
 #ifndef HVLIS_COMPAT_NET_H
 #define HVLIS_COMPAT_NET_H
 
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 #include <linux/netdevice.h>
 
 /* A NAPI context with the default weight: the weight argument moved. */

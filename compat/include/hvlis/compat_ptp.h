@@ -16,7 +16,7 @@
 #ifndef HVLIS_COMPAT_PTP_H
 #define HVLIS_COMPAT_PTP_H
 
-#include <hvlis/compat.h>
+#include <hvlis/compat_base.h>
 
 #if (defined(HAVE_PTP_CLOCK_GETTIME64) || defined(HAVE_PTP_CLOCK_GETTIME64_ADJFREQ) || \
 	defined(HAVE_PTP_CLOCK_GETTIME_TS)) && \
