@@ -14,6 +14,7 @@
 #include <linux/rcupdate.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <hvlis/compat_cpu.h>
 #include "vmbus_priv.h"
 
@@ -76,6 +77,22 @@ static void channel_tasklet_fn(unsigned long data)
 		cb(ch->context);
 }
 
+#ifdef HVLIS_TEST_HOOKS
+/*
+ * Test builds only: hold the next interrupt handler that finds relid
+ * hv_vmbus.test_event_delay_relid with a callback for
+ * test_event_delay_ms before it schedules the tasklet (once; the relid
+ * reads 0 again after).
+ */
+static unsigned int test_event_delay_relid;
+module_param(test_event_delay_relid, uint, 0644);
+MODULE_PARM_DESC(test_event_delay_relid,
+		 "test builds: relid whose next interrupt waits before its tasklet");
+static unsigned int test_event_delay_ms;
+module_param(test_event_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_event_delay_ms, "test builds: how long (at most 5000 ms)");
+#endif
+
 /**
  * hvlis_channel_event() - the host signalled a channel
  * @ch: the channel
@@ -84,9 +101,28 @@ static void channel_tasklet_fn(unsigned long data)
  */
 void hvlis_channel_event(struct hvlis_channel *ch)
 {
+#ifdef HVLIS_TEST_HOOKS
+	u64 end;
+
+#endif
 	ch->interrupts++;
-	if (READ_ONCE(ch->callback))
+	if (READ_ONCE(ch->callback)) {
+#ifdef HVLIS_TEST_HOOKS
+		if (READ_ONCE(test_event_delay_relid) == ch->relid &&
+		    cmpxchg(&test_event_delay_relid, ch->relid, 0) == ch->relid) {
+			pr_info("test: relid %u: interrupt held on CPU %d\n", ch->relid,
+				smp_processor_id());
+			end = ktime_get_ns() +
+			      min(READ_ONCE(test_event_delay_ms), 5000U) * NSEC_PER_MSEC;
+			/* by the clock: mdelay()'s calibration is far off under TCG */
+			while (ktime_get_ns() < end)
+				cpu_relax();
+			pr_info("test: relid %u: interrupt held; callback %s\n", ch->relid,
+				READ_ONCE(ch->callback) ? "still set" : "cleared meanwhile");
+		}
+#endif
 		tasklet_schedule(&ch->tasklet);
+	}
 }
 
 static u64 response_key(u32 type, const void *msg)

@@ -132,6 +132,10 @@
  *                              interrupt page" flag (or relid's flag on newer
  *                              hosts), and it goes on through UNLOAD until the
  *                              guest's SynIC is off
+ *   irq-other <relid>          relid's event flag and one interrupt on the CPU
+ *                              that is neither the message CPU nor the caller's
+ *                              (the caller runs on the message CPU), sent as a
+ *                              real IPI that nobody waits for
  *   csum-silent <relid>        the next checksum request on echo channel
  *                              relid is taken from the ring and never
  *                              answered (a request waiting for its answer)
@@ -373,6 +377,7 @@ static const struct fault_cmd fault_cmds[HVSIM_FAULT_COUNT] = {
 	[HVSIM_FAULT_UNLOAD_BEHIND] = { "unload-behind", 0, 0 },
 	[HVSIM_FAULT_STORM_THROUGH] = { "storm-through", 1, 2 },
 	[HVSIM_FAULT_CSUM_SILENT] = { "csum-silent", 1, 1 },
+	[HVSIM_FAULT_IRQ_OTHER] = { "irq-other", 1, 1 },
 };
 
 /**

@@ -2637,6 +2637,36 @@ static long storm_through_fn(void *data)
 	return 0;
 }
 
+/*
+ * irq-other: one interrupt with relid's event flag on the CPU that is not
+ * the message CPU, raised from the message CPU and not waited for, so both
+ * CPUs go on while the guest's handler runs there.
+ */
+static int irq_other(u32 relid)
+{
+	unsigned int cpu, self;
+	int ret = 0;
+
+	if (!relid || relid > HVLIS_MAX_RELID)
+		return -EINVAL;
+	mutex_lock(&sim.lock);
+	if (!sim.connected || !sim.isr || sim.version < HVLIS_VMBUS_WIN8) {
+		mutex_unlock(&sim.lock);
+		return -ENOTCONN;
+	}
+	self = get_cpu();
+	cpu = cpumask_any_but(cpu_online_mask, vp_to_cpu(sim.msg_vp));
+	if (cpu >= nr_cpu_ids || cpu == self || !set_event(cpu, relid))
+		ret = -EBUSY;
+	else
+		raise_irq(cpu);
+	put_cpu();
+	if (!ret)
+		atomic_inc(&sim.faults[HVSIM_FAULT_IRQ_OTHER]);
+	mutex_unlock(&sim.lock);
+	return ret;
+}
+
 static int storm_through(u32 n, bool with_relid, u32 relid)
 {
 	struct storm_through_args a = { .n = n, .relid = relid };
@@ -2719,6 +2749,8 @@ int hvsim_fault(enum hvsim_fault kind, const u32 *arg, unsigned int nargs, u32 c
 	case HVSIM_FAULT_UNLOAD_BEHIND:
 		atomic_add(count, &sim.unload_behind);
 		return 0;
+	case HVSIM_FAULT_IRQ_OTHER:
+		return irq_other(arg[0]);
 	case HVSIM_FAULT_NO_EOM:
 		/* Harmless messages, each delivered as "more are pending". */
 		if ((u64)(nargs ? arg[0] : 1) * count > 1000)
