@@ -1437,6 +1437,35 @@ void hvsim_gpadl_unmap(struct hvsim_map *map)
 	memset(map, 0, sizeof(*map));
 }
 
+/**
+ * hvsim_parse_fault() - parse a device kind's "fault NAME [count=N]" command
+ * @names: the kind's fault names
+ * @n: how many there are
+ * @args: "NAME [count=N]" (split in place); NULL is refused
+ * @count: where the count goes (1 unless count=N, N > 0, says otherwise)
+ *
+ * Return: the index of NAME in @names, or -EINVAL (an unknown name is logged).
+ */
+int hvsim_parse_fault(const char *const *names, unsigned int n, char *args,
+		      unsigned int *count)
+{
+	char *name = args ? strsep(&args, " ") : NULL, *tok;
+	unsigned int i;
+
+	*count = 1;
+	while (args && (tok = strsep(&args, " ")) != NULL) {
+		if (!*tok)
+			continue;
+		if (strncmp(tok, "count=", 6) || kstrtouint(tok + 6, 0, count) || !*count)
+			return -EINVAL;
+	}
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	pr_err("unknown fault '%s'\n", name ? name : "");
+	return -EINVAL;
+}
+
 /*
  * Fault early-packet: data for the guest on a channel just opened, signalled
  * before the open's answer goes out (events overtake messages).

@@ -53,6 +53,8 @@ struct hvsim_map {
 
 int hvsim_gpadl_map(u32 relid, u32 handle, struct hvsim_map *map);
 void hvsim_gpadl_unmap(struct hvsim_map *map);
+int hvsim_parse_fault(const char *const *names, unsigned int n, char *args,
+		      unsigned int *count);
 
 /* The storage host (stor_host.c). */
 bool hvsim_stor_class(const struct hvlis_guid *class_id);

@@ -1514,25 +1514,15 @@ static int cmd_lun(struct stor_dev *d, char *args)
 
 static int cmd_fault(struct stor_dev *d, char *args)
 {
-	char *name = strsep(&args, " "), *tok;
-	unsigned int i, count = 1;
+	unsigned int count;
+	int f = hvsim_parse_fault(fault_names, SF_COUNT, args, &count);
 
-	while (args && (tok = strsep(&args, " ")) != NULL) {
-		if (!*tok)
-			continue;
-		if (strncmp(tok, "count=", 6) || kstrtouint(tok + 6, 0, &count) || !count)
-			return -EINVAL;
-	}
-	for (i = 0; name && i < SF_COUNT; i++) {
-		if (!strcmp(name, fault_names[i])) {
-			mutex_lock(&d->lock);
-			d->fault_left[i] += count;
-			mutex_unlock(&d->lock);
-			return 0;
-		}
-	}
-	pr_err("unknown fault '%s'\n", name ? name : "");
-	return -EINVAL;
+	if (f < 0)
+		return f;
+	mutex_lock(&d->lock);
+	d->fault_left[f] += count;
+	mutex_unlock(&d->lock);
+	return 0;
 }
 
 /**
