@@ -98,6 +98,45 @@ static void vmbus_shutdown(struct device *dev)
 		drv->shutdown(to_hvlis_device(dev));
 }
 
+/*
+ * Hibernation: the PM core calls freeze (before the image is written) and
+ * thaw (after, or when writing failed), poweroff (before the VM goes down)
+ * and restore (in the resumed kernel). Each VMBus device is asked to close
+ * its channels and to reopen them, as upstream's bus does. A driver that
+ * cannot (no hook) stops the hibernation: its device would come back with
+ * channels the host no longer knows.
+ */
+static int vmbus_pm_suspend(struct device *dev)
+{
+	struct hvlis_driver *drv;
+
+	if (!dev->driver)
+		return 0;
+	drv = to_hvlis_driver(dev->driver);
+	if (!drv->suspend)
+		return -EOPNOTSUPP;
+	return drv->suspend(to_hvlis_device(dev));
+}
+
+static int vmbus_pm_resume(struct device *dev)
+{
+	struct hvlis_driver *drv;
+
+	if (!dev->driver)
+		return 0;
+	drv = to_hvlis_driver(dev->driver);
+	if (!drv->resume)
+		return -EOPNOTSUPP;
+	return drv->resume(to_hvlis_device(dev));
+}
+
+static const struct dev_pm_ops vmbus_pm_ops = {
+	.freeze = vmbus_pm_suspend,
+	.thaw = vmbus_pm_resume,
+	.poweroff = vmbus_pm_suspend,
+	.restore = vmbus_pm_resume,
+};
+
 static int vmbus_uevent(hvlis_uevent_dev_t *dev, struct kobj_uevent_env *env)
 {
 	const struct hvlis_device *hd = to_hvlis_device(dev);
@@ -378,6 +417,34 @@ RING_ATTR(in_write_index, false, RF_WRITE_INDEX);
 RING_ATTR(in_read_bytes_avail, false, RF_TO_READ);
 RING_ATTR(in_write_bytes_avail, false, RF_TO_WRITE);
 
+#ifdef HVLIS_TEST_HOOKS
+/*
+ * Test builds only: a VM under TCG cannot hibernate, so writing 1 to
+ * test_pm_cycle runs this device's freeze, then its thaw, through the same
+ * functions and under the same device lock as the PM core would.
+ */
+static ssize_t test_pm_cycle_store(struct device *dev, struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	int ret;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	device_lock(dev);
+	ret = vmbus_pm_ops.freeze(dev);
+	dev_info(dev, "test: freeze: %d\n", ret);
+	if (!ret) {
+		ret = vmbus_pm_ops.thaw(dev);
+		dev_info(dev, "test: thaw: %d\n", ret);
+	}
+	device_unlock(dev);
+	return ret ? ret : count;
+}
+
+static struct device_attribute dev_attr_test_pm_cycle =
+	__ATTR(test_pm_cycle, 0200, NULL, test_pm_cycle_store);
+#endif
+
 /* Set on each device (struct device.groups exists on every kernel we support). */
 static struct attribute *vmbus_dev_attrs[] = {
 	&dev_attr_id.attr,
@@ -391,6 +458,9 @@ static struct attribute *vmbus_dev_attrs[] = {
 	&dev_attr_device.attr,
 	&dev_attr_numa_node.attr,
 	&dev_attr_driver_override.attr,
+#ifdef HVLIS_TEST_HOOKS
+	&dev_attr_test_pm_cycle.attr,
+#endif
 	&dev_attr_server_monitor_pending.attr,
 	&dev_attr_client_monitor_pending.attr,
 	&dev_attr_server_monitor_latency.attr,
@@ -446,6 +516,7 @@ struct bus_type hvlis_bus = {
 	.remove = vmbus_remove,
 	.shutdown = vmbus_shutdown,
 	.uevent = vmbus_uevent,
+	.pm = &vmbus_pm_ops,
 };
 
 /**

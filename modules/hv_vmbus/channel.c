@@ -11,7 +11,9 @@
 #include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/sysfs.h>
+#include <linux/cpumask.h>
 #include <hvlis/compat_base.h>
+#include <hvlis/compat_cpu.h>
 #include "vmbus_priv.h"
 
 #define HVLIS_GPADL_FIRST	0xe1e10
@@ -681,11 +683,103 @@ u64 hvlis_read_ref_time(void)
 }
 EXPORT_SYMBOL_GPL(hvlis_read_ref_time);
 
+/**
+ * hvlis_channel_set_cpu() - have the host interrupt a channel on another CPU
+ * @ch: an open channel (primary or sub-channel)
+ * @cpu: an online CPU
+ *
+ * Sends MODIFYCHANNEL with @cpu's VP index (VMBus 4.1 and later). A 5.3 or
+ * later host answers with MODIFYCHANNEL_RESPONSE, and the move counts only
+ * if its status is 0; an older host does not answer, and the move counts
+ * once the message is posted. An interrupt already on its way may still
+ * arrive on the old CPU, so the channel callback may run once more there.
+ * Process context; may sleep up to the request timeout.
+ *
+ * Return: 0 (also when @ch already targets @cpu); -EOPNOTSUPP before VMBus
+ * 4.1; -EINVAL for a CPU that is not online; -EIO if the channel is not
+ * open or the host refused; -EBUSY while another move of @ch is under way;
+ * -ENODEV if the channel was rescinded; -ETIMEDOUT or another errno.
+ */
+int hvlis_channel_set_cpu(struct hvlis_channel *ch, unsigned int cpu)
+{
+	struct hvlis_vmbus *vb = &hvlis_vmbus;
+	const struct hvlis_msg_modify_channel_response *res;
+	struct hvlis_msg_modify_channel msg;
+	struct hvlis_waiter *w = NULL;
+	bool answered;
+	u32 vp;
+	int ret;
+
+	if (!vb->connected || vb->version < HVLIS_VMBUS_WIN10_V4_1)
+		return -EOPNOTSUPP;
+	answered = vb->version >= HVLIS_VMBUS_WIN10_V5_3;
+	if (answered) {
+		w = kmalloc(sizeof(*w), GFP_KERNEL);
+		if (!w)
+			return -ENOMEM;
+		hvlis_waiter_init(w);
+	}
+	/* @cpu stays online until the move is recorded (then hotplug checks) */
+	cpus_read_lock();
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+		ret = -EINVAL;
+		goto out_cpus;
+	}
+	mutex_lock(&vb->chan_mutex);
+	if (READ_ONCE(ch->rescinded))
+		ret = -ENODEV;
+	else if (ch->state != HVLIS_CHAN_OPEN)
+		ret = -EIO;
+	else if (ch->moving)
+		ret = -EBUSY;
+	else
+		ret = 0;
+	if (ret || ch->target_cpu == cpu) {
+		mutex_unlock(&vb->chan_mutex);
+		goto out_cpus;
+	}
+	ch->moving = true;
+	mutex_unlock(&vb->chan_mutex);
+
+	vp = vb->tp->vp_index(cpu);
+	memset(&msg, 0, sizeof(msg));
+	msg.header.msgtype = HVLIS_CHANMSG_MODIFYCHANNEL;
+	msg.child_relid = ch->relid;
+	msg.target_vp = vp;
+	if (answered) {
+		ret = hvlis_request(vb, &msg, sizeof(msg), w,
+				    HVLIS_CHANMSG_MODIFYCHANNEL_RESPONSE, ch->relid, ch->relid);
+		res = (const void *)w->resp;
+		if (!ret && res->status) {
+			pr_err("relid %u: the host refused to move the channel to VP %u (status %#x)\n",
+			       ch->relid, vp, res->status);
+			ret = -EIO;
+		}
+	} else {
+		ret = hvlis_post_msg(vb, &msg, sizeof(msg), true);
+	}
+
+	mutex_lock(&vb->chan_mutex);
+	if (!ret) {
+		WRITE_ONCE(ch->target_cpu, cpu);
+		ch->target_vp = vp;
+		ch->moves++;
+	}
+	ch->moving = false;
+	mutex_unlock(&vb->chan_mutex);
+out_cpus:
+	cpus_read_unlock();
+	kfree(w);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hvlis_channel_set_cpu);
+
 /* ---- sysfs: /sys/bus/vmbus/devices/<id>/channels/<relid>/ */
 
 struct chan_attr {
 	struct attribute attr;
 	ssize_t (*show)(struct hvlis_channel *ch, char *buf);
+	ssize_t (*store)(struct hvlis_channel *ch, const char *buf, size_t count);
 };
 
 static ssize_t chan_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
@@ -695,8 +789,19 @@ static ssize_t chan_attr_show(struct kobject *kobj, struct attribute *attr, char
 	return a->show(container_of(kobj, struct hvlis_channel, kobj), buf);
 }
 
+static ssize_t chan_attr_store(struct kobject *kobj, struct attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct chan_attr *a = container_of(attr, struct chan_attr, attr);
+
+	if (!a->store)
+		return -EIO;
+	return a->store(container_of(kobj, struct hvlis_channel, kobj), buf, count);
+}
+
 static const struct sysfs_ops chan_sysfs_ops = {
 	.show = chan_attr_show,
+	.store = chan_attr_store,
 };
 
 static void chan_kobj_release(struct kobject *kobj)
@@ -748,9 +853,33 @@ static struct chan_attr chan_attr_##_name = {				\
 	.show = chan_##_name##_show,					\
 }
 
-CHAN_ATTR(cpu, "%u", ch->target_cpu);
+/* cpu: which CPU the host interrupts; root may move the channel (as upstream) */
+static ssize_t chan_cpu_show(struct hvlis_channel *ch, char *buf)
+{
+	return scnprintf(buf, PAGE_SIZE, "%u\n", READ_ONCE(ch->target_cpu));
+}
+
+static ssize_t chan_cpu_store(struct hvlis_channel *ch, const char *buf, size_t count)
+{
+	unsigned int cpu;
+	int ret;
+
+	if (kstrtouint(buf, 0, &cpu))
+		return -EINVAL;
+	ret = hvlis_channel_set_cpu(ch, cpu);
+	return ret ? ret : count;
+}
+
+static struct chan_attr chan_attr_cpu = {
+	.attr = { .name = "cpu", .mode = 0644 },
+	.show = chan_cpu_show,
+	.store = chan_cpu_store,
+};
+
 CHAN_ATTR(events, "%llu", (unsigned long long)ch->sig_events);
 CHAN_ATTR(interrupts, "%llu", (unsigned long long)ch->interrupts);
+CHAN_ATTR(interrupts_other_cpu, "%llu", (unsigned long long)ch->interrupts_other_cpu);
+CHAN_ATTR(moves, "%llu", (unsigned long long)ch->moves);
 CHAN_ATTR(out_full_total, "%llu", (unsigned long long)ch->out_full);
 CHAN_ATTR(bad_packets, "%llu", (unsigned long long)ch->bad_packets);
 CHAN_ATTR(subchannel_id, "%u", ch->offer.offer.sub_channel_index);
@@ -768,6 +897,8 @@ static struct attribute *chan_attrs[] = {
 	&chan_attr_cpu.attr,
 	&chan_attr_events.attr,
 	&chan_attr_interrupts.attr,
+	&chan_attr_interrupts_other_cpu.attr,
+	&chan_attr_moves.attr,
 	&chan_attr_out_full_total.attr,
 	&chan_attr_bad_packets.attr,
 	&chan_attr_subchannel_id.attr,

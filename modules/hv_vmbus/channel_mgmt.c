@@ -106,6 +106,8 @@ void hvlis_channel_event(struct hvlis_channel *ch)
 
 #endif
 	ch->interrupts++;
+	if (smp_processor_id() != READ_ONCE(ch->target_cpu))
+		ch->interrupts_other_cpu++;
 	if (READ_ONCE(ch->callback)) {
 #ifdef HVLIS_TEST_HOOKS
 		if (READ_ONCE(test_event_delay_relid) == ch->relid &&

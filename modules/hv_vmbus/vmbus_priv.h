@@ -63,8 +63,9 @@ struct hvlis_channel {
 	struct hvlis_device *device;	/* primary: its device */
 	void (*subchannel_cb)(struct hvlis_channel *sub);
 
-	unsigned int target_cpu;
+	unsigned int target_cpu;	/* changed only under chan_mutex */
 	u32 target_vp;
+	bool moving;			/* a MODIFYCHANNEL is under way */
 
 	/* Open channel: both rings in one GPADL, outbound first. */
 	void *ring_pages;
@@ -88,6 +89,8 @@ struct hvlis_channel {
 
 	/* counters, shown in sysfs */
 	u64 interrupts;			/* signals from the host */
+	u64 interrupts_other_cpu;	/* ... seen on a CPU not its target */
+	u64 moves;			/* CPU moves the host accepted */
 	u64 sig_events;			/* signals to the host */
 	u64 out_full;			/* sends that found no room */
 	u64 bad_packets;		/* host packets rejected */

@@ -93,6 +93,9 @@
  *   open-fail <relid> [status] the next OPENCHANNEL of relid is answered
  *                              with status (default 0xc0000001)
  *   open-hang <relid>          the next OPENCHANNEL of relid gets no answer
+ *   modify-fail <relid> [status]
+ *                              the next MODIFYCHANNEL of relid is refused
+ *                              with status (default 0xc0000001; 5.3+ hosts)
  *   rescind-during-open <relid>
  *                              the next OPENCHANNEL of relid is answered by
  *                              a rescind of the channel
@@ -378,6 +381,7 @@ static const struct fault_cmd fault_cmds[HVSIM_FAULT_COUNT] = {
 	[HVSIM_FAULT_STORM_THROUGH] = { "storm-through", 1, 2 },
 	[HVSIM_FAULT_CSUM_SILENT] = { "csum-silent", 1, 1 },
 	[HVSIM_FAULT_IRQ_OTHER] = { "irq-other", 1, 1 },
+	[HVSIM_FAULT_MODIFY_FAIL] = { "modify-fail", 1, 2 },
 };
 
 /**

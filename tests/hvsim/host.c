@@ -116,6 +116,7 @@ struct sim_chan {
 	bool mute;		/* rescind-after-gpadl: its requests go unanswered */
 	u8 monitor_id;
 	u32 target_vp;
+	u32 moves;			/* MODIFYCHANNELs taken */
 	struct sim_gpadl *ring_gpadl;
 	void *ring_va;
 	struct sim_ring guest_out;	/* the guest writes, we read */
@@ -175,6 +176,7 @@ static struct {
 	atomic_t csum_requests, csum_errors;
 	atomic_t unload_responses, gpadl_pages_freed, requests_after_rescind;
 	atomic_t mpb_requests, mpb_errors;	/* echo: GPA-direct checksums */
+	atomic_t modifies, modifies_refused;	/* MODIFYCHANNEL */
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 } sim;
@@ -1571,6 +1573,49 @@ static void on_close(const u8 *msg)
 		c->ops->closed(c->priv, c->relid, c->sub_index, false);
 }
 
+/*
+ * MODIFYCHANNEL (VMBus 4.1+): interrupt an open channel on another VP from
+ * now on. A 5.3+ host answers with MODIFYCHANNEL_RESPONSE; an older one
+ * moves the channel without a word. Before 4.1 the message does not exist.
+ */
+static void on_modify_channel(const u8 *msg)
+{
+	const struct hvlis_msg_modify_channel *m = (const void *)msg;
+	struct hvlis_msg_modify_channel_response r;
+	struct sim_chan *c = chan_by_relid(m->child_relid);
+	u32 status = 0;
+
+	if (sim.version < HVLIS_VMBUS_WIN10_V4_1) {
+		atomic_inc(&sim.bad_msgs);
+		pr_err("MODIFYCHANNEL of relid %u on VMBus %u.%u, which has none\n",
+		       m->child_relid, sim.version >> 16, sim.version & 0xffff);
+		return;
+	}
+	if (!c || !c->open || c->rescinded) {
+		status = SIM_STATUS_UNSUCCESSFUL;
+		pr_warn("MODIFYCHANNEL of relid %u, which is not open\n", m->child_relid);
+	} else if (m->target_vp >= nr_cpu_ids || !cpu_online(m->target_vp)) {
+		status = SIM_STATUS_UNSUCCESSFUL;
+		pr_warn("MODIFYCHANNEL of relid %u to VP %u, which does not exist\n",
+			m->child_relid, m->target_vp);
+	} else if (!armed_take(HVSIM_FAULT_MODIFY_FAIL, c->relid, &status)) {
+		pr_info("relid %u: interrupts now go to VP %u (were VP %u)\n", c->relid,
+			m->target_vp, c->target_vp);
+		c->target_vp = m->target_vp;
+		c->moves++;
+		atomic_inc(&sim.modifies);
+	}
+	if (status)
+		atomic_inc(&sim.modifies_refused);
+	if (sim.version < HVLIS_VMBUS_WIN10_V5_3)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.header.msgtype = HVLIS_CHANMSG_MODIFYCHANNEL_RESPONSE;
+	r.child_relid = m->child_relid;
+	r.status = status;
+	queue_to_guest(&r, sizeof(r));
+}
+
 static void on_relid_released(const u8 *msg)
 {
 	const struct hvlis_msg_relid_released *m = (const void *)msg;
@@ -1704,6 +1749,7 @@ static void handle_guest_msg(const u8 *msg, u32 len, u32 conn_id)
 		[HVLIS_CHANMSG_RELID_RELEASED] = sizeof(struct hvlis_msg_relid_released),
 		[HVLIS_CHANMSG_INITIATE_CONTACT] = sizeof(struct hvlis_msg_initiate_contact),
 		[HVLIS_CHANMSG_UNLOAD] = sizeof(struct hvlis_chanmsg_header),
+		[HVLIS_CHANMSG_MODIFYCHANNEL] = sizeof(struct hvlis_msg_modify_channel),
 	};
 
 	if (len < sizeof(*h) || h->msgtype >= HVLIS_CHANMSG_COUNT ||
@@ -1747,6 +1793,9 @@ static void handle_guest_msg(const u8 *msg, u32 len, u32 conn_id)
 		break;
 	case HVLIS_CHANMSG_UNLOAD:
 		on_unload();
+		break;
+	case HVLIS_CHANMSG_MODIFYCHANNEL:
+		on_modify_channel(msg);
 		break;
 	}
 }
@@ -2809,6 +2858,7 @@ int hvsim_fault(enum hvsim_fault kind, const u32 *arg, unsigned int nargs, u32 c
 	mutex_lock(&sim.lock);
 	switch (kind) {
 	case HVSIM_FAULT_OPEN_FAIL:
+	case HVSIM_FAULT_MODIFY_FAIL:
 		ret = arm(kind, arg[0], nargs > 1 ? arg[1] : SIM_STATUS_UNSUCCESSFUL, count);
 		break;
 	case HVSIM_FAULT_OPEN_HANG:
@@ -2856,7 +2906,7 @@ void hvsim_show_devices(struct seq_file *s)
 	char t[37], in[37];
 
 	mutex_lock(&sim.lock);
-	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits monitor signals_monitor monitored_hypercalls conn_id\n");
+	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits monitor signals_monitor monitored_hypercalls conn_id vp moves\n");
 	for (i = 0; i < SIM_MAX_CHANS; i++) {
 		struct sim_chan *c = &sim.chans[i];
 
@@ -2873,8 +2923,8 @@ void hvsim_show_devices(struct seq_file *s)
 			seq_printf(s, "%u", c->monitor_id);
 		else
 			seq_putc(s, '-');
-		seq_printf(s, " %llu %llu %u\n", c->signals_monitor, c->monitored_hypercalls,
-			   c->conn_id);
+		seq_printf(s, " %llu %llu %u %u %u\n", c->signals_monitor,
+			   c->monitored_hypercalls, c->conn_id, c->target_vp, c->moves);
 	}
 	mutex_unlock(&sim.lock);
 }
@@ -2908,6 +2958,8 @@ void hvsim_show_stats(struct seq_file *s)
 	seq_printf(s, "monitor_signals %d\nmonitor_stray %d\nmonitored_hypercalls %d\n",
 		   atomic_read(&sim.monitor_signals), atomic_read(&sim.monitor_stray),
 		   atomic_read(&sim.monitored_hypercalls));
+	seq_printf(s, "modifies %d\nmodifies_refused %d\n", atomic_read(&sim.modifies),
+		   atomic_read(&sim.modifies_refused));
 	seq_printf(s, "mpb_requests %d\nmpb_errors %d\n", atomic_read(&sim.mpb_requests),
 		   atomic_read(&sim.mpb_errors));
 	seq_printf(s, "csum_requests %d\ncsum_errors %d\n", atomic_read(&sim.csum_requests),

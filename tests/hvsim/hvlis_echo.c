@@ -304,10 +304,65 @@ static void echo_remove(struct hvlis_device *hd)
 			echo_devs[i] = NULL;
 	mutex_unlock(&echo_lock);
 	for (i = 0; i < ed->nchans; i++) {
-		hvlis_channel_close(ed->chans[i].ch);
+		if (ed->chans[i].open)
+			hvlis_channel_close(ed->chans[i].ch);
 		kfree(ed->chans[i].rxbuf);
 	}
 	kfree(ed);
+}
+
+/*
+ * Hibernation (hv_vmbus's freeze/thaw): close every channel, then open them
+ * all again with the same rings' sizes; an echo run after it must pass.
+ */
+static int echo_suspend(struct hvlis_device *hd)
+{
+	struct echo_dev *ed = hvlis_get_drvdata(hd);
+	unsigned int i, n = 0;
+
+	mutex_lock(&echo_lock);
+	mutex_lock(&ed->lock);
+	for (i = 0; i < ed->nchans; i++) {
+		if (!ed->chans[i].open)
+			continue;
+		hvlis_channel_close(ed->chans[i].ch);
+		ed->chans[i].open = false;
+		n++;
+	}
+	mutex_unlock(&ed->lock);
+	mutex_unlock(&echo_lock);
+	dev_info(&hd->dev, "suspended: %u channels closed\n", n);
+	return 0;
+}
+
+static int echo_resume(struct hvlis_device *hd)
+{
+	struct echo_dev *ed = hvlis_get_drvdata(hd);
+	struct echo_chan *ec;
+	unsigned int i, n = 0;
+	int ret = 0, err;
+
+	mutex_lock(&echo_lock);
+	mutex_lock(&ed->lock);
+	for (i = 0; i < ed->nchans; i++) {
+		ec = &ed->chans[i];
+		if (ec->open)
+			continue;
+		ec->next_seq = 0;
+		err = hvlis_channel_open(ec->ch, ECHO_RING_BYTES, ECHO_RING_BYTES, NULL, 0,
+					 echo_callback, ec);
+		if (err) {
+			dev_err(&hd->dev, "resume: channel %u did not open again: %d\n", i, err);
+			ret = ret ? : err;
+			continue;
+		}
+		ec->open = true;
+		n++;
+	}
+	mutex_unlock(&ed->lock);
+	mutex_unlock(&echo_lock);
+	dev_info(&hd->dev, "resumed: %u channels opened again\n", n);
+	return ret;
 }
 
 static const struct hvlis_device_id echo_ids[] = {
@@ -320,6 +375,8 @@ static struct hvlis_driver echo_driver = {
 	.id_table = echo_ids,
 	.probe = echo_probe,
 	.remove = echo_remove,
+	.suspend = echo_suspend,
+	.resume = echo_resume,
 };
 
 /* Send on every open channel of every device; wait for all echoes. */

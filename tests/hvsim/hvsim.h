@@ -127,6 +127,7 @@ enum hvsim_fault {
 	HVSIM_FAULT_STORM_THROUGH,	/* interrupts that go on through UNLOAD */
 	HVSIM_FAULT_CSUM_SILENT,	/* armed: a checksum request taken, never answered */
 	HVSIM_FAULT_IRQ_OTHER,		/* one interrupt on the other CPU, not waited for */
+	HVSIM_FAULT_MODIFY_FAIL,	/* armed: MODIFYCHANNEL answered with an error */
 	HVSIM_FAULT_COUNT
 };
 

@@ -37,12 +37,20 @@ struct hvlis_device {
 /* The longest driver name driver_override accepts (without the NUL). */
 #define HVLIS_DRIVER_NAME_MAX	64
 
+/*
+ * A VMBus device driver. suspend() and resume() serve hibernation (the
+ * bus's freeze/poweroff and thaw/restore): suspend closes every channel the
+ * driver opened, resume opens them again; without them a bound device
+ * refuses to hibernate (-EOPNOTSUPP).
+ */
 struct hvlis_driver {
 	const char *name;
 	const struct hvlis_device_id *id_table;
 	int (*probe)(struct hvlis_device *dev, const struct hvlis_device_id *id);
 	void (*remove)(struct hvlis_device *dev);
 	void (*shutdown)(struct hvlis_device *dev);
+	int (*suspend)(struct hvlis_device *dev);
+	int (*resume)(struct hvlis_device *dev);
 	struct device_driver driver;
 };
 
@@ -97,6 +105,7 @@ bool hvlis_channel_rescinded(const struct hvlis_channel *ch);
 void hvlis_channel_set_context(struct hvlis_channel *ch, void *context);
 void *hvlis_channel_context(const struct hvlis_channel *ch);
 const struct hvlis_offer *hvlis_channel_offer(const struct hvlis_channel *ch);
+int hvlis_channel_set_cpu(struct hvlis_channel *ch, unsigned int cpu);
 u32 hvlis_vmbus_version(void);
 u64 hvlis_read_ref_time(void);
 
