@@ -379,6 +379,24 @@ static struct hvlis_driver echo_driver = {
 	.resume = echo_resume,
 };
 
+/*
+ * A second driver for the same class, registered only with alt_driver=1:
+ * vmbus-sysfs hands a device to it by name through driver_override (as
+ * driverctl and DPDK do) and echoes packets through it. It registers after
+ * hvlis_echo, which therefore binds every echo device first. It has no
+ * suspend and resume hooks, so its devices refuse to hibernate.
+ */
+static bool alt_driver;
+module_param(alt_driver, bool, 0444);
+MODULE_PARM_DESC(alt_driver, "also register the driver hvlis_echo_alt (driver_override tests)");
+
+static struct hvlis_driver echo_alt_driver = {
+	.name = "hvlis_echo_alt",
+	.id_table = echo_ids,
+	.probe = echo_probe,
+	.remove = echo_remove,
+};
+
 /* Send on every open channel of every device; wait for all echoes. */
 static int echo_run(unsigned int count, u32 min, u32 max)
 {
@@ -1047,6 +1065,8 @@ static const struct file_operations result_fops = {
 
 static int __init echo_init(void)
 {
+	int ret;
+
 	dir = debugfs_create_dir("hvlis_echo", NULL);
 	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
 	debugfs_create_file("result", 0444, dir, NULL, &result_fops);
@@ -1054,11 +1074,22 @@ static int __init echo_init(void)
 	debugfs_create_file("gpadl", 0644, dir, NULL, &gpadl_fops);
 	debugfs_create_file("close", 0644, dir, NULL, &close_fops);
 	debugfs_create_file("mpb", 0644, dir, NULL, &mpb_fops);
-	return hvlis_driver_register(&echo_driver);
+	ret = hvlis_driver_register(&echo_driver);
+	if (ret || !alt_driver)
+		goto out;
+	ret = hvlis_driver_register(&echo_alt_driver);
+	if (ret)
+		hvlis_driver_unregister(&echo_driver);
+out:
+	if (ret)
+		debugfs_remove_recursive(dir);
+	return ret;
 }
 
 static void __exit echo_exit(void)
 {
+	if (alt_driver)
+		hvlis_driver_unregister(&echo_alt_driver);
 	hvlis_driver_unregister(&echo_driver);
 	debugfs_remove_recursive(dir);
 }

@@ -5,7 +5,9 @@
 # tools read (vendor, device, numa_node, the monitor files of monitored
 # channels) and driver_override, which the bus's match honours: a device
 # named for another driver is left alone by hvlis_echo, and binds again
-# once the override is cleared.
+# once the override is cleared; a device named for hvlis_echo_alt (a second
+# driver of the same class) is handed to it, as driverctl and DPDK do, and
+# echoes through it.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=120
@@ -54,7 +56,7 @@ guest() {
 		vm_fail "client_monitor_pending is not a number: $(attr 1 client_monitor_pending)"
 
 	# driver_override
-	insmod /lib/hvlis/hvlis_echo.ko || vm_fail "insmod hvlis_echo failed"
+	insmod /lib/hvlis/hvlis_echo.ko alt_driver=1 || vm_fail "insmod hvlis_echo failed"
 	e1=$(basename "$(vmbus_dev 1)")
 	e3=$(basename "$(vmbus_dev 3)")
 	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e1" ] || vm_fail "echo 1 not bound at load"
@@ -78,6 +80,26 @@ guest() {
 	# the other device was never touched
 	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e3" ] || vm_fail "echo 3 lost its driver"
 	echo_run "after override" 200 16 3000 2
+	# handed to the second driver by name: unbind, drivers_probe
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo_alt/$e1" ] && vm_fail "hvlis_echo_alt bound echo 1 at load"
+	echo hvlis_echo_alt > "$(vmbus_dev 1)/driver_override" || vm_fail "override to hvlis_echo_alt failed"
+	echo_unbind 1
+	echo "$e1" > /sys/bus/vmbus/drivers_probe
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo_alt/$e1" ] || vm_fail "echo 1 not handed to hvlis_echo_alt"
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e1" ] && vm_fail "echo 1 still bound to hvlis_echo"
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo_alt/$e3" ] && vm_fail "echo 3 moved to hvlis_echo_alt"
+	echo_run "echo 1 through hvlis_echo_alt" 200 16 3000 2
+	# hvlis_echo_alt has no suspend/resume hooks: the device cannot hibernate
+	echo 1 > "$(vmbus_dev 1)/test_pm_cycle" 2> /dev/null &&
+		vm_fail "a device of a driver without PM hooks went through freeze/thaw"
+	echo_run "after the refused freeze" 50 16 3000 2
+	# and back: cleared, unbound from the alternative, probed: the first
+	# matching driver (hvlis_echo) takes it again
+	echo > "$(vmbus_dev 1)/driver_override"
+	basename "$(vmbus_dev 1)" > /sys/bus/vmbus/drivers/hvlis_echo_alt/unbind ||
+		vm_fail "unbind from hvlis_echo_alt failed"
+	echo "$e1" > /sys/bus/vmbus/drivers_probe
+	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e1" ] || vm_fail "echo 1 not back with hvlis_echo"
 
 	# A rescinded sub-channel leaves sysfs before its relid is released:
 	# the host may hand that relid to the next sub-channel at once.
