@@ -862,9 +862,12 @@ static ssize_t chan_cpu_show(struct hvlis_channel *ch, char *buf)
 static ssize_t chan_cpu_store(struct hvlis_channel *ch, const char *buf, size_t count)
 {
 	unsigned int cpu;
-	int ret;
+	char end;
+	int n, ret;
 
-	if (kstrtouint(buf, 0, &cpu))
+	/* a decimal number and at most a newline (no kstrtouint() on 2.6.32) */
+	n = sscanf(buf, "%u%c", &cpu, &end);
+	if (n < 1 || (n == 2 && end != '\n'))
 		return -EINVAL;
 	ret = hvlis_channel_set_cpu(ch, cpu);
 	return ret ? ret : count;
