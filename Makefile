@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -36,6 +36,7 @@ help:
 	@echo "  make check            the whole test suite (what CI runs)"
 	@echo "  make check-unit       userspace unit tests under ASan/UBSan"
 	@echo "  make check-fuzz       fuzz smoke runs"
+	@echo "  make fuzz-deep RUNS=N every libFuzzer harness N times, corpora kept (not in check)"
 	@echo "  make check-matrix     build every module against every Debian kernel tree"
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
 	@echo "  make check-vmsmoke    the VM smoke set on Debian's 5.10, 6.12 and sid kernels"
@@ -94,6 +95,23 @@ check-unit:
 
 check-fuzz:
 	$(TOP)/tests/run.sh fuzz
+
+# Every libFuzzer harness (the kernel parsers' and the daemons' handlers) for
+# RUNS executions each, niced, corpora kept in FUZZ_CORPUS, libFuzzer's
+# final edge and feature counts in FUZZ_REPORT; each harness must reach its
+# coverage floor (tests/fuzz/floors.txt). Not part of make check.
+RUNS ?= 10000000
+FUZZ_CORPUS ?= $(TOP)/tests/build/fuzz-corpus
+FUZZ_REPORT ?= $(TOP)/tests/build/fuzz-deep-report.txt
+fuzz-deep:
+	@rm -f $(FUZZ_REPORT) $(FUZZ_REPORT).kernel $(FUZZ_REPORT).daemons
+	nice -n 19 $(MAKE) -C $(TOP)/tests/fuzz deep RUNS=$(RUNS) CORPUS=$(FUZZ_CORPUS) \
+		REPORT=$(FUZZ_REPORT).kernel; k=$$?; \
+	FUZZ_RUNS=$(RUNS) FUZZ_CORPUS=$(FUZZ_CORPUS) FUZZ_REPORT=$(FUZZ_REPORT).daemons \
+		nice -n 19 $(TOP)/tests/daemons/run.sh fuzz; d=$$?; \
+	cat $(FUZZ_REPORT).kernel $(FUZZ_REPORT).daemons > $(FUZZ_REPORT) 2> /dev/null; \
+	echo "# coverage report: $(FUZZ_REPORT)"; \
+	[ $$k = 0 ] && [ $$d = 0 ]
 
 check-matrix:
 	$(TOP)/tests/run.sh ktrees compat matrix

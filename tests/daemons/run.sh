@@ -19,7 +19,9 @@
 #             --no-openat2 --no-tmpfile)
 #   crash     kill -9 the KVP daemon at random points of a stream of SETs and
 #             DELETEs (CRASH_ITERATIONS, default 1000); pools must stay valid
-#   fuzz      one libFuzzer harness per message handler (FUZZ_SECONDS each)
+#   fuzz      one libFuzzer harness per message handler (FUZZ_SECONDS each, or
+#             FUZZ_RUNS executions; FUZZ_CORPUS: keep the corpora there), each
+#             failing below its coverage floor (tests/fuzz/floors.txt)
 #   units     systemd-analyze verify, the udev rules, man page warnings
 #   abi       the message layouts against the kernel's <linux/hyperv.h>
 #   tools     lsvmbus's options; hvlis-status (ASan/UBSan build) against fake
@@ -450,36 +452,73 @@ crash() {
 	timed crash "$t"
 }
 
-# Seeds: one plausible message body per handler (byte 0 is the pool).
+# Sizes the seeds and the harnesses' -max_len come from: the user ABI's
+# headers (the same constants the daemons are built with), never numbers
+# typed here. Prints NAME=VALUE lines for the shell.
+abi_sizes() {
+	python3 - "$top/modules/include/hvlis/uapi" << 'EOF'
+import re, sys
+d = {}
+for h in ("kvp.h", "vss.h", "fcopy.h"):
+    for m in re.finditer(r"^#define\s+(\w+)\s+([^/\n]+)", open(f"{sys.argv[1]}/{h}").read(), re.M):
+        d[m.group(1)] = m.group(2).strip()
+def val(name):
+    v = d[name]
+    return val(v) if v in d else int(v.rstrip("u"), 0)
+for n in ("KVP_MSG_SIZE", "KVP_BODY_SIZE", "KVP_MAX_KEY_SIZE", "KVP_MAX_VALUE_SIZE",
+          "VSS_MSG_SIZE", "FCOPY_MAX_MSG"):
+    print("%s=%d" % (n, val(n)))
+print("KVP_RECORD_SIZE=%d" % (val("KVP_MAX_KEY_SIZE") + val("KVP_MAX_VALUE_SIZE")))
+EOF
+}
+
+# Seeds: one plausible message per handler, each exactly as long as its
+# harness reads (byte 0 is the pool, then a whole body; "any": a whole
+# KVP_MSG_SIZE message, header included), sizes from abi_sizes.
 seeds() {
-	python3 - "$B/fuzz/seeds" << 'EOF'
+	python3 - "$B/fuzz/seeds" "$KVP_MSG_SIZE" "$KVP_BODY_SIZE" "$KVP_MAX_KEY_SIZE" \
+		"$KVP_MAX_VALUE_SIZE" "$VSS_MSG_SIZE" << 'EOF'
 import os, struct, sys
 out = sys.argv[1]
-def put(name, i, data):
+MSG, BODY, KEY, VALUE, VSS = (int(a) for a in sys.argv[2:7])
+def put(name, i, data, size=None):
+    if size is not None:
+        assert len(data) <= size, (name, len(data), size)
+        data = data.ljust(size, b"\0")
     os.makedirs(f"{out}/{name}", exist_ok=True)
     open(f"{out}/{name}/seed{i}", "wb").write(data)
 def kv(key, value):
     k = key.encode() + b"\0"; v = value.encode() + b"\0"
-    return struct.pack("<III", 1, len(k), len(v)) + k.ljust(512, b"\0") + v.ljust(2048, b"\0")
+    return struct.pack("<III", 1, len(k), len(v)) + k.ljust(KEY, b"\0") + v.ljust(VALUE, b"\0")
 for i, (k, v) in enumerate([("Key", "Value"), ("Grüße", "✓"), ("a" * 511, "b")]):
-    put("set", i, bytes([0]) + kv(k, v))
-    put("get", i, bytes([1]) + kv(k, ""))
-    put("delete", i, bytes([3]) + struct.pack("<I", len(k.encode()) + 1) + k.encode() + b"\0")
+    put("set", i, bytes([0]) + kv(k, v), 1 + BODY)
+    put("get", i, bytes([1]) + kv(k, ""), 1 + BODY)
+    put("delete", i, bytes([3]) + struct.pack("<I", len(k.encode()) + 1) + k.encode() + b"\0", 1 + BODY)
 for i in range(3):
-    put("enumerate", i, bytes([i * 2]) + struct.pack("<I", i * 4))
+    put("enumerate", i, bytes([i * 2]) + struct.pack("<I", i * 4), 1 + BODY)
 def ip(adapter, dhcp, addr, mask, gw, dns):
     f = lambda s, n: s.encode().ljust(n, b"\0")
     return f(adapter, 256) + bytes([3, dhcp]) + f(addr, 2048) + f(mask, 2048) + f(gw, 1024) + f(dns, 2048)
-put("get_ip_info", 0, bytes([0]) + ip("00:15:5D:00:00:01", 0, "", "", "", ""))
+assert len(ip("", 0, "", "", "", "")) <= BODY
+put("get_ip_info", 0, bytes([0]) + ip("00:15:5D:00:00:01", 0, "", "", "", ""), 1 + BODY)
 put("set_ip_info", 0, bytes([0]) + ip("{F5BEE29C-1741-4AAD-A4C2-8FDEDB46DCC2}", 0,
-    "192.0.2.10;2001:db8::10", "255.255.255.0;64", "192.0.2.1", "192.0.2.53"))
-put("set_ip_info", 1, bytes([0]) + ip("f5bee29c-1741-4aad-a4c2-8fdedb46dcc2", 1, "", "", "", ""))
-put("register", 0, bytes([0]) + b"3.1".ljust(512, b"\0"))
-put("any", 0, bytes([1, 0, 0, 0]) + kv("k", "v").ljust(7426, b"\0"))
-put("any", 1, bytes([4, 0, 0, 0]) + ip("00:15:5D:00:00:01", 0, "", "", "", ""))
-rec = lambda k, v: k.ljust(512, b"\0") + v.ljust(2048, b"\0")
+    "192.0.2.10;2001:db8::10", "255.255.255.0;64", "192.0.2.1", "192.0.2.53"), 1 + BODY)
+put("set_ip_info", 1, bytes([0]) + ip("f5bee29c-1741-4aad-a4c2-8fdedb46dcc2", 1, "", "", "", ""), 1 + BODY)
+put("register", 0, bytes([0]) + b"3.1".ljust(KEY, b"\0"), 1 + BODY)
+# whole messages as the device delivers them: operation, pool, 2 bytes, body
+hdr = lambda op, pool: struct.pack("<BBH", op, pool, 0)
+put("any", 0, hdr(1, 0) + kv("k", "v"), MSG)
+put("any", 1, hdr(4, 0) + ip("00:15:5D:00:00:01", 0, "", "", "", ""), MSG)
+put("any", 2, hdr(0, 1) + kv("k", ""), MSG)
+put("any", 3, hdr(2, 0) + struct.pack("<I", 2) + b"k\0", MSG)
+put("any", 4, hdr(3, 2) + struct.pack("<I", 0), MSG)
+put("any", 5, hdr(5, 0) + ip("f5bee29c-1741-4aad-a4c2-8fdedb46dcc2", 1, "", "", "", ""), MSG)
+put("any", 6, hdr(100, 0) + b"3.1", MSG)
+rec = lambda k, v: k.ljust(KEY, b"\0") + v.ljust(VALUE, b"\0")
 put("pool_file", 0, rec(b"key", b"value") + rec(b"k2", b"v2"))
-put("pool_file", 1, rec(b"x" * 512, b"y" * 2048) + b"partial")
+put("pool_file", 1, rec(b"x" * KEY, b"y" * VALUE) + b"partial")
+for i, op in enumerate((0, 1, 2, 3, 4, 5, 6, 129)):
+    put("vss", i, struct.pack("<B7xI", op, 0xffffffff if op == 3 else 0), VSS)
 def u16(s):
     return s.encode("utf-16-le").ljust(520, b"\0")[:520]
 hdr = lambda op: struct.pack("<I", op) + bytes(32)
@@ -490,11 +529,54 @@ put("fcopy", 3, hdr(3))
 EOF
 }
 
+# fuzz_run LABEL BINARY SEEDS MAX_LEN: one harness from $B/fuzz, its
+# coverage checked against tests/fuzz/floors.txt (tests/fuzz/floor.sh).
+# FUZZ_RUNS set: that many executions (make fuzz-deep), else FUZZ_SECONDS;
+# FUZZ_CORPUS set: the working corpus is kept there, else a fresh one;
+# FUZZ_REPORT set: "harness executions cov ft" appended to it.
+fuzz_run() {
+	local label=$1 bin=$2 seeds=$3 maxlen=$4 work limit cov runs
+	if [ -n "${FUZZ_CORPUS:-}" ]; then
+		work=$FUZZ_CORPUS/daemons_$label
+		mkdir -p "$work"
+	else
+		work=$B/fuzz/corpus-$label
+		rm -rf "$work" && mkdir -p "$work"
+	fi
+	limit=-max_total_time=$FUZZ_SECONDS
+	[ -n "${FUZZ_RUNS:-}" ] && limit=-runs=$FUZZ_RUNS
+	mkdir -p "$B/fuzz/artifacts-$label"
+	if ! (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		"$bin" "$limit" -seed=1 -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
+		-print_final_stats=1 -artifact_prefix="$B/fuzz/artifacts-$label/" \
+		"$work" "$seeds" > "$B/logs/fuzz-$label.log" 2>&1); then
+		fail "fuzz/$label" "libFuzzer found a failure: $B/logs/fuzz-$label.log, inputs in $B/fuzz/artifacts-$label/"
+		return
+	fi
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/fuzz-$label.log")
+	if cov=$("$top/tests/fuzz/floor.sh" "daemons_$label" "$B/logs/fuzz-$label.log"); then
+		echo "# fuzz/$label: $runs inputs, $cov"
+		pass "fuzz/$label"
+	else
+		fail "fuzz/$label" "$cov ($B/logs/fuzz-$label.log)"
+	fi
+	if [ -n "${FUZZ_REPORT:-}" ]; then
+		echo "daemons_$label $runs $(echo "$cov" | sed -n 's/.*cov \([0-9]*\) ft \([0-9]*\).*/\1 \2/p')" >> "$FUZZ_REPORT"
+	fi
+}
+
 fuzz() {
-	local t name op
+	local t name op sizes maxlen
 	need clang "clang libclang-rt-14-dev" || return
 	t=$(ms)
 	mkdir -p "$B/fuzz"
+	if ! sizes=$(abi_sizes 2> "$B/logs/fuzz-sizes.log"); then
+		fail fuzz/seeds "$(cat "$B/logs/fuzz-sizes.log")"
+		return
+	fi
+	local KVP_MSG_SIZE KVP_BODY_SIZE KVP_MAX_KEY_SIZE KVP_MAX_VALUE_SIZE KVP_RECORD_SIZE VSS_MSG_SIZE FCOPY_MAX_MSG
+	eval "$sizes"
+	rm -rf "$B/fuzz/seeds"
 	if ! seeds > "$B/logs/fuzz-seeds.log" 2>&1; then
 		fail fuzz/seeds "$(cat "$B/logs/fuzz-seeds.log")"
 		return
@@ -514,6 +596,9 @@ fuzz() {
 		fi
 		objs+=("$obj")
 	done
+	# -max_len: what each harness reads (fuzz_kvp.c: byte 0 the pool, then
+	# a body; "any" a whole message and 64 bytes more; a pool file at most
+	# 8 records)
 	for h in get:0 set:1 delete:2 enumerate:3 get_ip_info:4 set_ip_info:5 register:100 any:-1 pool_file:-2; do
 		name=${h%%:*}
 		op=${h#*:}
@@ -522,42 +607,24 @@ fuzz() {
 			fail "fuzz/kvp_$name" "build failed: $(head -c 400 "$B/logs/fuzz-$name.build")"
 			continue
 		fi
-		rm -rf "$B/fuzz/corpus-$name" && mkdir -p "$B/fuzz/corpus-$name" "$B/fuzz/artifacts-$name"
-		if (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-			"./fuzz_kvp_$name" -max_total_time="$FUZZ_SECONDS" -seed=1 -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 -artifact_prefix="$B/fuzz/artifacts-$name/" \
-			"$B/fuzz/corpus-$name" "$B/fuzz/seeds/$name" > "$B/logs/fuzz-$name.log" 2>&1); then
-			echo "# fuzz/kvp_$name: $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/fuzz-$name.log") inputs"
-			pass "fuzz/kvp_$name"
-		else
-			fail "fuzz/kvp_$name" "libFuzzer found a failure: $B/logs/fuzz-$name.log, inputs in $B/fuzz/artifacts-$name/"
-		fi
+		case $name in
+		any) maxlen=$((KVP_MSG_SIZE + 64)) ;;
+		pool_file) maxlen=$((8 * KVP_RECORD_SIZE)) ;;
+		*) maxlen=$((1 + KVP_BODY_SIZE)) ;;
+		esac
+		fuzz_run "kvp_$name" "./fuzz_kvp_$name" "$B/fuzz/seeds/$name" "$maxlen"
 	done
+	# fuzz_vss.c: the message, then a fault mask, a registered flag and a
+	# thaw flag; fuzz_fcopy.c: a message one byte longer than the longest
 	if clang "${flags[@]}" "-I$top/daemons/vss" -fsanitize=fuzzer,address,undefined -o "$B/fuzz/fuzz_vss" \
 		"$here/fuzz_vss.c" "$B"/fuzz/vss_*.o "$B"/fuzz/{log,str,dev,notify,loop,run,opts}.o > "$B/logs/fuzz-vss.build" 2>&1; then
-		rm -rf "$B/fuzz/corpus-vss" && mkdir -p "$B/fuzz/corpus-vss" "$B/fuzz/artifacts-vss"
-		if (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 ./fuzz_vss \
-			-max_total_time="$FUZZ_SECONDS" -seed=1 -timeout=10 -print_final_stats=1 \
-			-artifact_prefix="$B/fuzz/artifacts-vss/" "$B/fuzz/corpus-vss" > "$B/logs/fuzz-vss.log" 2>&1); then
-			echo "# fuzz/vss: $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/fuzz-vss.log") inputs"
-			pass fuzz/vss_any
-		else
-			fail fuzz/vss_any "libFuzzer found a failure: $B/logs/fuzz-vss.log"
-		fi
+		fuzz_run vss_any ./fuzz_vss "$B/fuzz/seeds/vss" $((VSS_MSG_SIZE + 4))
 	else
 		fail fuzz/vss_any "build failed: $(head -c 400 "$B/logs/fuzz-vss.build")"
 	fi
 	if clang "${flags[@]}" "-I$top/daemons/fcopy" -fsanitize=fuzzer,address,undefined -o "$B/fuzz/fuzz_fcopy" \
 		"$here/fuzz_fcopy.c" "$B/fuzz/fcopy_msg.o" "$B"/fuzz/{log,str,dev,notify,loop,run,opts}.o > "$B/logs/fuzz-fcopy.build" 2>&1; then
-		rm -rf "$B/fuzz/corpus-fcopy" && mkdir -p "$B/fuzz/corpus-fcopy" "$B/fuzz/artifacts-fcopy"
-		if (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 ./fuzz_fcopy \
-			-max_total_time="$FUZZ_SECONDS" -seed=1 -timeout=10 -print_final_stats=1 \
-			-artifact_prefix="$B/fuzz/artifacts-fcopy/" "$B/fuzz/corpus-fcopy" "$B/fuzz/seeds/fcopy" > "$B/logs/fuzz-fcopy.log" 2>&1); then
-			echo "# fuzz/fcopy: $(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/fuzz-fcopy.log") inputs"
-			pass fuzz/fcopy_any
-		else
-			fail fuzz/fcopy_any "libFuzzer found a failure: $B/logs/fuzz-fcopy.log"
-		fi
+		fuzz_run fcopy_any ./fuzz_fcopy "$B/fuzz/seeds/fcopy" $((FCOPY_MAX_MSG + 1))
 	else
 		fail fuzz/fcopy_any "build failed: $(head -c 400 "$B/logs/fuzz-fcopy.build")"
 	fi

@@ -338,6 +338,17 @@ def netvsc_seeds():
 
 MAX_LEN["fuzz_netvsc"] = 1 + NVC_FUZZ_MAX + 8
 
+# The other harnesses' explicit maximum inputs: fuzz_chanmsg one SynIC
+# payload (hv_tlfs.h: 240 bytes) and 16 more, so oversized messages are
+# tried; fuzz_gpadl its 21-byte layout; fuzz_ic an IC header and a
+# negotiation listing 256 versions (more than any host lists); fuzz_ring_read
+# its 18-byte head, 16 operations of 4 bytes and a whole 4 KiB data area.
+SYNIC_PAYLOAD = 240
+MAX_LEN["fuzz_chanmsg"] = SYNIC_PAYLOAD + 16
+MAX_LEN["fuzz_gpadl"] = 21
+MAX_LEN["fuzz_ic"] = IC_BODY_OFFSET + 8 + 4 * 256
+MAX_LEN["fuzz_ring_read"] = 18 + 4 * 16 + DATA
+
 
 if __name__ == "__main__":
     import sys
