@@ -448,8 +448,9 @@ need="$need $(echo "$dneed" | sed -e 's|/lib/systemd/|/usr/lib/systemd/|g' -e 's
 miss=
 for f in $need; do grep -qx "$f" "$tmp/rpm-files.txt" || miss="$miss $f"; done
 [ -z "$miss" ] && pass "rpm/payload-files ($(echo "$need" | wc -w) files of hvlis-dkms and hvlis-daemons)" || fail "rpm/payload-files: missing:$miss"
-if grep -qF "add_drivers+=\" $bootmods \"" "$root/usr/lib/dracut/dracut.conf.d/50-hvlis.conf" 2> /dev/null &&
-	! grep -q '@HVLIS' "$root/usr/libexec/hvlis/hvlis-kmod" 2> /dev/null; then
+# (what lands in an initramfs is checked on the result: sd-install's lsinitramfs)
+if grep -q "^add_drivers+=\" $bootmods " "$root/usr/lib/dracut/dracut.conf.d/50-hvlis.conf" 2> /dev/null &&
+	! grep -q '@HVLIS' "$root/usr/lib/dracut/dracut.conf.d/50-hvlis.conf" "$root/usr/libexec/hvlis/hvlis-kmod" 2> /dev/null; then
 	pass "rpm/payload-substituted"
 else
 	fail "rpm/payload-substituted: @HVLIS_...@ left in the dracut conf or hvlis-kmod"
@@ -544,9 +545,12 @@ for f in /usr/share/initramfs-tools/hooks/hvlis /usr/lib/dracut/dracut.conf.d/50
 	esac
 done
 [ -z "$miss" ] && pass "deb/initramfs-and-hook-files-installed (kernel hooks are conffiles)" || fail "deb/initramfs-and-hook-files-installed: missing$miss"
-if grep -qx "manual_add_modules $bootmods" /usr/share/initramfs-tools/hooks/hvlis &&
-	grep -q "add_drivers+=\" $bootmods \"" /usr/lib/dracut/dracut.conf.d/50-hvlis.conf; then
-	pass "deb/initramfs-files-content (hook and dracut list $bootmods)"
+# the names are substituted; which modules the images then hold (the boot
+# modules and sd_mod) is checked on a built image by sd-install (lsinitramfs)
+if grep -q "^manual_add_modules $bootmods " /usr/share/initramfs-tools/hooks/hvlis &&
+	grep -q "^add_drivers+=\" $bootmods " /usr/lib/dracut/dracut.conf.d/50-hvlis.conf &&
+	! grep -q '@HVLIS' /usr/share/initramfs-tools/hooks/hvlis /usr/lib/dracut/dracut.conf.d/50-hvlis.conf; then
+	pass "deb/initramfs-files-content (hook and dracut list $bootmods and more)"
 else
 	fail "deb/initramfs-files-content: hook/dracut module list or conffile wrong"
 fi
