@@ -11,6 +11,8 @@
 #include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/sysfs.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
 #include <hvlis/compat_base.h>
 #include "vmbus_priv.h"
 
