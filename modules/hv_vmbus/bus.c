@@ -490,7 +490,7 @@ static bool vmbus_is_monitor_attr(const struct attribute *a)
 	       a == &dev_attr_client_monitor_conn_id.attr;
 }
 
-static umode_t vmbus_dev_attr_visible(struct kobject *kobj, struct attribute *a, int n)
+static hvlis_sysfs_mode_t vmbus_dev_attr_visible(struct kobject *kobj, struct attribute *a, int n)
 {
 	const struct hvlis_device *hd = to_hvlis_device(kobj_to_dev(kobj));
 

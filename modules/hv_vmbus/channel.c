@@ -12,6 +12,8 @@
 #include <linux/io.h>
 #include <linux/sysfs.h>
 #include <linux/cpumask.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
 #include <hvlis/compat_base.h>
 #include <hvlis/compat_cpu.h>
 #include "vmbus_priv.h"

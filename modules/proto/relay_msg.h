@@ -19,6 +19,8 @@
 
 #ifdef __KERNEL__
 #include <linux/printk.h>
+/* pr_warn_ratelimited()'s state; printk.h does not include it before 3.17 */
+#include <linux/ratelimit.h>
 #define hvlis_relay_warn(...)	pr_warn_ratelimited(__VA_ARGS__)
 #else
 #include <stdarg.h>

@@ -13,6 +13,8 @@
 #include <hvlis_config.h>
 #include <linux/kernel.h>
 #include <linux/compiler.h>
+/* BUILD_BUG_ON_ZERO() for ARRAY_SIZE(): kernel.h does not include it on 3.x */
+#include <linux/bug.h>
 /* virt_*mb() and the barriers they fall back to */
 #ifdef HAVE_ASM_BARRIER_H
 #include <asm/barrier.h>

@@ -19,6 +19,24 @@
 #define __ATTR_RO_MODE(_name, _mode) __ATTR(_name, _mode, _name##_show, NULL)
 #endif
 
+/* kobj_to_dev() (4.4): the device a sysfs kobject is embedded in. */
+#ifndef HAVE_KOBJ_TO_DEV
+static inline struct device *kobj_to_dev(struct kobject *kobj)
+{
+	return container_of(kobj, struct device, kobj);
+}
+#endif
+
+/*
+ * The mode an attribute_group's is_visible() returns: umode_t (3.3), mode_t
+ * before. The driver declares its callback as returning hvlis_sysfs_mode_t.
+ */
+#ifdef HAVE_SYSFS_IS_VISIBLE_UMODE
+#define hvlis_sysfs_mode_t umode_t
+#else
+#define hvlis_sysfs_mode_t mode_t
+#endif
+
 /*
  * bus_type callback signatures. The driver writes its callbacks against
  * these typedef'd parameter types, so one definition fits every kernel.
