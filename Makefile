@@ -120,10 +120,10 @@ check-vm:
 	$(TOP)/tests/run.sh modinfo vm
 
 check-vmsmoke:
-	$(TOP)/tests/run.sh vmsmoke
+	$(TOP)/tests/run.sh ktrees matrix vmsmoke
 
 check-vm-all:
-	$(TOP)/tests/run.sh vmall
+	$(TOP)/tests/run.sh ktrees matrix vmall
 # Outside make check: apt-get installs a kernel into an image and every run
 # builds the packages (docs/testing.md, "sd-install").
 check-install:

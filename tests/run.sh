@@ -5,8 +5,14 @@
 #
 # usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|matrix|dkms|packaging|modinfo|vm|vmsmoke|vmall]...
 #
-# vmsmoke: the VM smoke set on Debian's 5.10, 6.12 and sid kernels;
+# vmsmoke: the VM smoke set on Debian's 5.10, 6.12 and sid kernels (in all);
 # vmall: every VM scenario on all four Debian kernels (not in all: long).
+#
+# After each suite a line "time: NAME wall W s, cpu U+S s" (not a case)
+# gives its wall time and the user+system CPU time of its whole process tree
+# (every child waited for, QEMU included); all of them are also appended to
+# tests/build/logs/times.txt.  On a shared machine the CPU time is what to
+# compare, not the wall time (docs/testing.md, "Time").
 #
 # Every suite prints one line per case, "PASS: <name>" or "FAIL: <name>";
 # this script counts them and ends with the summary line
@@ -22,19 +28,39 @@ mkdir -p "$logdir"
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 if [ "${suites[0]}" = all ]; then
-	suites=(deps spdx style unit fuzz daemons ktrees compat matrix dkms packaging modinfo vm)
+	suites=(deps spdx style unit fuzz daemons ktrees compat matrix dkms packaging modinfo vm vmsmoke)
 fi
 
 passed=0
 failed=0
 failures=()
+hz=$(getconf CLK_TCK)
+# the matrix's scratch copies, kept: vmsmoke boots the modules built there
+matrix_out="$top/tests/build/matrix"
+matrix_ran=
+
+# child_cpu: user and system CPU time, in clock ticks, of this shell's
+# children waited for so far (cutime and cstime of /proc/PID/stat)
+child_cpu() {
+	local st f
+	st=$(cat "/proc/$$/stat")
+	# fields from the 3rd (state) on: cutime is the 16th, cstime the 17th
+	read -r -a f <<< "${st##*) }"
+	echo "${f[13]} ${f[14]}"
+}
 
 run_suite() { # name command...
-	local name=$1 log="$logdir/$1.log" rc p f
+	local name=$1 log="$logdir/$1.log" rc p f t0 c0 c1 line
 	shift
 	echo "== $name: $*"
+	t0=$SECONDS
+	c0=$(child_cpu)
 	"$@" > "$log" 2>&1
 	rc=$?
+	c1=$(child_cpu)
+	line=$(awk -v n="$name" -v w=$((SECONDS - t0)) -v hz="$hz" -v a="$c0" -v b="$c1" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		printf "time: %s wall %d s, cpu %.0f+%.0f s", n, w, (y[1] - x[1]) / hz, (y[2] - x[2]) / hz }')
 	grep -E '^(PASS|FAIL): ' "$log"
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
@@ -48,6 +74,8 @@ run_suite() { # name command...
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
+	echo "$line"
+	echo "$(date -u +%FT%TZ) $line" >> "$logdir/times.txt"
 }
 
 for s in "${suites[@]}"; do
@@ -66,13 +94,25 @@ for s in "${suites[@]}"; do
 	ktrees) run_suite ktrees "$top/tests/matrix/prep-ktrees.sh" ;;
 	compat) run_suite compat "$top/tests/compat/test-engine.sh" ;;
 	vm) run_suite vm "$top/tests/vm/run-vm.sh" ;;
-	vmsmoke) run_suite vmsmoke "$top/tests/vm/run-kernels.sh" ;;
-	vmall) run_suite vmall "$top/tests/vm/run-kernels.sh" --all ;;
+	vmsmoke | vmall)
+		# the modules of this run's matrix, if it ran before (else
+		# run-kernels.sh builds them)
+		args=()
+		[ "$s" = vmsmoke ] || args=(--all)
+		if [ -n "$matrix_ran" ]; then
+			HVLIS_VM_PREBUILT=$matrix_out run_suite "$s" "$top/tests/vm/run-kernels.sh" "${args[@]}"
+		else
+			run_suite "$s" "$top/tests/vm/run-kernels.sh" "${args[@]}"
+		fi
+		;;
 	dkms) run_suite dkms "$top/tests/dkms/test-dkms.sh" ;;
 	packaging) run_suite packaging "$top/tests/packaging/run.sh" ;;
 	modinfo) run_suite modinfo "$top/tests/vm/modinfo-check.sh" ;;
 	matrix)
-		run_suite matrix "$top/tests/matrix/run-matrix.sh"
+		rm -rf "$matrix_out"
+		HVLIS_MATRIX_OUT=$matrix_out HVLIS_MATRIX_KEEP=1 \
+			run_suite matrix "$top/tests/matrix/run-matrix.sh"
+		matrix_ran=1
 		run_suite own-hypercall "$top/tests/matrix/own-hypercall.sh"
 		;;
 	*) echo "tests/run.sh: unknown suite '$s'" >&2; exit 2 ;;

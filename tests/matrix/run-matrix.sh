@@ -30,16 +30,28 @@
 #                           trees.list
 #   HVLIS_MATRIX_SRC        source tree to build (default: this repository)
 #   HVLIS_MATRIX_CMD        build command, run by bash in the scratch copy;
-#                           {kdir} = the tree's build dir, {jobs} = nproc
-#                           (default: make modules KDIR={kdir})
+#                           {kdir} = the tree's build dir, {jobs} = nproc,
+#                           {hooks} = 1 for a tree of HVLIS_MATRIX_HOOKS, else 0
+#                           (default: make -j{jobs} test-modules KDIR={kdir}
+#                           HVLIS_TEST_HOOKS={hooks})
+#   HVLIS_MATRIX_HOOKS      trees built with the test-only knobs
+#                           (HVLIS_TEST_HOOKS=1), as the VM tests need them
+#                           (default: debian-5.10 debian-6.12 debian-sid; the
+#                           other trees are built as the packages build them,
+#                           so both configurations are built with -Werror);
+#                           "none" for no tree
 #   HVLIS_MATRIX_PARALLEL   trees built at the same time (default 1)
 #   HVLIS_MATRIX_OUT        directory for logs and scratch copies (default: a
 #                           new /tmp/hvlis-matrix.XXXXXX); scratch copies of
 #                           passing trees are removed unless HVLIS_MATRIX_KEEP=1
+#                           (tests/run.sh keeps them in tests/build/matrix:
+#                           the vmsmoke suite boots the modules built there,
+#                           see tests/vm/run-kernels.sh)
 
 set -euo pipefail
 
 readonly DEFAULT_TREES="debian-5.10 debian-6.1 debian-6.12 debian-sid"
+readonly DEFAULT_HOOKS="debian-5.10 debian-6.12 debian-sid"
 # What must not go from the source tree into a scratch copy: .git, whatever
 # the .gitignore files ignore (build output of the live tree), and kbuild
 # products in any case (also for a source tree without .gitignore).
@@ -98,12 +110,14 @@ copy_tree() {
 # to $OUT/results/NAME
 build_tree() {
 	local name=$1 kdir=$2 release=$3 work=$OUT/work/$1 logf=$OUT/logs/$1.log
-	local res=$OUT/results/$1 cmd rc=0 start warnings status=PASS ko kos=() line
+	local res=$OUT/results/$1 cmd rc=0 start warnings status=PASS ko kos=() line hooks=0
 	start=$SECONDS
 	rm -rf "$work"
 	mkdir -p "$work"
+	[[ " $HOOKS " != *" $name "* ]] || hooks=1
 	cmd=${CMD//\{kdir\}/$kdir}
 	cmd=${cmd//\{jobs\}/$(nproc)}
+	cmd=${cmd//\{hooks\}/$hooks}
 	{
 		printf '# tree %s (%s), build dir %s\n# in %s: %s\n' "$name" "$release" "$kdir" "$work" "$cmd"
 		if ! copy_tree "$SRC" "$work"; then
@@ -119,6 +133,7 @@ build_tree() {
 	((rc == 0 && warnings == 0)) || status=FAIL
 	{
 		printf 'rc %s\nwarnings %s\nseconds %s\n' "$rc" "$warnings" "$((SECONDS - start))"
+		printf 'release %s\nhooks %s\nwork %s\n' "$release" "$hooks" "$work"
 		printf 'compiler %s\n' "$(compiler_of "$kdir" "$work")"
 		# the modules: every .ko under modules/*/ (a build without any fails)
 		if [[ -d $work/modules ]]; then
@@ -135,6 +150,7 @@ build_tree() {
 	} >"$res.tmp"
 	mv "$res.tmp" "$res"
 	line="$name $release $status ($((SECONDS - start))s"
+	((hooks == 0)) || line+=", HVLIS_TEST_HOOKS=1"
 	((warnings == 0)) || line+=", $warnings warning(s)"
 	((rc == 0)) || line+=", exit $rc"
 	log "$line)"
@@ -161,7 +177,9 @@ main() {
 	list=$root/trees.list
 	SRC=$(realpath -e "${HVLIS_MATRIX_SRC:-$REPO}") || die "no source tree ${HVLIS_MATRIX_SRC:-$REPO}"
 	# test-modules: the shipped modules, then the test-only ones (tests/hvsim)
-	CMD=${HVLIS_MATRIX_CMD:-make test-modules KDIR=\{kdir\}}
+	CMD=${HVLIS_MATRIX_CMD:-make -j\{jobs\} test-modules KDIR=\{kdir\} HVLIS_TEST_HOOKS=\{hooks\}}
+	HOOKS=${HVLIS_MATRIX_HOOKS:-$DEFAULT_HOOKS}
+	[[ $HOOKS != none ]] || HOOKS=
 	command -v rsync >/dev/null || die "rsync is missing: apt-get install rsync (prep-ktrees.sh installs it)"
 	if [[ -n ${HVLIS_MATRIX_OUT:-} ]]; then
 		OUT=$(realpath -m "$HVLIS_MATRIX_OUT")

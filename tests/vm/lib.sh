@@ -179,7 +179,7 @@ vm_build_modules() {
 	# test-modules: the modules, then the test-only ones (tests/hvsim);
 	# and the daemons, which every initramfs carries (vm_add_daemons)
 	# HVLIS_TEST_HOOKS: the test-only knobs some scenarios set (ic-relay)
-	make -C "$VM_TOP" test-modules KDIR="$kdir" HVLIS_TEST_HOOKS=1 > "$2" 2>&1 &&
+	make -j"$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)" -C "$VM_TOP" test-modules KDIR="$kdir" HVLIS_TEST_HOOKS=1 > "$2" 2>&1 &&
 		make -C "$VM_TOP/daemons" >> "$2" 2>&1
 }
 
@@ -197,10 +197,12 @@ vm_add_daemons() {
 	done
 }
 
-# vm_project_kos: the project's built modules, one path per line
+# vm_project_kos: the project's built modules, one path per line: those of
+# this tree, or of the tree HVLIS_VM_MODTREE names (a copy of the sources
+# where they were built, as the matrix keeps them: run-kernels.sh)
 vm_project_kos() {
-	local k
-	for k in "$VM_TOP"/modules/*/*.ko "$VM_TOP"/tests/hvsim/*.ko; do
+	local k t=${HVLIS_VM_MODTREE:-$VM_TOP}
+	for k in "$t"/modules/*/*.ko "$t"/tests/hvsim/*.ko; do
 		[ -f "$k" ] && echo "$k"
 	done
 	return 0
@@ -453,15 +455,15 @@ vm_mkinitramfs() {
 # vm_qemu KERNEL INITRD APPEND TIMEOUT LOG [QEMU_ARGS]: boot, serial console
 # (with \r removed) to LOG, qemu's own messages to LOG.qemu.  VM_QEMU_EXTRA
 # (array): more QEMU options (disks); VM_QEMU_MEM: MiB of memory (512).  Sets vm_rc (qemu's exit
-# status, 124 on timeout), vm_t_total and vm_t_result (seconds from start to
+# status, 124 on timeout), vm_t_cpu (QEMU's user+system CPU seconds), vm_t_total and vm_t_result (seconds from start to
 # exit and to the result marker; vm_t_result empty without a marker).
 vm_qemu() {
 	local kernel=$1 initrd=$2 append=$3 tmo=$4 log=$5 t0 t1 tm=
-	local rcf="$log.rc" tmf="$log.t"
+	local rcf="$log.rc" tmf="$log.t" cpf="$log.cpu"
 	local -a accel extra
 	read -r -a accel <<< "$(vm_accel_args)"
 	read -r -a extra <<< "${6:-}"
-	rm -f "$rcf" "$tmf"
+	rm -f "$rcf" "$tmf" "$cpf"
 	t0=$EPOCHREALTIME
 	{
 		timeout -k 5 "$tmo" qemu-system-x86_64 "${accel[@]}" \
@@ -471,6 +473,8 @@ vm_qemu() {
 			"${VM_QEMU_EXTRA[@]}" "${extra[@]}" \
 			< /dev/null 2> "$log.qemu"
 		echo $? > "$rcf"
+		# this subshell's children: QEMU's user and system CPU time
+		times > "$cpf"
 	} 2> /dev/null | {
 		local line seen=
 		while IFS= read -r line || [ -n "$line" ]; do
@@ -487,7 +491,10 @@ vm_qemu() {
 	t1=$EPOCHREALTIME
 	vm_rc=$(cat "$rcf" 2> /dev/null || echo 255)
 	[ -f "$tmf" ] && tm=$(cat "$tmf")
-	rm -f "$rcf" "$tmf"
+	# "0m1.50s 0m0.20s" (the shell's), then the same for its children
+	vm_t_cpu=$(sed -n '2{s/^\([0-9]*\)m\([0-9.]*\)s \([0-9]*\)m\([0-9.]*\)s$/\1 \2 \3 \4/p}' "$cpf" 2> /dev/null |
+		awk '{ printf "%.1f", $1 * 60 + $2 + $3 * 60 + $4 }')
+	rm -f "$rcf" "$tmf" "$cpf"
 	vm_t_total=$(vm_secs "$t0" "$t1")
 	vm_t_result=
 	[ -n "$tm" ] && vm_t_result=$(vm_secs "$t0" "$tm")
@@ -597,12 +604,12 @@ vm_run_scenario() {
 		[ "$sc_rootfs" != systemd ] || [ -n "${HVLIS_VM_KEEP_IMAGES:-}" ] ||
 			rm -f "$VM_OUT/$name.root.img" "$VM_OUT/$name.data.img" "$VM_OUT/$name.vmlinuz" \
 				"$VM_OUT/$name.initrd"
-		vm_say "vm/$name: ${t_img:+images $t_img s, }boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s; log $log"
+		vm_say "vm/$name: ${t_img:+images $t_img s, }boot-to-result ${vm_t_result} s, qemu total ${vm_t_total} s, qemu cpu ${vm_t_cpu:-?} s; log $log"
 		return 0
 	fi
 	r=$(printf '%s; ' "${reasons[@]}")
 	echo "FAIL: vm/$name: ${r%; }"
-	vm_say "vm/$name: qemu status $vm_rc after ${vm_t_total} s; log $log"
+	vm_say "vm/$name: qemu status $vm_rc after ${vm_t_total} s (cpu ${vm_t_cpu:-?} s); log $log"
 	[ -z "$chk" ] || printf '%s\n' "$chk" | sed -n '2,40s/^/    | check_log: /p' >&2
 	if grep -q '^hvlis-vm: \(FAIL\|[|]\)' "$log"; then
 		grep '^hvlis-vm: \(FAIL\|[|]\)' "$log" | head -n 60 | sed 's/^/    | /' >&2

@@ -12,9 +12,15 @@
 # host and the test modules are built for exactly that kernel with its own
 # compiler, and the scenarios run in it.  Without --all the scenarios are
 # the smoke set (SMOKE below: the bus, the protocol versions, an
-# integration service, storage I/O, one fault scenario, one systemd
-# scenario); with --all every scenario, and the default kernels include
-# debian-6.1.
+# integration service, storage I/O, network I/O, one fault scenario, one
+# systemd scenario); with --all every scenario, and the default kernels
+# include debian-6.1.
+#
+# HVLIS_VM_PREBUILT=DIR (tests/run.sh sets it to the matrix's output when
+# the matrix ran before in the same run): a matrix tree whose build in DIR
+# passed with HVLIS_TEST_HOOKS=1 (DIR/results/TREE: status PASS, hooks 1,
+# its release) boots the modules built there (HVLIS_VM_MODTREE=DIR/work/TREE)
+# instead of building them again; any other kernel builds its own.
 #
 # Prints run-vm.sh's lines with the kernel in the name,
 #     PASS: vm@KERNEL/NAME
@@ -24,7 +30,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd -P)
-SMOKE=(vmbus-bus vmbus-versions ic-heartbeat stor-basic faults-msgs sd-boot)
+SMOKE=(vmbus-bus vmbus-versions ic-heartbeat stor-basic net-basic faults-msgs sd-boot)
 
 all=
 if [ "${1:-}" = --all ]; then
@@ -45,11 +51,29 @@ fi
 scenarios=("${SMOKE[@]}")
 [ -z "$all" ] || scenarios=()
 
+# prebuilt KERNEL: the matrix's build of KERNEL in $HVLIS_VM_PREBUILT if it
+# passed with the test hooks, else nothing
+prebuilt() {
+	local r=${HVLIS_VM_PREBUILT:-}/results/$1 work
+	[ -n "${HVLIS_VM_PREBUILT:-}" ] && [ -f "$r" ] || return 0
+	if grep -qx 'status PASS' "$r" && grep -qx 'hooks 1' "$r"; then
+		work=$(sed -n 's/^work //p' "$r")
+		[ -d "$work/modules" ] && echo "$work"
+	fi
+	return 0
+}
+
 failed=0
 for k in "${kernels[@]}"; do
 	label=$(basename "$k")
 	t0=$SECONDS
-	HVLIS_VM_KERNEL=$k "$here/run-vm.sh" "${scenarios[@]}" |
+	modtree=$(prebuilt "$k")
+	if [ -n "$modtree" ]; then
+		echo "run-kernels: $label: the modules built by the matrix in $modtree" >&2
+	elif [ -n "${HVLIS_VM_PREBUILT:-}" ]; then
+		echo "run-kernels: $label: no build with HVLIS_TEST_HOOKS=1 in $HVLIS_VM_PREBUILT, building" >&2
+	fi
+	HVLIS_VM_KERNEL=$k HVLIS_VM_MODTREE=$modtree "$here/run-vm.sh" "${scenarios[@]}" |
 		sed -u "s#^\(PASS\|FAIL\): vm/#\1: vm@$label/#"
 	rc=${PIPESTATUS[0]}
 	echo "run-kernels: $label: $((SECONDS - t0)) s (exit $rc)" >&2

@@ -20,6 +20,9 @@
 #   HVLIS_VM_TIMEOUT   default per-scenario timeout in seconds (120)
 #   HVLIS_VM_ACCEL     tcg (default) or kvm
 #   HVLIS_VM_NOBUILD=1 do not run make (use the .ko files as they are)
+#   HVLIS_VM_MODTREE   take the modules from this copy of the sources, built
+#                      there for the VM kernel with HVLIS_TEST_HOOKS=1 (the
+#                      matrix's, see run-kernels.sh); no module build here
 #   HVLIS_VM_KERNEL    the kernel to boot (default: Debian's 6.1): a matrix
 #                      tree name (debian-5.10, debian-6.12, debian-sid) or
 #                      release, or a directory with a kernel of one's own
@@ -77,7 +80,14 @@ vm_conf_load "$(basename "$VM_KSEL_DIR")" || fail_all "prep-vm.sh left no $VM_KS
 t1=$EPOCHREALTIME
 vm_say "kernel $rel ($VM_IMAGE_PKG $VM_IMAGE_VERSION), booting $(basename "$VM_KERNEL"); prep $(vm_secs "$t0" "$t1") s"
 
-if [ -z "${HVLIS_VM_NOBUILD:-}" ]; then
+if [ -n "${HVLIS_VM_MODTREE:-}" ]; then
+	[ -d "$HVLIS_VM_MODTREE/modules" ] || fail_all "HVLIS_VM_MODTREE=$HVLIS_VM_MODTREE holds no modules/"
+	vm_say "modules for $rel taken from $HVLIS_VM_MODTREE"
+	if ! make -C "$VM_TOP" daemons > "$VM_OUT/build.log" 2>&1; then
+		tail -n 10 "$VM_OUT/build.log" | sed 's/^/    | /' >&2
+		fail_all "daemon build failed (see $VM_OUT/build.log)"
+	fi
+elif [ -z "${HVLIS_VM_NOBUILD:-}" ]; then
 	if ! vm_build_modules "$rel" "$VM_OUT/build.log" "$VM_KSEL_KDIR"; then
 		tail -n 10 "$VM_OUT/build.log" | sed 's/^/    | /' >&2
 		fail_all "module build for $rel failed (see $VM_OUT/build.log)"
@@ -96,6 +106,10 @@ while IFS= read -r k; do
 	vm=$(modinfo -F vermagic "$k" 2> /dev/null)
 	[ "${vm%% *}" = "$rel" ] || fail_all "$(basename "$k") is built for '${vm%% *}', not $rel"
 done <<< "$kos"
+# and with the test-only knobs (HVLIS_TEST_HOOKS=1), which scenarios set
+hvko=$(grep '/hv_vmbus\.ko$' <<< "$kos") || fail_all "no hv_vmbus.ko built"
+modinfo -F parm "$hvko" 2> /dev/null | grep -q '^test_stall_offers:' ||
+	fail_all "$hvko is built without HVLIS_TEST_HOOKS=1 (no parameter test_stall_offers)"
 
 failed=0
 for i in "${!names[@]}"; do
