@@ -34,24 +34,31 @@ vrss_wait_chans() {
 	return 1
 }
 
-# vrss_flows TAG N KIB: N flows host -> guest and N guest -> host of KIB
-# KiB each (ports 6000+, 7000+), run in the background; vrss_check TAG N
-# waits for them and checks every file's md5
+# vrss_flows TAG N KIB PORT: N flows host -> guest and N guest -> host of
+# KIB KiB each (ports PORT+ and PORT+500+: flows running at the same time
+# need their own), run in the background (the host side's
+# in one shell in its namespace: one "ip netns exec" each way, which is
+# slow under TCG); vrss_check TAG N waits for them and checks every
+# file's md5 (a transfer cut short fails there)
 vrss_flows() {
 	local i=0
 	dd if=/dev/urandom of="/tmp/$1.src" bs=1k count="$3" 2> /dev/null
+	$NS busybox sh -c "i=0; while [ \$i -lt $2 ]; do
+		tcpxfer recv 192.0.2.2 \$(($4 + 500 + i)) /tmp/$1.h\$i > /dev/null 2> /tmp/$1.eh\$i &
+		i=\$((i + 1)); done; wait" &
+	echo $! >> "/tmp/$1.pids"
 	while [ "$i" -lt "$2" ]; do
-		tcpxfer recv 192.0.2.1 $((6000 + i)) "/tmp/$1.g$i" > /dev/null 2> "/tmp/$1.eg$i" &
-		echo $! >> "/tmp/$1.pids"
-		$NS tcpxfer recv 192.0.2.2 $((7000 + i)) "/tmp/$1.h$i" > /dev/null 2> "/tmp/$1.eh$i" &
+		tcpxfer recv 192.0.2.1 $(($4 + i)) "/tmp/$1.g$i" > /dev/null 2> "/tmp/$1.eg$i" &
 		echo $! >> "/tmp/$1.pids"
 		i=$((i + 1))
 	done
+	$NS busybox sh -c "i=0; while [ \$i -lt $2 ]; do
+		tcpxfer send 192.0.2.1 \$(($4 + i)) /tmp/$1.src > /dev/null 2>> /tmp/$1.es &
+		i=\$((i + 1)); done; wait" &
+	echo $! >> "/tmp/$1.pids"
 	i=0
 	while [ "$i" -lt "$2" ]; do
-		$NS tcpxfer send 192.0.2.1 $((6000 + i)) "/tmp/$1.src" > /dev/null 2>> "/tmp/$1.es" &
-		echo $! >> "/tmp/$1.pids"
-		tcpxfer send 192.0.2.2 $((7000 + i)) "/tmp/$1.src" > /dev/null 2>> "/tmp/$1.es" &
+		tcpxfer send 192.0.2.2 $(($4 + 500 + i)) "/tmp/$1.src" > /dev/null 2>> "/tmp/$1.es" &
 		echo $! >> "/tmp/$1.pids"
 		i=$((i + 1))
 	done
@@ -87,8 +94,10 @@ guest() {
 
 	# 8 flows each way: both channels carry frames both ways
 	vm_log "vRSS up at $(cut -d' ' -f1 /proc/uptime) s"
-	vrss_flows a 8 32
+	vrss_flows a 8 32 6000
+	vm_log "flows started at $(cut -d' ' -f1 /proc/uptime) s"
 	vrss_check a 8
+	vm_log "flows checked at $(cut -d' ' -f1 /proc/uptime) s"
 	c0=$(net_field "$r" chan0_to_guest_frames)
 	c1=$(net_field "$r" chan1_to_guest_frames)
 	g0=$(net_field "$r" chan0_from_guest_frames)
@@ -108,7 +117,7 @@ guest() {
 	done
 
 	# ethtool -L 1 and back to 2 with flows running
-	vrss_flows b 2 128
+	vrss_flows b 2 128 6100
 	sleep 0.5
 	vm_log "-L 1 at $(cut -d' ' -f1 /proc/uptime) s"
 	ethq "$NET_ETH" combined 1 || vm_fail "ethtool -L combined 1 refused"
@@ -117,7 +126,7 @@ guest() {
 	sleep 0.2
 	c1=$(net_field "$r" chan1_to_guest_frames)
 	g1=$(net_field "$r" chan1_from_guest_frames)
-	vrss_flows c 1 32
+	vrss_flows c 1 32 6200
 	vrss_check c 1
 	expect "frames to the guest on channel 1 with one queue" "$(net_field "$r" chan1_to_guest_frames)" "$c1"
 	expect "frames from the guest on channel 1 with one queue" "$(net_field "$r" chan1_from_guest_frames)" "$g1"
