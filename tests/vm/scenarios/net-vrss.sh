@@ -7,7 +7,8 @@
 # (guest/ethq.c, through the ioctl) shows 2 of 2 channels, the host has
 # the table. 8 TCP flows to the guest and 8 from it (16 flows' frames
 # each way, so all on one channel by chance is 1 in 2^15), content checked by
-# md5sum: the host's per-channel counters show both channels carrying
+# md5sum, after the interface went down and up (every queue restarted):
+# the host's per-channel counters show both channels carrying
 # frames each way, and ethtool -S the guest's per-queue counters. Then
 # "ethtool -L combined 1" with 2 flows each way running: the host's table
 # points at channel 0 only and the guest sends on queue 0 only (a new flow
@@ -17,7 +18,7 @@
 # (the harness fails the scenario on any oops, WARNING or hung task).
 
 # shellcheck disable=SC2034
-VM_TIMEOUT=120
+VM_TIMEOUT=150
 VM_BINARIES="ip"
 VM_GUEST_TOOLS="tcpxfer ethq"
 
@@ -91,6 +92,9 @@ guest() {
 	expect "host: sub-channels created" "$(net_field "$r" subch_created)" 1
 	expect "host: RSS table set" "$(net_field "$r" rss)" 1
 	vm_kmsg | grep hv_netvsc | tail -n 5 | vm_detail "hv_netvsc said"
+	# down and up: every queue must run again, not only queue 0
+	ip link set "$NET_ETH" down
+	ip link set "$NET_ETH" up
 
 	# 8 flows each way: both channels carry frames both ways
 	vm_log "vRSS up at $(cut -d' ' -f1 /proc/uptime) s"
