@@ -50,13 +50,13 @@ guest() {
 	xp=$!
 	$NS tcpxfer send 192.0.2.1 5003 /dev/zero > /dev/null 2>&1 &
 	sp=$!
-	b0=$(net_field "$r" chan0_to_guest_bytes)
+	b0=$(net_sum "$r" to_guest_bytes)
 	i=0
-	while [ "$i" -lt 100 ] && [ "$(net_field "$r" chan0_to_guest_bytes)" -lt $((b0 + 2097152)) ]; do
+	while [ "$i" -lt 100 ] && [ "$(net_sum "$r" to_guest_bytes)" -lt $((b0 + 2097152)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	b1=$(net_field "$r" chan0_to_guest_bytes)
+	b1=$(net_sum "$r" to_guest_bytes)
 	[ "$b1" -ge $((b0 + 2097152)) ] || vm_fail "the stream to the guest did not flow ($((b1 - b0)) bytes)"
 	vm_log "rescind after $((b1 - b0)) bytes of the stream"
 	sim_ctl rescind "$r"

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ethq: the few ethtool requests the net-* scenarios need, through the
+ * SIOCETHTOOL ioctl (the busybox image has no ethtool).
+ *
+ *   ethq IFACE channels       prints "max N combined M" (ethtool -l)
+ *   ethq IFACE combined N     sets N combined channels (ethtool -L)
+ *   ethq IFACE stat NAME      prints counter NAME of ethtool -S
+ *
+ * Exits 0 on success, 1 on any error (said on stderr; a refused -L
+ * prints the errno the driver returned).
+ */
+#include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int fd = -1;
+static struct ifreq ifr;
+
+static int eth_ioctl(void *data)
+{
+	ifr.ifr_data = data;
+	return ioctl(fd, SIOCETHTOOL, &ifr);
+}
+
+static int channels(int set, unsigned int n)
+{
+	struct ethtool_channels ch;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.cmd = ETHTOOL_GCHANNELS;
+	if (eth_ioctl(&ch)) {
+		fprintf(stderr, "ethq: ETHTOOL_GCHANNELS: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!set) {
+		printf("max %u combined %u\n", ch.max_combined, ch.combined_count);
+		return 0;
+	}
+	ch.cmd = ETHTOOL_SCHANNELS;
+	ch.combined_count = n;
+	if (eth_ioctl(&ch)) {
+		fprintf(stderr, "ethq: ETHTOOL_SCHANNELS %u: %s\n", n, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int show_stat(const char *name)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		uint32_t len;
+	} info;
+	struct ethtool_gstrings *str = NULL;
+	struct ethtool_stats *st = NULL;
+	uint32_t n, i;
+	int ret = 1;
+
+	memset(&info, 0, sizeof(info));
+	info.hdr.cmd = ETHTOOL_GSSET_INFO;
+	info.hdr.sset_mask = 1ull << ETH_SS_STATS;
+	if (eth_ioctl(&info) || !(info.hdr.sset_mask & (1ull << ETH_SS_STATS))) {
+		fprintf(stderr, "ethq: ETHTOOL_GSSET_INFO: %s\n", strerror(errno));
+		return 1;
+	}
+	n = info.len;
+	str = calloc(1, sizeof(*str) + (size_t)n * ETH_GSTRING_LEN);
+	st = calloc(1, sizeof(*st) + (size_t)n * sizeof(uint64_t));
+	if (!str || !st)
+		goto out;
+	str->cmd = ETHTOOL_GSTRINGS;
+	str->string_set = ETH_SS_STATS;
+	str->len = n;
+	st->cmd = ETHTOOL_GSTATS;
+	st->n_stats = n;
+	if (eth_ioctl(str) || eth_ioctl(st)) {
+		fprintf(stderr, "ethq: ETHTOOL_GSTRINGS/GSTATS: %s\n", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n && i < str->len && i < st->n_stats; i++) {
+		if (!strncmp((const char *)str->data + (size_t)i * ETH_GSTRING_LEN, name,
+			     ETH_GSTRING_LEN)) {
+			printf("%llu\n", (unsigned long long)st->data[i]);
+			ret = 0;
+			goto out;
+		}
+	}
+	fprintf(stderr, "ethq: no counter %s\n", name);
+out:
+	free(str);
+	free(st);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3 || strlen(argv[1]) >= IFNAMSIZ) {
+		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME\n");
+		return 1;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		perror("ethq: socket");
+		return 1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, argv[1]);
+	if (!strcmp(argv[2], "channels"))
+		return channels(0, 0);
+	if (!strcmp(argv[2], "combined") && argc == 4)
+		return channels(1, (unsigned int)strtoul(argv[3], NULL, 0));
+	if (!strcmp(argv[2], "stat") && argc == 4)
+		return show_stat(argv[3]);
+	fprintf(stderr, "ethq: unknown request %s\n", argv[2]);
+	return 1;
+}
