@@ -608,7 +608,7 @@ void hvsim_ic_show(struct seq_file *s)
  */
 int hvsim_ic_init(void)
 {
-	ic_wq = alloc_workqueue("hvsim_ic", 0, 0);
+	ic_wq = alloc_workqueue("hvsim_ic", WQ_UNBOUND, 0);
 	return ic_wq ? 0 : -ENOMEM;
 }
 

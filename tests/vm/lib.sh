@@ -561,6 +561,16 @@ vm_run_scenario() {
 		echo "FAIL: vm/$name: cannot build the initramfs: $(head -n 1 "$VM_OUT/$name.err")"
 		return 1
 	fi
+	# HVLIS_VM_TIMEOUT_SCALE: a whole factor for every timeout, for a host
+	# so loaded that QEMU gets a fraction of a CPU (the timeout only guards
+	# against a hung VM; nothing is judged by time)
+	case ${HVLIS_VM_TIMEOUT_SCALE:-1} in
+	[1-9] | [1-9][0-9]) sc_timeout=$((sc_timeout * ${HVLIS_VM_TIMEOUT_SCALE:-1})) ;;
+	*)
+		echo "FAIL: vm/$name: HVLIS_VM_TIMEOUT_SCALE=$HVLIS_VM_TIMEOUT_SCALE is not a whole number 1-99"
+		return 1
+		;;
+	esac
 	# no_timer_check: on a loaded host, TCG delivers the PIT's ticks too late
 	# for the kernel's boot-time IO-APIC timer check, which then panics
 	# ("IO-APIC + timer doesn't work!"; seen with 5.10 and 6.12 at load 16)

@@ -6,8 +6,11 @@
 # usage: tests/vm/run-kernels.sh [--all] [KERNEL...]
 #
 # For each KERNEL (a value of HVLIS_VM_KERNEL: a matrix tree name, a release
-# or a directory with a kernel of one's own; default: debian-5.10,
-# debian-6.12 and debian-sid) runs run-vm.sh with HVLIS_VM_KERNEL=KERNEL:
+# or a directory with a kernel of one's own; default: debian-5.10 and
+# debian-6.12; with --all also debian-6.1 and debian-sid, whose kernel has
+# hv_vmbus built in, CONFIG_HYPERV_VMBUS=y, so that hvlis's cannot load:
+# run-vm.sh fails every scenario there at once, see docs/testing.md) runs
+# run-vm.sh with HVLIS_VM_KERNEL=KERNEL:
 # the kernel's image is prepared (prep-vm.sh), the modules, the simulated
 # host and the test modules are built for exactly that kernel with its own
 # compiler, and the scenarios run in it.  Without --all the scenarios are
@@ -45,7 +48,7 @@ case ${1:-} in
 esac
 kernels=("$@")
 if [ ${#kernels[@]} -eq 0 ]; then
-	kernels=(debian-5.10 debian-6.12 debian-sid)
+	kernels=(debian-5.10 debian-6.12)
 	[ -z "$all" ] || kernels=(debian-5.10 debian-6.1 debian-6.12 debian-sid)
 fi
 scenarios=("${SMOKE[@]}")

@@ -106,6 +106,16 @@ while IFS= read -r k; do
 	vm=$(modinfo -F vermagic "$k" 2> /dev/null)
 	[ "${vm%% *}" = "$rel" ] || fail_all "$(basename "$k") is built for '${vm%% *}', not $rel"
 done <<< "$kos"
+# and none of them may be built into the kernel: insmod would refuse it
+# ("module is already loaded"; Debian's 7.2 has CONFIG_HYPERV_VMBUS=y)
+builtin="$VM_MODROOT/lib/modules/$rel/modules.builtin"
+if [ -f "$builtin" ]; then
+	while IFS= read -r k; do
+		m=$(basename "$k")
+		! grep -q "/$m\$" "$builtin" ||
+			fail_all "${m%.ko} is built into $rel (its modules.builtin): hvlis's ${m%.ko} cannot load there"
+	done <<< "$kos"
+fi
 # and with the test-only knobs (HVLIS_TEST_HOOKS=1), which scenarios set
 hvko=$(grep '/hv_vmbus\.ko$' <<< "$kos") || fail_all "no hv_vmbus.ko built"
 modinfo -F parm "$hvko" 2> /dev/null | grep -q '^test_stall_offers:' ||
