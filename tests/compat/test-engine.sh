@@ -269,6 +269,45 @@ if [ -n "$first" ]; then
 	fi
 fi
 
+# objtool and gcc's FN.cold parts (compat/objtool/cold_split.c). A current
+# tree's objtool knows them: no -fno-reorder-blocks-and-partition there. An
+# old tree's objtool (RHEL 7's, RHEL 8's under gcc 9 and later) is played by
+# a copy of the first tree whose tools/objtool/objtool warns, as those do,
+# about every FN.cold symbol of the object it checks: the engine must then
+# add the flag, and say so.
+if [ -n "$first" ]; then
+	if [ -f "$work/hwclean/hvlis_cflags.mk" ] &&
+		! grep -q -- '-fno-reorder-blocks-and-partition' "$work/hwclean/hvlis_cflags.mk"; then
+		pass objtool-cold-clean-tree
+	else
+		fail objtool-cold-clean-tree "$(cat "$work/hwclean/hvlis_cflags.mk" 2> /dev/null || echo 'no hvlis_cflags.mk')"
+	fi
+	farm coldtool
+	ot="$work/coldtool/tools/objtool/objtool"
+	if [ -e "$ot" ] || [ -L "$ot" ]; then
+		rm -f "$ot"
+		cat > "$ot" <<'EOT'
+#!/bin/sh
+# an objtool from before gcc's FN.cold parts: each one draws a warning
+for o; do :; done
+nm "$o" 2> /dev/null | awk '$3 ~ /[.]cold/ { print $3 }' | while read -r f; do
+	echo "$o: warning: objtool: $f()+0x0: frame pointer state mismatch" >&2
+done
+exit 0
+EOT
+		chmod +x "$ot"
+		if probes_run coldtool &&
+			grep -q '^HVLIS_KHDR_CFLAGS :=.* -fno-reorder-blocks-and-partition' "$work/coldtool.out/hvlis_cflags.mk" &&
+			grep -q "objtool does not know gcc's FN.cold parts" "$work/coldtool.log"; then
+			pass objtool-cold-old-tool-detected
+		else
+			fail objtool-cold-old-tool-detected "$(cat "$work/coldtool.out/hvlis_cflags.mk" 2> /dev/null || tail -n 2 "$work/coldtool.log")"
+		fi
+	else
+		fail objtool-cold-old-tool-detected "$first has no tools/objtool/objtool to stand in for"
+	fi
+fi
+
 # A tree the compiler cannot build against: the engine must refuse.
 if [ -n "$first" ]; then
 	if make -s -C "$top" --no-print-directory -f compat/config.mk \

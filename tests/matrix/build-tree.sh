@@ -95,6 +95,7 @@ done
 sed -n -e 's|^/\* \(export checks: .*\) \*/$|  \1|p' \
 	-e 's|^/\* \(features that need an export .*\) \*/$|  \1|p' "$hdr"
 sed -n 's|^/\* \(the tree.s own headers warn .*\) \*/$|  \1|p' "$hdr"
+sed -n 's|^/\* \(the tree.s objtool .*\) \*/$|  \1|p' "$hdr"
 grep -q 'own headers warn' "$hdr" || echo "  the tree's own headers give no warning we know of under this compiler"
 echo
 
@@ -144,7 +145,7 @@ explain() {
 			echo "      -> a warning in our code ($(grep -oE -- '-Werror=[a-z0-9-]+' <<< "$line" | head -n 1))"
 		shown=$((shown + 1))
 		[ $shown -lt 6 ] || break
-	done < <(grep -E "^$dir/[^:]*:[0-9]+:([0-9]+:)? (error|warning|fatal error):" "$log")
+	done < <(grep -E "^$dir/[^:]*(:[0-9]+:([0-9]+:)?|\.o:) (error|warning|fatal error):" "$log")
 	[ $shown -gt 0 ] || grep -E 'ERROR|Error|error:|undefined|Unknown symbol' "$log" | head -n 4 | sed 's/^/    /'
 }
 
@@ -152,7 +153,8 @@ explain() {
 failed=0
 report() {
 	local name=$1 ko=$2 log=$3 dir=$4 nwarn
-	nwarn=$(grep -cE "^$dir/[^:]*:[0-9]+:([0-9]+:)? warning:" "$log")
+	# compiler warnings, and objtool's about our objects ("x.o: warning: objtool: ...")
+	nwarn=$(grep -cE "^$dir/[^:]*(:[0-9]+:([0-9]+:)?|\.o:) warning:" "$log")
 	if [ -f "$ko" ] && [ "$nwarn" -eq 0 ] && ! grep -qE "^$dir/[^:]*:[0-9]+:([0-9]+:)? (fatal )?error:" "$log"; then
 		echo "PASS: tree/$name ($krel)"
 	else
@@ -167,10 +169,9 @@ report() {
 	fi
 }
 
-for d in "$src"/modules/*/; do
-	m=$(basename "$d")
-	[ "$m" = include ] && continue
-	report "$m" "$d/$m.ko" "$out/modules.log" "$src/modules/$m"
+# the modules of modules.list (modules/include and modules/proto are none)
+for m in $(sh "$src/modules/modules-list.sh" dirs); do
+	report "$m" "$src/modules/$m/$m.ko" "$out/modules.log" "$src/modules/$m"
 done
 # errors in the shared headers and compat shims count for every module; say where
 if grep -qE "^$src/(modules/include|compat)/[^:]*:[0-9]+:([0-9]+:)? (warning|error):" "$out/modules.log"; then
