@@ -72,6 +72,31 @@ static bool ko_is(const char *path, size_t len, const char *mod)
 	       (len == 4 && !strncmp(b, ".zst", 4));
 }
 
+/*
+ * len without a trailing .gz, .xz or .zst: initramfs-tools copies a
+ * compressed module decompressed, and it is still the same file
+ */
+static size_t ko_plain_len(const char *path, size_t len)
+{
+	static const char *const ext[] = { ".gz", ".xz", ".zst" };
+	size_t i, el;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		el = strlen(ext[i]);
+		if (len > el && !strncmp(path + len - el, ext[i], el))
+			return len - el;
+	}
+	return len;
+}
+
+/* True if the image's path (len bytes) is the module file rel, compressed or not. */
+static bool same_ko(const char *path, size_t len, const char *rel)
+{
+	size_t a = ko_plain_len(path, len), b = ko_plain_len(rel, strlen(rel));
+
+	return a == b && !strncmp(path, rel, a);
+}
+
 static enum st_origin origin_of(const char *rel)
 {
 	if (!strncmp(rel, "updates/dkms/", 13) || !strncmp(rel, "updates/hvlis/", 14))
@@ -364,7 +389,7 @@ static void match_listing(struct st_kernel *k, const char *list)
 
 			if (!m->boot || m->initrd == IN_HOLDS || !ko_is(hit, n, m->name))
 				continue;
-			if (m->resolved && strlen(m->resolved) == n && !strncmp(hit, m->resolved, n)) {
+			if (m->resolved && same_ko(hit, n, m->resolved)) {
 				m->initrd = IN_HOLDS;
 			} else if (m->initrd == IN_LACKS) {
 				m->initrd = IN_OTHER;

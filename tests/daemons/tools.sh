@@ -248,6 +248,22 @@ status_initramfs() {
 	rc_is initrd-none 2
 	has initrd-none "  hv_vmbus: modprobe loads updates/dkms/hv_vmbus.ko (hvlis); initramfs: lacks"
 	jq_ok initrd-none '.kernels[0].modules[0].initramfs == "lacks" and .problems[0].level == "boot-critical"'
+	# DKMS installed hvlis compressed (a kernel built with module
+	# compression: Debian's 6.12), initramfs-tools copied it decompressed:
+	# the same file, which the image holds
+	r=$T/initrd-xz
+	fake_kernel "$r" 6.12.9-amd64
+	fake_dkms_installed "$r" 6.12.9-amd64
+	for k in $MODS; do
+		mv "$r/lib/modules/6.12.9-amd64/updates/dkms/$k.ko" "$r/lib/modules/6.12.9-amd64/updates/dkms/$k.ko.xz"
+		echo "updates/dkms/$k.ko.xz:"
+	done > "$r/lib/modules/6.12.9-amd64/modules.dep"
+	# shellcheck disable=SC2046
+	fake_image "$r" 6.12.9-amd64 $(boot_paths updates/dkms)
+	st initrd-xz --root "$r"
+	rc_is initrd-xz 0
+	has initrd-xz "  hv_vmbus: modprobe loads updates/dkms/hv_vmbus.ko.xz (hvlis); initramfs: holds it"
+	jq_ok initrd-xz '.kernels[0].modules[0].initramfs == "holds" and (.problems | length == 0)'
 	# hvlis removed, the image still holds its copy: as bad
 	r=$T/initrd-stale
 	fake_kernel "$r" 6.1.0-1-amd64
