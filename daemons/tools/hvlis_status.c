@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "status.h"
 
@@ -107,7 +108,8 @@ static void mod_problems(struct st_report *r, const struct st_kernel *k, const s
 	bool ours = m->origin == OR_HVLIS ||
 		    (m->initrd_copy && !strncmp(m->initrd_copy, "updates/", 8));
 
-	if (k->dkms == DK_INSTALLED && m->origin != OR_HVLIS)
+	/* inactive on purpose: modprobe is meant to load the distribution's file */
+	if (k->dkms == DK_INSTALLED && m->origin != OR_HVLIS && !r->inactive)
 		problem(r, ST_WARN, "kernel %s: DKMS installed hvlis, but modprobe loads %s from %s (run depmod %s)",
 			k->rel, m->name, m->resolved ? m->resolved : "nowhere", k->rel);
 	if ((m->initrd == IN_LACKS || m->initrd == IN_OTHER) && ours)
@@ -136,6 +138,9 @@ static void find_problems(struct st_report *r)
 {
 	size_t i;
 
+	if (r->inactive)
+		problem(r, ST_WARN, "hvlis is inactive, the distribution's drivers are used: %s",
+			r->inactive_reason ? r->inactive_reason : "(no reason recorded)");
 	for (i = 0; i < r->n_kernels; i++)
 		kernel_problems(r, &r->kernels[i]);
 	for (i = 0; i < r->n_loaded; i++) {
@@ -162,6 +167,29 @@ static void read_running(struct st_report *r)
 		free(r->running);
 		r->running = NULL;
 	}
+	free(p);
+}
+
+/*
+ * hvlis-kmod activate writes /etc/depmod.d/hvlis-inactive.conf when a VMBus
+ * device of the VM has no hvlis driver (or the administrator said so), and
+ * removes it when hvlis may be active; its "# hvlis-inactive: " line says why.
+ */
+static void read_stack(struct st_report *r)
+{
+	static const char tag[] = "# hvlis-inactive: ";
+	char *p = st_path(r, "/etc/depmod.d/hvlis-inactive.conf");
+	char *text, *line;
+
+	r->inactive = access(p, F_OK) == 0;
+	text = r->inactive ? tools_read_file(p, 64 * 1024, NULL) : NULL;
+	line = text ? strstr(text, tag) : NULL;
+	if (line) {
+		line += sizeof(tag) - 1;
+		line[strcspn(line, "\n")] = '\0';
+		r->inactive_reason = xstrdup(line);
+	}
+	free(text);
 	free(p);
 }
 
@@ -231,6 +259,7 @@ static void free_report(struct st_report *r)
 	free(r->loaded);
 	free(r->kernels);
 	free(r->running);
+	free(r->inactive_reason);
 	vmbus_list_free(&r->devices);
 }
 
@@ -247,6 +276,7 @@ int main(int argc, char **argv)
 	if (root && strcmp(root, "/"))
 		r.root = root;
 	read_running(&r);
+	read_stack(&r);
 	if (kernel)
 		add_kernel(&r, kernel);
 	else

@@ -62,6 +62,12 @@ struct st_report {
 	struct st_loaded *loaded;
 	size_t n_loaded;
 	bool loaded_checked;	/* the running kernel is known and reported */
+	/*
+	 * hvlis is inactive: ROOT/etc/depmod.d/hvlis-inactive.conf (written by
+	 * hvlis-kmod activate) makes depmod prefer the distribution's modules.
+	 */
+	bool inactive;
+	char *inactive_reason;	/* its "# hvlis-inactive:" line, or NULL */
 	bool devices_checked;
 	struct vmbus_list devices;
 	struct st_problem *problems;

@@ -149,6 +149,11 @@ void st_print_text(FILE *f, const struct st_report *r)
 	for (i = 0; st_modules[i]; i++)
 		fprintf(f, " %s%s", st_modules[i], st_is_boot_module(st_modules[i]) ? " (boot)" : "");
 	fputc('\n', f);
+	if (r->inactive)
+		fprintf(f, "stack: inactive (/etc/depmod.d/hvlis-inactive.conf): %s\n",
+			E(e, r->inactive_reason ? r->inactive_reason : "no reason recorded"));
+	else
+		fputs("stack: active (no /etc/depmod.d/hvlis-inactive.conf)\n", f);
 	for (i = 0; i < r->n_kernels; i++)
 		text_kernel(f, &r->kernels[i]);
 	if (r->loaded_checked)
@@ -267,6 +272,15 @@ void st_print_json(FILE *f, const struct st_report *r)
 	json_kv(f, &first, "version", HVLIS_VERSION);
 	json_kv(f, &first, "root", *r->root ? r->root : "/");
 	json_kv(f, &first, "running_kernel", r->running);
+	json_key(f, &first, "stack");
+	{
+		bool f2 = true;
+
+		fputc('{', f);
+		json_bool(f, &f2, "active", !r->inactive);
+		json_kv(f, &f2, "inactive_reason", r->inactive_reason);
+		fputc('}', f);
+	}
 	json_key(f, &first, "kernels");
 	fputc('[', f);
 	for (i = 0; i < r->n_kernels; i++) {

@@ -40,6 +40,16 @@ struct vmbus_list {
  */
 int vmbus_list_read(struct vmbus_list *list);
 void vmbus_list_free(struct vmbus_list *list);
+/* A row of modules/vmbus-classes.list (the one table of device classes). */
+struct vmbus_class {
+	const char *guid;	/* "{...}", lower case */
+	const char *hvlis;	/* hvlis's module for the class, or NULL */
+	const char *inbox;	/* the distribution kernel's module, or NULL */
+	const char *name;
+};
+
+/* The row of a class GUID ("{...}"), or NULL for a class not in the table. */
+const struct vmbus_class *vmbus_class_find(const char *class_id);
 /* The human name of a device class GUID ("{...}"), never NULL. */
 const char *vmbus_class_name(const char *class_id);
 

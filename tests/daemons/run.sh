@@ -7,7 +7,7 @@
 #
 #   tests/daemons/run.sh              everything (about 2 minutes)
 #   CRASH_ITERATIONS=100 FUZZ_SECONDS=2 tests/daemons/run.sh   quicker
-#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units abi interop tools
+#   tests/daemons/run.sh build options scripts asan valgrind crash fuzz units abi interop tools stack
 #
 #   build     the daemons plain, with ASan/UBSan, with clang; the peers; an
 #             install into a DESTDIR
@@ -26,6 +26,10 @@
 #   abi       the message layouts against the kernel's <linux/hyperv.h>
 #   tools     lsvmbus's options; hvlis-status (ASan/UBSan build) against fake
 #             root trees in every state, text, JSON and exit statuses (tools.sh)
+#   stack     no silent loss of devices: hvlis-kmod check-devices/activate on
+#             fake sysfs and module trees, the real depmod on what activate
+#             writes, hvlis-status on each state; the device-class table
+#             against the modules' sources (stack.sh)
 #   interop   Debian's in-box hv_kvp_daemon (hyperv-daemons, fetched with
 #             apt-get download, never installed) and ours driven by the same
 #             fake kernel: register, SET/GET/ENUMERATE/DELETE round trips,
@@ -94,6 +98,9 @@ build() {
 		test -f '$B/destdir/usr/lib/udev/rules.d/70-hvlis-daemons.rules' &&
 		test -x '$B/destdir/usr/sbin/lsvmbus' && test -x '$B/destdir/usr/sbin/hvlis-status' &&
 		test -f '$B/destdir/usr/share/man/man8/hvlis-status.8' &&
+		test \"\$(readlink '$B/destdir/usr/lib/systemd/system/hypervkvpd.service')\" = hv-kvp-daemon.service &&
+		test \"\$(readlink '$B/destdir/usr/lib/systemd/system/hypervvssd.service')\" = hv-vss-daemon.service &&
+		test \"\$(readlink '$B/destdir/usr/lib/systemd/system/hypervfcopyd.service')\" = hv-fcopy-daemon.service &&
 		strings '$B/destdir/usr/sbin/hv_kvp_daemon' | grep -qx /usr/libexec/hvlis"
 	timed build "$t"
 }
@@ -148,7 +155,7 @@ options() {
 scripts() {
 	local r=$B/scripts s=$top/scripts out f
 	need shellcheck shellcheck && check scripts/shellcheck shellcheck -s sh "$s/hv_get_dns_info" "$s/hv_get_dhcp_info" "$s/hv_set_ifconfig"
-	check scripts/shellcheck-tests shellcheck "$here/run.sh" "$here/tools.sh"
+	check scripts/shellcheck-tests shellcheck "$here/run.sh" "$here/tools.sh" "$here/stack.sh"
 	rm -rf "$r" && mkdir -p "$r/plain/etc" "$r/resolved/etc" "$r/resolved/run/systemd/resolve"
 	printf '# x\nsearch example.com\nnameserver 192.0.2.53\nnameserver  2001:db8::53 # c\nnameserver bogus;rm\noptions ndots:1\n' > "$r/plain/etc/resolv.conf"
 	printf 'nameserver 127.0.0.53\n' > "$r/resolved/etc/resolv.conf"
@@ -732,9 +739,11 @@ interop() {
 
 # shellcheck source=tests/daemons/tools.sh
 . "$here/tools.sh"
+# shellcheck source=tests/daemons/stack.sh
+. "$here/stack.sh"
 
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units abi interop tools)
+[ ${#steps[@]} -gt 0 ] || steps=(build options scripts asan valgrind crash fuzz units abi interop tools stack)
 start=$(ms)
 for s in "${steps[@]}"; do
 	case $s in
@@ -753,8 +762,9 @@ for s in "${steps[@]}"; do
 	abi) abi ;;
 	interop) interop ;;
 	tools) tools_tests ;;
+	stack) stack_tests ;;
 	*)
-		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units|abi|interop|tools]..." >&2
+		echo "usage: $0 [build|options|scripts|asan|valgrind|crash|fuzz|units|abi|interop|tools|stack]..." >&2
 		exit 2
 		;;
 	esac

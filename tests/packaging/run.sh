@@ -158,6 +158,7 @@ optout=/etc/depmod.d/zz-hvlis-pkgtest.conf
 fake_inbox=/lib/modules/$krel/kernel/drivers/hv/hv_vmbus.ko
 fake_inbox_created=
 pools_created= # /var/lib/hyperv, made by the test as if hv_kvp_daemon had run
+hvd_installed= # Debian's hyperv-daemons, installed by the test
 
 cleanup() {
 	local k v p
@@ -175,7 +176,13 @@ cleanup() {
 	done
 	rm -rf /var/lib/dkms/hvlis /usr/src/hvlis-* /var/log/hvlis
 	rm -rf /run/hvlis
+	if [ -n "$hvd_installed" ]; then
+		apt-get purge -y -qq hyperv-daemons > "$logdir/cleanup-hyperv-daemons.log" 2>&1 ||
+			echo "CLEANUP: could not purge hyperv-daemons; see $logdir/cleanup-hyperv-daemons.log" >&2
+	fi
 	[ -z "$pools_created" ] || rm -rf /var/lib/hyperv
+	rm -f /etc/depmod.d/hvlis-inactive.conf /etc/hvlis/hvlis.conf
+	rmdir /etc/hvlis 2> /dev/null
 	rm -f "$optout"
 	rmdir /etc/depmod.d 2> /dev/null
 	if [ -n "$fake_inbox_created" ]; then
@@ -313,6 +320,8 @@ dneed="/usr/sbin/hv_kvp_daemon /usr/sbin/hv_vss_daemon /usr/sbin/hv_fcopy_daemon
 	/lib/udev/rules.d/70-hvlis-daemons.rules /usr/share/doc/hvlis-daemons/copyright"
 for u in $units; do dneed="$dneed /lib/systemd/system/$u.service"; done
 dneed="$dneed /lib/systemd/system/hvlis-ifconfig.socket /lib/systemd/system/hvlis-ifconfig@.service"
+# RHEL's unit names, aliases of ours
+dneed="$dneed /lib/systemd/system/hypervkvpd.service /lib/systemd/system/hypervvssd.service /lib/systemd/system/hypervfcopyd.service"
 for m in $mans; do dneed="$dneed /usr/share/man/man8/$m.gz"; done
 if [ -f "$ddeb" ]; then
 	dpkg-deb -c "$ddeb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/ddeb-files.txt"
@@ -321,7 +330,8 @@ if [ -f "$ddeb" ]; then
 	[ -z "$miss" ] && pass "deb/daemons-files ($(echo "$dneed" | wc -w) files: daemons, lsvmbus, scripts, man pages, units, udev rules)" ||
 		fail "deb/daemons-files: missing:$miss"
 	expect deb/daemons-control sh -c "dpkg-deb -f '$ddeb' Architecture | grep -qx amd64 &&
-		dpkg-deb -f '$ddeb' Depends | grep -q 'libc6' && dpkg-deb -f '$ddeb' Conflicts | grep -qx hyperv-daemons"
+		dpkg-deb -f '$ddeb' Depends | grep -q 'libc6' && dpkg-deb -f '$ddeb' Conflicts | grep -qx hyperv-daemons &&
+		dpkg-deb -f '$ddeb' Replaces | grep -qx hyperv-daemons && dpkg-deb -f '$ddeb' Provides | grep -qx hyperv-daemons"
 	dpkg-deb -e "$ddeb" "$tmp/ddebctl"
 	# dh_installsystemd's part (daemon-reload on removal) and the postinst's
 	# start of the daemons whose device exists
@@ -375,9 +385,25 @@ if [ -f "$drpm" ]; then
 	expect rpm/daemons-arch sh -c "rpm -qp --queryformat '%{ARCH}' '$drpm' | grep -qx x86_64"
 	rpm -qp --requires "$drpm" > "$tmp/drpm-requires" 2> /dev/null
 	rpm -qp --conflicts "$drpm" > "$tmp/drpm-conflicts" 2> /dev/null
-	expect rpm/daemons-requires-and-conflicts sh -c "grep -qx systemd '$tmp/drpm-requires' &&
-		grep -q '^libc.so.6' '$tmp/drpm-requires' && grep -qx hyperv-daemons '$tmp/drpm-conflicts' &&
-		grep -qx hypervkvpd '$tmp/drpm-conflicts'"
+	rpm -qp --provides "$drpm" > "$tmp/drpm-provides" 2> /dev/null
+	rpm -qp --obsoletes "$drpm" > "$tmp/drpm-obsoletes" 2> /dev/null
+	expect rpm/daemons-requires sh -c "grep -qx systemd '$tmp/drpm-requires' && grep -q '^libc.so.6' '$tmp/drpm-requires'"
+	# the replacement of RHEL's and Fedora's daemon packages: obsoleted
+	# below 7, provided at 7, a later one conflicts
+	bad=
+	for p in hyperv-daemons hypervkvpd hypervvssd hypervfcopyd hyperv-tools; do
+		grep -qx "$p < 7" "$tmp/drpm-obsoletes" || bad="$bad obsoletes:$p"
+		grep -qx "$p = 7" "$tmp/drpm-provides" || bad="$bad provides:$p"
+		grep -qx "$p > 7" "$tmp/drpm-conflicts" || bad="$bad conflicts:$p"
+	done
+	rpm -qlp "$drpm" 2> /dev/null > "$tmp/drpm-files"
+	for a in hypervkvpd hypervvssd hypervfcopyd; do
+		grep -q "/systemd/system/$a.service\$" "$tmp/drpm-files" || bad="$bad alias:$a"
+	done
+	rpm -qp --scripts "$drpm" 2> /dev/null | sed -n '/^preinstall/,/^postinstall/p' | grep -q 'hyperv.hvlis-keep' || bad="$bad pre-keeps-pools"
+	rpm -qp --scripts "$drpm" 2> /dev/null | sed -n '/^posttrans/,$p' | grep -q 'mv /var/lib/hyperv.hvlis-keep /var/lib/hyperv' || bad="$bad posttrans-restores-pools"
+	[ -z "$bad" ] && pass "rpm/daemons-replace-distribution-packages (Obsoletes < 7, Provides = 7, Conflicts > 7 for hyperv-daemons, hypervkvpd, hypervvssd, hypervfcopyd, hyperv-tools; RHEL unit aliases; pools kept across hypervkvpd's %postun)" ||
+		fail "rpm/daemons-replace-distribution-packages:$bad (see $tmp/drpm-*)"
 	rpm -qp --scripts "$drpm" > "$logdir/drpm-scripts.txt" 2> /dev/null
 	bad=
 	for u in $units; do
@@ -431,7 +457,7 @@ root=$tmp/rpmroot
 mkdir -p "$root"
 if rpm --root "$root" --initdb > /dev/null 2>&1 &&
 	rpm --root "$root" --nodeps --noscripts -i "$rpmf" "$drpm" > "$logdir/rpm-root.log" 2>&1; then
-	(cd "$root" && find . \( -path ./root -o -path ./var \) -prune -o -type f -print | sed 's|^\.||' | LC_ALL=C sort) \
+	(cd "$root" && find . \( -path ./root -o -path ./var \) -prune -o \( -type f -o -type l \) -print | sed 's|^\.||' | LC_ALL=C sort) \
 		> "$tmp/rpm-files.txt"
 	pass "rpm/payload-installs-into-empty-root ($(wc -l < "$tmp/rpm-files.txt") files)"
 else
@@ -516,6 +542,13 @@ diff "$logdir/state-before.txt" "$logdir/state-installed.txt" > "$logdir/state-a
 info "the .debs added $(grep -c '^>' "$logdir/state-added-by-install.diff") entries (see $logdir/state-added-by-install.diff)"
 
 expect "deb/dkms-installed-$krel" sh -c "dkms status -m hvlis -v $ver -k $krel | grep -q ': installed'"
+# this machine has no VMBus: the postinst's device check lets hvlis be active
+if [ ! -e /sys/bus/vmbus/devices ] && grep -q "hvlis may be the active stack: no VMBus devices in /sys" "$logdir/deb-install.log" &&
+	[ ! -e /etc/depmod.d/hvlis-inactive.conf ]; then
+	pass "deb/install-device-check-activates (no VMBus devices here: no hvlis-inactive.conf)"
+else
+	fail "deb/install-device-check-activates: $(grep 'hvlis: hvlis' "$logdir/deb-install.log" | tr '\n' ' ')"
+fi
 # every_module_ours KVER: each of dkms.conf's modules resolves (modprobe's
 # view, after DKMS's depmod) to DKMS's copy under updates/, built for KVER
 # from this version; prints the problems
@@ -630,6 +663,63 @@ depmod "$krel" > /dev/null 2>&1
 "${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod initramfs "$krel" >> "$logdir/optout.log" 2>&1
 image_has "$krel" updates/dkms/hv_vmbus.ko && pass "deb/opt-out-undone" ||
 	fail "deb/opt-out-undone: the image did not go back to updates/dkms"
+
+# No silent loss of devices, with the installed packages: a VM whose VMBus
+# has a PCI pass-through device (a fake sysfs: this machine has no VMBus)
+# keeps the distribution's stack (hvlis-kmod activate writes
+# hvlis-inactive.conf, runs depmod, brings the initramfs in line) and
+# hvlis-status says so; the administrator's ACTIVATE=force, and then the
+# machine's real devices (none), make hvlis active again.
+if [ ! -e "$fake_inbox" ]; then
+	mkdir -p "$(dirname "$fake_inbox")" && cp "$ko" "$fake_inbox" && fake_inbox_created=1
+fi
+fsys=$tmp/fake-sysfs
+mkdir -p "$fsys/bus/vmbus/devices/pci0" "$fsys/bus/vmbus/devices/net0"
+echo '{44c4f61d-4444-4400-9d52-802e27ede19f}' > "$fsys/bus/vmbus/devices/pci0/class_id"
+echo '{0c0ffee0-1234-4abc-8def-0123456789ab}' > "$fsys/bus/vmbus/devices/pci0/device_id"
+echo '{f8615163-df3e-46c5-913f-f2d2f965ed0e}' > "$fsys/bus/vmbus/devices/net0/class_id"
+echo '{11111111-1234-4abc-8def-0123456789ab}' > "$fsys/bus/vmbus/devices/net0/device_id"
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod activate --sysfs "$fsys" > "$logdir/inactive.log" 2>&1
+rc=$?
+/usr/sbin/hvlis-status --kernel "$krel" > "$logdir/inactive-status.log" 2>&1
+if [ $rc = 1 ] && grep -q "would be lost: PCI express pass-through {0c0ffee0-1234-4abc-8def-0123456789ab}" "$logdir/inactive.log" &&
+	grep -qxF "override hv_vmbus * kernel/drivers/hv" /etc/depmod.d/hvlis-inactive.conf &&
+	[ "$(modinfo -k "$krel" -n hv_vmbus)" = "$fake_inbox" ] && image_has "$krel" kernel/drivers/hv/hv_vmbus.ko &&
+	grep -q "^stack: inactive (/etc/depmod.d/hvlis-inactive.conf): 1 VMBus device(s) .*PCI express pass-through" "$logdir/inactive-status.log"; then
+	pass "deb/pci-passthrough-keeps-distribution-stack (activate exit 1 names the device; depmod, initramfs and hvlis-status follow)"
+else
+	fail "deb/pci-passthrough-keeps-distribution-stack: exit $rc; resolves $(modinfo -k "$krel" -n hv_vmbus); $(tr '\n' ' ' < "$logdir/inactive.log" | tail -c 600)"
+fi
+mkdir -p /etc/hvlis
+echo ACTIVATE=force > /etc/hvlis/hvlis.conf
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod activate --sysfs "$fsys" >> "$logdir/inactive.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ ! -e /etc/depmod.d/hvlis-inactive.conf ] && [ "$(modinfo -k "$krel" -n hv_vmbus)" = "$ko" ] &&
+	image_has "$krel" updates/dkms/hv_vmbus.ko; then
+	pass "deb/activate-force (ACTIVATE=force: hvlis active again, initramfs follows)"
+else
+	fail "deb/activate-force: exit $rc; resolves $(modinfo -k "$krel" -n hv_vmbus)"
+fi
+rm -f /etc/hvlis/hvlis.conf
+rmdir /etc/hvlis
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod activate --sysfs "$fsys" >> "$logdir/inactive.log" 2>&1
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod activate >> "$logdir/inactive.log" 2>&1
+rc=$?
+/usr/sbin/hvlis-status --kernel "$krel" > "$logdir/active-status.log" 2>&1
+if [ $rc = 0 ] && [ ! -e /etc/depmod.d/hvlis-inactive.conf ] && [ "$(modinfo -k "$krel" -n hv_vmbus)" = "$ko" ] &&
+	grep -qxF "stack: active (no /etc/depmod.d/hvlis-inactive.conf)" "$logdir/active-status.log"; then
+	pass "deb/activate-again (inactive, then the real /sys with no VMBus: active, hvlis-status says so)"
+else
+	fail "deb/activate-again: exit $rc; $(tr '\n' ' ' < "$logdir/active-status.log" | head -c 400)"
+fi
+rmdir /etc/depmod.d 2> /dev/null
+if [ -n "$fake_inbox_created" ]; then
+	rm -f "$fake_inbox"
+	rmdir -p --ignore-fail-on-non-empty "$(dirname "$fake_inbox")" 2> /dev/null
+	fake_inbox_created=
+fi
+depmod "$krel" > /dev/null 2>&1
+"${stubenv[@]}" /usr/libexec/hvlis/hvlis-kmod initramfs "$krel" >> "$logdir/inactive.log" 2>&1
 
 # Kernel run-parts order: hvlis's 00-hvlis before DKMS's hook, hvlis after
 # it, both before initramfs-tools' and update-grub's (the names the package
@@ -788,6 +878,77 @@ if [ -n "$installed_pkgs" ]; then
 	apt-get purge -y -qq $installed_pkgs > "$logdir/later-purge.log" 2>&1 || fail "later/purge: see $logdir/later-purge.log"
 	installed_pkgs=
 fi
+# --- Side by side with Debian's hyperv-daemons ---------------------------------
+# hvlis-daemons replaces Debian's hyperv-daemons (Conflicts, Replaces and
+# Provides: hyperv-daemons, as Debian policy 7.6.2 has it for a package that
+# replaces another whole): installed over the real hyperv-daemons from the
+# archive, it takes over the same commands and unit names (and adds the RHEL
+# names as aliases) and keeps the KVP pools in /var/lib/hyperv; removed, it
+# lets hyperv-daemons come back, pools untouched.
+# ours_unit UNIT: the unit file is hvlis's (static: no [Install] section;
+# hyperv-daemons' units are WantedBy=multi-user.target)
+ours_unit() { [ -f "/lib/systemd/system/$1" ] && ! grep -q '^\[Install\]' "/lib/systemd/system/$1"; }
+if dpkg-query -W -f '${Status}' hyperv-daemons 2> /dev/null | grep -q 'installed\|config-files'; then
+	fail "hvd/precondition: hyperv-daemons is already on this machine; the side-by-side phase would change it"
+else
+	pools_existed=
+	[ -e /var/lib/hyperv ] && pools_existed=1
+	if apt-get install -y --no-install-recommends hyperv-daemons > "$logdir/hvd-install-theirs.log" 2>&1; then
+		hvd_installed=1
+		pass "hvd/install-hyperv-daemons ($(dpkg-query -W -f '${Version}' hyperv-daemons))"
+	else
+		fail "hvd/install-hyperv-daemons: $(tail -n 3 "$logdir/hvd-install-theirs.log" | tr '\n' ' ')"
+	fi
+	# the pools as hv_kvp_daemon leaves them (StateDirectory=hyperv)
+	if [ -z "$pools_existed" ]; then
+		mkdir -p /var/lib/hyperv && pools_created=1
+		printf 'pool-test\0value\0' > /var/lib/hyperv/.kvp_pool_0
+	fi
+	(cd /var/lib/hyperv && find . -type f -exec md5sum {} + | sort) > "$tmp/pools-before"
+	pools_same() { (cd /var/lib/hyperv 2> /dev/null && find . -type f -exec md5sum {} + | sort) | cmp -s - "$tmp/pools-before"; }
+	if "${aptstub[@]}" install -y "$ddeb" > "$logdir/hvd-install-ours.log" 2>&1; then
+		pass "hvd/install-over-hyperv-daemons"
+	else
+		fail "hvd/install-over-hyperv-daemons: $(tail -n 5 "$logdir/hvd-install-ours.log" | tr '\n' ' ')"
+	fi
+	bad=
+	dpkg-query -W -f '${Status}' hyperv-daemons 2> /dev/null | grep -q 'ok installed' && bad="$bad hyperv-daemons-still-installed"
+	dpkg-query -W -f '${Status}' hvlis-daemons 2> /dev/null | grep -q 'ok installed' || bad="$bad hvlis-daemons-not-installed"
+	grep -q /usr/libexec/hvlis /usr/sbin/hv_kvp_daemon || bad="$bad hv_kvp_daemon-not-ours"
+	for u in $units; do
+		ours_unit "$u.service" || bad="$bad $u.service-not-ours"
+	done
+	for a in hypervkvpd:hv-kvp-daemon hypervvssd:hv-vss-daemon hypervfcopyd:hv-fcopy-daemon; do
+		[ "$(readlink "/lib/systemd/system/${a%%:*}.service")" = "${a#*:}.service" ] || bad="$bad alias-${a%%:*}"
+	done
+	pools_same || bad="$bad pools-changed"
+	[ -z "$bad" ] && pass "hvd/replaced (hyperv-daemons removed, our commands and units under its names, RHEL aliases, pools kept)" ||
+		fail "hvd/replaced:$bad"
+	info "left by hyperv-daemons' removal (its conffiles and enablement links stay until it is purged): $(dpkg-query -W -f '${Status}' hyperv-daemons 2> /dev/null); $(find /etc/systemd/system -name 'hv-*-daemon.service' -printf '%p ' 2> /dev/null)"
+	if "${aptstub[@]}" remove -y hvlis-daemons > "$logdir/hvd-remove-ours.log" 2>&1 && [ ! -e /usr/sbin/hv_kvp_daemon ] && pools_same; then
+		pass "hvd/remove-ours-keeps-pools"
+	else
+		fail "hvd/remove-ours-keeps-pools: $(tail -n 3 "$logdir/hvd-remove-ours.log" | tr '\n' ' ')"
+	fi
+	bad=
+	apt-get install -y --no-install-recommends hyperv-daemons > "$logdir/hvd-reinstall-theirs.log" 2>&1 || bad="$bad apt-get-install"
+	dpkg-query -W -f '${Status}' hyperv-daemons 2> /dev/null | grep -q 'ok installed' || bad="$bad not-installed"
+	grep -q /usr/libexec/hvlis /usr/sbin/hv_kvp_daemon 2> /dev/null && bad="$bad hv_kvp_daemon-still-ours"
+	for u in $units; do
+		grep -q '^WantedBy=multi-user.target' "/lib/systemd/system/$u.service" 2> /dev/null || bad="$bad $u.service-not-theirs"
+	done
+	[ -e /lib/systemd/system/hypervkvpd.service ] && bad="$bad our-alias-left"
+	pools_same || bad="$bad pools-changed"
+	[ -z "$bad" ] && pass "hvd/hyperv-daemons-comes-back (its daemons and units, pools kept)" ||
+		fail "hvd/hyperv-daemons-comes-back:$bad (see $logdir/hvd-reinstall-theirs.log)"
+	apt-get purge -y -qq hyperv-daemons hvlis-daemons > "$logdir/hvd-purge.log" 2>&1 || fail "hvd/purge: see $logdir/hvd-purge.log"
+	hvd_installed=
+	if [ -n "$pools_created" ]; then
+		rm -rf /var/lib/hyperv
+		pools_created=
+	fi
+fi
+
 info ".deb phase done at $(elapsed)"
 
 # --- 5. RPM scriptlets on this machine ------------------------------------------------

@@ -394,6 +394,21 @@ vm_cpio() {
 	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$2"
 }
 
+# vm_add_hvlis_kmod DIR: /usr/libexec/hvlis/hvlis-kmod and
+# /usr/src/hvlis-VER/modules/{modules.list,modules-list.sh,vmbus-classes.list}
+vm_add_hvlis_kmod() {
+	local ver boot src
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$VM_TOP/dkms.conf")
+	boot=$(sh "$VM_TOP/modules/modules-list.sh" boot | xargs) || return 1
+	src=$1/usr/src/hvlis-$ver/modules
+	mkdir -p "$1/usr/libexec/hvlis" "$src" || return 1
+	sed -e "s/@HVLIS_BOOT_MODULES@/$boot/g" -e "s/@HVLIS_VERSION@/$ver/g" \
+		"$VM_TOP/packaging/kernel-hooks/hvlis-kmod" > "$1/usr/libexec/hvlis/hvlis-kmod" &&
+		chmod 755 "$1/usr/libexec/hvlis/hvlis-kmod" &&
+		cp "$VM_TOP/modules/modules.list" "$VM_TOP/modules/modules-list.sh" \
+			"$VM_TOP/modules/vmbus-classes.list" "$src/"
+}
+
 # vm_mkinitramfs NAME SCENARIO REL MODROOT KMODS OUT [TOOLS [BINARIES]]:
 # build the initramfs of a (busybox) scenario.  TOOLS: programs
 # guest/NAME.c, built here and put in /usr/bin; BINARIES (the scenario's
@@ -412,6 +427,9 @@ vm_mkinitramfs() {
 	mkdir -p "$st/usr/bin"
 	vm_add_binary "$st" "$VM_TOP/daemons/bin/lsvmbus" /usr/bin/lsvmbus || return 1
 	vm_add_binary "$st" "$VM_TOP/daemons/bin/hvlis-status" /usr/bin/hvlis-status || return 1
+	# hvlis-dkms's hvlis-kmod and the lists it reads, where the package puts
+	# them (filled in as debian/rules does)
+	vm_add_hvlis_kmod "$st" || return 1
 	for t in $tools; do
 		mkdir -p "$VM_OUT/tools"
 		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t" "$VM_DIR/guest/$t.c" || return 1
