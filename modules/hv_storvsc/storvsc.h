@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/completion.h>
 #include <linux/workqueue.h>
+#include <linux/interrupt.h>
 #include <hvlis/compat_scsi.h>
 #include <hvlis/vmbus.h>
 #include "storvsc_msg.h"
@@ -30,6 +31,13 @@
 #define STV_TID_CTL		BIT_ULL(63)
 
 struct stv_host;
+
+/* The device kinds (driver_data of the id table). */
+enum stv_kind {
+	STV_KIND_SCSI,
+	STV_KIND_IDE,
+	STV_KIND_FC,
+};
 
 /* The wire form of one command's GPA range: the range, then its PFNs. */
 struct stv_gpa {
@@ -56,20 +64,35 @@ struct stv_chan {
 	struct stv_request **slots;	/* NULL with a tid: abandoned by a reset */
 	u64 *slot_tid;			/* 0: free */
 	u32 gen;
+	/*
+	 * The channel's only reader: the VMBus callback schedules it, it
+	 * handles at most the budget of packets per run and reschedules
+	 * itself for the rest.
+	 */
+	struct tasklet_struct rx_tasklet;
 	u8 rxbuf[sizeof(struct hvlis_vstor_packet) + 8];
 	/* counters (debugfs: hv_storvsc/<device>) */
 	atomic64_t ios, completions, bad_completions, unknown_tids, late;
+	atomic64_t hwq_ios;		/* commands sent here by their blk-mq queue */
+	/* runs of rx_tasklet, runs that ended on the budget; the rx_tasklet's own */
+	u64 runs, budget_exhausted;
+	u32 max_batch;			/* most packets in one run */
+	u64 max_run_ns;			/* longest run */
 };
 
 struct stv_host {
 	struct hvlis_device *hd;
 	struct Scsi_Host *shost;
 	bool ide;
+	bool fc;			/* the Fibre Channel adapter */
+	bool fc_names;			/* fc_wwpn/fc_wwnn came from the host */
+	u64 fc_wwpn, fc_wwnn;
 	u8 ide_path, ide_target;
 	u16 version;
 	u32 pkt_size;			/* each way, for the negotiated version */
 	u32 max_xfer;
 	u32 max_subch;
+	u32 nr_hwq;			/* blk-mq hardware queues: channels asked for */
 	u32 depth;			/* per channel */
 	u32 ring_bytes;
 	bool removing;			/* commands fail at once */
@@ -96,6 +119,8 @@ struct stv_host {
 /* storvsc_io.c */
 hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd);
 void stv_channel_cb(void *context);
+void stv_rx_tasklet(unsigned long data);
+extern unsigned int stv_completion_budget;
 int stv_eh_abort(struct scsi_cmnd *cmd);
 int stv_eh_device_reset(struct scsi_cmnd *cmd);
 int stv_eh_bus_reset(struct scsi_cmnd *cmd);

@@ -13,6 +13,8 @@
 #include <linux/io.h>
 #include <linux/scatterlist.h>
 #include <linux/smp.h>
+#include <linux/ktime.h>
+#include <linux/hrtimer.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
@@ -114,12 +116,27 @@ static int stv_build_range(struct stv_request *req, struct scsi_cmnd *cmd, u32 l
 	return (int)npfns;
 }
 
-static struct stv_chan *stv_pick_chan(struct stv_host *host)
+/*
+ * The channel of a command: with one blk-mq hardware queue per channel, the
+ * queue's own (hardware queue I on channel I; while sub-channels are still
+ * opening, or if the host made fewer, the queues share the open ones);
+ * without blk-mq, the submitting CPU's.
+ */
+static struct stv_chan *stv_pick_chan(struct stv_host *host, struct scsi_cmnd *cmd)
 {
 	/* pairs with stv_subchannel()'s release: the channel is set up */
 	unsigned int n = smp_load_acquire(&host->nchans);
+	struct stv_chan *c;
+	int hwq;
 
-	return host->chans[n > 1 ? raw_smp_processor_id() % n : 0];
+	if (n <= 1)
+		return host->chans[0];
+	hwq = host->nr_hwq > 1 ? hvlis_scsi_cmd_hwq(cmd) : -1;
+	if (hwq < 0)
+		return host->chans[raw_smp_processor_id() % n];
+	c = host->chans[(unsigned int)hwq % n];
+	atomic64_inc(&c->hwq_ios);
+	return c;
 }
 
 /* A free slot and its new transaction id; false if the channel is full. */
@@ -220,7 +237,7 @@ hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cm
 	stv_msg_build_srb(&pkt, host->version, &req->sent, (u8)shost->host_no, cmd->cmnd,
 			  (u8)cmd->cmd_len, STV_CMD_TIMEOUT_S);
 
-	c = stv_pick_chan(host);
+	c = stv_pick_chan(host, cmd);
 	if (!stv_slot_get(c, req, &slot, &tid)) {
 		stv_free_bounce(req);
 		return SCSI_MLQUEUE_HOST_BUSY;
@@ -359,27 +376,39 @@ static void stv_host_message(struct stv_host *host, const struct hvlis_vstor_pac
 	pr_err_ratelimited("unexpected message from the host (op %u)\n", pkt->operation);
 }
 
-/*
- * Packets handled per callback. A host that keeps the ring full cannot
- * hold the CPU longer than this; what is left is read on the next signal.
- */
-#define STV_CB_BUDGET	256
-
 /**
- * stv_channel_cb() - the channel callback: completions and host messages
+ * stv_channel_cb() - the channel callback: hands the reading to rx_tasklet
  * @context: the struct stv_chan
  */
 void stv_channel_cb(void *context)
 {
 	struct stv_chan *c = context;
+
+	tasklet_schedule(&c->rx_tasklet);
+}
+
+/**
+ * stv_rx_tasklet() - completions and host messages, a budget at a time
+ * @data: the struct stv_chan
+ *
+ * Handles at most stv_completion_budget packets; if that many came, what is
+ * left is read in another run of this tasklet (the host will not signal
+ * again for a ring that is not empty), so a flood of completions takes
+ * turns with the rest of the CPU's work instead of holding it.
+ */
+void stv_rx_tasklet(unsigned long data)
+{
+	struct stv_chan *c = (struct stv_chan *)data;
 	struct stv_host *host = c->host;
+	u32 budget = READ_ONCE(stv_completion_budget);
 	struct hvlis_vstor_packet pkt;
+	u64 t0 = ktime_to_ns(ktime_get()), dt;
 	unsigned int n;
 	u32 len;
 	u64 tid;
 	int ret;
 
-	for (n = 0; n < STV_CB_BUDGET; n++) {
+	for (n = 0; n < budget; n++) {
 		ret = hvlis_recvpacket(c->ch, c->rxbuf, sizeof(c->rxbuf), &len, &tid);
 		if (ret == -EAGAIN || ret == -ENODEV)
 			break;
@@ -403,6 +432,17 @@ void stv_channel_cb(void *context)
 			stv_ctl_completion(host, tid, c->rxbuf, len);
 		else
 			stv_io_completion(c, tid, &pkt, len);
+	}
+	dt = ktime_to_ns(ktime_get()) - t0;
+	/* one writer (this tasklet); debugfs reads them as they are */
+	WRITE_ONCE(c->runs, c->runs + 1);
+	if (n > c->max_batch)
+		WRITE_ONCE(c->max_batch, n);
+	if (dt > c->max_run_ns)
+		WRITE_ONCE(c->max_run_ns, dt);
+	if (n == budget) {
+		WRITE_ONCE(c->budget_exhausted, c->budget_exhausted + 1);
+		tasklet_schedule(&c->rx_tasklet);
 	}
 }
 

@@ -28,6 +28,10 @@ static unsigned int queue_depth = 128;
 module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth, "Commands in flight per channel, 1..1024 (default 128)");
 
+unsigned int stv_completion_budget = 256;
+module_param_named(completion_budget, stv_completion_budget, uint, 0444);
+MODULE_PARM_DESC(completion_budget, "Packets (completions, host messages) one run of a channel's receive tasklet handles at most before it yields, 1..4096 (default 256)");
+
 static unsigned int max_sub_channels = STV_MAX_CHANS - 1;
 module_param(max_sub_channels, uint, 0444);
 MODULE_PARM_DESC(max_sub_channels, "Sub-channels to ask for when the host offers multi-channel (default and at most 15; also at most one per CPU beyond the first)");
@@ -98,6 +102,7 @@ static struct stv_chan *stv_chan_alloc(struct stv_host *host, struct hvlis_chann
 	c->index = index;
 	c->depth = host->depth;
 	spin_lock_init(&c->lock);
+	tasklet_init(&c->rx_tasklet, stv_rx_tasklet, (unsigned long)c);
 	c->slots = kcalloc(c->depth, sizeof(*c->slots), GFP_KERNEL);
 	c->slot_tid = kcalloc(c->depth, sizeof(*c->slot_tid), GFP_KERNEL);
 	if (!c->slots || !c->slot_tid) {
@@ -111,6 +116,7 @@ static struct stv_chan *stv_chan_alloc(struct stv_host *host, struct hvlis_chann
 
 static void stv_chan_free(struct stv_chan *c)
 {
+	tasklet_kill(&c->rx_tasklet);
 	kfree(c->slots);
 	kfree(c->slot_tid);
 	kfree(c);
@@ -198,8 +204,19 @@ static int stv_init_protocol(struct stv_host *host)
 		return ret;
 	}
 	host->max_xfer = min_t(u32, host->max_xfer, STV_MAX_XFER);
+	if (host->fc) {
+		/* Not fatal: the disks work without the names. */
+		stv_msg_init_request(&req, HVLIS_VSTOR_OP_FCHBA_DATA);
+		ret = stv_ctl_request(host, &req, &resp, &len);
+		if (!ret)
+			ret = stv_msg_fc_names(&resp, len, &host->fc_wwpn, &host->fc_wwnn);
+		host->fc_names = !ret;
+		if (ret)
+			dev_warn(&host->hd->dev, "FCHBA_DATA failed: %d; no FC names\n", ret);
+	}
 	want = min3(host->max_subch, max_sub_channels, (u32)STV_MAX_CHANS - 1);
 	want = min_t(u32, want, num_online_cpus() - 1);
+	host->nr_hwq = 1;
 	if (want) {
 		stv_msg_init_request(&req, HVLIS_VSTOR_OP_CREATE_SUB_CHANNELS);
 		req.sub_channel_count = want;
@@ -209,6 +226,8 @@ static int stv_init_protocol(struct stv_host *host)
 		/* Not fatal: the primary channel carries everything. */
 		if (ret)
 			dev_warn(&host->hd->dev, "CREATE_SUB_CHANNELS(%u) failed: %d\n", want, ret);
+		else
+			host->nr_hwq = want + 1;
 	}
 	ret = stv_ctl_simple(host, HVLIS_VSTOR_OP_END_INITIALIZATION);
 	if (ret) {
@@ -255,16 +274,21 @@ static int stv_chans_show(struct seq_file *s, void *unused)
 	unsigned int i, n = smp_load_acquire(&host->nchans);
 	struct stv_chan *c;
 
-	seq_puts(s, "subchannel ios completions bad_completions unknown_tids late\n");
+	seq_puts(s, "subchannel ios completions bad_completions unknown_tids late runs budget_exhausted max_batch max_run_ns hwq_ios\n");
 	for (i = 0; i < n; i++) {
 		c = host->chans[i];
-		seq_printf(s, "%u %lld %lld %lld %lld %lld\n",
+		seq_printf(s, "%u %lld %lld %lld %lld %lld %llu %llu %u %llu %lld\n",
 			   hvlis_channel_subchannel_index(c->ch),
 			   (long long)atomic64_read(&c->ios),
 			   (long long)atomic64_read(&c->completions),
 			   (long long)atomic64_read(&c->bad_completions),
 			   (long long)atomic64_read(&c->unknown_tids),
-			   (long long)atomic64_read(&c->late));
+			   (long long)atomic64_read(&c->late),
+			   (unsigned long long)READ_ONCE(c->runs),
+			   (unsigned long long)READ_ONCE(c->budget_exhausted),
+			   READ_ONCE(c->max_batch),
+			   (unsigned long long)READ_ONCE(c->max_run_ns),
+			   (long long)atomic64_read(&c->hwq_ios));
 	}
 	return 0;
 }
@@ -281,6 +305,15 @@ static const struct file_operations stv_chans_fops = {
 	.llseek		= seq_lseek,
 	.release	= single_release,
 };
+
+#ifdef HVLIS_FC_TRANSPORT
+static struct fc_function_template stv_fc_functions = {
+	.show_host_node_name	= 1,
+	.show_host_port_name	= 1,
+};
+
+static struct scsi_transport_template *stv_fc_template;
+#endif
 
 static struct scsi_host_template stv_template = {
 	.module			= THIS_MODULE,
@@ -309,8 +342,11 @@ static void stv_close_all(struct stv_host *host)
 	n = host->nchans;
 	mutex_unlock(&host->chan_lock);
 	/* sub-channels first, the primary (control requests) last */
-	for (i = n; i-- > 0;)
+	for (i = n; i-- > 0;) {
 		hvlis_channel_close(host->chans[i]->ch);
+		/* closed: the callback is done, a last run finds -ENODEV */
+		tasklet_kill(&host->chans[i]->rx_tasklet);
+	}
 }
 
 static void stv_free_all(struct stv_host *host)
@@ -335,7 +371,8 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	if (!host)
 		return -ENOMEM;
 	host->hd = hd;
-	host->ide = id->driver_data;
+	host->ide = id->driver_data == STV_KIND_IDE;
+	host->fc = id->driver_data == STV_KIND_FC;
 	host->depth = queue_depth;
 	host->ring_bytes = ring_size;
 	mutex_init(&host->chan_lock);
@@ -376,6 +413,10 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 		goto fail_close;
 	}
 	*(struct stv_host **)shost_priv(shost) = host;
+#ifdef HVLIS_FC_TRANSPORT
+	if (host->fc)
+		shost->transportt = stv_fc_template;
+#endif
 	shost->max_cmd_len = HVLIS_VSTOR_CDB_MAX;
 	shost->max_channel = 0;
 	shost->max_id = 2;		/* SCSI targets 0-1; IDE: the target of the offer */
@@ -384,7 +425,13 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	shost->cmd_per_lun = host->depth;
 	shost->max_sectors = host->max_xfer >> 9;
 	shost->sg_tablesize = host->max_xfer / HVLIS_HV_PAGE_SIZE + 1;
-	hvlis_shost_set_hw_queues(shost, 1);
+	/*
+	 * One blk-mq hardware queue per channel asked for (the sub-channels
+	 * open as the host offers them, maybe after this); the midlayer's
+	 * default map spreads the CPUs over them, and each queue's commands
+	 * go out on its own channel (stv_pick_chan()).
+	 */
+	hvlis_shost_set_hw_queues(shost, host->nr_hwq);
 	host->shost = shost;
 	ret = scsi_add_host(shost, &hd->dev);
 	if (ret) {
@@ -392,6 +439,12 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 		scsi_host_put(shost);
 		goto fail_close;
 	}
+#ifdef HVLIS_FC_TRANSPORT
+	if (host->fc && host->fc_names) {
+		fc_host_port_name(shost) = host->fc_wwpn;
+		fc_host_node_name(shost) = host->fc_wwnn;
+	}
+#endif
 	if (!IS_ERR_OR_NULL(stv_debugfs))
 		host->dbg = debugfs_create_file(dev_name(&hd->dev), 0400, stv_debugfs, host,
 						&stv_chans_fops);
@@ -436,6 +489,10 @@ static void stv_remove(struct hvlis_device *hd)
 	WRITE_ONCE(host->no_rescan, true);
 	flush_workqueue(host->wq);
 	/* Disks go with their caches flushed while the host still answers. */
+#ifdef HVLIS_FC_TRANSPORT
+	if (host->fc)
+		fc_remove_host(host->shost);
+#endif
 	scsi_remove_host(host->shost);
 	WRITE_ONCE(host->removing, true);
 	flush_workqueue(host->wq);
@@ -451,8 +508,9 @@ static void stv_remove(struct hvlis_device *hd)
 }
 
 static const struct hvlis_device_id stv_ids[] = {
-	{ .guid = HVLIS_GUID_SCSI, .driver_data = 0 },
-	{ .guid = HVLIS_GUID_IDE, .driver_data = 1 },
+	{ .guid = HVLIS_GUID_SCSI, .driver_data = STV_KIND_SCSI },
+	{ .guid = HVLIS_GUID_IDE, .driver_data = STV_KIND_IDE },
+	{ .guid = HVLIS_GUID_FC, .driver_data = STV_KIND_FC },
 	{ },
 };
 
@@ -472,14 +530,27 @@ static int __init stv_init(void)
 		       ring_size, PAGE_SIZE);
 		return -EINVAL;
 	}
+	if (!stv_completion_budget || stv_completion_budget > 4096) {
+		pr_err("completion_budget %u: not within 1..4096\n", stv_completion_budget);
+		return -EINVAL;
+	}
 	if (!queue_depth || queue_depth > 1024) {
 		pr_err("queue_depth %u: not within 1..1024\n", queue_depth);
 		return -EINVAL;
 	}
+#ifdef HVLIS_FC_TRANSPORT
+	stv_fc_template = fc_attach_transport(&stv_fc_functions);
+	if (!stv_fc_template)
+		return -ENOMEM;
+#endif
 	stv_debugfs = debugfs_create_dir("hv_storvsc", NULL);
 	ret = hvlis_driver_register(&stv_driver);
-	if (ret)
+	if (ret) {
 		debugfs_remove_recursive(stv_debugfs);
+#ifdef HVLIS_FC_TRANSPORT
+		fc_release_transport(stv_fc_template);
+#endif
+	}
 	return ret;
 }
 
@@ -487,13 +558,17 @@ static void __exit stv_exit(void)
 {
 	hvlis_driver_unregister(&stv_driver);
 	debugfs_remove_recursive(stv_debugfs);
+#ifdef HVLIS_FC_TRANSPORT
+	fc_release_transport(stv_fc_template);
+#endif
 }
 
 module_init(stv_init);
 module_exit(stv_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("hvlis: Hyper-V synthetic SCSI and IDE storage (VSTOR)");
+MODULE_DESCRIPTION("hvlis: Hyper-V synthetic SCSI, IDE and Fibre Channel storage (VSTOR)");
 MODULE_VERSION(HVLIS_VERSION);
-/* the SCSI and IDE classes in wire order */
+/* the SCSI, IDE and FC classes in wire order */
 MODULE_ALIAS("vmbus:d96361baa104294db60572e2ffb1dc7f");
 MODULE_ALIAS("vmbus:32264132cb86a2449b5c50d1417354f5");
+MODULE_ALIAS("vmbus:4acc9b2f6900f34ab76b6fd0be528cda");

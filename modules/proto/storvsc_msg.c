@@ -137,6 +137,48 @@ int stv_msg_props(const struct hvlis_vstor_packet *pkt, u32 len, u16 version,
 	return 0;
 }
 
+static u64 wwn_be64(const u8 *b)
+{
+	u64 v = 0;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/**
+ * stv_msg_fc_names() - check FCHBA_DATA's answer: the port's names in use
+ * @pkt: the local copy
+ * @len: the bytes the host sent
+ * @port: receives the port name (WWPN) of the active pair
+ * @node: receives its node name (WWNN)
+ *
+ * The host sends two pairs of names (big-endian on the wire) and says
+ * which is active: the primary if primary_active is 1, the secondary if 0.
+ *
+ * Return: 0; -EIO if the host failed the request; -EPROTO for a short or
+ * wrong packet, a primary_active other than 0 or 1, or a name of zero.
+ */
+int stv_msg_fc_names(const struct hvlis_vstor_packet *pkt, u32 len, u64 *port, u64 *node)
+{
+	const struct hvlis_vstor_fc_wwn *w = &pkt->wwn;
+	int ret = stv_msg_ctl_status(pkt, len);
+	u64 p, n;
+
+	if (ret)
+		return ret == -EPROTONOSUPPORT ? -EIO : ret;
+	if (len < STV_HDR_BYTES + sizeof(*w) || w->primary_active > 1)
+		return -EPROTO;
+	p = wwn_be64(w->primary_active ? w->primary_port_wwn : w->secondary_port_wwn);
+	n = wwn_be64(w->primary_active ? w->primary_node_wwn : w->secondary_node_wwn);
+	if (!p || !n)
+		return -EPROTO;
+	*port = p;
+	*node = n;
+	return 0;
+}
+
 static enum stv_disposition srb_disposition(u8 code, u8 scsi_status)
 {
 	switch (code) {

@@ -48,6 +48,7 @@ int stv_msg_props(const struct hvlis_vstor_packet *pkt, u32 len, u16 version,
 		  u32 *max_subch, u32 *max_xfer);
 int stv_msg_srb_complete(const struct hvlis_vstor_packet *pkt, u32 len, u16 version,
 			 const struct stv_srb_sent *sent, struct stv_srb_result *res);
+int stv_msg_fc_names(const struct hvlis_vstor_packet *pkt, u32 len, u64 *port, u64 *node);
 int stv_msg_host_op(const struct hvlis_vstor_packet *pkt, u32 len);
 int stv_msg_ide_location(const u8 instance[16], u8 *path, u8 *target);
 

@@ -10,7 +10,8 @@
  * Every check runs on the guest's copy; the answers are then held to the
  * protocol's rules, restated here: a completion that passes names the LUN
  * asked about, moves no more than asked, returns no more sense than the
- * version holds; properties give a page-multiple transfer size.
+ * version holds; properties give a page-multiple transfer size; FC names
+ * come from a whole, successful answer and are never zero.
  */
 #include "storvsc_msg.h"
 
@@ -35,6 +36,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, unsigned long size)
 	struct stv_srb_result res;
 	struct stv_srb_sent sent;
 	u32 len, sub, xfer;
+	u64 wwpn, wwnn;
 	u16 ver;
 	u8 *buf;
 	int ret;
@@ -80,6 +82,15 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, unsigned long size)
 		ASSERT(xfer >= HVLIS_HV_PAGE_SIZE && xfer % HVLIS_HV_PAGE_SIZE == 0);
 		ASSERT(xfer <= pkt.props.max_transfer_bytes);
 		ASSERT(ver >= HVLIS_VSTOR_WIN8 || sub == 0);
+	}
+	ret = stv_msg_fc_names(&pkt, len, &wwpn, &wwnn);
+	if (!ret) {
+		ASSERT(len >= 12 + sizeof(struct hvlis_vstor_fc_wwn));
+		ASSERT(pkt.operation == HVLIS_VSTOR_OP_COMPLETE_IO && pkt.status == 0);
+		ASSERT(pkt.wwn.primary_active <= 1);
+		ASSERT(wwpn && wwnn);
+	} else {
+		ASSERT(ret == -EPROTO || ret == -EIO);
 	}
 	ret = stv_msg_ctl_status(&pkt, len);
 	ASSERT(ret == 0 || ret == -EPROTO || ret == -EIO || ret == -EPROTONOSUPPORT);

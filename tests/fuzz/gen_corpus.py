@@ -259,6 +259,12 @@ def storvsc_seeds():
     write(h, "enumerate_bus", sent(0) + vstor(ENUMERATE_BUS, size=12))
     write(h, "remove_device", sent(0) + vstor(REMOVE_DEVICE))
     write(h, "fchba_data", sent(0) + vstor(FCHBA_DATA, body=bytes([1]) + bytes(range(35))))
+    # FCHBA_DATA's answer: a completion with the names (primary active, or not)
+    wwn = bytes([1, 0, 0, 0]) + bytes(range(1, 33))
+    write(h, "fc_names_primary", sent(0) + vstor(COMPLETE_IO, body=wwn))
+    write(h, "fc_names_secondary", sent(4) + vstor(COMPLETE_IO, body=bytes([0]) + wwn[1:],
+                                                   size=VSTOR_PKT_PRE_WIN8))
+    write(h, "fc_names_zero", sent(0) + vstor(COMPLETE_IO, body=bytes([1]) + bytes(35)))
     write(h, "oversized", sent(0) + bytes(range(256)) + bytes(STV_FUZZ_MAX - 256 + 8))
     write(h, "header_only", sent(0) + struct.pack("<III", COMPLETE_IO, 0, 0))
 

@@ -59,6 +59,8 @@
  *                  a rescind drops it
  *     lost         never served, never completed, not even by a reset
  *     reset-hang   the next reset is never answered
+ *     flood        first 1000 completions with transaction ids never
+ *                  used, as fast as the guest's ring takes them
  *
  * The stor file: one "<relid> <key> <value>" line per counter of each
  * controller (see stor_show()); lun<N>_* per disk and chan<I>_* per channel
@@ -83,6 +85,7 @@
 #include <hvlis/vstor_proto.h>
 #include "hvsim.h"
 #include "hvsim_dev.h"
+#include "hvsim_ic.h"
 
 #define STOR_MAX_LUNS		64
 #define STOR_MAX_CHANS		17	/* the primary and 16 sub-channels */
@@ -90,6 +93,12 @@
 #define STOR_DEF_MAXXFER	0x100000u	/* 1 MiB */
 #define STOR_DEF_SUBCH		4
 #define STOR_LIE_EXTRA		65536u
+/*
+ * Fault flood: completions with transaction ids the guest never used (slot
+ * I + 1, generation 0, which the guest never gives out) sent before the
+ * real one, as fast as the guest's ring takes them.
+ */
+#define STOR_FLOOD_PKTS		1000u
 
 /* SCSI operation codes (SPC/SBC) */
 #define OP_TEST_UNIT_READY	0x00
@@ -135,12 +144,13 @@
 enum stor_fault {
 	SF_ERROR, SF_ERROR_NOSENSE, SF_INVALID_LUN, SF_BUSY, SF_LIE_LENGTH,
 	SF_SENSE_LENGTH, SF_SHORT, SF_UNKNOWN_TID, SF_DUP, SF_HANG, SF_LOST,
-	SF_RESET_HANG, SF_COUNT
+	SF_RESET_HANG, SF_FLOOD, SF_COUNT
 };
 
 static const char *const fault_names[SF_COUNT] = {
 	"error", "error-nosense", "invalid-lun", "busy", "lie-length",
 	"sense-length", "short", "unknown-tid", "dup", "hang", "lost", "reset-hang",
+	"flood",
 };
 
 struct stor_gen {
@@ -955,6 +965,23 @@ static void on_init_op(struct stor_dev *d, u32 relid, u16 sub, u64 tid,
 		schedule_work(&d->sub_work);
 }
 
+/*
+ * Fault flood: STOR_FLOOD_PKTS completions nobody asked for, written as one
+ * burst with no signal (the real completion follows, then one signal), so
+ * the guest finds them all in its ring at once.
+ */
+static void send_flood(struct stor_dev *d, u32 relid, const struct hvlis_vstor_packet *vp,
+		       u32 psize)
+{
+	u32 i;
+
+	for (i = 0; i < STOR_FLOOD_PKTS; i++)
+		if (hvsim_chan_send_hostile(relid, vp, psize, i + 1, HVSIM_SEND_NO_SIGNAL)) {
+			atomic64_inc(&d->dropped);
+			break;
+		}
+}
+
 /* The SRB's disk; NULL if there is none at its address. */
 static struct stor_lun *lun_at(struct stor_dev *d, const struct hvlis_vstor_srb *srb)
 {
@@ -971,6 +998,7 @@ static void finish_srb(struct stor_dev *d, u32 relid, u16 sub, u64 tid,
 	struct hvlis_vstor_srb *srb = &vp->srb;
 	u32 sense_max = hvlis_vstor_sense_size(d->version);
 	u32 asked = srb->data_transfer_length;
+	bool flood = false;
 
 	vp->operation = HVLIS_VSTOR_OP_COMPLETE_IO;
 	vp->flags = 0;
@@ -1003,12 +1031,17 @@ static void finish_srb(struct stor_dev *d, u32 relid, u16 sub, u64 tid,
 		}
 		if (take_fault(d, SF_DUP))
 			send_completion(d, relid, tid, vp, psize);
+		flood = take_fault(d, SF_FLOOD);
+		if (flood)
+			send_flood(d, relid, vp, psize);
 	}
 	if (sub < STOR_MAX_CHANS) {
 		atomic64_inc(&d->chans[sub].ios);
 		atomic64_add(io->xfer, &d->chans[sub].bytes);
 	}
 	send_completion(d, relid, tid, vp, psize);
+	if (flood)
+		hvsim_chan_kick(relid);
 }
 
 static void on_srb(struct stor_dev *d, u32 relid, u16 sub, u64 tid,

@@ -285,6 +285,60 @@ TEST(properties)
 	CHECK_EQ(stv_msg_props(&p, 20, HVLIS_VSTOR_WIN10, &sub, &xfer), -EPROTO);
 }
 
+static void wwn_put(u8 *b, u64 v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		b[i] = (u8)v;
+}
+
+TEST(fc_names)
+{
+	struct hvlis_vstor_packet p;
+	u64 port = 1, node = 2;
+
+	memset(&p, 0, sizeof(p));
+	p.operation = HVLIS_VSTOR_OP_COMPLETE_IO;
+	p.wwn.primary_active = 1;
+	wwn_put(p.wwn.primary_port_wwn, 0x5000000068760101ull);
+	wwn_put(p.wwn.primary_node_wwn, 0x5000000068760100ull);
+	wwn_put(p.wwn.secondary_port_wwn, 0x5000000068760103ull);
+	wwn_put(p.wwn.secondary_node_wwn, 0x5000000068760102ull);
+	/* big-endian on the wire: byte 0 is the NAA nibble's */
+	CHECK_EQ(p.wwn.primary_port_wwn[0], 0x50);
+	CHECK_EQ(stv_msg_fc_names(&p, 64, &port, &node), 0);
+	CHECK_EQ(port, 0x5000000068760101ull);
+	CHECK_EQ(node, 0x5000000068760100ull);
+	/* the secondary pair when the primary is not active */
+	p.wwn.primary_active = 0;
+	CHECK_EQ(stv_msg_fc_names(&p, 64, &port, &node), 0);
+	CHECK_EQ(port, 0x5000000068760103ull);
+	CHECK_EQ(node, 0x5000000068760102ull);
+	/* 48 bytes (pre-WIN8 packets) hold the names (12 + 36) */
+	CHECK_EQ(stv_msg_fc_names(&p, 48, &port, &node), 0);
+	/* a packet that ends inside the names */
+	port = node = 7;
+	CHECK_EQ(stv_msg_fc_names(&p, 47, &port, &node), -EPROTO);
+	CHECK_EQ(port, 7);
+	CHECK_EQ(node, 7);
+	/* neither 0 nor 1 */
+	p.wwn.primary_active = 2;
+	CHECK_EQ(stv_msg_fc_names(&p, 64, &port, &node), -EPROTO);
+	/* a zero name in the active pair */
+	p.wwn.primary_active = 1;
+	wwn_put(p.wwn.primary_node_wwn, 0);
+	CHECK_EQ(stv_msg_fc_names(&p, 64, &port, &node), -EPROTO);
+	CHECK_EQ(port, 7);
+	/* a failed request, not a completion */
+	wwn_put(p.wwn.primary_node_wwn, 0x5000000068760100ull);
+	p.status = HVLIS_VSTOR_STATUS_INVALID_DEVICE_REQUEST;
+	CHECK_EQ(stv_msg_fc_names(&p, 64, &port, &node), -EIO);
+	p.status = 0;
+	p.operation = HVLIS_VSTOR_OP_FCHBA_DATA;
+	CHECK_EQ(stv_msg_fc_names(&p, 64, &port, &node), -EPROTO);
+}
+
 TEST(host_messages)
 {
 	struct hvlis_vstor_packet p, copy;

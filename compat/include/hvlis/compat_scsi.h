@@ -37,6 +37,47 @@ static inline void hvlis_scsi_done(struct scsi_cmnd *cmd)
 #else
 #define hvlis_shost_set_hw_queues(shost, n)	do { } while (0)
 #endif
+/*
+ * The blk-mq hardware queue a command was dispatched on, or -1 where the
+ * kernel cannot say (no blk-mq, no blk_mq_unique_tag(), or a host on the
+ * legacy request path): the driver then picks a channel by CPU.
+ */
+#if defined(HAVE_SCSI_HOST_NR_HW_QUEUES) && defined(HAVE_BLK_MQ_UNIQUE_TAG)
+#include <linux/blk-mq.h>
+static inline int hvlis_scsi_cmd_hwq(struct scsi_cmnd *cmd)
+{
+	struct request *rq;
+
+#ifdef HAVE_SHOST_USE_BLK_MQ
+	if (!shost_use_blk_mq(cmd->device->host))
+		return -1;
+#endif
+#ifdef HAVE_SCSI_CMD_TO_RQ
+	rq = scsi_cmd_to_rq(cmd);
+#else
+	rq = cmd->request;
+#endif
+	return blk_mq_unique_tag_to_hwq(blk_mq_unique_tag(rq));
+}
+#else
+static inline int hvlis_scsi_cmd_hwq(struct scsi_cmnd *cmd)
+{
+	return -1;
+}
+#endif
+
+/*
+ * The Fibre Channel transport class, for the FC adapter's port and node
+ * names: where the kernel has it and its transport template has no
+ * eh_timed_out of its own (up to 4.10 the FC class's would run on every
+ * timeout and expect a remote port above the target, which the synthetic
+ * adapter's targets lack). Elsewhere the FC adapter is a plain SCSI host.
+ */
+#if defined(HAVE_SCSI_TRANSPORT_FC) && !defined(HAVE_SCSI_TRANSPORT_EH_TIMED_OUT)
+#include <scsi/scsi_transport_fc.h>
+#define HVLIS_FC_TRANSPORT	1
+#endif
+
 /* What queuecommand returns: enum scsi_qc_status (7.x) or int. */
 #ifdef HAVE_SCSI_QC_STATUS
 #define hvlis_qc_status_t	enum scsi_qc_status

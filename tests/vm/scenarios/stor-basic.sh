@@ -12,6 +12,9 @@
 # RAM disk reads back as zeros (LBPRZ) and counts its blocks at the host;
 # on a second LUN backed by a file (bdev=, on the guest's tmpfs) the host
 # punches holes, so the file's allocated blocks go away.
+# A Fibre Channel adapter with an 8 MiB RAM disk: its disk works, and the
+# port and node names the host reports (FCHBA_DATA) are the SCSI host's
+# /sys/class/fc_host/hostN/port_name and node_name.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
@@ -20,7 +23,7 @@ VM_BINARIES="mkfs.ext4 e2fsck"
 BASIC_LUN1_MB=16
 
 guest() {
-	local r ide sd hd sd1 sum1 sum2 w rd i u0 u1 b0 b1
+	local r ide fc fd fh sd hd sd1 sum1 sum2 w rd i u0 u1 b0 b1
 
 	sim_start
 	sim_ctl add scsi ram=64M
@@ -30,11 +33,13 @@ guest() {
 	stor_ctl "$r" lun 1 bdev /tmp/lun1.img quiet || vm_fail "adding the file-backed LUN 1 failed"
 	sim_ctl add ide ram=32M channel=1
 	ide=$(stor_relid)
+	sim_ctl add fc ram=8M
+	fc=$(stor_relid)
 	vmbus_load || vm_fail "insmod hv_vmbus transport=hvsim failed"
 	stor_load || vm_fail "insmod hv_storvsc failed"
 	i=0
 	while [ "$i" -lt 200 ] && { ! sd=$(stor_disk "$r" 0) || ! hd=$(stor_disk "$ide" 0) ||
-		! sd1=$(stor_disk "$r" 1); }; do
+		! sd1=$(stor_disk "$r" 1) || ! fd=$(stor_disk "$fc" 0); }; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -109,6 +114,22 @@ guest() {
 		sum2=$(dd if="/dev/$hd" bs=64k count=16 iflag=direct 2> /dev/null | md5sum)
 		expect "IDE disk checksum" "$sum2" "$sum1"
 		[ "$(stor_stat "$ide" lun0_bytes_written)" -ge 1048576 ] || vm_fail "IDE host saw no writes"
+	fi
+	# Fibre Channel: the names the host made up (stor_host.c: NAA 5, the
+	# relid), the disk usable
+	for fh in "$(vmbus_dev "$fc")"/host*; do break; done
+	fh=$(basename "$fh")
+	vm_log "FC adapter: relid $fc, SCSI $fh, disk ${fd:-none}"
+	expect "FC port_name" "$(cat "/sys/class/fc_host/$fh/port_name" 2> /dev/null)" \
+		"$(printf '0x500000006876%04x' $(((fc << 4) | 1)))"
+	expect "FC node_name" "$(cat "/sys/class/fc_host/$fh/node_name" 2> /dev/null)" \
+		"$(printf '0x500000006876%04x' $((fc << 4)))"
+	if [ -n "$fd" ] && wait_blk "$fd"; then
+		dd if=/tmp/pat of="/dev/$fd" bs=64k oflag=direct 2> /dev/null || vm_fail "write to /dev/$fd failed"
+		sum2=$(dd if="/dev/$fd" bs=64k count=16 iflag=direct 2> /dev/null | md5sum)
+		expect "FC disk checksum" "$sum2" "$(md5sum < /tmp/pat)"
+	else
+		vm_fail "no disk for the FC adapter"
 	fi
 	expect "host: WRITE SAME commands" "$(stor_stat "$r" write_same)" 0
 	expect "host: bad packets" "$(stor_stat "$r" bad_packets)" 0

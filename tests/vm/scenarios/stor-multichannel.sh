@@ -7,7 +7,10 @@
 # reads back as written (guest/storverify.c, four workers). The guest's
 # per-channel counters (debugfs hv_storvsc/<device>) agree with the host's:
 # for each channel, the completions the guest took are the SRBs the host
-# answered on it, none bad, none with an unknown transaction id.
+# answered on it, none bad, none with an unknown transaction id. The disk
+# has one blk-mq hardware queue per channel (/sys/block/sdX/mq), and every
+# command a sub-channel carried was sent there by its hardware queue (the
+# guest's hwq_ios).
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
@@ -15,7 +18,7 @@ VM_KMODS="sd_mod scsi_transport_fc"
 VM_GUEST_TOOLS="storverify"
 
 guest() {
-	local r sd i out dev f idx ios comp bad unk late hios used
+	local r sd i out dev f idx ios comp bad unk late runs exh mb mrn hwq hios used nq q
 
 	sim_start
 	sim_ctl add scsi gen=2012r2 subch=4 ram=32M
@@ -38,6 +41,12 @@ guest() {
 	out=$(storverify "/dev/$sd" 300 4 1 2>&1) || vm_fail "verify run failed"
 	echo "$out" | vm_detail storverify
 	grep "^$r chan" "$HVSIM/stor" | vm_detail "host channels"
+	# one blk-mq hardware queue per channel: the primary and the sub-channel
+	nq=0
+	for q in "/sys/block/$sd/mq"/*; do
+		[ -e "$q" ] && nq=$((nq + 1))
+	done
+	expect "blk-mq hardware queues of $sd" "$nq" 2
 	i=$(stor_chans_used "$r")
 	[ "$i" -ge 2 ] || vm_fail "I/O used $i channel(s), expected at least 2"
 	dev=$(vmbus_dev "$r") && f=/sys/kernel/debug/hv_storvsc/$(basename "$dev")
@@ -45,13 +54,19 @@ guest() {
 		vm_detail "guest channels" < "$f"
 		used=0
 		# shellcheck disable=SC2034
-		while read -r idx ios comp bad unk late; do
+		while read -r idx ios comp bad unk late runs exh mb mrn hwq; do
 			[ "$idx" = subchannel ] && continue
 			hios=$(stor_stat "$r" "chan${idx}_ios")
 			expect "channel $idx: guest completions = host SRBs answered" "$comp" "$hios"
 			expect "channel $idx: bad completions" "$bad" 0
 			expect "channel $idx: unknown transaction ids" "$unk" 0
 			[ "$comp" -gt 0 ] && used=$((used + 1))
+			# every command a sub-channel carried came by its blk-mq queue
+			if [ "$idx" -gt 0 ]; then
+				expect "channel $idx: commands sent by their hardware queue" "$hwq" "$ios"
+			elif [ "${hwq:-0}" -eq 0 ]; then
+				vm_fail "channel 0: no command sent by its hardware queue"
+			fi
 		done < "$f"
 		[ "$used" -ge 2 ] || vm_fail "the guest counted completions on $used channel(s)"
 	else
