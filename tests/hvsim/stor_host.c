@@ -81,7 +81,9 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/kernel.h>
+#include <linux/ratelimit.h>
 #include <hvlis/compat_base.h>
+#include <hvlis/compat_fs.h>
 #include <hvlis/vstor_proto.h>
 #include "hvsim.h"
 #include "hvsim_dev.h"
@@ -369,8 +371,8 @@ static int lun_rw(struct stor_lun *l, bool write, u64 off, void *buf, u32 len)
 			memcpy(buf, l->ram + off, len);
 		return 0;
 	}
-	n = write ? kernel_write(l->file, buf, len, &pos) :
-		    kernel_read(l->file, buf, len, &pos);
+	n = write ? hvlis_kernel_write(l->file, buf, len, &pos) :
+		    hvlis_kernel_read(l->file, buf, len, &pos);
 	return n == len ? 0 : -EIO;
 }
 

@@ -33,5 +33,6 @@
 #include <hvlis/compat_power.h>
 #include <hvlis/compat_time.h>
 #include <hvlis/compat_poll.h>
+#include <hvlis/compat_fs.h>
 
 #endif
