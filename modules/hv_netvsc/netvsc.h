@@ -37,6 +37,15 @@
 #define NVC_CTL_BYTES		256	/* one RNDIS control message, both ways */
 #define NVC_RX_COMP_MAX		128	/* receive completions held per poll */
 #define NVC_MAX_PB		32	/* page buffers of one large frame */
+/*
+ * The largest MTU hvlis offers: NVSP 2 and later carry the MTU in the
+ * NDIS configuration (jumbo frames), NVSP 1 hosts take 1500 only. 9000
+ * is Hyper-V's jumbo setting (9014-byte frames), and a 9000-byte frame
+ * with its RNDIS header stays inside the 16 KiB RNDIS transfer the guest
+ * announces at INITIALIZE.
+ */
+#define NVC_JUMBO_MTU		9000
+#define NVC_RNDIS_MAX_XFER	0x4000
 
 struct nvc_tx_slot {
 	struct sk_buff *skb;
@@ -49,6 +58,7 @@ struct nvc_stats {
 	u64 rx_packets, rx_bytes, rx_dropped, rx_bad, rx_comp_busy;
 	u64 tx_packets, tx_bytes, tx_dropped, tx_busy, tx_pagebuf;
 	u64 tx_no_section, tx_bad_tid, stop_queue, wake_queue, link_changes;
+	u64 reattach;			/* data path torn down and brought back */
 };
 
 struct nvc_dev {
@@ -59,6 +69,7 @@ struct nvc_dev {
 	bool napi_on;
 	bool open;			/* channel open */
 	bool removing;
+	bool attached;			/* the data path is up (nvc_attach()) */
 
 	u32 nvsp_version;
 	u32 ndis_version;

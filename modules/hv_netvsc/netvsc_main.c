@@ -223,7 +223,8 @@ int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter)
 
 /* ------------------------------------------------------------ bring-up */
 
-static int nvc_negotiate(struct nvc_dev *nvc)
+/* NVSP version, NDIS configuration (@mtu, without the Ethernet header), NDIS version. */
+static int nvc_negotiate(struct nvc_dev *nvc, u32 mtu)
 {
 	struct hvlis_nvsp_msg req, resp;
 	unsigned int i;
@@ -247,9 +248,13 @@ static int nvc_negotiate(struct nvc_dev *nvc)
 		dev_err(&nvc->hd->dev, "the host speaks no NVSP version from 1 to 6.1\n");
 		return -EPROTO;
 	}
+	if (nvc->nvsp_version < HVLIS_NVSP_V2 && mtu > ETH_DATA_LEN) {
+		dev_err(&nvc->hd->dev, "an NVSP 1 host takes no MTU above %u\n", ETH_DATA_LEN);
+		return -EOPNOTSUPP;
+	}
 	if (nvc->nvsp_version >= HVLIS_NVSP_V2) {
 		nvc_nvsp_init(&req, HVLIS_NVSP2_SEND_NDIS_CONFIG);
-		req.ndis_config.mtu = ETH_DATA_LEN + ETH_HLEN;
+		req.ndis_config.mtu = mtu + ETH_HLEN;
 		req.ndis_config.capabilities = HVLIS_NVSP_CAP_IEEE8021Q;
 		ret = nvc_nvsp_request(nvc, &req, NULL, NULL);
 		if (ret)
@@ -319,7 +324,25 @@ static int nvc_buffers(struct nvc_dev *nvc)
 	return nvc->sec_map ? 0 : -ENOMEM;
 }
 
-static int nvc_rndis_init(struct nvc_dev *nvc)
+/*
+ * The data path came back: the host's MAC address should be the one it
+ * gave at probe; the interface keeps its own either way.
+ */
+static int nvc_mac_restore(struct nvc_dev *nvc, const u8 *host_mac)
+{
+	if (!ether_addr_equal(host_mac, nvc->ndev->perm_addr))
+		netdev_warn(nvc->ndev, "the host now gives MAC address %pM; keeping %pM\n",
+			    host_mac, nvc->ndev->dev_addr);
+	return 0;
+}
+
+/*
+ * RNDIS INITIALIZE and the queries. @first: at probe, the host's MAC
+ * address becomes the interface's; later (the data path brought back)
+ * the interface keeps its own, and one set by the user is given to the
+ * host again.
+ */
+static int nvc_rndis_init(struct nvc_dev *nvc, bool first)
 {
 	struct net_device *ndev = nvc->ndev;
 	struct nvc_rndis_ctrl c;
@@ -329,7 +352,7 @@ static int nvc_rndis_init(struct nvc_dev *nvc)
 
 	mutex_lock(&nvc->ctl_mutex);
 	id = nvc_next_id(nvc);
-	n = nvc_rndis_init_request(nvc->rndis_req, NVC_CTL_BYTES, id, 0x4000);
+	n = nvc_rndis_init_request(nvc->rndis_req, NVC_CTL_BYTES, id, NVC_RNDIS_MAX_XFER);
 	ret = nvc_rndis_request(nvc, n, id, &c);
 	if (!ret && c.type != HVLIS_RNDIS_INITIALIZE_CMPLT)
 		ret = -EIO;
@@ -345,8 +368,14 @@ static int nvc_rndis_init(struct nvc_dev *nvc)
 		dev_err(&nvc->hd->dev, "the host gave no valid MAC address (%d)\n", ret);
 		return ret < 0 ? ret : -EPROTO;
 	}
-	eth_hw_addr_set(ndev, mac);
-	ether_addr_copy(ndev->perm_addr, mac);
+	if (first) {
+		eth_hw_addr_set(ndev, mac);
+		ether_addr_copy(ndev->perm_addr, mac);
+	} else {
+		ret = nvc_mac_restore(nvc, mac);
+		if (ret)
+			return ret;
+	}
 
 	nvc->max_frame = ETH_DATA_LEN;
 	ret = nvc_rndis_query(nvc, HVLIS_OID_GEN_MAXIMUM_FRAME_SIZE, &val, sizeof(val));
@@ -411,6 +440,62 @@ static void nvc_teardown(struct nvc_dev *nvc)
 	nvc->recv_gpadl_ok = false;
 }
 
+/*
+ * The data path down: the host gives back everything of ours, the channel
+ * closes, the buffers are freed (a leaked one is never reused), and the
+ * state of the last negotiation is forgotten. The netdev stays. Safe to
+ * call again, and on a half-made data path.
+ */
+static void nvc_detach(struct nvc_dev *nvc)
+{
+	WRITE_ONCE(nvc->attached, false);
+	netif_carrier_off(nvc->ndev);
+	nvc_teardown(nvc);
+	bitmap_free(nvc->sec_map);
+	nvc->sec_map = NULL;
+	vfree(nvc->recv_buf);
+	nvc->recv_buf = NULL;
+	vfree(nvc->send_buf);
+	nvc->send_buf = NULL;
+	nvc->recv_connected = false;
+	nvc->send_connected = false;
+	nvc->nvsp_version = 0;
+	nvc->ndis_version = 0;
+	nvc->filter = 0;
+	nvc->rx_comp_n = 0;
+}
+
+/*
+ * The data path up for an MTU of @mtu: the channel opened, NVSP and NDIS
+ * negotiated, the buffers shared, RNDIS initialized. On failure all of it
+ * is taken down again (nvc_detach()).
+ */
+static int nvc_attach(struct nvc_dev *nvc, u32 mtu, bool first)
+{
+	int ret;
+
+	napi_enable(&nvc->napi);
+	nvc->napi_on = true;
+	ret = hvlis_channel_open(nvc->ch, ring_size, ring_size, NULL, 0, nvc_channel_cb, nvc);
+	if (ret) {
+		dev_err(&nvc->hd->dev, "could not open the channel: %d\n", ret);
+		goto fail;
+	}
+	nvc->open = true;
+	ret = nvc_negotiate(nvc, mtu);
+	if (!ret)
+		ret = nvc_buffers(nvc);
+	if (!ret)
+		ret = nvc_rndis_init(nvc, first);
+	if (ret)
+		goto fail;
+	WRITE_ONCE(nvc->attached, true);
+	return 0;
+fail:
+	nvc_detach(nvc);
+	return ret;
+}
+
 static void nvc_free(struct nvc_dev *nvc)
 {
 	netif_napi_del(&nvc->napi);
@@ -449,7 +534,7 @@ static void nvc_rx_mode_fn(struct work_struct *work)
 	/* Under RTNL, like ndo_open and ndo_stop, which set the filter too. */
 	rtnl_lock();
 	f = netif_running(nvc->ndev) ? nvc_filter_for(nvc->ndev) : 0;
-	if (f != nvc->filter && !READ_ONCE(nvc->removing) &&
+	if (f != nvc->filter && !READ_ONCE(nvc->removing) && nvc->attached &&
 	    !hvlis_channel_rescinded(nvc->ch)) {
 		ret = nvc_rndis_set_filter(nvc, f);
 		if (ret)
@@ -473,6 +558,12 @@ static int nvc_open(struct net_device *ndev)
 	u32 f = nvc_filter_for(ndev);
 	int ret;
 
+	/* A data path that did not come back after an MTU change: once more. */
+	if (!nvc->attached) {
+		ret = nvc_attach(nvc, ndev->mtu, false);
+		if (ret)
+			return ret;
+	}
 	ret = nvc_rndis_set_filter(nvc, f);
 	if (ret) {
 		netdev_err(ndev, "could not set the packet filter: %d\n", ret);
@@ -487,9 +578,62 @@ static int nvc_stop(struct net_device *ndev)
 	struct nvc_dev *nvc = netdev_priv(ndev);
 
 	netif_tx_disable(ndev);
-	if (!hvlis_channel_rescinded(nvc->ch))
+	if (nvc->attached && !hvlis_channel_rescinded(nvc->ch))
 		nvc_rndis_set_filter(nvc, 0);
 	return 0;
+}
+
+/*
+ * Brings the data path back with @mtu, under RTNL: the netdev stays
+ * registered (addresses, routes and sockets survive), its queue is
+ * stopped meanwhile, and a running interface gets its packet filter back.
+ */
+static int nvc_reattach(struct nvc_dev *nvc, u32 mtu)
+{
+	struct net_device *ndev = nvc->ndev;
+	bool running = netif_running(ndev);
+	int ret;
+
+	ASSERT_RTNL();
+	if (running)
+		netif_tx_disable(ndev);
+	nvc_detach(nvc);
+	nvc->st.reattach++;
+	WRITE_ONCE(ndev->mtu, mtu);
+	ret = nvc_attach(nvc, mtu, false);
+	if (!ret && running) {
+		ret = nvc_rndis_set_filter(nvc, nvc_filter_for(ndev));
+		if (ret)
+			nvc_detach(nvc);
+	}
+	if (!ret && running)
+		netif_wake_queue(ndev);
+	return ret;
+}
+
+/*
+ * ndo_change_mtu: the data path is torn down and brought back with the new
+ * MTU in the NDIS configuration, as the in-box driver does; if the host
+ * will not take it, the old MTU is brought back.
+ */
+static int nvc_change_mtu(struct net_device *ndev, int new_mtu)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	u32 old = ndev->mtu;
+	int ret, ret2;
+
+	if (READ_ONCE(nvc->removing) || hvlis_channel_rescinded(nvc->ch))
+		return -ENODEV;
+	ret = nvc_reattach(nvc, new_mtu);
+	if (!ret) {
+		netdev_info(ndev, "MTU %u -> %d\n", old, new_mtu);
+		return 0;
+	}
+	netdev_err(ndev, "MTU %d not taken (%d); back to %u\n", new_mtu, ret, old);
+	ret2 = nvc_reattach(nvc, old);
+	if (ret2)
+		netdev_err(ndev, "the data path did not come back (%d)\n", ret2);
+	return ret;
 }
 
 static void nvc_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
@@ -511,6 +655,7 @@ static const struct net_device_ops nvc_netdev_ops = {
 	.ndo_start_xmit = nvc_start_xmit,
 	.ndo_get_stats64 = nvc_get_stats64,
 	.ndo_set_rx_mode = nvc_set_rx_mode,
+	.ndo_change_mtu = nvc_change_mtu,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -525,7 +670,7 @@ static const struct {
 	NVC_STAT(rx_comp_busy), NVC_STAT(tx_packets), NVC_STAT(tx_bytes),
 	NVC_STAT(tx_dropped), NVC_STAT(tx_busy), NVC_STAT(tx_pagebuf),
 	NVC_STAT(tx_no_section), NVC_STAT(tx_bad_tid), NVC_STAT(stop_queue),
-	NVC_STAT(wake_queue), NVC_STAT(link_changes),
+	NVC_STAT(wake_queue), NVC_STAT(link_changes), NVC_STAT(reattach),
 #undef NVC_STAT
 };
 
@@ -626,19 +771,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	}
 	hvlis_set_drvdata(hd, nvc);
 
-	napi_enable(&nvc->napi);
-	nvc->napi_on = true;
-	ret = hvlis_channel_open(nvc->ch, ring_size, ring_size, NULL, 0, nvc_channel_cb, nvc);
-	if (ret) {
-		dev_err(&hd->dev, "could not open the channel: %d\n", ret);
-		goto fail;
-	}
-	nvc->open = true;
-	ret = nvc_negotiate(nvc);
-	if (!ret)
-		ret = nvc_buffers(nvc);
-	if (!ret)
-		ret = nvc_rndis_init(nvc);
+	ret = nvc_attach(nvc, ETH_DATA_LEN, true);
 	if (ret)
 		goto fail;
 
@@ -647,7 +780,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ndev->hw_features = NETIF_F_SG;
 	ndev->features = NETIF_F_SG;
 	ndev->min_mtu = ETH_MIN_MTU;
-	ndev->max_mtu = min_t(u32, nvc->max_frame, ETH_DATA_LEN);
+	ndev->max_mtu = nvc->nvsp_version >= HVLIS_NVSP_V2 ? NVC_JUMBO_MTU : ETH_DATA_LEN;
 	ret = register_netdev(ndev);
 	if (ret)
 		goto fail;
@@ -658,7 +791,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 
 fail:
 	WRITE_ONCE(nvc->removing, true);
-	nvc_teardown(nvc);
+	nvc_detach(nvc);
 	hvlis_set_drvdata(hd, NULL);
 	nvc_free(nvc);
 	return ret;
@@ -672,7 +805,7 @@ static void nvc_remove(struct hvlis_device *hd)
 	unregister_netdev(nvc->ndev);
 	WRITE_ONCE(nvc->removing, true);
 	cancel_work_sync(&nvc->rx_mode_work);
-	nvc_teardown(nvc);
+	nvc_detach(nvc);
 	hvlis_set_drvdata(hd, NULL);
 	nvc_free(nvc);
 }

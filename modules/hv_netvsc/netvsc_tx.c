@@ -89,7 +89,8 @@ static void slot_release(struct nvc_dev *nvc, struct nvc_tx_slot *s)
  */
 void nvc_tx_maybe_wake(struct nvc_dev *nvc)
 {
-	if (!netif_queue_stopped(nvc->ndev) || READ_ONCE(nvc->removing))
+	if (!netif_queue_stopped(nvc->ndev) || READ_ONCE(nvc->removing) ||
+	    !READ_ONCE(nvc->attached))
 		return;
 	if (READ_ONCE(nvc->tx_inflight) >= nvc->nslots ||
 	    hvlis_channel_write_avail(nvc->ch) < NVC_TX_ROOM)
@@ -208,7 +209,7 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	u32 slot, sec = HVLIS_NVSP_NO_SECTION;
 	int ret;
 
-	if (READ_ONCE(nvc->removing))
+	if (READ_ONCE(nvc->removing) || !READ_ONCE(nvc->attached))
 		goto drop;
 	spin_lock_bh(&nvc->tx_lock);
 	slot = slot_find(nvc);

@@ -32,18 +32,20 @@
  *
  * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
  * INIT (the newest version in the guest's range that the generation has),
- * NDIS config and version, the receive buffer (its GPADL mapped; one
- * section of 1728-byte slots; a message longer than a slot takes
- * contiguous slots, one transfer range), the send buffer (6144-byte
- * sections), revokes, SUBCHANNEL (5 and later; up to subch); RNDIS
- * INITIALIZE, QUERY (MAC, max frame size, link speed, media connect
- * status, packet filter, RSS capabilities), SET (packet filter, offload
- * parameters, multicast list, RSS parameters with the indirection table
- * that picks the channel of each frame to the guest), KEEPALIVE, RESET,
- * HALT. No offload is offered (the offload capabilities query is answered
- * NOT_SUPPORTED). Every offset, length, section index and per-packet-info
- * record the guest gives is checked; a bad message is counted (bad_rndis)
- * and completed with a failure status, and the host goes on.
+ * NDIS config (the guest's MTU: frames to the guest longer than it are
+ * dropped and counted, to_guest_too_big; without one, 1500) and version,
+ * the receive buffer (its GPADL mapped; one section of 1728-byte slots; a
+ * message longer than a slot takes contiguous slots, one transfer range),
+ * the send buffer (6144-byte sections), revokes, SUBCHANNEL (5 and later;
+ * up to subch); RNDIS INITIALIZE, QUERY (MAC, max frame size, link speed,
+ * media connect status, packet filter, RSS capabilities), SET (packet
+ * filter, offload parameters, multicast list, RSS parameters with the
+ * indirection table that picks the channel of each frame to the guest),
+ * KEEPALIVE, RESET, HALT. No offload is offered (the offload capabilities
+ * query is answered NOT_SUPPORTED). Every offset, length, section index
+ * and per-packet-info record the guest gives is checked; a bad message is
+ * counted (bad_rndis) and completed with a failure status, and the host
+ * goes on.
  *
  * The net file: one "<relid> <key> <value>" line per counter of each
  * adapter (see hvsim_net_show()).
@@ -161,7 +163,7 @@ struct net_dev {
 	struct mutex lock;	/* the protocol state below; never held into host.c */
 	u32 nvsp;		/* negotiated; 0: none yet */
 	u32 ndis;
-	u32 guest_mtu;		/* from SEND_NDIS_CONFIG */
+	u32 guest_mtu;		/* from SEND_NDIS_CONFIG, Ethernet header included; 0: none */
 	struct hvsim_map recv, send;
 	u16 recv_id;
 	u32 slots;		/* in the receive buffer */
@@ -191,6 +193,7 @@ struct net_dev {
 	atomic64_t keepalives, halts, rx_full_waits, not_ready, indications, send_errors;
 	atomic64_t send_section_pkts, page_buffer_pkts, revokes, fault_completions;
 	atomic64_t faults_fired[NF_COUNT];
+	atomic64_t ndis_configs, to_guest_too_big, jumbo_to_guest, jumbo_from_guest;
 };
 
 struct net_priv {
@@ -266,6 +269,8 @@ static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
 	skb->protocol = eth_type_trans(skb, d->ndev);
 	atomic64_inc(&d->chans[sub].from_guest_frames);
 	atomic64_add(len, &d->chans[sub].from_guest_bytes);
+	if (len > ETH_FRAME_LEN)
+		atomic64_inc(&d->jumbo_from_guest);
 	d->ndev->stats.rx_packets++;
 	d->ndev->stats.rx_bytes += len;
 	/* Process context: the receive softirq work runs when bhs come back on. */
@@ -501,22 +506,44 @@ static u16 rx_channel(struct net_dev *d, struct sk_buff *skb)
 	return c;
 }
 
+/*
+ * Does a frame of @len bytes fit the guest's MTU: the one its NDIS
+ * configuration gave (NVSP 2 and later), else 1500; a VLAN tag on top.
+ * Under d->lock.
+ */
+static bool frame_fits_guest(struct net_dev *d, u32 len)
+{
+	u32 max = d->guest_mtu ? d->guest_mtu : ETH_FRAME_LEN;
+
+	return len <= max + VLAN_HLEN;
+}
+
 static void tx_work_fn(struct work_struct *work)
 {
 	struct net_dev *d = container_of(work, struct net_dev, tx_work);
 	struct hvlis_rndis_packet p;
 	struct sk_buff *skb;
-	bool ready;
+	bool ready, fits;
 
 	while ((skb = skb_dequeue(&d->txq)) != NULL) {
 		mutex_lock(&d->lock);
 		ready = d->rndis_up && d->filter && d->link_up;
+		fits = frame_fits_guest(d, skb->len);
 		mutex_unlock(&d->lock);
 		if (!ready) {
 			atomic64_inc(&d->not_ready);
 			dev_kfree_skb(skb);
 			continue;
 		}
+		if (!fits) {
+			/* as a switch port does: larger than the guest's MTU, dropped */
+			atomic64_inc(&d->to_guest_too_big);
+			d->ndev->stats.tx_dropped++;
+			dev_kfree_skb(skb);
+			continue;
+		}
+		if (skb->len > ETH_FRAME_LEN)
+			atomic64_inc(&d->jumbo_to_guest);
 		memset(&p, 0, sizeof(p));
 		p.hdr.type = HVLIS_RNDIS_PACKET_MSG;
 		p.hdr.len = sizeof(p) + skb->len;
@@ -1121,6 +1148,7 @@ static void net_opened(void *priv, u32 relid, u16 sub)
 		/* A new guest driver: everything starts over. */
 		d->nvsp = 0;
 		d->ndis = 0;
+		d->guest_mtu = 0;
 		d->rndis_up = false;
 		d->filter = 0;
 		d->subch_created = 0;
@@ -1168,6 +1196,26 @@ static void net_released(void *priv, u32 relid, u16 sub)
 		d->dead = true;
 }
 
+/*
+ * SEND_NDIS_CONFIG (no answer): the guest's MTU, Ethernet header included.
+ * One outside what a frame can be is not taken (the last good one stays)
+ * and counted as a bad packet.
+ */
+static void on_ndis_config(struct net_dev *d, u16 sub, const struct hvlis_nvsp_msg *m)
+{
+	u32 mtu = m->ndis_config.mtu;
+
+	if (sub || mtu < ETH_HLEN + ETH_MIN_MTU || mtu > ETH_HLEN + NET_MAX_MTU) {
+		atomic64_inc(&d->bad_packets);
+		pr_warn_ratelimited("relid %u: NDIS config with MTU %u ignored\n", d->relid, mtu);
+		return;
+	}
+	atomic64_inc(&d->ndis_configs);
+	mutex_lock(&d->lock);
+	d->guest_mtu = mtu;
+	mutex_unlock(&d->lock);
+}
+
 static void net_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 {
 	const struct hvlis_packet_desc *desc = (const void *)pkt;
@@ -1207,9 +1255,7 @@ static void net_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 			on_init(d, relid, desc->trans_id, &m);
 		break;
 	case HVLIS_NVSP2_SEND_NDIS_CONFIG:
-		mutex_lock(&d->lock);
-		d->guest_mtu = m.ndis_config.mtu;
-		mutex_unlock(&d->lock);
+		on_ndis_config(d, sub, &m);
 		break;
 	case HVLIS_NVSP1_SEND_NDIS_VERSION:
 		mutex_lock(&d->lock);
@@ -1558,6 +1604,10 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "send_errors", atomic64_read(&d->send_errors));
 		SHOW(d, "bad_packets", atomic64_read(&d->bad_packets));
 		SHOW(d, "bad_rndis", atomic64_read(&d->bad_rndis));
+		SHOW(d, "ndis_configs", atomic64_read(&d->ndis_configs));
+		SHOW(d, "to_guest_too_big", atomic64_read(&d->to_guest_too_big));
+		SHOW(d, "jumbo_to_guest", atomic64_read(&d->jumbo_to_guest));
+		SHOW(d, "jumbo_from_guest", atomic64_read(&d->jumbo_from_guest));
 		SHOW(d, "dropped", atomic64_read(&d->dropped));
 		for (i = 0; i < NET_MAX_CHANS; i++) {
 			c = &d->chans[i];
