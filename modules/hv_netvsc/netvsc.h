@@ -136,6 +136,9 @@ int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter);
 void nvc_rndis_answer(struct nvc_dev *nvc, const void *msg, u32 len, u32 req_id);
 void nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
 
+/* netvsc_ethtool.c */
+extern const struct ethtool_ops nvc_ethtool_ops;
+
 /* netvsc_tx.c */
 netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev);
 void nvc_tx_complete(struct nvc_dev *nvc, u64 tid);
