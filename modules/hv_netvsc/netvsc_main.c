@@ -324,14 +324,36 @@ static int nvc_buffers(struct nvc_dev *nvc)
 }
 
 /*
+ * Gives the host @mac as the adapter's address: the NetworkAddress device
+ * parameter (OID_GEN_RNDIS_CONFIG_PARAMETER). -EIO: the host refused.
+ */
+static int nvc_set_hw_mac(struct nvc_dev *nvc, const u8 *mac)
+{
+	u8 info[NVC_MAC_PARAM_LEN];
+	u32 n = nvc_rndis_mac_param(info, sizeof(info), mac);
+
+	return nvc_rndis_set(nvc, HVLIS_OID_GEN_RNDIS_CONFIG_PARAMETER, info, n);
+}
+
+/*
  * The data path came back: the host's MAC address should be the one it
- * gave at probe; the interface keeps its own either way.
+ * gave at probe, and the interface keeps its own; an address the user set
+ * is given to the host again (a new RNDIS session starts from the host's).
  */
 static int nvc_mac_restore(struct nvc_dev *nvc, const u8 *host_mac)
 {
-	if (!ether_addr_equal(host_mac, nvc->ndev->perm_addr))
-		netdev_warn(nvc->ndev, "the host now gives MAC address %pM; keeping %pM\n",
-			    host_mac, nvc->ndev->dev_addr);
+	struct net_device *ndev = nvc->ndev;
+	int ret;
+
+	if (!ether_addr_equal(host_mac, ndev->perm_addr))
+		netdev_warn(ndev, "the host now gives MAC address %pM; keeping %pM\n",
+			    host_mac, ndev->dev_addr);
+	if (ether_addr_equal(ndev->dev_addr, host_mac))
+		return 0;
+	ret = nvc_set_hw_mac(nvc, ndev->dev_addr);
+	if (ret)
+		netdev_warn(ndev, "the host did not take MAC address %pM again (%d)\n",
+			    ndev->dev_addr, ret);
 	return 0;
 }
 
@@ -635,6 +657,33 @@ static int nvc_change_mtu(struct net_device *ndev, int new_mtu)
 	return ret;
 }
 
+/*
+ * ndo_set_mac_address: the host must take the address first (a Hyper-V
+ * host refuses unless MAC address spoofing is allowed for the VM); the
+ * interface keeps its address when it does not.
+ */
+static int nvc_set_mac_address(struct net_device *ndev, void *p)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	const u8 *mac = (const u8 *)((const struct sockaddr *)p)->sa_data;
+	int ret;
+
+	if (!is_valid_ether_addr(mac))
+		return -EADDRNOTAVAIL;
+	if (ether_addr_equal(mac, ndev->dev_addr))
+		return 0;
+	if (!nvc->attached || READ_ONCE(nvc->removing) || hvlis_channel_rescinded(nvc->ch))
+		return -ENODEV;
+	ret = nvc_set_hw_mac(nvc, mac);
+	if (ret) {
+		netdev_err(ndev, "the host refused MAC address %pM (%d); MAC address spoofing off on the host?\n",
+			   mac, ret);
+		return ret;
+	}
+	eth_hw_addr_set(ndev, mac);
+	return 0;
+}
+
 static void nvc_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
 {
 	struct nvc_dev *nvc = netdev_priv(ndev);
@@ -655,6 +704,7 @@ static const struct net_device_ops nvc_netdev_ops = {
 	.ndo_get_stats64 = nvc_get_stats64,
 	.ndo_set_rx_mode = nvc_set_rx_mode,
 	.ndo_change_mtu = nvc_change_mtu,
+	.ndo_set_mac_address = nvc_set_mac_address,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -700,6 +750,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ndev->ethtool_ops = &nvc_ethtool_ops;
 	ndev->hw_features = NETIF_F_SG;
 	ndev->features = NETIF_F_SG;
+	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->max_mtu = nvc->nvsp_version >= HVLIS_NVSP_V2 ? NVC_JUMBO_MTU : ETH_DATA_LEN;
 	ret = register_netdev(ndev);

@@ -7,15 +7,21 @@
  * frames hvsimnet<N> transmits go to the guest.
  *
  * Control (the ctl file, see control.c):
- *   add net [instance] [monitored] [gen=G] [mac=MAC] [mtu=N] [subch=N]
+ *   add net [instance] [monitored] [gen=G] [mac=MAC] [mtu=N] [subch=N] [macspoof=0|1]
  *     an adapter of host generation G (2008r2 2012 2012r2 2016 2019
  *     2022, default 2022) with the guest's MAC address MAC (default
  *     00:15:5d:68:76:<n>), MTU N (default 1500, 576..9000) and at most
- *     N sub-channels (default 4, 0..15)
+ *     N sub-channels (default 4, 0..15); macspoof=1: MAC address
+ *     spoofing allowed (default off, as on Hyper-V)
  *
  *   net <relid> link up|down   the link state; the guest gets an RNDIS
  *                              status indication (media connect/disconnect)
  *   net <relid> gen <G>        the generation, for the next initialization
+ *   net <relid> macspoof on|off   MAC address spoofing: with it, the guest
+ *                              may set its address (NetworkAddress) and
+ *                              send from any; without it, the set is
+ *                              refused and frames from another source
+ *                              address are dropped (src_mac_refused)
  *   net <relid> fault <name> [count=N]   arm a fault for the next N
  *                              (default 1) frames to the guest:
  *     lie-length     the RNDIS message's length 64 KiB past its range
@@ -39,9 +45,10 @@
  * the send buffer (6144-byte sections), revokes, SUBCHANNEL (5 and later;
  * up to subch); RNDIS INITIALIZE, QUERY (MAC, max frame size, link speed,
  * media connect status, packet filter, RSS capabilities), SET (packet
- * filter, offload parameters, multicast list, RSS parameters with the
- * indirection table that picks the channel of each frame to the guest),
- * KEEPALIVE, RESET, HALT. No offload is offered (the offload capabilities
+ * filter, offload parameters, multicast list, the NetworkAddress device
+ * parameter (the guest's MAC address, under macspoof), RSS parameters
+ * with the indirection table that picks the channel of each frame to the
+ * guest), KEEPALIVE, RESET, HALT. No offload is offered (the offload capabilities
  * query is answered NOT_SUPPORTED). Every offset, length, section index
  * and per-packet-info record the guest gives is checked; a bad message is
  * counted (bad_rndis) and completed with a failure status, and the host
@@ -156,6 +163,8 @@ struct net_dev {
 	struct hvlis_guid instance;
 	const struct net_gen *gen;
 	u8 mac[ETH_ALEN];	/* the guest's */
+	u8 guest_mac[ETH_ALEN];	/* the one the guest set (NetworkAddress), or mac */
+	bool macspoof;		/* MAC address spoofing allowed */
 	u32 mtu;
 	u16 max_subch;
 	struct net_device *ndev;	/* hvsimnet<N> */
@@ -194,6 +203,7 @@ struct net_dev {
 	atomic64_t send_section_pkts, page_buffer_pkts, revokes, fault_completions;
 	atomic64_t faults_fired[NF_COUNT];
 	atomic64_t ndis_configs, to_guest_too_big, jumbo_to_guest, jumbo_from_guest;
+	atomic64_t mac_changes, mac_refused, src_mac_refused;
 };
 
 struct net_priv {
@@ -252,6 +262,18 @@ static const struct net_device_ops hn_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
+/*
+ * Without MAC address spoofing the switch port drops a frame from the
+ * guest whose source address is not the adapter's (counted).
+ */
+static bool src_mac_ok(struct net_dev *d, const u8 *frame)
+{
+	if (READ_ONCE(d->macspoof) || ether_addr_equal(frame + ETH_ALEN, d->mac))
+		return true;
+	atomic64_inc(&d->src_mac_refused);
+	return false;
+}
+
 /* A frame the guest sent comes out of hvsimnet<N>. */
 static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
 {
@@ -259,6 +281,8 @@ static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
 
 	if (len < ETH_HLEN || len > ETH_HLEN + VLAN_HLEN + d->ndev->mtu)
 		return false;
+	if (!src_mac_ok(d, frame))
+		return true;
 	skb = netdev_alloc_skb(d->ndev, len + NET_IP_ALIGN);
 	if (!skb) {
 		atomic64_inc(&d->dropped);
@@ -801,6 +825,54 @@ static int query_oid(struct net_dev *d, u32 oid, u8 *info, u32 room)
 	return sizeof(v);
 }
 
+/*
+ * OID_GEN_RNDIS_CONFIG_PARAMETER: one device parameter, every offset and
+ * length checked against the information buffer. NetworkAddress (12
+ * hexadecimal digits, UTF-16LE) becomes the guest's MAC address if MAC
+ * address spoofing is allowed, else it is refused (counted); any other
+ * parameter is taken and ignored. Under d->lock.
+ */
+static u32 set_config_param(struct net_dev *d, const u8 *info, u32 len)
+{
+	static const char name[] = HVLIS_RNDIS_PARAM_NETWORK_ADDRESS;
+	struct hvlis_rndis_config_param p;
+	u32 i, n = sizeof(name) - 1;
+	u8 mac[ETH_ALEN];
+	const u8 *v;
+	int hi, lo;
+
+	if (len < sizeof(p))
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	memcpy(&p, info, sizeof(p));
+	if (p.name_offset > len || p.name_len > len - p.name_offset ||
+	    p.value_offset > len || p.value_len > len - p.value_offset)
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	if (p.name_len != 2 * n)
+		return HVLIS_RNDIS_STATUS_SUCCESS;
+	for (i = 0; i < n; i++)
+		if (info[p.name_offset + 2 * i] != name[i] || info[p.name_offset + 2 * i + 1])
+			return HVLIS_RNDIS_STATUS_SUCCESS;
+	if (p.type != HVLIS_RNDIS_CONFIG_PARAM_STRING || p.value_len != 4 * ETH_ALEN)
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	v = info + p.value_offset;
+	for (i = 0; i < ETH_ALEN; i++) {
+		hi = hex_to_bin(v[4 * i]);
+		lo = hex_to_bin(v[4 * i + 2]);
+		if (hi < 0 || lo < 0 || v[4 * i + 1] || v[4 * i + 3])
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		mac[i] = hi << 4 | lo;
+	}
+	if (!is_valid_ether_addr(mac))
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	if (!d->macspoof) {
+		atomic64_inc(&d->mac_refused);
+		return HVLIS_RNDIS_STATUS_FAILURE;
+	}
+	ether_addr_copy(d->guest_mac, mac);
+	atomic64_inc(&d->mac_changes);
+	return HVLIS_RNDIS_STATUS_SUCCESS;
+}
+
 /* A set: its status. */
 static u32 set_oid(struct net_dev *d, u32 oid, const u8 *info, u32 len)
 {
@@ -824,7 +896,7 @@ static u32 set_oid(struct net_dev *d, u32 oid, const u8 *info, u32 len)
 			return HVLIS_RNDIS_STATUS_INVALID_DATA;
 		return HVLIS_RNDIS_STATUS_SUCCESS;
 	case HVLIS_OID_GEN_RNDIS_CONFIG_PARAMETER:
-		return HVLIS_RNDIS_STATUS_SUCCESS;
+		return set_config_param(d, info, len);
 	case HVLIS_OID_GEN_RECEIVE_SCALE_PARAMETERS:
 		if (len < sizeof(rp) || d->nvsp < HVLIS_NVSP_V5)
 			return HVLIS_RNDIS_STATUS_INVALID_DATA;
@@ -877,6 +949,7 @@ static void on_rndis_init(struct net_dev *d, const u8 *msg, u32 len)
 	mutex_lock(&d->lock);
 	d->rndis_up = true;
 	d->filter = 0;
+	ether_addr_copy(d->guest_mac, d->mac);	/* a new session: the adapter's own */
 	mutex_unlock(&d->lock);
 	rndis_reply(d, &c, sizeof(c));
 }
@@ -1410,6 +1483,8 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 		} else if (!strcmp(tok, "subch") && !kstrtouint(val, 0, &v) &&
 			   v < NET_MAX_CHANS) {
 			d->max_subch = v;
+		} else if (!strcmp(tok, "macspoof") && !kstrtouint(val, 0, &v) && v <= 1) {
+			d->macspoof = v;
 		} else {
 			ret = -EINVAL;
 		}
@@ -1418,6 +1493,7 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 			goto fail;
 		}
 	}
+	ether_addr_copy(d->guest_mac, d->mac);
 	d->ndev = alloc_netdev(sizeof(struct net_priv), "hvsimnet%d", NET_NAME_ENUM,
 			       ether_setup);
 	if (!d->ndev) {
@@ -1526,6 +1602,10 @@ int hvsim_net_command(char *args)
 		ret = link_set(d, !strcmp(args, "up"));
 	} else if (!strcmp(verb, "fault")) {
 		ret = cmd_fault(d, args);
+	} else if (!strcmp(verb, "macspoof") && args &&
+		   (!strcmp(args, "on") || !strcmp(args, "off"))) {
+		WRITE_ONCE(d->macspoof, !strcmp(args, "on"));
+		ret = 0;
 	} else if (!strcmp(verb, "gen") && args) {
 		g = gen_by_name(args);
 		if (g) {
@@ -1565,6 +1645,8 @@ void hvsim_net_show(struct seq_file *s)
 			   d->nvsp & 0xffff, d->relid, HVLIS_NDIS_MAJOR(d->ndis),
 			   HVLIS_NDIS_MINOR(d->ndis));
 		SHOW(d, "mtu", d->mtu);
+		seq_printf(s, "%u guest_mac %pM\n", d->relid, d->guest_mac);
+		SHOW(d, "macspoof", d->macspoof);
 		SHOW(d, "guest_mtu", d->guest_mtu);
 		SHOW(d, "rndis_up", d->rndis_up);
 		SHOW(d, "link_up", d->link_up);
@@ -1608,6 +1690,9 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "to_guest_too_big", atomic64_read(&d->to_guest_too_big));
 		SHOW(d, "jumbo_to_guest", atomic64_read(&d->jumbo_to_guest));
 		SHOW(d, "jumbo_from_guest", atomic64_read(&d->jumbo_from_guest));
+		SHOW(d, "mac_changes", atomic64_read(&d->mac_changes));
+		SHOW(d, "mac_refused", atomic64_read(&d->mac_refused));
+		SHOW(d, "src_mac_refused", atomic64_read(&d->src_mac_refused));
 		SHOW(d, "dropped", atomic64_read(&d->dropped));
 		for (i = 0; i < NET_MAX_CHANS; i++) {
 			c = &d->chans[i];
