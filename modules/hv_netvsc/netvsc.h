@@ -45,6 +45,8 @@
  * announces at INITIALIZE.
  */
 #define NVC_JUMBO_MTU		9000
+#define NVC_RECV_BUF_KIB_MAX	31744	/* recv_buf_kib at most */
+#define NVC_TX_SLOTS_MAX	16384	/* tx_slots at most */
 #define NVC_RNDIS_MAX_XFER	0x4000
 
 struct nvc_tx_slot {

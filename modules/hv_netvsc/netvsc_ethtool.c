@@ -72,6 +72,25 @@ static int nvc_get_link_ksettings(struct net_device *ndev, struct ethtool_link_k
 	return 0;
 }
 
+/*
+ * ethtool -g: the receive ring is the receive buffer in the host's slots
+ * (at most what the largest recv_buf_kib holds), the transmit ring the TX
+ * slots (tx_slots). Read-only: both are module parameters. Nothing while
+ * the data path is down.
+ */
+static void nvc_ringparam(struct net_device *ndev, struct ethtool_ringparam *ring)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	u32 slot = nvc->attached ? nvc->rl.slot_size : 0;
+
+	ring->rx_max_pending = slot ? NVC_RECV_BUF_KIB_MAX * 1024u / slot : 0;
+	ring->rx_pending = slot ? nvc->rl.slot_count : 0;
+	ring->tx_max_pending = NVC_TX_SLOTS_MAX;
+	ring->tx_pending = nvc->nslots;
+}
+
+HVLIS_DEFINE_GET_RINGPARAM(nvc_get_ringparam, nvc_ringparam)
+
 const struct ethtool_ops nvc_ethtool_ops = {
 	.get_drvinfo = nvc_get_drvinfo,
 	.get_link = ethtool_op_get_link,
@@ -80,4 +99,5 @@ const struct ethtool_ops nvc_ethtool_ops = {
 	.get_ethtool_stats = nvc_get_ethtool_stats,
 	.get_channels = nvc_get_channels,
 	.get_link_ksettings = nvc_get_link_ksettings,
+	.get_ringparam = nvc_get_ringparam,
 };

@@ -801,13 +801,13 @@ static int __init nvc_init(void)
 		       ring_size, PAGE_SIZE);
 		return -EINVAL;
 	}
-	if (recv_buf_kib < 1024 || recv_buf_kib > 31744 || send_buf_kib < 64 ||
+	if (recv_buf_kib < 1024 || recv_buf_kib > NVC_RECV_BUF_KIB_MAX || send_buf_kib < 64 ||
 	    send_buf_kib > 15360 || recv_buf_kib % 4 || send_buf_kib % 4) {
 		pr_err("recv_buf_kib %u / send_buf_kib %u out of range\n", recv_buf_kib,
 		       send_buf_kib);
 		return -EINVAL;
 	}
-	if (tx_slots < 16 || tx_slots > 16384) {
+	if (tx_slots < 16 || tx_slots > NVC_TX_SLOTS_MAX) {
 		pr_err("tx_slots %u: not within 16..16384\n", tx_slots);
 		return -EINVAL;
 	}
