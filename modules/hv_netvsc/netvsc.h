@@ -136,7 +136,7 @@ struct nvc_dev {
 /* netvsc_main.c */
 int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter);
 void nvc_rndis_answer(struct nvc_dev *nvc, const void *msg, u32 len, u32 req_id);
-void nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
+bool nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
 
 /* netvsc_ethtool.c */
 extern const struct ethtool_ops nvc_ethtool_ops;

@@ -42,17 +42,24 @@ MODULE_PARM_DESC(tx_slots, "Frames in flight to the host at most, 16..16384 (def
  * @tid: its transaction id
  * @msg: the guest's copy of it
  * @len: its length as received
+ *
+ * Return: true if it answers the request awaited, false for an id the
+ * guest is not waiting for (invented, repeated or too late).
  */
-void nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len)
+bool nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len)
 {
+	bool ok = false;
+
 	spin_lock_bh(&nvc->ctl_lock);
 	if (tid && tid == nvc->ctl_tid) {
 		nvc->ctl_resp = *msg;
 		nvc->ctl_len = len;
 		nvc->ctl_tid = 0;
 		complete(&nvc->ctl_done);
+		ok = true;
 	}
 	spin_unlock_bh(&nvc->ctl_lock);
+	return ok;
 }
 
 /* Sends an NVSP request; with @resp, waits for the host's answer to it. */
