@@ -3,9 +3,11 @@
  * hv_netvsc's driver state (wire formats are in hvlis/nvsp_proto.h and
  * hvlis/rndis_proto.h, their checks in netvsc_msg.c).
  *
- * One channel (the primary) carries control and data. Transaction ids
- * tell what a host completion answers; the driver never takes a pointer
- * from the host:
+ * The primary channel carries control and data; with vRSS (NVSP 5 and
+ * later) each sub-channel the host offers carries data too: one NAPI and
+ * one TX queue per channel, queue i on the channel of sub-channel index i
+ * (0: the primary). Transaction ids tell what a host completion answers;
+ * the driver never takes a pointer from the host:
  *   NVC_TID_CTL | seq      an NVSP control request (one at a time)
  *   NVC_TID_RNDIS          an RNDIS control message (its answer comes
  *                          as a receive, matched by the RNDIS request id)
@@ -34,7 +36,9 @@
 #define NVC_TID_SLOT_MASK	0xffffull
 
 #define NVC_CTL_TIMEOUT		(5 * HZ)
-#define NVC_CTL_BYTES		256	/* one RNDIS control message, both ways */
+#define NVC_CTL_BYTES		256	/* an RNDIS control answer */
+#define NVC_REQ_BYTES		1024	/* an RNDIS request (RSS parameters: 620) */
+#define NVC_MAX_CHANS		16	/* the primary and 15 sub-channels */
 #define NVC_RX_COMP_MAX		128	/* receive completions held per poll */
 #define NVC_MAX_PB		32	/* page buffers of one large frame */
 /*
@@ -63,15 +67,46 @@ struct nvc_stats {
 	u64 reattach;			/* data path torn down and brought back */
 };
 
+/*
+ * One channel: its NAPI and receive state, and the counters of its
+ * receive (its NAPI) and of its TX queue (ndo_start_xmit on that queue).
+ */
+struct nvc_chan {
+	struct nvc_dev *nvc;
+	struct hvlis_channel *ch;
+	struct napi_struct napi;
+	u32 idx;			/* sub-channel index, 0: the primary */
+	bool napi_added;
+	bool napi_on;
+	bool open;			/* channel open (READ_ONCE outside chan_lock) */
+	u8 *bounce;
+	u32 bounce_len;
+	struct nvc_range *ranges;
+	u64 rx_comp[NVC_RX_COMP_MAX];
+	u32 rx_comp_n;
+	struct nvc_stats st;
+};
+
 struct nvc_dev {
 	struct net_device *ndev;
 	struct hvlis_device *hd;
-	struct hvlis_channel *ch;
-	struct napi_struct napi;
-	bool napi_on;
-	bool open;			/* channel open */
+	struct hvlis_channel *ch;	/* the primary: control requests */
+	bool open;			/* the primary is open */
 	bool removing;
 	bool attached;			/* the data path is up (nvc_attach()) */
+
+	/* channels, by sub-channel index; [0] the primary */
+	struct nvc_chan chans[NVC_MAX_CHANS];
+	struct mutex chan_lock;		/* sub-channel opens, no_subch */
+	bool no_subch;			/* remove started: open no more */
+	u32 subch_granted;		/* sub-channels the host will offer */
+	u32 nchans_open;		/* channels 0..n-1 open (release/acquire) */
+	u32 nqueues;			/* queues in use (RTNL) */
+	u32 want_queues;		/* ethtool -L, 0: all (RTNL) */
+	bool rss_set;			/* the host has our table */
+	u8 rss_key[HVLIS_NDIS_RSS_KEY_SIZE];
+	u32 rss_table[HVLIS_NDIS_RSS_TABLE_ENTRIES];
+	struct work_struct rss_work;	/* queues and table once sub-channels open */
 
 	u32 nvsp_version;
 	u32 ndis_version;
@@ -102,7 +137,7 @@ struct nvc_dev {
 	u64 ctl_seq;
 	struct hvlis_nvsp_msg ctl_resp;
 	u32 ctl_len;
-	u8 *rndis_req;			/* NVC_CTL_BYTES, never crosses a page */
+	u8 *rndis_req;			/* NVC_REQ_BYTES, never crosses a page */
 	u32 rndis_id;			/* awaited RNDIS answer, 0: none */
 	u32 rndis_seq;
 	u8 rndis_resp[NVC_CTL_BYTES];
@@ -116,34 +151,27 @@ struct nvc_dev {
 	u32 tx_seq;
 	u32 tx_inflight;
 
-	/* receive, in NAPI only */
-	u8 *bounce;
-	u32 bounce_len;
-	struct nvc_range *ranges;
-	u64 rx_comp[NVC_RX_COMP_MAX];
-	u32 rx_comp_n;
-
 	/* what the host said */
 	u32 max_pkts;
 	u32 link_speed;			/* units of 100 bit/s */
 	u32 max_frame;
 	u32 filter;
 	struct work_struct rx_mode_work;	/* the filter from ndo_set_rx_mode */
-
-	struct nvc_stats st;
 };
 
 /* netvsc_main.c */
 int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter);
 void nvc_rndis_answer(struct nvc_dev *nvc, const void *msg, u32 len, u32 req_id);
 bool nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
+int nvc_set_queues(struct nvc_dev *nvc, u32 n);
+void nvc_stats_sum(struct nvc_dev *nvc, struct nvc_stats *sum);
 
 /* netvsc_ethtool.c */
 extern const struct ethtool_ops nvc_ethtool_ops;
 
 /* netvsc_tx.c */
 netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev);
-void nvc_tx_complete(struct nvc_dev *nvc, u64 tid);
+void nvc_tx_complete(struct nvc_chan *c, u64 tid);
 void nvc_tx_reclaim_all(struct nvc_dev *nvc);
 void nvc_tx_maybe_wake(struct nvc_dev *nvc);
 int nvc_tx_alloc(struct nvc_dev *nvc, u32 nslots);

@@ -4,8 +4,13 @@
  * channel, negotiates NVSP (6.1 down to 1), announces the NDIS
  * configuration and version, shares the receive and send buffers, runs
  * RNDIS INITIALIZE and the queries (permanent MAC address, maximum frame
- * size, link speed, media state), then registers eth%d. Open sets the
- * packet filter; remove and rescind take it all down in reverse.
+ * size, link speed, media state), asks for sub-channels when the host
+ * has RSS (NVSP 5 and later), then registers eth%d. Each sub-channel the
+ * host offers afterwards is opened from the sub-channel callback (never
+ * waited for in probe, which runs where offers are processed); once all
+ * are open, a work item sets the RSS parameters and the queue count.
+ * Open sets the packet filter; remove and rescind take it all down in
+ * reverse.
  *
  * What is not done yet: see docs/network.md.
  */
@@ -29,6 +34,10 @@ MODULE_PARM_DESC(recv_buf_kib, "KiB of the receive buffer shared with the host, 
 static unsigned int send_buf_kib = 1024;
 module_param(send_buf_kib, uint, 0444);
 MODULE_PARM_DESC(send_buf_kib, "KiB of the send buffer shared with the host, 64..15360 (default 1024)");
+
+static unsigned int max_channels = NVC_MAX_CHANS;
+module_param(max_channels, uint, 0444);
+MODULE_PARM_DESC(max_channels, "Channels (queues) to use at most, the primary included, 1..16 (default 16; also at most one per online CPU and what the host offers)");
 
 static unsigned int tx_slots = 1024;
 module_param(tx_slots, uint, 0444);
@@ -179,7 +188,7 @@ static int nvc_rndis_query(struct nvc_dev *nvc, u32 oid, void *out, u32 len)
 
 	mutex_lock(&nvc->ctl_mutex);
 	id = nvc_next_id(nvc);
-	n = nvc_rndis_oid_request(nvc->rndis_req, NVC_CTL_BYTES, HVLIS_RNDIS_QUERY_MSG, id,
+	n = nvc_rndis_oid_request(nvc->rndis_req, NVC_REQ_BYTES, HVLIS_RNDIS_QUERY_MSG, id,
 				  oid, NULL, 0);
 	ret = nvc_rndis_request(nvc, n, id, &c);
 	if (!ret && c.type != HVLIS_RNDIS_QUERY_CMPLT)
@@ -201,7 +210,7 @@ static int nvc_rndis_set(struct nvc_dev *nvc, u32 oid, const void *val, u32 len)
 
 	mutex_lock(&nvc->ctl_mutex);
 	id = nvc_next_id(nvc);
-	n = nvc_rndis_oid_request(nvc->rndis_req, NVC_CTL_BYTES, HVLIS_RNDIS_SET_MSG, id,
+	n = nvc_rndis_oid_request(nvc->rndis_req, NVC_REQ_BYTES, HVLIS_RNDIS_SET_MSG, id,
 				  oid, val, len);
 	ret = n ? nvc_rndis_request(nvc, n, id, &c) : -EINVAL;
 	if (!ret && c.type != HVLIS_RNDIS_SET_CMPLT)
@@ -380,7 +389,7 @@ static int nvc_rndis_init(struct nvc_dev *nvc, bool first)
 
 	mutex_lock(&nvc->ctl_mutex);
 	id = nvc_next_id(nvc);
-	n = nvc_rndis_init_request(nvc->rndis_req, NVC_CTL_BYTES, id, NVC_RNDIS_MAX_XFER);
+	n = nvc_rndis_init_request(nvc->rndis_req, NVC_REQ_BYTES, id, NVC_RNDIS_MAX_XFER);
 	ret = nvc_rndis_request(nvc, n, id, &c);
 	if (!ret && c.type != HVLIS_RNDIS_INITIALIZE_CMPLT)
 		ret = -EIO;
@@ -420,12 +429,255 @@ static int nvc_rndis_init(struct nvc_dev *nvc, bool first)
 	return 0;
 }
 
-/* Everything the host has of ours goes back, then the channel closes. */
+/* ------------------------------------------------------------ vRSS */
+
+/* A channel's receive state; @idx is its sub-channel index. */
+static int nvc_chan_init(struct nvc_dev *nvc, u32 idx, struct hvlis_channel *ch)
+{
+	struct nvc_chan *c = &nvc->chans[idx];
+
+	c->nvc = nvc;
+	c->ch = ch;
+	c->idx = idx;
+	c->bounce_len = 64 * 1024;
+	c->bounce = kmalloc(c->bounce_len, GFP_KERNEL);
+	c->ranges = kvcalloc(NVC_MAX_RANGES, sizeof(*c->ranges), GFP_KERNEL);
+	if (!c->bounce || !c->ranges)
+		return -ENOMEM;
+	hvlis_netif_napi_add(nvc->ndev, &c->napi, nvc_poll);
+	c->napi_added = true;
+	return 0;
+}
+
+static void nvc_chan_free(struct nvc_chan *c)
+{
+	if (c->napi_added)
+		netif_napi_del(&c->napi);
+	c->napi_added = false;
+	kfree(c->bounce);
+	kvfree(c->ranges);
+	c->bounce = NULL;
+	c->ranges = NULL;
+}
+
+static int nvc_chan_open(struct nvc_chan *c)
+{
+	int ret;
+
+	napi_enable(&c->napi);
+	c->napi_on = true;
+	ret = hvlis_channel_open(c->ch, ring_size, ring_size, NULL, 0, nvc_channel_cb, c);
+	if (ret) {
+		napi_disable(&c->napi);
+		c->napi_on = false;
+		return ret;
+	}
+	WRITE_ONCE(c->open, true);
+	return 0;
+}
+
+/* Channels 0..n-1 all open: n. Called with chan_lock. */
+static u32 nvc_chans_contiguous(struct nvc_dev *nvc)
+{
+	u32 n = 0;
+
+	while (n < NVC_MAX_CHANS && nvc->chans[n].open)
+		n++;
+	return n;
+}
+
+/*
+ * The host offered a sub-channel (process context, on the offers
+ * workqueue): open it as the channel of its index. Its index must be one
+ * the host granted and not yet open; anything else is left closed.
+ */
+static void nvc_subchannel(struct hvlis_channel *sub)
+{
+	struct nvc_chan *c0 = hvlis_channel_context(hvlis_channel_primary(sub));
+	struct nvc_dev *nvc = c0 ? c0->nvc : NULL;
+	u32 idx = hvlis_channel_subchannel_index(sub);
+	struct nvc_chan *c;
+	bool all;
+	int ret;
+
+	if (!nvc)
+		return;
+	mutex_lock(&nvc->chan_lock);
+	if (nvc->no_subch) {
+		mutex_unlock(&nvc->chan_lock);
+		return;
+	}
+	if (!idx || idx > nvc->subch_granted || idx >= NVC_MAX_CHANS || nvc->chans[idx].ch) {
+		dev_err(&nvc->hd->dev, "sub-channel index %u not asked for; left closed\n", idx);
+		mutex_unlock(&nvc->chan_lock);
+		return;
+	}
+	c = &nvc->chans[idx];
+	ret = nvc_chan_init(nvc, idx, sub);
+	if (!ret)
+		ret = nvc_chan_open(c);
+	if (ret) {
+		nvc_chan_free(c);
+		memset(c, 0, sizeof(*c));
+		dev_err(&nvc->hd->dev, "could not open sub-channel %u: %d\n", idx, ret);
+		mutex_unlock(&nvc->chan_lock);
+		return;
+	}
+	/* The channel complete before a TX queue can pick it. */
+	smp_store_release(&nvc->nchans_open, nvc_chans_contiguous(nvc));
+	all = nvc->nchans_open >= nvc->subch_granted + 1;
+	mutex_unlock(&nvc->chan_lock);
+	if (all)
+		schedule_work(&nvc->rss_work);
+}
+
+/**
+ * nvc_set_queues() - spread the host's receive and our TX over @n channels
+ * @nvc: the device
+ * @n: queues, 1 to the channels open
+ *
+ * Sets the RSS parameters (key and an indirection table over channels
+ * 0..@n-1), then the stack's queue counts. Called with RTNL held.
+ *
+ * Return: 0 or a negative errno (nothing changed).
+ */
+int nvc_set_queues(struct nvc_dev *nvc, u32 n)
+{
+	/* pairs with nvc_subchannel()'s release */
+	u32 open = smp_load_acquire(&nvc->nchans_open);
+	u8 *buf;
+	u32 len;
+	int ret;
+
+	ASSERT_RTNL();
+	if (!n || n > open)
+		return -EINVAL;
+	if (READ_ONCE(nvc->removing) || hvlis_channel_rescinded(nvc->ch))
+		return -ENODEV;
+	if (open > 1) {
+		buf = kmalloc(NVC_REQ_BYTES, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		nvc_rss_table_fill(nvc->rss_table, n);
+		len = nvc_rss_params(buf, NVC_REQ_BYTES, nvc->rss_key, nvc->rss_table);
+		ret = len ? nvc_rndis_set(nvc, HVLIS_OID_GEN_RECEIVE_SCALE_PARAMETERS, buf, len) :
+			    -EINVAL;
+		kfree(buf);
+		if (ret) {
+			netdev_err(nvc->ndev, "the host refused the RSS parameters: %d\n", ret);
+			return ret;
+		}
+		nvc->rss_set = true;
+	}
+	ret = netif_set_real_num_tx_queues(nvc->ndev, n);
+	if (!ret)
+		ret = netif_set_real_num_rx_queues(nvc->ndev, n);
+	if (ret)
+		return ret;
+	nvc->nqueues = n;
+	return 0;
+}
+
+/* Every granted sub-channel is open: use them (or what -L asked for). */
+static void nvc_rss_fn(struct work_struct *work)
+{
+	struct nvc_dev *nvc = container_of(work, struct nvc_dev, rss_work);
+	u32 n;
+	int ret;
+
+	rtnl_lock();
+	/* pairs with nvc_subchannel()'s release */
+	n = smp_load_acquire(&nvc->nchans_open);
+	if (nvc->want_queues)
+		n = min(n, nvc->want_queues);
+	if (nvc->ndev->reg_state == NETREG_REGISTERED && n != nvc->nqueues) {
+		ret = nvc_set_queues(nvc, n);
+		if (ret)
+			netdev_warn(nvc->ndev, "staying on %u queue(s): %d\n", nvc->nqueues, ret);
+		else
+			netdev_info(nvc->ndev, "%u queues, RSS over %u channels\n", n, n);
+	}
+	rtnl_unlock();
+}
+
+/* RSS capabilities, then the sub-channels (offered after probe returns). */
+static void nvc_vrss_init(struct nvc_dev *nvc)
+{
+	struct hvlis_nvsp_msg req, resp;
+	u8 caps[64];
+	u32 queues = 0, want, len;
+	int ret;
+
+	if (nvc->nvsp_version < HVLIS_NVSP_V5)
+		return;
+	want = min3(max_channels, num_online_cpus(), (unsigned int)NVC_MAX_CHANS);
+	if (want <= 1)
+		return;
+	ret = nvc_rndis_query(nvc, HVLIS_OID_GEN_RECEIVE_SCALE_CAPABILITIES, caps,
+			      sizeof(caps));
+	if (ret < 0 || nvc_rss_caps(caps, ret, &queues)) {
+		dev_info(&nvc->hd->dev, "no usable RSS capabilities (%d): one channel\n", ret);
+		return;
+	}
+	want = min(want, queues) - 1;
+	if (!want)
+		return;
+	netdev_rss_key_fill(nvc->rss_key, sizeof(nvc->rss_key));
+	/*
+	 * Offers may come as soon as the host has answered, before this
+	 * thread reads the answer (when probe does not run where offers are
+	 * processed, e.g. on a module load): up to @want are accepted now.
+	 */
+	mutex_lock(&nvc->chan_lock);
+	nvc->subch_granted = want;
+	mutex_unlock(&nvc->chan_lock);
+	hvlis_channel_set_subchannel_cb(nvc->ch, nvc_subchannel);
+	nvc_nvsp_init(&req, HVLIS_NVSP5_SUBCHANNEL);
+	req.subchannel_req.op = HVLIS_NVSP_SUBCHANNEL_ALLOCATE;
+	req.subchannel_req.count = want;
+	ret = nvc_nvsp_request(nvc, &req, &resp, &len);
+	if (!ret && (resp.type != HVLIS_NVSP5_SUBCHANNEL ||
+		     resp.subchannel_complete.status != HVLIS_NVSP_STATUS_SUCCESS ||
+		     resp.subchannel_complete.count > want))
+		ret = -EPROTO;
+	mutex_lock(&nvc->chan_lock);
+	nvc->subch_granted = ret ? 0 : resp.subchannel_complete.count;
+	mutex_unlock(&nvc->chan_lock);
+	if (ret) {
+		dev_warn(&nvc->hd->dev, "SUBCHANNEL(%u) failed: %d; one channel\n", want, ret);
+		return;
+	}
+	dev_info(&nvc->hd->dev, "RSS: host has %u queues, %u sub-channel(s) granted\n", queues,
+		 nvc->subch_granted);
+}
+
+/**
+ * nvc_stats_sum() - the counters of every channel added up
+ * @nvc: the device
+ * @sum: receives the sums
+ */
+void nvc_stats_sum(struct nvc_dev *nvc, struct nvc_stats *sum)
+{
+	const u64 *src;
+	u64 *dst = (u64 *)sum;
+	unsigned int i, k;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < NVC_MAX_CHANS; i++) {
+		src = (const u64 *)&nvc->chans[i].st;
+		for (k = 0; k < sizeof(*sum) / sizeof(u64); k++)
+			dst[k] += READ_ONCE(src[k]);
+	}
+}
+
+/* Everything the host has of ours goes back, then the channels close. */
 static void nvc_teardown(struct nvc_dev *nvc)
 {
 	bool gone = hvlis_channel_rescinded(nvc->ch);
 	struct hvlis_rndis_halt_req halt;
 	struct hvlis_nvsp_msg req;
+	struct nvc_chan *c;
+	unsigned int i;
 
 	if (nvc->open && !gone) {
 		/* HALT has no answer; REVOKE_* have none either. */
@@ -447,13 +699,26 @@ static void nvc_teardown(struct nvc_dev *nvc)
 			nvc_nvsp_request(nvc, &req, NULL, NULL);
 		}
 	}
-	if (nvc->napi_on) {
-		napi_disable(&nvc->napi);
-		nvc->napi_on = false;
+	/* No sub-channel opens from now; those open close first. */
+	hvlis_channel_set_subchannel_cb(nvc->ch, NULL);
+	mutex_lock(&nvc->chan_lock);
+	nvc->no_subch = true;
+	mutex_unlock(&nvc->chan_lock);
+	for (i = NVC_MAX_CHANS; i-- > 0;) {
+		c = &nvc->chans[i];
+		if (c->napi_on) {
+			napi_disable(&c->napi);
+			c->napi_on = false;
+		}
+		if (i && c->open) {
+			hvlis_channel_close(c->ch);
+			WRITE_ONCE(c->open, false);
+		}
 	}
 	if (nvc->open) {
 		hvlis_channel_close(nvc->ch);
 		nvc->open = false;
+		WRITE_ONCE(nvc->chans[0].open, false);
 	}
 	nvc_tx_reclaim_all(nvc);
 	if (nvc->send_gpadl_ok && hvlis_gpadl_teardown(nvc->ch, nvc->send_gpadl)) {
@@ -469,16 +734,42 @@ static void nvc_teardown(struct nvc_dev *nvc)
 }
 
 /*
- * The data path down: the host gives back everything of ours, the channel
- * closes, the buffers are freed (a leaked one is never reused), and the
- * state of the last negotiation is forgotten. The netdev stays. Safe to
- * call again, and on a half-made data path.
+ * The data path down: the host gives back everything of ours, the
+ * channels close, the buffers are freed (a leaked one is never reused),
+ * the sub-channels are forgotten (the host rescinds them with the
+ * primary) and so is the state of the last negotiation. The netdev stays,
+ * on one queue. Safe to call again, and on a half-made data path.
  */
 static void nvc_detach(struct nvc_dev *nvc)
 {
+	struct nvc_stats keep;
+	struct nvc_chan *c;
+	unsigned int i;
+
 	WRITE_ONCE(nvc->attached, false);
 	netif_carrier_off(nvc->ndev);
 	nvc_teardown(nvc);
+	mutex_lock(&nvc->chan_lock);
+	for (i = 1; i < NVC_MAX_CHANS; i++) {
+		c = &nvc->chans[i];
+		if (!c->ch)
+			continue;
+		keep = c->st;
+		nvc_chan_free(c);
+		memset(c, 0, sizeof(*c));
+		c->st = keep;
+	}
+	nvc->subch_granted = 0;
+	/* pairs with the acquire in nvc_start_xmit(): no channel to pick */
+	smp_store_release(&nvc->nchans_open, 0);
+	mutex_unlock(&nvc->chan_lock);
+	nvc->chans[0].rx_comp_n = 0;
+	nvc->rss_set = false;
+	if (nvc->nqueues > 1) {
+		netif_set_real_num_tx_queues(nvc->ndev, 1);
+		netif_set_real_num_rx_queues(nvc->ndev, 1);
+	}
+	nvc->nqueues = 1;
 	bitmap_free(nvc->sec_map);
 	nvc->sec_map = NULL;
 	vfree(nvc->recv_buf);
@@ -490,26 +781,30 @@ static void nvc_detach(struct nvc_dev *nvc)
 	nvc->nvsp_version = 0;
 	nvc->ndis_version = 0;
 	nvc->filter = 0;
-	nvc->rx_comp_n = 0;
 }
 
 /*
- * The data path up for an MTU of @mtu: the channel opened, NVSP and NDIS
- * negotiated, the buffers shared, RNDIS initialized. On failure all of it
- * is taken down again (nvc_detach()).
+ * The data path up for an MTU of @mtu: the primary opened, NVSP and NDIS
+ * negotiated, the buffers shared, RNDIS initialized, sub-channels asked
+ * for (they open as the host offers them). On failure all of it is taken
+ * down again (nvc_detach()).
  */
 static int nvc_attach(struct nvc_dev *nvc, u32 mtu, bool first)
 {
 	int ret;
 
-	napi_enable(&nvc->napi);
-	nvc->napi_on = true;
-	ret = hvlis_channel_open(nvc->ch, ring_size, ring_size, NULL, 0, nvc_channel_cb, nvc);
+	mutex_lock(&nvc->chan_lock);
+	nvc->no_subch = false;
+	mutex_unlock(&nvc->chan_lock);
+	ret = nvc_chan_open(&nvc->chans[0]);
 	if (ret) {
 		dev_err(&nvc->hd->dev, "could not open the channel: %d\n", ret);
 		goto fail;
 	}
 	nvc->open = true;
+	/* pairs with the acquire in nvc_start_xmit(): the primary is ready */
+	smp_store_release(&nvc->nchans_open, 1);
+	nvc->nqueues = 1;
 	ret = nvc_negotiate(nvc, mtu);
 	if (!ret)
 		ret = nvc_buffers(nvc);
@@ -517,6 +812,7 @@ static int nvc_attach(struct nvc_dev *nvc, u32 mtu, bool first)
 		ret = nvc_rndis_init(nvc, first);
 	if (ret)
 		goto fail;
+	nvc_vrss_init(nvc);
 	WRITE_ONCE(nvc->attached, true);
 	return 0;
 fail:
@@ -526,14 +822,15 @@ fail:
 
 static void nvc_free(struct nvc_dev *nvc)
 {
-	netif_napi_del(&nvc->napi);
+	unsigned int i;
+
+	for (i = 0; i < NVC_MAX_CHANS; i++)
+		nvc_chan_free(&nvc->chans[i]);
 	nvc_tx_free(nvc);
 	bitmap_free(nvc->sec_map);
 	vfree(nvc->recv_buf);
 	vfree(nvc->send_buf);
 	kfree(nvc->rndis_req);
-	kfree(nvc->bounce);
-	kvfree(nvc->ranges);
 	free_netdev(nvc->ndev);
 }
 
@@ -626,7 +923,7 @@ static int nvc_reattach(struct nvc_dev *nvc, u32 mtu)
 	if (running)
 		netif_tx_disable(ndev);
 	nvc_detach(nvc);
-	nvc->st.reattach++;
+	nvc->chans[0].st.reattach++;
 	WRITE_ONCE(ndev->mtu, mtu);
 	ret = nvc_attach(nvc, mtu, false);
 	if (!ret && running) {
@@ -634,9 +931,14 @@ static int nvc_reattach(struct nvc_dev *nvc, u32 mtu)
 		if (ret)
 			nvc_detach(nvc);
 	}
-	if (!ret && running)
-		netif_wake_queue(ndev);
-	return ret;
+	if (ret)
+		return ret;
+	if (running)
+		netif_tx_wake_all_queues(ndev);
+	/* sub-channels granted: the queues follow once they are open */
+	if (nvc->subch_granted)
+		schedule_work(&nvc->rss_work);
+	return 0;
 }
 
 /*
@@ -694,14 +996,16 @@ static int nvc_set_mac_address(struct net_device *ndev, void *p)
 static void nvc_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *s)
 {
 	struct nvc_dev *nvc = netdev_priv(ndev);
+	struct nvc_stats st;
 
-	s->rx_packets = nvc->st.rx_packets;
-	s->rx_bytes = nvc->st.rx_bytes;
-	s->rx_dropped = nvc->st.rx_dropped;
-	s->rx_errors = nvc->st.rx_bad;
-	s->tx_packets = nvc->st.tx_packets;
-	s->tx_bytes = nvc->st.tx_bytes;
-	s->tx_dropped = nvc->st.tx_dropped;
+	nvc_stats_sum(nvc, &st);
+	s->rx_packets = st.rx_packets;
+	s->rx_bytes = st.rx_bytes;
+	s->rx_dropped = st.rx_dropped;
+	s->rx_errors = st.rx_bad;
+	s->tx_packets = st.tx_packets;
+	s->tx_bytes = st.tx_bytes;
+	s->tx_dropped = st.tx_dropped;
 }
 
 static const struct net_device_ops nvc_netdev_ops = {
@@ -723,7 +1027,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	struct nvc_dev *nvc;
 	int ret;
 
-	ndev = alloc_etherdev(sizeof(*nvc));
+	ndev = alloc_etherdev_mq(sizeof(*nvc), NVC_MAX_CHANS);
 	if (!ndev)
 		return -ENOMEM;
 	SET_NETDEV_DEV(ndev, &hd->dev);
@@ -732,17 +1036,16 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	nvc->hd = hd;
 	nvc->ch = hd->channel;
 	mutex_init(&nvc->ctl_mutex);
+	mutex_init(&nvc->chan_lock);
 	spin_lock_init(&nvc->ctl_lock);
 	spin_lock_init(&nvc->tx_lock);
 	init_completion(&nvc->ctl_done);
 	init_completion(&nvc->rndis_done);
 	INIT_WORK(&nvc->rx_mode_work, nvc_rx_mode_fn);
-	hvlis_netif_napi_add(ndev, &nvc->napi, nvc_poll);
-	nvc->bounce_len = 64 * 1024;
-	nvc->bounce = kmalloc(nvc->bounce_len, GFP_KERNEL);
-	nvc->rndis_req = kzalloc(NVC_CTL_BYTES, GFP_KERNEL);
-	nvc->ranges = kvcalloc(NVC_MAX_RANGES, sizeof(*nvc->ranges), GFP_KERNEL);
-	if (!nvc->bounce || !nvc->rndis_req || !nvc->ranges ||
+	INIT_WORK(&nvc->rss_work, nvc_rss_fn);
+	/* 1024 bytes from kmalloc are 1024-aligned: never cross a page. */
+	nvc->rndis_req = kzalloc(NVC_REQ_BYTES, GFP_KERNEL);
+	if (nvc_chan_init(nvc, 0, nvc->ch) || !nvc->rndis_req ||
 	    nvc_tx_alloc(nvc, tx_slots)) {
 		nvc_free(nvc);
 		return -ENOMEM;
@@ -752,6 +1055,8 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ret = nvc_attach(nvc, ETH_DATA_LEN, true);
 	if (ret)
 		goto fail;
+	netif_set_real_num_tx_queues(ndev, 1);
+	netif_set_real_num_rx_queues(ndev, 1);
 
 	ndev->netdev_ops = &nvc_netdev_ops;
 	ndev->ethtool_ops = &nvc_ethtool_ops;
@@ -763,6 +1068,9 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ret = register_netdev(ndev);
 	if (ret)
 		goto fail;
+	/* Sub-channels opened before the netdev was registered: use them now. */
+	if (nvc->subch_granted)
+		schedule_work(&nvc->rss_work);
 	dev_info(&hd->dev, "%s: NVSP %#x, NDIS %#x, %u receive slots of %u bytes, %u send sections of %u bytes\n",
 		 ndev->name, nvc->nvsp_version, nvc->ndis_version, nvc->rl.slot_count,
 		 nvc->rl.slot_size, nvc->sec_count, nvc->sec_size);
@@ -780,10 +1088,17 @@ static void nvc_remove(struct hvlis_device *hd)
 {
 	struct nvc_dev *nvc = hvlis_get_drvdata(hd);
 
+	/* No sub-channel opens from now (nvc_teardown() closes those open). */
+	hvlis_channel_set_subchannel_cb(nvc->ch, NULL);
+	mutex_lock(&nvc->chan_lock);
+	nvc->no_subch = true;
+	mutex_unlock(&nvc->chan_lock);
+
 	/* Stops the queue and clears the filter (ndo_stop) while it answers. */
 	unregister_netdev(nvc->ndev);
 	WRITE_ONCE(nvc->removing, true);
 	cancel_work_sync(&nvc->rx_mode_work);
+	cancel_work_sync(&nvc->rss_work);
 	nvc_detach(nvc);
 	hvlis_set_drvdata(hd, NULL);
 	nvc_free(nvc);
@@ -812,6 +1127,10 @@ static int __init nvc_init(void)
 	    send_buf_kib > 15360 || recv_buf_kib % 4 || send_buf_kib % 4) {
 		pr_err("recv_buf_kib %u / send_buf_kib %u out of range\n", recv_buf_kib,
 		       send_buf_kib);
+		return -EINVAL;
+	}
+	if (!max_channels || max_channels > NVC_MAX_CHANS) {
+		pr_err("max_channels %u: not within 1..%u\n", max_channels, NVC_MAX_CHANS);
 		return -EINVAL;
 	}
 	if (tx_slots < 16 || tx_slots > NVC_TX_SLOTS_MAX) {

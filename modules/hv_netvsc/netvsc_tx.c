@@ -8,9 +8,10 @@
  *
  * Each frame takes a TX slot; its transaction id names the slot and a
  * sequence number, and a completion frees the slot only when the whole id
- * matches what the slot was sent with. The queue stops when the ring or
- * the slots run out and wakes on completions or when the host, asked
- * through pending_send_sz, frees room.
+ * matches what the slot was sent with. The slots are shared by all TX
+ * queues; queue i sends on the channel of sub-channel index i. A queue
+ * stops when its channel's ring or the slots run out and wakes on
+ * completions or when the host, asked through pending_send_sz, frees room.
  */
 #include "netvsc.h"
 
@@ -84,36 +85,45 @@ static void slot_release(struct nvc_dev *nvc, struct nvc_tx_slot *s)
 }
 
 /**
- * nvc_tx_maybe_wake() - wake a stopped queue once there is room again
+ * nvc_tx_maybe_wake() - wake the stopped queues that have room again
  * @nvc: the device
  */
 void nvc_tx_maybe_wake(struct nvc_dev *nvc)
 {
-	if (!netif_queue_stopped(nvc->ndev) || READ_ONCE(nvc->removing) ||
-	    !READ_ONCE(nvc->attached))
+	struct net_device *ndev = nvc->ndev;
+	u32 q, n = min_t(u32, ndev->real_num_tx_queues, NVC_MAX_CHANS);
+	struct nvc_chan *c;
+
+	if (READ_ONCE(nvc->removing) || !READ_ONCE(nvc->attached) || !netif_running(ndev) ||
+	    READ_ONCE(nvc->tx_inflight) >= nvc->nslots)
 		return;
-	if (READ_ONCE(nvc->tx_inflight) >= nvc->nslots ||
-	    hvlis_channel_write_avail(nvc->ch) < NVC_TX_ROOM)
-		return;
-	hvlis_channel_set_pending_send(nvc->ch, 0);
-	nvc->st.wake_queue++;
-	netif_wake_queue(nvc->ndev);
+	for (q = 0; q < n; q++) {
+		c = &nvc->chans[q];
+		if (!__netif_subqueue_stopped(ndev, q) || !READ_ONCE(c->open))
+			continue;
+		if (hvlis_channel_write_avail(c->ch) < NVC_TX_ROOM)
+			continue;
+		hvlis_channel_set_pending_send(c->ch, 0);
+		c->st.wake_queue++;
+		netif_wake_subqueue(ndev, q);
+	}
 }
 
 /**
  * nvc_tx_complete() - the host completed a frame
- * @nvc: the device
+ * @c: the channel the completion came on
  * @tid: the completion's transaction id (the host's: checked here)
  */
-void nvc_tx_complete(struct nvc_dev *nvc, u64 tid)
+void nvc_tx_complete(struct nvc_chan *c, u64 tid)
 {
+	struct nvc_dev *nvc = c->nvc;
 	u64 slot = tid & NVC_TID_SLOT_MASK;
 	struct sk_buff *skb = NULL;
 	struct nvc_tx_slot *s;
 
 	spin_lock_bh(&nvc->tx_lock);
 	if (slot >= nvc->nslots || nvc->slots[slot].tid != tid) {
-		nvc->st.tx_bad_tid++;
+		c->st.tx_bad_tid++;
 		spin_unlock_bh(&nvc->tx_lock);
 		net_err_ratelimited("%s: completion with unknown id %#llx dropped\n",
 				    nvc->ndev->name, tid);
@@ -168,7 +178,7 @@ static int pb_add(struct hvlis_page_buffer *pb, int n, phys_addr_t pa, u32 len)
 	return n;
 }
 
-static int tx_pagebuf(struct nvc_dev *nvc, struct sk_buff *skb, struct nvc_tx_slot *s,
+static int tx_pagebuf(struct nvc_chan *c, struct sk_buff *skb, struct nvc_tx_slot *s,
 		      struct hvlis_nvsp_msg *msg)
 {
 	struct hvlis_page_buffer pb[NVC_MAX_PB];
@@ -188,12 +198,12 @@ static int tx_pagebuf(struct nvc_dev *nvc, struct sk_buff *skb, struct nvc_tx_sl
 		return n;
 	msg->rndis_pkt.section_index = HVLIS_NVSP_NO_SECTION;
 	msg->rndis_pkt.section_size = 0;
-	nvc->st.tx_pagebuf++;
-	return hvlis_sendpacket_pagebuffer(nvc->ch, pb, n, msg, sizeof(*msg), s->tid);
+	c->st.tx_pagebuf++;
+	return hvlis_sendpacket_pagebuffer(c->ch, pb, n, msg, sizeof(*msg), s->tid);
 }
 
 /**
- * nvc_start_xmit() - ndo_start_xmit: send one frame
+ * nvc_start_xmit() - ndo_start_xmit: send one frame on its queue's channel
  * @skb: the frame
  * @ndev: the device
  *
@@ -204,19 +214,27 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct nvc_dev *nvc = netdev_priv(ndev);
 	u32 len = skb->len, need = sizeof(struct hvlis_rndis_packet) + len;
+	u16 q = skb_get_queue_mapping(skb);
 	struct hvlis_nvsp_msg msg;
 	struct nvc_tx_slot *s;
 	u32 slot, sec = HVLIS_NVSP_NO_SECTION;
+	struct nvc_chan *c;
 	int ret;
 
+	/* Queues exist only for open channels; a stale mapping is dropped. */
+	if (q >= NVC_MAX_CHANS || q >= smp_load_acquire(&nvc->nchans_open)) {
+		c = &nvc->chans[0];
+		goto drop;
+	}
+	c = &nvc->chans[q];
 	if (READ_ONCE(nvc->removing) || !READ_ONCE(nvc->attached))
 		goto drop;
 	spin_lock_bh(&nvc->tx_lock);
 	slot = slot_find(nvc);
 	if (slot >= nvc->nslots) {
-		nvc->st.tx_busy++;
-		nvc->st.stop_queue++;
-		netif_stop_queue(ndev);
+		c->st.tx_busy++;
+		c->st.stop_queue++;
+		netif_stop_subqueue(ndev, q);
 		spin_unlock_bh(&nvc->tx_lock);
 		return NETDEV_TX_BUSY;
 	}
@@ -228,7 +246,7 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 			sec = HVLIS_NVSP_NO_SECTION;
 	}
 	if (sec == HVLIS_NVSP_NO_SECTION && need <= nvc->sec_size)
-		nvc->st.tx_no_section++;
+		c->st.tx_no_section++;
 	s = &nvc->slots[slot];
 	nvc->tx_seq++;
 	s->tid = NVC_TID_TX | ((u64)nvc->tx_seq << 16) | slot;
@@ -246,17 +264,16 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 		skb_copy_bits(skb, 0, dst + hl, len);
 		msg.rndis_pkt.section_index = sec;
 		msg.rndis_pkt.section_size = need;
-		ret = hvlis_sendpacket(nvc->ch, &msg, sizeof(msg), s->tid,
+		ret = hvlis_sendpacket(c->ch, &msg, sizeof(msg), s->tid,
 				       HVLIS_PKT_DATA_INBAND,
 				       HVLIS_PKT_FLAG_COMPLETION_REQUESTED);
 	} else {
-		ret = tx_pagebuf(nvc, skb, s, &msg);
+		ret = tx_pagebuf(c, skb, s, &msg);
 	}
 	if (!ret) {
-		spin_lock_bh(&nvc->tx_lock);
-		nvc->st.tx_packets++;
-		nvc->st.tx_bytes += len;
-		spin_unlock_bh(&nvc->tx_lock);
+		/* The queue's lock serializes these with other sends on it. */
+		c->st.tx_packets++;
+		c->st.tx_bytes += len;
 		if (sec != HVLIS_NVSP_NO_SECTION)
 			dev_consume_skb_any(skb);
 		return NETDEV_TX_OK;
@@ -267,16 +284,16 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	nvc->tx_inflight--;
 	spin_unlock_bh(&nvc->tx_lock);
 	if (ret == -EAGAIN) {
-		nvc->st.tx_busy++;
-		nvc->st.stop_queue++;
-		netif_stop_queue(ndev);
-		hvlis_channel_set_pending_send(nvc->ch, NVC_TX_ROOM);
+		c->st.tx_busy++;
+		c->st.stop_queue++;
+		netif_stop_subqueue(ndev, q);
+		hvlis_channel_set_pending_send(c->ch, NVC_TX_ROOM);
 		/* The host may have read everything before it saw the request. */
 		nvc_tx_maybe_wake(nvc);
 		return NETDEV_TX_BUSY;
 	}
 drop:
-	nvc->st.tx_dropped++;
+	c->st.tx_dropped++;
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 }

@@ -512,3 +512,90 @@ u32 nvc_rndis_mac_param(void *buf, u32 room, const u8 *mac)
 	put_utf16le(o + p.value_offset, digits, sizeof(digits));
 	return p.value_offset + p.value_len;
 }
+
+/**
+ * nvc_rss_caps() - check the host's answer to OID_GEN_RECEIVE_SCALE_CAPABILITIES
+ * @info: the query's information buffer (the guest's copy)
+ * @len: its length
+ * @queues: receives the receive queues the host can spread frames over
+ *
+ * The object must be an RSS capabilities object of at least the NDIS 6.0
+ * size, its own size inside @len, naming 1 to 64 queues; with revision 2
+ * and the room for it, the indirection table it supports must hold at
+ * least HVLIS_NDIS_RSS_TABLE_ENTRIES entries (the table the guest sends).
+ *
+ * Return: 0, or -EINVAL for anything else.
+ */
+int nvc_rss_caps(const void *info, u32 len, u32 *queues)
+{
+	struct hvlis_ndis_rss_caps c;
+
+	if (!info || len < HVLIS_NDIS_RSS_CAPS_SIZE_6_0)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	memcpy(&c, info, len < sizeof(c) ? len : sizeof(c));
+	if (c.hdr.type != HVLIS_NDIS_OBJ_RSS_CAPS || c.hdr.size < HVLIS_NDIS_RSS_CAPS_SIZE_6_0 ||
+	    c.hdr.size > len)
+		return -EINVAL;
+	if (!c.rx_queues || c.rx_queues > NVC_RSS_MAX_QUEUES)
+		return -EINVAL;
+	if (c.hdr.revision >= 2 && c.hdr.size >= sizeof(c) &&
+	    c.table_entries < HVLIS_NDIS_RSS_TABLE_ENTRIES)
+		return -EINVAL;
+	*queues = c.rx_queues;
+	return 0;
+}
+
+/**
+ * nvc_rss_table_fill() - an indirection table spreading over @nqueues
+ * @table: HVLIS_NDIS_RSS_TABLE_ENTRIES entries
+ * @nqueues: channels to spread over (1 to NVC_RSS_MAX_QUEUES; 0 counts as 1)
+ *
+ * Entry i names channel i % @nqueues (0 is the primary).
+ */
+void nvc_rss_table_fill(u32 *table, u32 nqueues)
+{
+	u32 i;
+
+	if (!nqueues)
+		nqueues = 1;
+	for (i = 0; i < HVLIS_NDIS_RSS_TABLE_ENTRIES; i++)
+		table[i] = i % nqueues;
+}
+
+/**
+ * nvc_rss_params() - the OID_GEN_RECEIVE_SCALE_PARAMETERS value
+ * @buf: where it goes
+ * @room: bytes at @buf
+ * @key: the Toeplitz key (HVLIS_NDIS_RSS_KEY_SIZE bytes)
+ * @table: the indirection table (HVLIS_NDIS_RSS_TABLE_ENTRIES channel numbers)
+ *
+ * The parameters object (revision 2), the table right after it, then the
+ * key; hashing over IPv4 and IPv6 addresses and TCP ports with Toeplitz.
+ *
+ * Return: its length, or 0 if it does not fit in @room.
+ */
+u32 nvc_rss_params(void *buf, u32 room, const u8 *key, const u32 *table)
+{
+	const u32 tsize = HVLIS_NDIS_RSS_TABLE_ENTRIES * 4;
+	struct hvlis_ndis_rss_params p;
+	u32 total = sizeof(p) + tsize + HVLIS_NDIS_RSS_KEY_SIZE;
+
+	if (room < total)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.hdr.type = HVLIS_NDIS_OBJ_RSS_PARAMS;
+	p.hdr.revision = HVLIS_NDIS_RSS_PARAMS_REV_2;
+	p.hdr.size = sizeof(p);
+	p.hash_info = HVLIS_NDIS_HASH_TOEPLITZ | HVLIS_NDIS_HASH_IPV4 |
+		      HVLIS_NDIS_HASH_TCP_IPV4 | HVLIS_NDIS_HASH_IPV6 |
+		      HVLIS_NDIS_HASH_TCP_IPV6;
+	p.table_size = tsize;
+	p.table_offset = sizeof(p);
+	p.key_size = HVLIS_NDIS_RSS_KEY_SIZE;
+	p.key_offset = sizeof(p) + tsize;
+	memcpy(buf, &p, sizeof(p));
+	memcpy((u8 *)buf + p.table_offset, table, tsize);
+	memcpy((u8 *)buf + p.key_offset, key, HVLIS_NDIS_RSS_KEY_SIZE);
+	return total;
+}

@@ -93,4 +93,11 @@ u32 nvc_rndis_init_request(void *buf, u32 room, u32 req_id, u32 max_xfer);
 #define NVC_MAC_PARAM_LEN	72u
 u32 nvc_rndis_mac_param(void *buf, u32 room, const u8 *mac);
 
+/* vRSS: the most receive queues a host may name (the guest uses at most 16). */
+#define NVC_RSS_MAX_QUEUES	64u
+
+int nvc_rss_caps(const void *info, u32 len, u32 *queues);
+void nvc_rss_table_fill(u32 *table, u32 nqueues);
+u32 nvc_rss_params(void *buf, u32 room, const u8 *key, const u32 *table);
+
 #endif

@@ -4,7 +4,8 @@
  * (modules/proto/netvsc_msg.c). Input layout:
  *   byte 0     which parser: 0 an NVSP message (and the buffer answers),
  *              1 a transfer-page packet (descriptor first), 2 an RNDIS
- *              data message, 3 an RNDIS control message
+ *              data message, 3 an RNDIS control message, 4 the
+ *              information buffer of an RSS capabilities answer (value % 5)
  *   the rest   the host's bytes, in a heap buffer of exactly their length
  *              (at most NVC_FUZZ_MAX; longer inputs are cut)
  * Whatever passes is held to the protocol's rules, restated here: ranges
@@ -101,6 +102,17 @@ static void ctrl(const u8 *b, u32 len)
 	}
 }
 
+static void rss_caps(const u8 *b, u32 len)
+{
+	u32 q = 0;
+
+	if (nvc_rss_caps(b, len, &q))
+		return;
+	ASSERT(len >= HVLIS_NDIS_RSS_CAPS_SIZE_6_0);
+	ASSERT(b[0] == HVLIS_NDIS_OBJ_RSS_CAPS);
+	ASSERT(q >= 1 && q <= NVC_RSS_MAX_QUEUES);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size)
@@ -117,7 +129,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size)
 	if (!b)
 		return 0;
 	memcpy(b, in + 1, len);
-	switch (in[0] & 3) {
+	switch (in[0] % 5) {
 	case 0:
 		nvsp(b, len);
 		break;
@@ -127,8 +139,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size)
 	case 2:
 		data(b, len);
 		break;
-	default:
+	case 3:
 		ctrl(b, len);
+		break;
+	default:
+		rss_caps(b, len);
 		break;
 	}
 	free(b);

@@ -335,6 +335,11 @@ def netvsc_seeds():
     write(h, "set_cmplt", b"\3" + struct.pack("<IIII", RNDIS_SET_CMPLT, 16, 3, 0))
     write(h, "indicate_disconnect", b"\3" + struct.pack("<IIIII", RNDIS_INDICATE, 20, 0x4001000c, 0, 0))
 
+    # RSS capabilities (NDIS object type 0x88): revision 2 with the table size, 6.0 without
+    write(h, "rss_caps", b"\4" + struct.pack("<BBHIIIH", 0x88, 2, 18, 0, 0, 4, 128))
+    write(h, "rss_caps_6_0", b"\4" + struct.pack("<BBHIII", 0x88, 1, 16, 0, 0, 8))
+    write(h, "rss_caps_zero_queues", b"\4" + struct.pack("<BBHIIIH", 0x88, 2, 18, 0, 0, 0, 128))
+
 
 MAX_LEN["fuzz_netvsc"] = 1 + NVC_FUZZ_MAX + 8
 

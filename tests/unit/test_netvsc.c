@@ -611,4 +611,113 @@ TEST(mac_param_network_address)
 	CHECK_EQ(buf[0], 0xee);
 }
 
+/* ---------------------------------------------------------------- vRSS */
+
+/* A good RSS capabilities answer (revision 2, 18 bytes). */
+static void rss_caps_good(struct hvlis_ndis_rss_caps *c, u32 queues)
+{
+	memset(c, 0, sizeof(*c));
+	c->hdr.type = HVLIS_NDIS_OBJ_RSS_CAPS;
+	c->hdr.revision = 2;
+	c->hdr.size = sizeof(*c);
+	c->rx_queues = queues;
+	c->table_entries = HVLIS_NDIS_RSS_TABLE_ENTRIES;
+}
+
+static int rss_caps_try(const struct hvlis_ndis_rss_caps *c, u32 len, u32 *q)
+{
+	void *b = hostbuf(c, len);
+	int ret = nvc_rss_caps(b, len, q);
+
+	free(b);
+	return ret;
+}
+
+TEST(rss_caps_good)
+{
+	struct hvlis_ndis_rss_caps c;
+	u32 q = 0;
+
+	rss_caps_good(&c, 5);
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), 0);
+	CHECK_EQ(q, 5);
+	/* An NDIS 6.0 host: revision 1, 16 bytes, no table size. */
+	c.hdr.revision = 1;
+	c.hdr.size = HVLIS_NDIS_RSS_CAPS_SIZE_6_0;
+	q = 0;
+	CHECK_EQ(rss_caps_try(&c, HVLIS_NDIS_RSS_CAPS_SIZE_6_0, &q), 0);
+	CHECK_EQ(q, 5);
+	/* A longer information buffer than the object is fine. */
+	rss_caps_good(&c, 64);
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), 0);
+	CHECK_EQ(q, 64);
+}
+
+TEST(rss_caps_hostile)
+{
+	struct hvlis_ndis_rss_caps c;
+	u32 q = 77;
+
+	rss_caps_good(&c, 4);
+	CHECK_EQ(rss_caps_try(&c, HVLIS_NDIS_RSS_CAPS_SIZE_6_0 - 1, &q), -EINVAL);
+	CHECK_EQ(nvc_rss_caps(NULL, sizeof(c), &q), -EINVAL);
+	rss_caps_good(&c, 4);
+	c.hdr.type = HVLIS_NDIS_OBJ_RSS_PARAMS;
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), -EINVAL);
+	rss_caps_good(&c, 4);
+	c.hdr.size = sizeof(c) + 1;		/* claims more than it sent */
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), -EINVAL);
+	rss_caps_good(&c, 4);
+	c.hdr.size = HVLIS_NDIS_RSS_CAPS_SIZE_6_0 - 1;
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), -EINVAL);
+	rss_caps_good(&c, 0);			/* no queue at all */
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), -EINVAL);
+	rss_caps_good(&c, NVC_RSS_MAX_QUEUES + 1);
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), -EINVAL);
+	rss_caps_good(&c, 0xffffffff);
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), -EINVAL);
+	rss_caps_good(&c, 4);
+	c.table_entries = HVLIS_NDIS_RSS_TABLE_ENTRIES - 1;	/* our table won't fit */
+	CHECK_EQ(rss_caps_try(&c, sizeof(c), &q), -EINVAL);
+	CHECK_EQ(q, 77);			/* untouched by every failure */
+}
+
+TEST(rss_table_and_params)
+{
+	u8 key[HVLIS_NDIS_RSS_KEY_SIZE], buf[40 + 512 + 40 + 8];
+	u32 table[HVLIS_NDIS_RSS_TABLE_ENTRIES], got[HVLIS_NDIS_RSS_TABLE_ENTRIES];
+	struct hvlis_ndis_rss_params p;
+	u32 i, seen = 0;
+
+	nvc_rss_table_fill(table, 3);
+	for (i = 0; i < HVLIS_NDIS_RSS_TABLE_ENTRIES; i++) {
+		CHECK(table[i] < 3);
+		seen |= 1u << table[i];
+	}
+	CHECK_EQ(seen, 7);			/* every channel gets entries */
+	nvc_rss_table_fill(table, 0);
+	for (i = 0; i < HVLIS_NDIS_RSS_TABLE_ENTRIES; i++)
+		CHECK_EQ(table[i], 0);
+	nvc_rss_table_fill(table, 2);
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (u8)(i * 7 + 1);
+	CHECK_EQ(nvc_rss_params(buf, 40 + 512 + 40 - 1, key, table), 0);
+	CHECK_EQ(nvc_rss_params(buf, sizeof(buf), key, table), 40 + 512 + 40);
+	memcpy(&p, buf, sizeof(p));
+	CHECK_EQ(p.hdr.type, HVLIS_NDIS_OBJ_RSS_PARAMS);
+	CHECK_EQ(p.hdr.revision, 2);
+	CHECK_EQ(p.hdr.size, 40);
+	CHECK_EQ(p.flags, 0);
+	CHECK(p.hash_info & HVLIS_NDIS_HASH_TOEPLITZ);
+	CHECK(p.hash_info & HVLIS_NDIS_HASH_TCP_IPV4);
+	CHECK(p.hash_info & HVLIS_NDIS_HASH_TCP_IPV6);
+	CHECK_EQ(p.table_size, 512);
+	CHECK_EQ(p.key_size, 40);
+	memcpy(got, buf + p.table_offset, sizeof(got));
+	CHECK_MEM_EQ(got, table, sizeof(got));
+	CHECK_MEM_EQ(buf + p.key_offset, key, sizeof(key));
+	CHECK((u64)p.key_offset + p.key_size <= 40 + 512 + 40);
+	CHECK(p.table_offset >= sizeof(p) && p.table_offset + p.table_size <= p.key_offset);
+}
+
 HVTEST_MAIN()

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ethq: the few ethtool queries the net-* scenarios need, through the
- * SIOCETHTOOL ioctl (ethtool itself is not in the busybox image).
+ * ethq: the few ethtool requests the net-* scenarios need, through the
+ * SIOCETHTOOL ioctl (the busybox image has no ethtool).
  *
- *   ethq stat IFACE NAME   the "ethtool -S" counter NAME, in decimal
- *   ethq drv IFACE         "ethtool -i": driver, version, firmware, bus
- *                          (one "key value" line each)
- *   ethq ring IFACE        "ethtool -g": rx_max, tx_max, rx, tx (one
- *                          "key value" line each)
+ *   ethq IFACE channels       prints "max N combined M" (ethtool -l)
+ *   ethq IFACE combined N     sets N combined channels (ethtool -L)
+ *   ethq IFACE stat NAME      prints counter NAME of ethtool -S
+ *   ethq IFACE drv            "ethtool -i": driver, version, firmware, bus
+ *                             (one "key value" line each)
+ *   ethq IFACE ring           "ethtool -g": rx_max, tx_max, rx, tx (one
+ *                             "key value" line each)
  *
- * Exits 0 with the answer on stdout, 1 on any error (said on stderr), 2
- * for a counter the driver does not have.
+ * Exits 0 on success, 1 on any error (said on stderr; a refused -L
+ * prints the errno the driver returned).
  */
 #include <errno.h>
 #include <linux/ethtool.h>
@@ -25,76 +27,94 @@
 #include <unistd.h>
 
 static int fd = -1;
-static const char *ifname;
+static struct ifreq ifr;
 
-static int ethtool(void *cmd)
+static int eth_ioctl(void *data)
 {
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (strlen(ifname) >= sizeof(ifr.ifr_name)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(ifr.ifr_name, ifname);
-	ifr.ifr_data = cmd;
+	ifr.ifr_data = data;
 	return ioctl(fd, SIOCETHTOOL, &ifr);
 }
 
-static int fail(const char *what)
+static int channels(int set, unsigned int n)
 {
-	fprintf(stderr, "ethq: %s %s: %s\n", ifname, what, strerror(errno));
-	return 1;
+	struct ethtool_channels ch;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.cmd = ETHTOOL_GCHANNELS;
+	if (eth_ioctl(&ch)) {
+		fprintf(stderr, "ethq: ETHTOOL_GCHANNELS: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!set) {
+		printf("max %u combined %u\n", ch.max_combined, ch.combined_count);
+		return 0;
+	}
+	ch.cmd = ETHTOOL_SCHANNELS;
+	ch.combined_count = n;
+	if (eth_ioctl(&ch)) {
+		fprintf(stderr, "ethq: ETHTOOL_SCHANNELS %u: %s\n", n, strerror(errno));
+		return 1;
+	}
+	return 0;
 }
 
-static int drvinfo(struct ethtool_drvinfo *d)
+static int show_stat(const char *name)
 {
-	memset(d, 0, sizeof(*d));
-	d->cmd = ETHTOOL_GDRVINFO;
-	return ethtool(d);
-}
-
-static int stat_get(const char *name)
-{
-	struct ethtool_drvinfo d;
-	struct ethtool_gstrings *gs;
-	struct ethtool_stats *st;
+	struct {
+		struct ethtool_sset_info hdr;
+		uint32_t len;
+	} info;
+	struct ethtool_gstrings *str = NULL;
+	struct ethtool_stats *st = NULL;
 	uint32_t n, i;
+	int ret = 1;
 
-	if (drvinfo(&d))
-		return fail("ETHTOOL_GDRVINFO");
-	n = d.n_stats;
-	gs = calloc(1, sizeof(*gs) + (size_t)n * ETH_GSTRING_LEN);
+	memset(&info, 0, sizeof(info));
+	info.hdr.cmd = ETHTOOL_GSSET_INFO;
+	info.hdr.sset_mask = 1ull << ETH_SS_STATS;
+	if (eth_ioctl(&info) || !(info.hdr.sset_mask & (1ull << ETH_SS_STATS))) {
+		fprintf(stderr, "ethq: ETHTOOL_GSSET_INFO: %s\n", strerror(errno));
+		return 1;
+	}
+	n = info.len;
+	str = calloc(1, sizeof(*str) + (size_t)n * ETH_GSTRING_LEN);
 	st = calloc(1, sizeof(*st) + (size_t)n * sizeof(uint64_t));
-	if (!gs || !st)
-		return fail("memory");
-	gs->cmd = ETHTOOL_GSTRINGS;
-	gs->string_set = ETH_SS_STATS;
-	gs->len = n;
-	if (ethtool(gs))
-		return fail("ETHTOOL_GSTRINGS");
+	if (!str || !st)
+		goto out;
+	str->cmd = ETHTOOL_GSTRINGS;
+	str->string_set = ETH_SS_STATS;
+	str->len = n;
 	st->cmd = ETHTOOL_GSTATS;
 	st->n_stats = n;
-	if (ethtool(st))
-		return fail("ETHTOOL_GSTATS");
-	for (i = 0; i < n && i < gs->len && i < st->n_stats; i++) {
-		const char *s = (const char *)gs->data + (size_t)i * ETH_GSTRING_LEN;
-
-		if (!strncmp(s, name, ETH_GSTRING_LEN)) {
+	if (eth_ioctl(str) || eth_ioctl(st)) {
+		fprintf(stderr, "ethq: ETHTOOL_GSTRINGS/GSTATS: %s\n", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n && i < str->len && i < st->n_stats; i++) {
+		if (!strncmp((const char *)str->data + (size_t)i * ETH_GSTRING_LEN, name,
+			     ETH_GSTRING_LEN)) {
 			printf("%llu\n", (unsigned long long)st->data[i]);
-			return 0;
+			ret = 0;
+			goto out;
 		}
 	}
-	fprintf(stderr, "ethq: %s has no counter %s\n", ifname, name);
-	return 2;
+	fprintf(stderr, "ethq: no counter %s\n", name);
+out:
+	free(str);
+	free(st);
+	return ret;
 }
 
 static int drv(void)
 {
 	struct ethtool_drvinfo d;
 
-	if (drvinfo(&d))
-		return fail("ETHTOOL_GDRVINFO");
+	memset(&d, 0, sizeof(d));
+	d.cmd = ETHTOOL_GDRVINFO;
+	if (eth_ioctl(&d)) {
+		fprintf(stderr, "ethq: ETHTOOL_GDRVINFO: %s\n", strerror(errno));
+		return 1;
+	}
 	printf("driver %.32s\nversion %.32s\nfirmware %.32s\nbus %.32s\n", d.driver, d.version,
 	       d.fw_version, d.bus_info);
 	return 0;
@@ -106,8 +126,10 @@ static int ring(void)
 
 	memset(&r, 0, sizeof(r));
 	r.cmd = ETHTOOL_GRINGPARAM;
-	if (ethtool(&r))
-		return fail("ETHTOOL_GRINGPARAM");
+	if (eth_ioctl(&r)) {
+		fprintf(stderr, "ethq: ETHTOOL_GRINGPARAM: %s\n", strerror(errno));
+		return 1;
+	}
 	printf("rx_max %u\ntx_max %u\nrx %u\ntx %u\n", r.rx_max_pending, r.tx_max_pending,
 	       r.rx_pending, r.tx_pending);
 	return 0;
@@ -115,20 +137,27 @@ static int ring(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: ethq stat IFACE NAME | drv IFACE | ring IFACE\n");
+	if (argc < 3 || strlen(argv[1]) >= IFNAMSIZ) {
+		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME|drv|ring\n");
 		return 1;
 	}
-	ifname = argv[2];
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return fail("socket");
-	if (!strcmp(argv[1], "stat") && argc == 4)
-		return stat_get(argv[3]);
-	if (!strcmp(argv[1], "drv") && argc == 3)
+	if (fd < 0) {
+		perror("ethq: socket");
+		return 1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, argv[1]);
+	if (!strcmp(argv[2], "channels"))
+		return channels(0, 0);
+	if (!strcmp(argv[2], "combined") && argc == 4)
+		return channels(1, (unsigned int)strtoul(argv[3], NULL, 0));
+	if (!strcmp(argv[2], "stat") && argc == 4)
+		return show_stat(argv[3]);
+	if (!strcmp(argv[2], "drv"))
 		return drv();
-	if (!strcmp(argv[1], "ring") && argc == 3)
+	if (!strcmp(argv[2], "ring"))
 		return ring();
-	fprintf(stderr, "ethq: unknown command\n");
+	fprintf(stderr, "ethq: unknown request %s\n", argv[2]);
 	return 1;
 }

@@ -290,6 +290,12 @@ stor_chans_used() {
 NET_IP=/usr/sbin/ip
 NS="$NET_IP netns exec hs"
 net_field() { awk -v r="$1" -v k="$2" '$1 == r && $2 == k { print $3 }' "$HVSIM/net"; }
+# net_sum RELID KEY: KEY summed over the adapter's channels (chan<N>_KEY)
+net_sum() {
+	awk -v r="$1" -v k="$2" 'BEGIN { s = 0 }
+		$1 == r && $2 ~ /^chan[0-9]+_/ && substr($2, index($2, "_") + 1) == k { s += $3 }
+		END { print s }' "$HVSIM/net"
+}
 net_relid() { awk '$2 == "gen" { r = $1 } END { print r }' "$HVSIM/net"; }
 net_eth() {
 	local f

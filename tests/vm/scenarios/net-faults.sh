@@ -31,8 +31,8 @@ guest() {
 	ping -c 1 -W 5 192.0.2.2 > /dev/null 2>&1 || vm_fail "no ping before the faults"
 	for f in lie-length data-offset data-length bad-ppi recv-offset recv-count \
 		section-index set-id unknown-tid; do
-		bad0=$(ethq stat "$NET_ETH" rx_bad)
-		tid0=$(ethq stat "$NET_ETH" tx_bad_tid)
+		bad0=$(ethq "$NET_ETH" stat rx_bad)
+		tid0=$(ethq "$NET_ETH" stat tx_bad_tid)
 		sim_ctl net "$r" fault "$f"
 		# the fault spoils one frame to the guest: some ping must carry it
 		i=0
@@ -45,9 +45,9 @@ guest() {
 		section-index | unknown-tid) want=$bad0 ;;
 		*) want=$((bad0 + 1)) ;;
 		esac
-		expect "guest: rx_bad after fault $f" "$(ethq stat "$NET_ETH" rx_bad)" "$want"
+		expect "guest: rx_bad after fault $f" "$(ethq "$NET_ETH" stat rx_bad)" "$want"
 		[ "$f" = unknown-tid ] && want=$((tid0 + 1)) || want=$tid0
-		expect "guest: tx_bad_tid after fault $f" "$(ethq stat "$NET_ETH" tx_bad_tid)" "$want"
+		expect "guest: tx_bad_tid after fault $f" "$(ethq "$NET_ETH" stat tx_bad_tid)" "$want"
 		$NS busybox ping -c 1 -W 5 192.0.2.1 > /tmp/ping 2>&1 ||
 			{ vm_fail "host -> guest ping failed after fault $f"; vm_detail ping < /tmp/ping; }
 		ping -c 1 -W 5 192.0.2.2 > /tmp/ping 2>&1 ||
@@ -62,13 +62,13 @@ guest() {
 	xp=$!
 	$NS tcpxfer send 192.0.2.1 5003 /dev/zero > /dev/null 2>&1 &
 	sp=$!
-	b0=$(net_field "$r" chan0_to_guest_bytes)
+	b0=$(net_sum "$r" to_guest_bytes)
 	i=0
-	while [ "$i" -lt 100 ] && [ "$(net_field "$r" chan0_to_guest_bytes)" -lt $((b0 + 2097152)) ]; do
+	while [ "$i" -lt 100 ] && [ "$(net_sum "$r" to_guest_bytes)" -lt $((b0 + 2097152)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	b1=$(net_field "$r" chan0_to_guest_bytes)
+	b1=$(net_sum "$r" to_guest_bytes)
 	[ "$b1" -ge $((b0 + 2097152)) ] || vm_fail "the stream to the guest did not flow ($((b1 - b0)) bytes)"
 	vm_log "rescind after $((b1 - b0)) bytes of the stream"
 	sim_ctl rescind "$r"

@@ -28,10 +28,10 @@ guest() {
 	insmod /lib/hvlis/hv_netvsc.ko recv_buf_kib=1024 || { vm_fail "insmod hv_netvsc failed"; return; }
 	net_setup $perm || { vm_kmsg | tail -n 30 | vm_detail log; return; }
 	expect "host: MAC address spoofing" "$(net_field "$r" macspoof)" 0
-	ethq drv "$NET_ETH" > /tmp/drv || vm_fail "ethtool -i failed"
+	ethq "$NET_ETH" drv > /tmp/drv || vm_fail "ethtool -i failed"
 	expect "ethtool -i driver" "$(awk '$1 == "driver" { print $2 }' /tmp/drv)" hv_netvsc
 	expect "ethtool -i firmware" "$(sed -n 's/^firmware //p' /tmp/drv)" "NVSP 6.1 NDIS 6.30"
-	ethq ring "$NET_ETH" > /tmp/ring || vm_fail "ethtool -g failed"
+	ethq "$NET_ETH" ring > /tmp/ring || vm_fail "ethtool -g failed"
 	expect "ethtool -g rx (1 MiB of 1728-byte slots)" "$(awk '$1 == "rx" { print $2 }' /tmp/ring)" 606
 	expect "ethtool -g rx_max" "$(awk '$1 == "rx_max" { print $2 }' /tmp/ring)" $((31744 * 1024 / 1728))
 	expect "ethtool -g tx" "$(awk '$1 == "tx" { print $2 }' /tmp/ring)" 1024
@@ -64,7 +64,7 @@ guest() {
 	expect "guest address after the MTU change" "$(cat "/sys/class/net/$NET_ETH/address")" $new
 	expect "host: guest MAC after the MTU change" "$(net_field "$r" guest_mac)" $new
 	ping -c 1 -W 5 192.0.2.2 > /dev/null 2>&1 || vm_fail "guest -> host ping failed after the MTU change"
-	expect "ethtool -S reattach" "$(ethq stat "$NET_ETH" reattach)" 1
+	expect "ethtool -S reattach" "$(ethq "$NET_ETH" stat reattach)" 1
 
 	ip link set "$NET_ETH" address $perm || vm_fail "back to the permanent address refused"
 	expect "host: guest MAC at the end" "$(net_field "$r" guest_mac)" $perm

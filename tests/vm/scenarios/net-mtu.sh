@@ -22,11 +22,11 @@ VM_GUEST_TOOLS="tcpxfer"
 # wait_bytes RELID BYTES: until the host has sent the guest BYTES (10 s at most)
 wait_bytes() {
 	local i=0
-	while [ "$i" -lt 100 ] && [ "$(net_field "$1" chan0_to_guest_bytes)" -lt "$2" ]; do
+	while [ "$i" -lt 100 ] && [ "$(net_sum "$1" to_guest_bytes)" -lt "$2" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	[ "$(net_field "$1" chan0_to_guest_bytes)" -ge "$2" ]
+	[ "$(net_sum "$1" to_guest_bytes)" -ge "$2" ]
 }
 
 # xfer DIR PORT FILE: a checked TCP transfer (DIR: in = to the guest, out = from it)
@@ -73,7 +73,7 @@ guest() {
 	# 10 MiB to the guest, both MTU changes in the middle of it
 	dd if=/dev/urandom of=/tmp/h bs=64k count=160 2> /dev/null
 	n0=$(net_field "$r" ndis_configs)
-	b0=$(net_field "$r" chan0_to_guest_bytes)
+	b0=$(net_sum "$r" to_guest_bytes)
 	tcpxfer recv 192.0.2.1 5001 /tmp/got.h > /tmp/x1 2>&1 &
 	gp=$!
 	$NS tcpxfer send 192.0.2.1 5001 /tmp/h > /tmp/x2 2>&1 &
@@ -81,11 +81,11 @@ guest() {
 	wait_bytes "$r" $((b0 + 2097152)) || vm_fail "the transfer did not start"
 	ip link set "$NET_ETH" mtu 9000 || vm_fail "MTU 9000 refused"
 	expect "host: guest MTU" "$(net_field "$r" guest_mtu)" 9014
-	b0=$(net_field "$r" chan0_to_guest_bytes)
+	b0=$(net_sum "$r" to_guest_bytes)
 	wait_bytes "$r" $((b0 + 2097152)) || vm_fail "the transfer did not go on at 9000"
 	ip link set "$NET_ETH" mtu 1500 || vm_fail "MTU 1500 refused"
 	expect "host: guest MTU" "$(net_field "$r" guest_mtu)" 1514
-	b0=$(net_field "$r" chan0_to_guest_bytes)
+	b0=$(net_sum "$r" to_guest_bytes)
 	wait_bytes "$r" $((b0 + 1048576)) || vm_fail "the transfer did not go on at 1500"
 	wait "$sp" || { vm_fail "host -> guest send across the changes failed"; vm_detail tcpxfer < /tmp/x2; }
 	wait "$gp" || { vm_fail "guest receive across the changes failed"; vm_detail tcpxfer < /tmp/x1; }
