@@ -41,6 +41,17 @@
 #define NVC_MAX_CHANS		16	/* the primary and 15 sub-channels */
 #define NVC_RX_COMP_MAX		128	/* receive completions held per poll */
 #define NVC_MAX_PB		32	/* page buffers of one large frame */
+/*
+ * The largest MTU hvlis offers: NVSP 2 and later carry the MTU in the
+ * NDIS configuration (jumbo frames), NVSP 1 hosts take 1500 only. 9000
+ * is Hyper-V's jumbo setting (9014-byte frames), and a 9000-byte frame
+ * with its RNDIS header stays inside the 16 KiB RNDIS transfer the guest
+ * announces at INITIALIZE.
+ */
+#define NVC_JUMBO_MTU		9000
+#define NVC_RECV_BUF_KIB_MAX	31744	/* recv_buf_kib at most */
+#define NVC_TX_SLOTS_MAX	16384	/* tx_slots at most */
+#define NVC_RNDIS_MAX_XFER	0x4000
 
 struct nvc_tx_slot {
 	struct sk_buff *skb;
@@ -53,6 +64,7 @@ struct nvc_stats {
 	u64 rx_packets, rx_bytes, rx_dropped, rx_bad, rx_comp_busy;
 	u64 tx_packets, tx_bytes, tx_dropped, tx_busy, tx_pagebuf;
 	u64 tx_no_section, tx_bad_tid, stop_queue, wake_queue, link_changes;
+	u64 reattach;			/* data path torn down and brought back */
 };
 
 /*
@@ -81,6 +93,7 @@ struct nvc_dev {
 	struct hvlis_channel *ch;	/* the primary: control requests */
 	bool open;			/* the primary is open */
 	bool removing;
+	bool attached;			/* the data path is up (nvc_attach()) */
 
 	/* channels, by sub-channel index; [0] the primary */
 	struct nvc_chan chans[NVC_MAX_CHANS];
@@ -149,7 +162,7 @@ struct nvc_dev {
 /* netvsc_main.c */
 int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter);
 void nvc_rndis_answer(struct nvc_dev *nvc, const void *msg, u32 len, u32 req_id);
-void nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
+bool nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
 int nvc_set_queues(struct nvc_dev *nvc, u32 n);
 void nvc_stats_sum(struct nvc_dev *nvc, struct nvc_stats *sum);
 

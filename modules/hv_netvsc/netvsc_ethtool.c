@@ -16,7 +16,7 @@ static const struct {
 	NVC_STAT(rx_comp_busy), NVC_STAT(tx_packets), NVC_STAT(tx_bytes),
 	NVC_STAT(tx_dropped), NVC_STAT(tx_busy), NVC_STAT(tx_pagebuf),
 	NVC_STAT(tx_no_section), NVC_STAT(tx_bad_tid), NVC_STAT(stop_queue),
-	NVC_STAT(wake_queue), NVC_STAT(link_changes),
+	NVC_STAT(wake_queue), NVC_STAT(link_changes), NVC_STAT(reattach),
 #undef NVC_STAT
 };
 
@@ -140,6 +140,25 @@ static int nvc_get_link_ksettings(struct net_device *ndev, struct ethtool_link_k
 	return 0;
 }
 
+/*
+ * ethtool -g: the receive ring is the receive buffer in the host's slots
+ * (at most what the largest recv_buf_kib holds), the transmit ring the TX
+ * slots (tx_slots). Read-only: both are module parameters. Nothing while
+ * the data path is down.
+ */
+static void nvc_ringparam(struct net_device *ndev, struct ethtool_ringparam *ring)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	u32 slot = nvc->attached ? nvc->rl.slot_size : 0;
+
+	ring->rx_max_pending = slot ? NVC_RECV_BUF_KIB_MAX * 1024u / slot : 0;
+	ring->rx_pending = slot ? nvc->rl.slot_count : 0;
+	ring->tx_max_pending = NVC_TX_SLOTS_MAX;
+	ring->tx_pending = nvc->nslots;
+}
+
+HVLIS_DEFINE_GET_RINGPARAM(nvc_get_ringparam, nvc_ringparam)
+
 const struct ethtool_ops nvc_ethtool_ops = {
 	.get_drvinfo = nvc_get_drvinfo,
 	.get_link = ethtool_op_get_link,
@@ -149,4 +168,5 @@ const struct ethtool_ops nvc_ethtool_ops = {
 	.get_channels = nvc_get_channels,
 	.set_channels = nvc_set_channels,
 	.get_link_ksettings = nvc_get_link_ksettings,
+	.get_ringparam = nvc_get_ringparam,
 };

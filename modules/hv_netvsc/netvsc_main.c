@@ -51,17 +51,24 @@ MODULE_PARM_DESC(tx_slots, "Frames in flight to the host at most, 16..16384 (def
  * @tid: its transaction id
  * @msg: the guest's copy of it
  * @len: its length as received
+ *
+ * Return: true if it answers the request awaited, false for an id the
+ * guest is not waiting for (invented, repeated or too late).
  */
-void nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len)
+bool nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len)
 {
+	bool ok = false;
+
 	spin_lock_bh(&nvc->ctl_lock);
 	if (tid && tid == nvc->ctl_tid) {
 		nvc->ctl_resp = *msg;
 		nvc->ctl_len = len;
 		nvc->ctl_tid = 0;
 		complete(&nvc->ctl_done);
+		ok = true;
 	}
 	spin_unlock_bh(&nvc->ctl_lock);
+	return ok;
 }
 
 /* Sends an NVSP request; with @resp, waits for the host's answer to it. */
@@ -231,7 +238,8 @@ int nvc_rndis_set_filter(struct nvc_dev *nvc, u32 filter)
 
 /* ------------------------------------------------------------ bring-up */
 
-static int nvc_negotiate(struct nvc_dev *nvc)
+/* NVSP version, NDIS configuration (@mtu, without the Ethernet header), NDIS version. */
+static int nvc_negotiate(struct nvc_dev *nvc, u32 mtu)
 {
 	struct hvlis_nvsp_msg req, resp;
 	unsigned int i;
@@ -255,9 +263,13 @@ static int nvc_negotiate(struct nvc_dev *nvc)
 		dev_err(&nvc->hd->dev, "the host speaks no NVSP version from 1 to 6.1\n");
 		return -EPROTO;
 	}
+	if (nvc->nvsp_version < HVLIS_NVSP_V2 && mtu > ETH_DATA_LEN) {
+		dev_err(&nvc->hd->dev, "an NVSP 1 host takes no MTU above %u\n", ETH_DATA_LEN);
+		return -EOPNOTSUPP;
+	}
 	if (nvc->nvsp_version >= HVLIS_NVSP_V2) {
 		nvc_nvsp_init(&req, HVLIS_NVSP2_SEND_NDIS_CONFIG);
-		req.ndis_config.mtu = ETH_DATA_LEN + ETH_HLEN;
+		req.ndis_config.mtu = mtu + ETH_HLEN;
 		req.ndis_config.capabilities = HVLIS_NVSP_CAP_IEEE8021Q;
 		ret = nvc_nvsp_request(nvc, &req, NULL, NULL);
 		if (ret)
@@ -327,7 +339,47 @@ static int nvc_buffers(struct nvc_dev *nvc)
 	return nvc->sec_map ? 0 : -ENOMEM;
 }
 
-static int nvc_rndis_init(struct nvc_dev *nvc)
+/*
+ * Gives the host @mac as the adapter's address: the NetworkAddress device
+ * parameter (OID_GEN_RNDIS_CONFIG_PARAMETER). -EIO: the host refused.
+ */
+static int nvc_set_hw_mac(struct nvc_dev *nvc, const u8 *mac)
+{
+	u8 info[NVC_MAC_PARAM_LEN];
+	u32 n = nvc_rndis_mac_param(info, sizeof(info), mac);
+
+	return nvc_rndis_set(nvc, HVLIS_OID_GEN_RNDIS_CONFIG_PARAMETER, info, n);
+}
+
+/*
+ * The data path came back: the host's MAC address should be the one it
+ * gave at probe, and the interface keeps its own; an address the user set
+ * is given to the host again (a new RNDIS session starts from the host's).
+ */
+static int nvc_mac_restore(struct nvc_dev *nvc, const u8 *host_mac)
+{
+	struct net_device *ndev = nvc->ndev;
+	int ret;
+
+	if (!ether_addr_equal(host_mac, ndev->perm_addr))
+		netdev_warn(ndev, "the host now gives MAC address %pM; keeping %pM\n",
+			    host_mac, ndev->dev_addr);
+	if (ether_addr_equal(ndev->dev_addr, host_mac))
+		return 0;
+	ret = nvc_set_hw_mac(nvc, ndev->dev_addr);
+	if (ret)
+		netdev_warn(ndev, "the host did not take MAC address %pM again (%d)\n",
+			    ndev->dev_addr, ret);
+	return 0;
+}
+
+/*
+ * RNDIS INITIALIZE and the queries. @first: at probe, the host's MAC
+ * address becomes the interface's; later (the data path brought back)
+ * the interface keeps its own, and one set by the user is given to the
+ * host again.
+ */
+static int nvc_rndis_init(struct nvc_dev *nvc, bool first)
 {
 	struct net_device *ndev = nvc->ndev;
 	struct nvc_rndis_ctrl c;
@@ -337,7 +389,7 @@ static int nvc_rndis_init(struct nvc_dev *nvc)
 
 	mutex_lock(&nvc->ctl_mutex);
 	id = nvc_next_id(nvc);
-	n = nvc_rndis_init_request(nvc->rndis_req, NVC_REQ_BYTES, id, 0x4000);
+	n = nvc_rndis_init_request(nvc->rndis_req, NVC_REQ_BYTES, id, NVC_RNDIS_MAX_XFER);
 	ret = nvc_rndis_request(nvc, n, id, &c);
 	if (!ret && c.type != HVLIS_RNDIS_INITIALIZE_CMPLT)
 		ret = -EIO;
@@ -353,8 +405,14 @@ static int nvc_rndis_init(struct nvc_dev *nvc)
 		dev_err(&nvc->hd->dev, "the host gave no valid MAC address (%d)\n", ret);
 		return ret < 0 ? ret : -EPROTO;
 	}
-	eth_hw_addr_set(ndev, mac);
-	ether_addr_copy(ndev->perm_addr, mac);
+	if (first) {
+		eth_hw_addr_set(ndev, mac);
+		ether_addr_copy(ndev->perm_addr, mac);
+	} else {
+		ret = nvc_mac_restore(nvc, mac);
+		if (ret)
+			return ret;
+	}
 
 	nvc->max_frame = ETH_DATA_LEN;
 	ret = nvc_rndis_query(nvc, HVLIS_OID_GEN_MAXIMUM_FRAME_SIZE, &val, sizeof(val));
@@ -675,6 +733,93 @@ static void nvc_teardown(struct nvc_dev *nvc)
 	nvc->recv_gpadl_ok = false;
 }
 
+/*
+ * The data path down: the host gives back everything of ours, the
+ * channels close, the buffers are freed (a leaked one is never reused),
+ * the sub-channels are forgotten (the host rescinds them with the
+ * primary) and so is the state of the last negotiation. The netdev stays,
+ * on one queue. Safe to call again, and on a half-made data path.
+ */
+static void nvc_detach(struct nvc_dev *nvc)
+{
+	struct nvc_stats keep;
+	struct nvc_chan *c;
+	unsigned int i;
+
+	WRITE_ONCE(nvc->attached, false);
+	netif_carrier_off(nvc->ndev);
+	nvc_teardown(nvc);
+	mutex_lock(&nvc->chan_lock);
+	for (i = 1; i < NVC_MAX_CHANS; i++) {
+		c = &nvc->chans[i];
+		if (!c->ch)
+			continue;
+		keep = c->st;
+		nvc_chan_free(c);
+		memset(c, 0, sizeof(*c));
+		c->st = keep;
+	}
+	nvc->subch_granted = 0;
+	/* pairs with the acquire in nvc_start_xmit(): no channel to pick */
+	smp_store_release(&nvc->nchans_open, 0);
+	mutex_unlock(&nvc->chan_lock);
+	nvc->chans[0].rx_comp_n = 0;
+	nvc->rss_set = false;
+	if (nvc->nqueues > 1) {
+		netif_set_real_num_tx_queues(nvc->ndev, 1);
+		netif_set_real_num_rx_queues(nvc->ndev, 1);
+	}
+	nvc->nqueues = 1;
+	bitmap_free(nvc->sec_map);
+	nvc->sec_map = NULL;
+	vfree(nvc->recv_buf);
+	nvc->recv_buf = NULL;
+	vfree(nvc->send_buf);
+	nvc->send_buf = NULL;
+	nvc->recv_connected = false;
+	nvc->send_connected = false;
+	nvc->nvsp_version = 0;
+	nvc->ndis_version = 0;
+	nvc->filter = 0;
+}
+
+/*
+ * The data path up for an MTU of @mtu: the primary opened, NVSP and NDIS
+ * negotiated, the buffers shared, RNDIS initialized, sub-channels asked
+ * for (they open as the host offers them). On failure all of it is taken
+ * down again (nvc_detach()).
+ */
+static int nvc_attach(struct nvc_dev *nvc, u32 mtu, bool first)
+{
+	int ret;
+
+	mutex_lock(&nvc->chan_lock);
+	nvc->no_subch = false;
+	mutex_unlock(&nvc->chan_lock);
+	ret = nvc_chan_open(&nvc->chans[0]);
+	if (ret) {
+		dev_err(&nvc->hd->dev, "could not open the channel: %d\n", ret);
+		goto fail;
+	}
+	nvc->open = true;
+	/* pairs with the acquire in nvc_start_xmit(): the primary is ready */
+	smp_store_release(&nvc->nchans_open, 1);
+	nvc->nqueues = 1;
+	ret = nvc_negotiate(nvc, mtu);
+	if (!ret)
+		ret = nvc_buffers(nvc);
+	if (!ret)
+		ret = nvc_rndis_init(nvc, first);
+	if (ret)
+		goto fail;
+	nvc_vrss_init(nvc);
+	WRITE_ONCE(nvc->attached, true);
+	return 0;
+fail:
+	nvc_detach(nvc);
+	return ret;
+}
+
 static void nvc_free(struct nvc_dev *nvc)
 {
 	unsigned int i;
@@ -714,7 +859,7 @@ static void nvc_rx_mode_fn(struct work_struct *work)
 	/* Under RTNL, like ndo_open and ndo_stop, which set the filter too. */
 	rtnl_lock();
 	f = netif_running(nvc->ndev) ? nvc_filter_for(nvc->ndev) : 0;
-	if (f != nvc->filter && !READ_ONCE(nvc->removing) &&
+	if (f != nvc->filter && !READ_ONCE(nvc->removing) && nvc->attached &&
 	    !hvlis_channel_rescinded(nvc->ch)) {
 		ret = nvc_rndis_set_filter(nvc, f);
 		if (ret)
@@ -738,6 +883,12 @@ static int nvc_open(struct net_device *ndev)
 	u32 f = nvc_filter_for(ndev);
 	int ret;
 
+	/* A data path that did not come back after an MTU change: once more. */
+	if (!nvc->attached) {
+		ret = nvc_attach(nvc, ndev->mtu, false);
+		if (ret)
+			return ret;
+	}
 	ret = nvc_rndis_set_filter(nvc, f);
 	if (ret) {
 		netdev_err(ndev, "could not set the packet filter: %d\n", ret);
@@ -752,8 +903,93 @@ static int nvc_stop(struct net_device *ndev)
 	struct nvc_dev *nvc = netdev_priv(ndev);
 
 	netif_tx_disable(ndev);
-	if (!hvlis_channel_rescinded(nvc->ch))
+	if (nvc->attached && !hvlis_channel_rescinded(nvc->ch))
 		nvc_rndis_set_filter(nvc, 0);
+	return 0;
+}
+
+/*
+ * Brings the data path back with @mtu, under RTNL: the netdev stays
+ * registered (addresses, routes and sockets survive), its queue is
+ * stopped meanwhile, and a running interface gets its packet filter back.
+ */
+static int nvc_reattach(struct nvc_dev *nvc, u32 mtu)
+{
+	struct net_device *ndev = nvc->ndev;
+	bool running = netif_running(ndev);
+	int ret;
+
+	ASSERT_RTNL();
+	if (running)
+		netif_tx_disable(ndev);
+	nvc_detach(nvc);
+	nvc->chans[0].st.reattach++;
+	WRITE_ONCE(ndev->mtu, mtu);
+	ret = nvc_attach(nvc, mtu, false);
+	if (!ret && running) {
+		ret = nvc_rndis_set_filter(nvc, nvc_filter_for(ndev));
+		if (ret)
+			nvc_detach(nvc);
+	}
+	if (ret)
+		return ret;
+	if (running)
+		netif_tx_wake_all_queues(ndev);
+	/* sub-channels granted: the queues follow once they are open */
+	if (nvc->subch_granted)
+		schedule_work(&nvc->rss_work);
+	return 0;
+}
+
+/*
+ * ndo_change_mtu: the data path is torn down and brought back with the new
+ * MTU in the NDIS configuration, as the in-box driver does; if the host
+ * will not take it, the old MTU is brought back.
+ */
+static int nvc_change_mtu(struct net_device *ndev, int new_mtu)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	u32 old = ndev->mtu;
+	int ret, ret2;
+
+	if (READ_ONCE(nvc->removing) || hvlis_channel_rescinded(nvc->ch))
+		return -ENODEV;
+	ret = nvc_reattach(nvc, new_mtu);
+	if (!ret) {
+		netdev_info(ndev, "MTU %u -> %d\n", old, new_mtu);
+		return 0;
+	}
+	netdev_err(ndev, "MTU %d not taken (%d); back to %u\n", new_mtu, ret, old);
+	ret2 = nvc_reattach(nvc, old);
+	if (ret2)
+		netdev_err(ndev, "the data path did not come back (%d)\n", ret2);
+	return ret;
+}
+
+/*
+ * ndo_set_mac_address: the host must take the address first (a Hyper-V
+ * host refuses unless MAC address spoofing is allowed for the VM); the
+ * interface keeps its address when it does not.
+ */
+static int nvc_set_mac_address(struct net_device *ndev, void *p)
+{
+	struct nvc_dev *nvc = netdev_priv(ndev);
+	const u8 *mac = (const u8 *)((const struct sockaddr *)p)->sa_data;
+	int ret;
+
+	if (!is_valid_ether_addr(mac))
+		return -EADDRNOTAVAIL;
+	if (ether_addr_equal(mac, ndev->dev_addr))
+		return 0;
+	if (!nvc->attached || READ_ONCE(nvc->removing) || hvlis_channel_rescinded(nvc->ch))
+		return -ENODEV;
+	ret = nvc_set_hw_mac(nvc, mac);
+	if (ret) {
+		netdev_err(ndev, "the host refused MAC address %pM (%d); MAC address spoofing off on the host?\n",
+			   mac, ret);
+		return ret;
+	}
+	eth_hw_addr_set(ndev, mac);
 	return 0;
 }
 
@@ -778,6 +1014,8 @@ static const struct net_device_ops nvc_netdev_ops = {
 	.ndo_start_xmit = nvc_start_xmit,
 	.ndo_get_stats64 = nvc_get_stats64,
 	.ndo_set_rx_mode = nvc_set_rx_mode,
+	.ndo_change_mtu = nvc_change_mtu,
+	.ndo_set_mac_address = nvc_set_mac_address,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -814,22 +1052,9 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	}
 	hvlis_set_drvdata(hd, nvc);
 
-	ret = nvc_chan_open(&nvc->chans[0]);
-	if (ret) {
-		dev_err(&hd->dev, "could not open the channel: %d\n", ret);
-		goto fail;
-	}
-	nvc->open = true;
-	nvc->nchans_open = 1;
-	nvc->nqueues = 1;
-	ret = nvc_negotiate(nvc);
-	if (!ret)
-		ret = nvc_buffers(nvc);
-	if (!ret)
-		ret = nvc_rndis_init(nvc);
+	ret = nvc_attach(nvc, ETH_DATA_LEN, true);
 	if (ret)
 		goto fail;
-	nvc_vrss_init(nvc);
 	netif_set_real_num_tx_queues(ndev, 1);
 	netif_set_real_num_rx_queues(ndev, 1);
 
@@ -837,8 +1062,9 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ndev->ethtool_ops = &nvc_ethtool_ops;
 	ndev->hw_features = NETIF_F_SG;
 	ndev->features = NETIF_F_SG;
+	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	ndev->min_mtu = ETH_MIN_MTU;
-	ndev->max_mtu = min_t(u32, nvc->max_frame, ETH_DATA_LEN);
+	ndev->max_mtu = nvc->nvsp_version >= HVLIS_NVSP_V2 ? NVC_JUMBO_MTU : ETH_DATA_LEN;
 	ret = register_netdev(ndev);
 	if (ret)
 		goto fail;
@@ -852,7 +1078,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 
 fail:
 	WRITE_ONCE(nvc->removing, true);
-	nvc_teardown(nvc);
+	nvc_detach(nvc);
 	hvlis_set_drvdata(hd, NULL);
 	nvc_free(nvc);
 	return ret;
@@ -873,7 +1099,7 @@ static void nvc_remove(struct hvlis_device *hd)
 	WRITE_ONCE(nvc->removing, true);
 	cancel_work_sync(&nvc->rx_mode_work);
 	cancel_work_sync(&nvc->rss_work);
-	nvc_teardown(nvc);
+	nvc_detach(nvc);
 	hvlis_set_drvdata(hd, NULL);
 	nvc_free(nvc);
 }
@@ -897,7 +1123,7 @@ static int __init nvc_init(void)
 		       ring_size, PAGE_SIZE);
 		return -EINVAL;
 	}
-	if (recv_buf_kib < 1024 || recv_buf_kib > 31744 || send_buf_kib < 64 ||
+	if (recv_buf_kib < 1024 || recv_buf_kib > NVC_RECV_BUF_KIB_MAX || send_buf_kib < 64 ||
 	    send_buf_kib > 15360 || recv_buf_kib % 4 || send_buf_kib % 4) {
 		pr_err("recv_buf_kib %u / send_buf_kib %u out of range\n", recv_buf_kib,
 		       send_buf_kib);
@@ -907,7 +1133,7 @@ static int __init nvc_init(void)
 		pr_err("max_channels %u: not within 1..%u\n", max_channels, NVC_MAX_CHANS);
 		return -EINVAL;
 	}
-	if (tx_slots < 16 || tx_slots > 16384) {
+	if (tx_slots < 16 || tx_slots > NVC_TX_SLOTS_MAX) {
 		pr_err("tx_slots %u: not within 16..16384\n", tx_slots);
 		return -EINVAL;
 	}

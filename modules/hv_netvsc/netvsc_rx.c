@@ -178,7 +178,9 @@ static void rx_completion(struct nvc_chan *c, const struct hvlis_packet_desc *de
 		return;
 	}
 	if (tid & NVC_TID_CTL) {
-		nvc_ctl_answer(nvc, tid, &msg, len - off);
+		/* an id no request waits for: invented by the host, or too late */
+		if (!nvc_ctl_answer(nvc, tid, &msg, len - off))
+			c->st.tx_bad_tid++;
 		return;
 	}
 	if (msg.type != HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE)

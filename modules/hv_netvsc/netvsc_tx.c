@@ -94,7 +94,7 @@ void nvc_tx_maybe_wake(struct nvc_dev *nvc)
 	u32 q, n = min_t(u32, ndev->real_num_tx_queues, NVC_MAX_CHANS);
 	struct nvc_chan *c;
 
-	if (READ_ONCE(nvc->removing) || !netif_running(ndev) ||
+	if (READ_ONCE(nvc->removing) || !READ_ONCE(nvc->attached) || !netif_running(ndev) ||
 	    READ_ONCE(nvc->tx_inflight) >= nvc->nslots)
 		return;
 	for (q = 0; q < n; q++) {
@@ -227,7 +227,7 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 		goto drop;
 	}
 	c = &nvc->chans[q];
-	if (READ_ONCE(nvc->removing))
+	if (READ_ONCE(nvc->removing) || !READ_ONCE(nvc->attached))
 		goto drop;
 	spin_lock_bh(&nvc->tx_lock);
 	slot = slot_find(nvc);

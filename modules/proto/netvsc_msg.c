@@ -462,6 +462,57 @@ u32 nvc_rndis_init_request(void *buf, u32 room, u32 req_id, u32 max_xfer)
 	return sizeof(r);
 }
 
+/* Puts the ASCII string @s as UTF-16LE at @dst; returns the bytes written. */
+static u32 put_utf16le(u8 *dst, const char *s, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		dst[2 * i] = (u8)s[i];
+		dst[2 * i + 1] = 0;
+	}
+	return 2 * n;
+}
+
+/**
+ * nvc_rndis_mac_param() - the device parameter that sets a MAC address
+ * @buf: where the information buffer of OID_GEN_RNDIS_CONFIG_PARAMETER goes
+ * @room: bytes at @buf
+ * @mac: the address (6 bytes)
+ *
+ * The parameter HVLIS_RNDIS_PARAM_NETWORK_ADDRESS, of string type, whose
+ * value is the address as 12 lower-case hexadecimal digits; name and value
+ * in UTF-16LE right after the parameter header.
+ *
+ * Return: its length (NVC_MAC_PARAM_LEN), or 0 if @room is too small.
+ */
+u32 nvc_rndis_mac_param(void *buf, u32 room, const u8 *mac)
+{
+	static const char name[] = HVLIS_RNDIS_PARAM_NETWORK_ADDRESS;
+	static const char hex[] = "0123456789abcdef";
+	struct hvlis_rndis_config_param p;
+	char digits[12];
+	u8 *o = buf;
+	u32 i;
+
+	if (room < NVC_MAC_PARAM_LEN)
+		return 0;
+	for (i = 0; i < 6; i++) {
+		digits[2 * i] = hex[mac[i] >> 4];
+		digits[2 * i + 1] = hex[mac[i] & 0xf];
+	}
+	memset(&p, 0, sizeof(p));
+	p.name_offset = sizeof(p);
+	p.name_len = 2 * (sizeof(name) - 1);
+	p.type = HVLIS_RNDIS_CONFIG_PARAM_STRING;
+	p.value_offset = p.name_offset + p.name_len;
+	p.value_len = 2 * sizeof(digits);
+	memcpy(o, &p, sizeof(p));
+	put_utf16le(o + p.name_offset, name, sizeof(name) - 1);
+	put_utf16le(o + p.value_offset, digits, sizeof(digits));
+	return p.value_offset + p.value_len;
+}
+
 /**
  * nvc_rss_caps() - check the host's answer to OID_GEN_RECEIVE_SCALE_CAPABILITIES
  * @info: the query's information buffer (the guest's copy)

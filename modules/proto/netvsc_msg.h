@@ -89,6 +89,10 @@ u32 nvc_rndis_oid_request(void *buf, u32 room, u32 type, u32 req_id, u32 oid,
 			  const void *info, u32 info_len);
 u32 nvc_rndis_init_request(void *buf, u32 room, u32 req_id, u32 max_xfer);
 
+/* The information buffer of OID_GEN_RNDIS_CONFIG_PARAMETER setting a MAC address. */
+#define NVC_MAC_PARAM_LEN	72u
+u32 nvc_rndis_mac_param(void *buf, u32 room, const u8 *mac);
+
 /* vRSS: the most receive queues a host may name (the guest uses at most 16). */
 #define NVC_RSS_MAX_QUEUES	64u
 

@@ -7,15 +7,21 @@
  * frames hvsimnet<N> transmits go to the guest.
  *
  * Control (the ctl file, see control.c):
- *   add net [instance] [monitored] [gen=G] [mac=MAC] [mtu=N] [subch=N]
+ *   add net [instance] [monitored] [gen=G] [mac=MAC] [mtu=N] [subch=N] [macspoof=0|1]
  *     an adapter of host generation G (2008r2 2012 2012r2 2016 2019
  *     2022, default 2022) with the guest's MAC address MAC (default
  *     00:15:5d:68:76:<n>), MTU N (default 1500, 576..9000) and at most
- *     N sub-channels (default 4, 0..15)
+ *     N sub-channels (default 4, 0..15); macspoof=1: MAC address
+ *     spoofing allowed (default off, as on Hyper-V)
  *
  *   net <relid> link up|down   the link state; the guest gets an RNDIS
  *                              status indication (media connect/disconnect)
  *   net <relid> gen <G>        the generation, for the next initialization
+ *   net <relid> macspoof on|off   MAC address spoofing: with it, the guest
+ *                              may set its address (NetworkAddress) and
+ *                              send from any; without it, the set is
+ *                              refused and frames from another source
+ *                              address are dropped (src_mac_refused)
  *   net <relid> fault <name> [count=N]   arm a fault for the next N
  *                              (default 1) frames to the guest:
  *     lie-length     the RNDIS message's length 64 KiB past its range
@@ -32,18 +38,21 @@
  *
  * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
  * INIT (the newest version in the guest's range that the generation has),
- * NDIS config and version, the receive buffer (its GPADL mapped; one
- * section of 1728-byte slots; a message longer than a slot takes
- * contiguous slots, one transfer range), the send buffer (6144-byte
- * sections), revokes, SUBCHANNEL (5 and later; up to subch); RNDIS
- * INITIALIZE, QUERY (MAC, max frame size, link speed, media connect
- * status, packet filter, RSS capabilities), SET (packet filter, offload
- * parameters, multicast list, RSS parameters with the indirection table
- * that picks the channel of each frame to the guest), KEEPALIVE, RESET,
- * HALT. No offload is offered (the offload capabilities query is answered
- * NOT_SUPPORTED). Every offset, length, section index and per-packet-info
- * record the guest gives is checked; a bad message is counted (bad_rndis)
- * and completed with a failure status, and the host goes on.
+ * NDIS config (the guest's MTU: frames to the guest longer than it are
+ * dropped and counted, to_guest_too_big; without one, 1500) and version,
+ * the receive buffer (its GPADL mapped; one section of 1728-byte slots; a
+ * message longer than a slot takes contiguous slots, one transfer range),
+ * the send buffer (6144-byte sections), revokes, SUBCHANNEL (5 and later;
+ * up to subch); RNDIS INITIALIZE, QUERY (MAC, max frame size, link speed,
+ * media connect status, packet filter, RSS capabilities), SET (packet
+ * filter, offload parameters, multicast list, the NetworkAddress device
+ * parameter (the guest's MAC address, under macspoof), RSS parameters
+ * with the indirection table that picks the channel of each frame to the
+ * guest), KEEPALIVE, RESET, HALT. No offload is offered (the offload capabilities
+ * query is answered NOT_SUPPORTED). Every offset, length, section index
+ * and per-packet-info record the guest gives is checked; a bad message is
+ * counted (bad_rndis) and completed with a failure status, and the host
+ * goes on.
  *
  * The net file: one "<relid> <key> <value>" line per counter of each
  * adapter (see hvsim_net_show()).
@@ -154,6 +163,8 @@ struct net_dev {
 	struct hvlis_guid instance;
 	const struct net_gen *gen;
 	u8 mac[ETH_ALEN];	/* the guest's */
+	u8 guest_mac[ETH_ALEN];	/* the one the guest set (NetworkAddress), or mac */
+	bool macspoof;		/* MAC address spoofing allowed */
 	u32 mtu;
 	u16 max_subch;
 	struct net_device *ndev;	/* hvsimnet<N> */
@@ -161,7 +172,7 @@ struct net_dev {
 	struct mutex lock;	/* the protocol state below; never held into host.c */
 	u32 nvsp;		/* negotiated; 0: none yet */
 	u32 ndis;
-	u32 guest_mtu;		/* from SEND_NDIS_CONFIG */
+	u32 guest_mtu;		/* from SEND_NDIS_CONFIG, Ethernet header included; 0: none */
 	struct hvsim_map recv, send;
 	u16 recv_id;
 	u32 slots;		/* in the receive buffer */
@@ -191,6 +202,8 @@ struct net_dev {
 	atomic64_t keepalives, halts, rx_full_waits, not_ready, indications, send_errors;
 	atomic64_t send_section_pkts, page_buffer_pkts, revokes, fault_completions;
 	atomic64_t faults_fired[NF_COUNT];
+	atomic64_t ndis_configs, to_guest_too_big, jumbo_to_guest, jumbo_from_guest;
+	atomic64_t mac_changes, mac_refused, src_mac_refused;
 };
 
 struct net_priv {
@@ -249,6 +262,18 @@ static const struct net_device_ops hn_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
+/*
+ * Without MAC address spoofing the switch port drops a frame from the
+ * guest whose source address is not the adapter's (counted).
+ */
+static bool src_mac_ok(struct net_dev *d, const u8 *frame)
+{
+	if (READ_ONCE(d->macspoof) || ether_addr_equal(frame + ETH_ALEN, d->mac))
+		return true;
+	atomic64_inc(&d->src_mac_refused);
+	return false;
+}
+
 /* A frame the guest sent comes out of hvsimnet<N>. */
 static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
 {
@@ -256,6 +281,8 @@ static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
 
 	if (len < ETH_HLEN || len > ETH_HLEN + VLAN_HLEN + d->ndev->mtu)
 		return false;
+	if (!src_mac_ok(d, frame))
+		return true;
 	skb = netdev_alloc_skb(d->ndev, len + NET_IP_ALIGN);
 	if (!skb) {
 		atomic64_inc(&d->dropped);
@@ -266,6 +293,8 @@ static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
 	skb->protocol = eth_type_trans(skb, d->ndev);
 	atomic64_inc(&d->chans[sub].from_guest_frames);
 	atomic64_add(len, &d->chans[sub].from_guest_bytes);
+	if (len > ETH_FRAME_LEN)
+		atomic64_inc(&d->jumbo_from_guest);
 	d->ndev->stats.rx_packets++;
 	d->ndev->stats.rx_bytes += len;
 	/* Process context: the receive softirq work runs when bhs come back on. */
@@ -501,22 +530,44 @@ static u16 rx_channel(struct net_dev *d, struct sk_buff *skb)
 	return c;
 }
 
+/*
+ * Does a frame of @len bytes fit the guest's MTU: the one its NDIS
+ * configuration gave (NVSP 2 and later), else 1500; a VLAN tag on top.
+ * Under d->lock.
+ */
+static bool frame_fits_guest(struct net_dev *d, u32 len)
+{
+	u32 max = d->guest_mtu ? d->guest_mtu : ETH_FRAME_LEN;
+
+	return len <= max + VLAN_HLEN;
+}
+
 static void tx_work_fn(struct work_struct *work)
 {
 	struct net_dev *d = container_of(work, struct net_dev, tx_work);
 	struct hvlis_rndis_packet p;
 	struct sk_buff *skb;
-	bool ready;
+	bool ready, fits;
 
 	while ((skb = skb_dequeue(&d->txq)) != NULL) {
 		mutex_lock(&d->lock);
 		ready = d->rndis_up && d->filter && d->link_up;
+		fits = frame_fits_guest(d, skb->len);
 		mutex_unlock(&d->lock);
 		if (!ready) {
 			atomic64_inc(&d->not_ready);
 			dev_kfree_skb(skb);
 			continue;
 		}
+		if (!fits) {
+			/* as a switch port does: larger than the guest's MTU, dropped */
+			atomic64_inc(&d->to_guest_too_big);
+			d->ndev->stats.tx_dropped++;
+			dev_kfree_skb(skb);
+			continue;
+		}
+		if (skb->len > ETH_FRAME_LEN)
+			atomic64_inc(&d->jumbo_to_guest);
 		memset(&p, 0, sizeof(p));
 		p.hdr.type = HVLIS_RNDIS_PACKET_MSG;
 		p.hdr.len = sizeof(p) + skb->len;
@@ -774,6 +825,54 @@ static int query_oid(struct net_dev *d, u32 oid, u8 *info, u32 room)
 	return sizeof(v);
 }
 
+/*
+ * OID_GEN_RNDIS_CONFIG_PARAMETER: one device parameter, every offset and
+ * length checked against the information buffer. NetworkAddress (12
+ * hexadecimal digits, UTF-16LE) becomes the guest's MAC address if MAC
+ * address spoofing is allowed, else it is refused (counted); any other
+ * parameter is taken and ignored. Under d->lock.
+ */
+static u32 set_config_param(struct net_dev *d, const u8 *info, u32 len)
+{
+	static const char name[] = HVLIS_RNDIS_PARAM_NETWORK_ADDRESS;
+	struct hvlis_rndis_config_param p;
+	u32 i, n = sizeof(name) - 1;
+	u8 mac[ETH_ALEN];
+	const u8 *v;
+	int hi, lo;
+
+	if (len < sizeof(p))
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	memcpy(&p, info, sizeof(p));
+	if (p.name_offset > len || p.name_len > len - p.name_offset ||
+	    p.value_offset > len || p.value_len > len - p.value_offset)
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	if (p.name_len != 2 * n)
+		return HVLIS_RNDIS_STATUS_SUCCESS;
+	for (i = 0; i < n; i++)
+		if (info[p.name_offset + 2 * i] != name[i] || info[p.name_offset + 2 * i + 1])
+			return HVLIS_RNDIS_STATUS_SUCCESS;
+	if (p.type != HVLIS_RNDIS_CONFIG_PARAM_STRING || p.value_len != 4 * ETH_ALEN)
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	v = info + p.value_offset;
+	for (i = 0; i < ETH_ALEN; i++) {
+		hi = hex_to_bin(v[4 * i]);
+		lo = hex_to_bin(v[4 * i + 2]);
+		if (hi < 0 || lo < 0 || v[4 * i + 1] || v[4 * i + 3])
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+		mac[i] = hi << 4 | lo;
+	}
+	if (!is_valid_ether_addr(mac))
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	if (!d->macspoof) {
+		atomic64_inc(&d->mac_refused);
+		return HVLIS_RNDIS_STATUS_FAILURE;
+	}
+	ether_addr_copy(d->guest_mac, mac);
+	atomic64_inc(&d->mac_changes);
+	return HVLIS_RNDIS_STATUS_SUCCESS;
+}
+
 /* A set: its status. */
 static u32 set_oid(struct net_dev *d, u32 oid, const u8 *info, u32 len)
 {
@@ -797,7 +896,7 @@ static u32 set_oid(struct net_dev *d, u32 oid, const u8 *info, u32 len)
 			return HVLIS_RNDIS_STATUS_INVALID_DATA;
 		return HVLIS_RNDIS_STATUS_SUCCESS;
 	case HVLIS_OID_GEN_RNDIS_CONFIG_PARAMETER:
-		return HVLIS_RNDIS_STATUS_SUCCESS;
+		return set_config_param(d, info, len);
 	case HVLIS_OID_GEN_RECEIVE_SCALE_PARAMETERS:
 		if (len < sizeof(rp) || d->nvsp < HVLIS_NVSP_V5)
 			return HVLIS_RNDIS_STATUS_INVALID_DATA;
@@ -850,6 +949,7 @@ static void on_rndis_init(struct net_dev *d, const u8 *msg, u32 len)
 	mutex_lock(&d->lock);
 	d->rndis_up = true;
 	d->filter = 0;
+	ether_addr_copy(d->guest_mac, d->mac);	/* a new session: the adapter's own */
 	mutex_unlock(&d->lock);
 	rndis_reply(d, &c, sizeof(c));
 }
@@ -1121,6 +1221,7 @@ static void net_opened(void *priv, u32 relid, u16 sub)
 		/* A new guest driver: everything starts over. */
 		d->nvsp = 0;
 		d->ndis = 0;
+		d->guest_mtu = 0;
 		d->rndis_up = false;
 		d->filter = 0;
 		d->subch_created = 0;
@@ -1168,6 +1269,26 @@ static void net_released(void *priv, u32 relid, u16 sub)
 		d->dead = true;
 }
 
+/*
+ * SEND_NDIS_CONFIG (no answer): the guest's MTU, Ethernet header included.
+ * One outside what a frame can be is not taken (the last good one stays)
+ * and counted as a bad packet.
+ */
+static void on_ndis_config(struct net_dev *d, u16 sub, const struct hvlis_nvsp_msg *m)
+{
+	u32 mtu = m->ndis_config.mtu;
+
+	if (sub || mtu < ETH_HLEN + ETH_MIN_MTU || mtu > ETH_HLEN + NET_MAX_MTU) {
+		atomic64_inc(&d->bad_packets);
+		pr_warn_ratelimited("relid %u: NDIS config with MTU %u ignored\n", d->relid, mtu);
+		return;
+	}
+	atomic64_inc(&d->ndis_configs);
+	mutex_lock(&d->lock);
+	d->guest_mtu = mtu;
+	mutex_unlock(&d->lock);
+}
+
 static void net_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 {
 	const struct hvlis_packet_desc *desc = (const void *)pkt;
@@ -1207,9 +1328,7 @@ static void net_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 			on_init(d, relid, desc->trans_id, &m);
 		break;
 	case HVLIS_NVSP2_SEND_NDIS_CONFIG:
-		mutex_lock(&d->lock);
-		d->guest_mtu = m.ndis_config.mtu;
-		mutex_unlock(&d->lock);
+		on_ndis_config(d, sub, &m);
 		break;
 	case HVLIS_NVSP1_SEND_NDIS_VERSION:
 		mutex_lock(&d->lock);
@@ -1364,6 +1483,8 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 		} else if (!strcmp(tok, "subch") && !kstrtouint(val, 0, &v) &&
 			   v < NET_MAX_CHANS) {
 			d->max_subch = v;
+		} else if (!strcmp(tok, "macspoof") && !kstrtouint(val, 0, &v) && v <= 1) {
+			d->macspoof = v;
 		} else {
 			ret = -EINVAL;
 		}
@@ -1372,6 +1493,7 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 			goto fail;
 		}
 	}
+	ether_addr_copy(d->guest_mac, d->mac);
 	d->ndev = alloc_netdev(sizeof(struct net_priv), "hvsimnet%d", NET_NAME_ENUM,
 			       ether_setup);
 	if (!d->ndev) {
@@ -1480,6 +1602,10 @@ int hvsim_net_command(char *args)
 		ret = link_set(d, !strcmp(args, "up"));
 	} else if (!strcmp(verb, "fault")) {
 		ret = cmd_fault(d, args);
+	} else if (!strcmp(verb, "macspoof") && args &&
+		   (!strcmp(args, "on") || !strcmp(args, "off"))) {
+		WRITE_ONCE(d->macspoof, !strcmp(args, "on"));
+		ret = 0;
 	} else if (!strcmp(verb, "gen") && args) {
 		g = gen_by_name(args);
 		if (g) {
@@ -1519,6 +1645,8 @@ void hvsim_net_show(struct seq_file *s)
 			   d->nvsp & 0xffff, d->relid, HVLIS_NDIS_MAJOR(d->ndis),
 			   HVLIS_NDIS_MINOR(d->ndis));
 		SHOW(d, "mtu", d->mtu);
+		seq_printf(s, "%u guest_mac %pM\n", d->relid, d->guest_mac);
+		SHOW(d, "macspoof", d->macspoof);
 		SHOW(d, "guest_mtu", d->guest_mtu);
 		SHOW(d, "rndis_up", d->rndis_up);
 		SHOW(d, "link_up", d->link_up);
@@ -1558,6 +1686,13 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "send_errors", atomic64_read(&d->send_errors));
 		SHOW(d, "bad_packets", atomic64_read(&d->bad_packets));
 		SHOW(d, "bad_rndis", atomic64_read(&d->bad_rndis));
+		SHOW(d, "ndis_configs", atomic64_read(&d->ndis_configs));
+		SHOW(d, "to_guest_too_big", atomic64_read(&d->to_guest_too_big));
+		SHOW(d, "jumbo_to_guest", atomic64_read(&d->jumbo_to_guest));
+		SHOW(d, "jumbo_from_guest", atomic64_read(&d->jumbo_from_guest));
+		SHOW(d, "mac_changes", atomic64_read(&d->mac_changes));
+		SHOW(d, "mac_refused", atomic64_read(&d->mac_refused));
+		SHOW(d, "src_mac_refused", atomic64_read(&d->src_mac_refused));
 		SHOW(d, "dropped", atomic64_read(&d->dropped));
 		for (i = 0; i < NET_MAX_CHANS; i++) {
 			c = &d->chans[i];

@@ -580,6 +580,37 @@ TEST(oid_and_init_requests)
 	CHECK_EQ(nvc_rndis_init_request(buf, 23, 1, 0x4000), 0);
 }
 
+TEST(mac_param_network_address)
+{
+	static const u8 mac[6] = { 0x00, 0x15, 0x5d, 0xab, 0xcd, 0xef };
+	static const char name[] = "NetworkAddress", value[] = "00155dabcdef";
+	struct hvlis_rndis_config_param p;
+	u8 buf[NVC_MAC_PARAM_LEN + 8];
+	unsigned int i;
+
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_EQ(nvc_rndis_mac_param(buf, sizeof(buf), mac), 72);
+	memcpy(&p, buf, sizeof(p));
+	CHECK_EQ(p.name_offset, 20);
+	CHECK_EQ(p.name_len, 28);
+	CHECK_EQ(p.type, HVLIS_RNDIS_CONFIG_PARAM_STRING);
+	CHECK_EQ(p.value_offset, 48);
+	CHECK_EQ(p.value_len, 24);
+	/* UTF-16LE, no terminator; nothing written past the parameter */
+	for (i = 0; i < 14; i++) {
+		CHECK_EQ(buf[20 + 2 * i], (u8)name[i]);
+		CHECK_EQ(buf[21 + 2 * i], 0);
+	}
+	for (i = 0; i < 12; i++) {
+		CHECK_EQ(buf[48 + 2 * i], (u8)value[i]);
+		CHECK_EQ(buf[49 + 2 * i], 0);
+	}
+	CHECK_EQ(buf[72], 0xee);
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_EQ(nvc_rndis_mac_param(buf, NVC_MAC_PARAM_LEN - 1, mac), 0);
+	CHECK_EQ(buf[0], 0xee);
+}
+
 /* ---------------------------------------------------------------- vRSS */
 
 /* A good RSS capabilities answer (revision 2, 18 bytes). */

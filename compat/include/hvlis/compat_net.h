@@ -8,6 +8,7 @@
 
 #include <hvlis/compat_base.h>
 #include <linux/netdevice.h>
+#include <linux/ethtool.h>
 
 /* A NAPI context with the default weight: the weight argument moved. */
 static inline void hvlis_netif_napi_add(struct net_device *dev, struct napi_struct *napi,
@@ -19,5 +20,26 @@ static inline void hvlis_netif_napi_add(struct net_device *dev, struct napi_stru
 	netif_napi_add(dev, napi, poll, NAPI_POLL_WEIGHT);
 #endif
 }
+
+/*
+ * HVLIS_DEFINE_GET_RINGPARAM(name, fn): defines name() with the
+ * ethtool_ops.get_ringparam signature of this kernel, calling
+ * fn(struct net_device *, struct ethtool_ringparam *).
+ */
+#ifdef HAVE_ETHTOOL_KERNEL_RINGPARAM
+#define HVLIS_DEFINE_GET_RINGPARAM(name, fn)					\
+static void name(struct net_device *ndev, struct ethtool_ringparam *ring,	\
+		 struct kernel_ethtool_ringparam *kring,			\
+		 struct netlink_ext_ack *extack)				\
+{										\
+	fn(ndev, ring);								\
+}
+#else
+#define HVLIS_DEFINE_GET_RINGPARAM(name, fn)					\
+static void name(struct net_device *ndev, struct ethtool_ringparam *ring)	\
+{										\
+	fn(ndev, ring);								\
+}
+#endif
 
 #endif

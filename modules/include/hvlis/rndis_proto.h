@@ -4,14 +4,17 @@
  * SEND_RNDIS_PKT messages (nvsp_proto.h): the message header, the data
  * message and its per-packet info, the control messages (initialize,
  * halt, query, set, reset, status indication, keepalive), the OIDs hvlis
- * queries and sets, and the NDIS structures some OIDs carry (offload
- * parameters, RSS capabilities and parameters).
+ * queries and sets, the device parameter a set of
+ * OID_GEN_RNDIS_CONFIG_PARAMETER carries, and the NDIS structures some
+ * OIDs carry (offload parameters, RSS capabilities and parameters).
  *
  * Facts, written here from scratch and each checked against two of: the
  * Linux kernel's drivers/net/hyperv/hyperv_net.h and include/linux/
  * rndis.h, FreeBSD's sys/net/rndis.h and sys/dev/hyperv/netvsc/ndis.h, and
- * OpenVMM's vm/devices/net/netvsp/src/rndisprot.rs. Facts only one of them
- * states are left out.
+ * OpenVMM's vm/devices/net/netvsp/src/rndisprot.rs (the device parameter:
+ * Linux's rndis_filter.c and Microsoft's Remote NDIS specification,
+ * "Setting Device-Specific Parameters"). Facts only one of them states
+ * are left out.
  *
  * Offsets inside messages are NOT from the message start:
  *  - a data message's data, OOB and per-packet-info offsets count from its
@@ -247,6 +250,30 @@ struct hvlis_rndis_indicate {
 	u32 buf_offset;		/* from byte 8 */
 } __packed;
 HVLIS_ASSERT_SIZE(struct hvlis_rndis_indicate, 20);
+
+/*
+ * OID_GEN_RNDIS_CONFIG_PARAMETER (set): one named device parameter. Both
+ * offsets count from the start of this structure (the information
+ * buffer); the name is UTF-16LE without a terminator, and so is a string
+ * value. A guest changes the adapter's MAC address by setting
+ * HVLIS_RNDIS_PARAM_NETWORK_ADDRESS to the address as 12 hexadecimal
+ * digits (a string); a Hyper-V host refuses it unless MAC address
+ * spoofing is allowed for the VM.
+ */
+#define HVLIS_RNDIS_CONFIG_PARAM_NUMERIC	0
+#define HVLIS_RNDIS_CONFIG_PARAM_STRING		2
+#define HVLIS_RNDIS_PARAM_NETWORK_ADDRESS	"NetworkAddress"
+
+struct hvlis_rndis_config_param {
+	u32 name_offset;
+	u32 name_len;		/* bytes */
+	u32 type;		/* HVLIS_RNDIS_CONFIG_PARAM_* */
+	u32 value_offset;
+	u32 value_len;		/* bytes */
+} __packed;
+HVLIS_ASSERT_OFFSET(struct hvlis_rndis_config_param, type, 8);
+HVLIS_ASSERT_OFFSET(struct hvlis_rndis_config_param, value_len, 16);
+HVLIS_ASSERT_SIZE(struct hvlis_rndis_config_param, 20);
 
 /* ------------------------------------------------------------ NDIS objects */
 

@@ -6,6 +6,10 @@
  *   ethq IFACE channels       prints "max N combined M" (ethtool -l)
  *   ethq IFACE combined N     sets N combined channels (ethtool -L)
  *   ethq IFACE stat NAME      prints counter NAME of ethtool -S
+ *   ethq IFACE drv            "ethtool -i": driver, version, firmware, bus
+ *                             (one "key value" line each)
+ *   ethq IFACE ring           "ethtool -g": rx_max, tx_max, rx, tx (one
+ *                             "key value" line each)
  *
  * Exits 0 on success, 1 on any error (said on stderr; a refused -L
  * prints the errno the driver returned).
@@ -101,10 +105,40 @@ out:
 	return ret;
 }
 
+static int drv(void)
+{
+	struct ethtool_drvinfo d;
+
+	memset(&d, 0, sizeof(d));
+	d.cmd = ETHTOOL_GDRVINFO;
+	if (eth_ioctl(&d)) {
+		fprintf(stderr, "ethq: ETHTOOL_GDRVINFO: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("driver %.32s\nversion %.32s\nfirmware %.32s\nbus %.32s\n", d.driver, d.version,
+	       d.fw_version, d.bus_info);
+	return 0;
+}
+
+static int ring(void)
+{
+	struct ethtool_ringparam r;
+
+	memset(&r, 0, sizeof(r));
+	r.cmd = ETHTOOL_GRINGPARAM;
+	if (eth_ioctl(&r)) {
+		fprintf(stderr, "ethq: ETHTOOL_GRINGPARAM: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("rx_max %u\ntx_max %u\nrx %u\ntx %u\n", r.rx_max_pending, r.tx_max_pending,
+	       r.rx_pending, r.tx_pending);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3 || strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME\n");
+		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME|drv|ring\n");
 		return 1;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -120,6 +154,10 @@ int main(int argc, char **argv)
 		return channels(1, (unsigned int)strtoul(argv[3], NULL, 0));
 	if (!strcmp(argv[2], "stat") && argc == 4)
 		return show_stat(argv[3]);
+	if (!strcmp(argv[2], "drv"))
+		return drv();
+	if (!strcmp(argv[2], "ring"))
+		return ring();
 	fprintf(stderr, "ethq: unknown request %s\n", argv[2]);
 	return 1;
 }

@@ -7,17 +7,20 @@
 # lie, a per-packet-info record claiming 2 GiB, receive-buffer ranges past
 # the buffer, a send-section index, a transfer page set never given, a
 # completion of a send never made. After each, pings both ways still go
-# through. Then a rescind of the adapter with TCP traffic flowing: the
+# through, and the guest counted it (ethtool -S through guest/ethq.c):
+# rx_bad once for each malformed frame, tx_bad_tid for the invented
+# completion, nothing for the section index (meaningless in a receive,
+# the frame is good). Then a rescind of the adapter with TCP traffic flowing: the
 # interface goes, the transfer ends, hv_netvsc unloads. The harness fails
 # the scenario on any oops, WARNING or hung task in the kernel log.
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=120
 VM_BINARIES="ip"
-VM_GUEST_TOOLS="tcpxfer"
+VM_GUEST_TOOLS="tcpxfer ethq"
 
 guest() {
-	local r f i xp sp b0 b1
+	local r f i xp sp b0 b1 bad0 tid0 want
 
 	sim_start
 	sim_ctl add net mac=00:15:5d:00:00:20
@@ -28,6 +31,8 @@ guest() {
 	ping -c 1 -W 5 192.0.2.2 > /dev/null 2>&1 || vm_fail "no ping before the faults"
 	for f in lie-length data-offset data-length bad-ppi recv-offset recv-count \
 		section-index set-id unknown-tid; do
+		bad0=$(ethq "$NET_ETH" stat rx_bad)
+		tid0=$(ethq "$NET_ETH" stat tx_bad_tid)
 		sim_ctl net "$r" fault "$f"
 		# the fault spoils one frame to the guest: some ping must carry it
 		i=0
@@ -36,6 +41,13 @@ guest() {
 			i=$((i + 1))
 		done
 		expect "host: fault $f committed" "$(net_field "$r" "fault_$f")" 1
+		case $f in
+		section-index | unknown-tid) want=$bad0 ;;
+		*) want=$((bad0 + 1)) ;;
+		esac
+		expect "guest: rx_bad after fault $f" "$(ethq "$NET_ETH" stat rx_bad)" "$want"
+		[ "$f" = unknown-tid ] && want=$((tid0 + 1)) || want=$tid0
+		expect "guest: tx_bad_tid after fault $f" "$(ethq "$NET_ETH" stat tx_bad_tid)" "$want"
 		$NS busybox ping -c 1 -W 5 192.0.2.1 > /tmp/ping 2>&1 ||
 			{ vm_fail "host -> guest ping failed after fault $f"; vm_detail ping < /tmp/ping; }
 		ping -c 1 -W 5 192.0.2.2 > /tmp/ping 2>&1 ||
