@@ -231,6 +231,9 @@ wait_ic() {
 #   wait_noblk NAME [SECS] wait until /sys/block/NAME is gone
 #   stor_disk RELID LUN    the sdX name of that controller's LUN (sysfs:
 #                          the SCSI host whose parent is the VMBus device)
+#   stor_wait_disk RELID LUN [SECS]
+#                          wait (default 20 s) for that LUN's disk and its
+#                          block device; print its sdX name, non-zero if none
 #   stor_chans_used RELID  how many of the controller's channels served I/O
 stor_load() { insmod /lib/hvlis/hv_storvsc.ko "$@"; }
 stor_unload() { rmmod hv_storvsc; }
@@ -271,6 +274,16 @@ stor_disk() {
 		[ "${d##*:}" = "$2" ] && { basename "$b"; return 0; }
 	done
 	return 1
+}
+stor_wait_disk() {
+	local i=0 n=$((${3:-20} * 10)) sd
+	while ! sd=$(stor_disk "$1" "$2"); do
+		[ "$i" -lt "$n" ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait_blk "$sd" "${3:-20}" || return 1
+	echo "$sd"
 }
 stor_chans_used() {
 	awk -v r="$1" '$1 == r && $2 ~ /^chan[0-9]+_ios$/ && $3 > 0 { n++ } END { print n + 0 }' \

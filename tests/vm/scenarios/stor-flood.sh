@@ -35,12 +35,7 @@ guest() {
 	r=$(stor_relid)
 	vmbus_load || vm_fail "insmod hv_vmbus failed"
 	stor_load completion_budget=$BUDGET || vm_fail "insmod hv_storvsc failed"
-	i=0
-	while [ "$i" -lt 200 ] && ! sd=$(stor_disk "$r" 0); do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if [ -z "$sd" ] || ! wait_blk "$sd"; then
+	if ! sd=$(stor_wait_disk "$r" 0); then
 		vm_fail "no disk"
 		return
 	fi

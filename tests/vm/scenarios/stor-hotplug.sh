@@ -20,12 +20,7 @@ guest() {
 	r=$(stor_relid)
 	vmbus_load || vm_fail "insmod hv_vmbus failed"
 	stor_load || vm_fail "insmod hv_storvsc failed"
-	i=0
-	while [ "$i" -lt 200 ] && ! sd=$(stor_disk "$r" 0); do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -n "$sd" ] || { vm_fail "no disk for LUN 0"; return; }
+	sd=$(stor_wait_disk "$r" 0) || { vm_fail "no disk for LUN 0"; return; }
 
 	# hot add
 	stor_ctl "$r" lun 1 ram 32M

@@ -25,12 +25,7 @@ guest() {
 		old=$r
 		vmbus_load || { vm_fail "$g: insmod hv_vmbus failed"; continue; }
 		stor_load || vm_fail "$g: insmod hv_storvsc failed"
-		i=0
-		while [ "$i" -lt 200 ] && ! sd=$(stor_disk "$r" 0); do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		if [ -z "$sd" ] || ! wait_blk "$sd"; then
+		if ! sd=$(stor_wait_disk "$r" 0); then
 			vm_fail "$g: no disk"
 		else
 			out=$(storverify "/dev/$sd" 1500 2 "$r" 2>&1) || vm_fail "$g: verify run failed"

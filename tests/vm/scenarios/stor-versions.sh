@@ -31,12 +31,7 @@ guest() {
 		old=$r
 		vmbus_load || { vm_fail "$g: insmod hv_vmbus failed"; continue; }
 		stor_load || vm_fail "$g: insmod hv_storvsc failed"
-		i=0
-		while [ "$i" -lt 200 ] && ! sd=$(stor_disk "$r" 0); do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		if [ -z "$sd" ] || ! wait_blk "$sd"; then
+		if ! sd=$(stor_wait_disk "$r" 0); then
 			vm_fail "$g: no disk"
 			vm_kmsg | tail -n 20 | vm_detail "$g: kernel log"
 		else
