@@ -39,6 +39,7 @@ if [ ! -f "$ktrees/trees.list" ]; then
 fi
 
 first=
+newest=
 while read -r name kdir release; do
 	[ -n "$name" ] || continue
 	out="$work/$name"
@@ -72,6 +73,7 @@ while read -r name kdir release; do
 	else
 		fail "$name/expected-answers" "${bad[*]:-no probe checked}"
 	fi
+	newest=$name
 	if [ -z "$first" ]; then
 		first=$kdir
 	elif [ "$(cd "$first" && pwd -P)" != "$(cd "$kdir" && pwd -P)" ]; then
@@ -270,17 +272,20 @@ if [ -n "$first" ]; then
 fi
 
 # objtool and gcc's FN.cold parts (compat/objtool/cold_split.c). A current
-# tree's objtool knows them: no -fno-reorder-blocks-and-partition there. An
+# tree's objtool knows them: no -fno-reorder-blocks-and-partition there (the
+# newest matrix tree, the last of trees.list; Debian 5.10's objtool, with
+# gcc 10, does warn about FN.cold, so the engine rightly adds the flag
+# there and the first tree cannot stand for a clean one). An
 # old tree's objtool (RHEL 7's, RHEL 8's under gcc 9 and later) is played by
 # a copy of the first tree whose tools/objtool/objtool warns, as those do,
 # about every FN.cold symbol of the object it checks: the engine must then
 # add the flag, and say so.
 if [ -n "$first" ]; then
-	if [ -f "$work/hwclean/hvlis_cflags.mk" ] &&
-		! grep -q -- '-fno-reorder-blocks-and-partition' "$work/hwclean/hvlis_cflags.mk"; then
+	if [ -f "$work/$newest/hvlis_cflags.mk" ] &&
+		! grep -q -- '-fno-reorder-blocks-and-partition' "$work/$newest/hvlis_cflags.mk"; then
 		pass objtool-cold-clean-tree
 	else
-		fail objtool-cold-clean-tree "$(cat "$work/hwclean/hvlis_cflags.mk" 2> /dev/null || echo 'no hvlis_cflags.mk')"
+		fail objtool-cold-clean-tree "$newest: $(cat "$work/$newest/hvlis_cflags.mk" 2> /dev/null || echo 'no hvlis_cflags.mk')"
 	fi
 	farm coldtool
 	ot="$work/coldtool/tools/objtool/objtool"

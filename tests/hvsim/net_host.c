@@ -826,6 +826,20 @@ static int query_oid(struct net_dev *d, u32 oid, u8 *info, u32 room)
 }
 
 /*
+ * One hex digit's value, or -1; not hex_to_bin(), which left
+ * <linux/kernel.h> for <linux/hex.h> in 7.x.
+ */
+static int hex_digit(u8 c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
  * OID_GEN_RNDIS_CONFIG_PARAMETER: one device parameter, every offset and
  * length checked against the information buffer. NetworkAddress (12
  * hexadecimal digits, UTF-16LE) becomes the guest's MAC address if MAC
@@ -856,8 +870,8 @@ static u32 set_config_param(struct net_dev *d, const u8 *info, u32 len)
 		return HVLIS_RNDIS_STATUS_INVALID_DATA;
 	v = info + p.value_offset;
 	for (i = 0; i < ETH_ALEN; i++) {
-		hi = hex_to_bin(v[4 * i]);
-		lo = hex_to_bin(v[4 * i + 2]);
+		hi = hex_digit(v[4 * i]);
+		lo = hex_digit(v[4 * i + 2]);
 		if (hi < 0 || lo < 0 || v[4 * i + 1] || v[4 * i + 3])
 			return HVLIS_RNDIS_STATUS_INVALID_DATA;
 		mac[i] = hi << 4 | lo;
