@@ -93,6 +93,8 @@ struct nvc_dev {
 	struct hvlis_channel *ch;	/* the primary: control requests */
 	bool open;			/* the primary is open */
 	bool removing;
+	/* set by nvc_remove() before unregister_netdev(): no carrier change */
+	bool unregistering;
 	bool attached;			/* the data path is up (nvc_attach()) */
 
 	/* channels, by sub-channel index; [0] the primary */

@@ -747,7 +747,12 @@ static void nvc_detach(struct nvc_dev *nvc)
 	unsigned int i;
 
 	WRITE_ONCE(nvc->attached, false);
-	netif_carrier_off(nvc->ndev);
+	/*
+	 * Not once remove has unregistered the netdev: a carrier change then
+	 * queues a link-watch event holding a netdev that remove frees.
+	 */
+	if (!READ_ONCE(nvc->unregistering))
+		netif_carrier_off(nvc->ndev);
 	nvc_teardown(nvc);
 	mutex_lock(&nvc->chan_lock);
 	for (i = 1; i < NVC_MAX_CHANS; i++) {
@@ -1087,6 +1092,7 @@ fail:
 static void nvc_remove(struct hvlis_device *hd)
 {
 	struct nvc_dev *nvc = hvlis_get_drvdata(hd);
+	unsigned int i;
 
 	/* No sub-channel opens from now (nvc_teardown() closes those open). */
 	hvlis_channel_set_subchannel_cb(nvc->ch, NULL);
@@ -1094,6 +1100,14 @@ static void nvc_remove(struct hvlis_device *hd)
 	nvc->no_subch = true;
 	mutex_unlock(&nvc->chan_lock);
 
+	/*
+	 * No carrier change from a host status after this (rx_status()): a
+	 * poll that read the flag before it was set ends before unregistering.
+	 */
+	WRITE_ONCE(nvc->unregistering, true);
+	for (i = 0; i < NVC_MAX_CHANS; i++)
+		if (nvc->chans[i].napi_on)
+			napi_synchronize(&nvc->chans[i].napi);
 	/* Stops the queue and clears the filter (ndo_stop) while it answers. */
 	unregister_netdev(nvc->ndev);
 	WRITE_ONCE(nvc->removing, true);

@@ -55,6 +55,9 @@ static void rx_status(struct nvc_chan *c, u32 status)
 {
 	struct nvc_dev *nvc = c->nvc;
 
+	/* nvc_remove() is unregistering the netdev: leave its carrier alone. */
+	if (READ_ONCE(nvc->unregistering))
+		return;
 	switch (status) {
 	case HVLIS_RNDIS_STATUS_MEDIA_CONNECT:
 		if (!netif_carrier_ok(nvc->ndev)) {
