@@ -5,7 +5,9 @@
 #
 # usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|matrix|dkms|packaging|modinfo|vm|vmsmoke|vmall]...
 #
-# vmsmoke: the VM smoke set on Debian's 5.10, 6.12 and sid kernels (in all);
+# vmsmoke: the VM smoke set on Debian's 5.10 and 6.12 kernels (not in all:
+# with it the merged tree's make check took over the 45-minute CI budget,
+# see docs/testing.md, "Time (CI budget)"; make check-vmsmoke);
 # vmall: every VM scenario on all four Debian kernels (not in all: long).
 #
 # After each suite a line "time: NAME wall W s, cpu U+S s" (not a case)
@@ -28,7 +30,7 @@ mkdir -p "$logdir"
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(all)
 if [ "${suites[0]}" = all ]; then
-	suites=(deps spdx style unit fuzz daemons ktrees compat matrix dkms packaging modinfo vm vmsmoke)
+	suites=(deps spdx style unit fuzz daemons ktrees compat matrix dkms packaging modinfo vm)
 fi
 
 passed=0
