@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-vm-quarantine \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -42,6 +42,7 @@ help:
 	@echo "  make check-vmsmoke    the VM smoke set on Debian's 5.10 and 6.12 kernels (not in make check)"
 	@echo "  make check-vm-all     every VM scenario on all four Debian kernels (long, not in check)"
 	@echo "  make check-install    the user's install path in a VM: packages, DKMS, initramfs, root on hv_storvsc (root; not in check)"
+	@echo "  make check-vm-quarantine  VM scenarios seen failing intermittently, kept out of check until fixed"
 	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
 	@echo "  make deb              Debian packages (hvlis-dkms, hvlis-daemons) into packaging/out/"
 	@echo "  make rpm              RPMs (hvlis-dkms, hvlis-daemons, source RPM) into packaging/out/"
@@ -128,6 +129,9 @@ check-vm-all:
 # builds the packages (docs/testing.md, "sd-install").
 check-install:
 	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/sd-install.d/sd-install.sh
+
+check-vm-quarantine:
+	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/quarantine.d/*.sh
 
 check-daemons:
 	$(TOP)/tests/run.sh daemons
