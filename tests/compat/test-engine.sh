@@ -282,7 +282,7 @@ fi
 # add the flag, and say so.
 if [ -n "$first" ]; then
 	if [ -f "$work/$newest/hvlis_cflags.mk" ] &&
-		! grep -q -- '-fno-reorder-blocks-and-partition' "$work/$newest/hvlis_cflags.mk"; then
+		! grep -q '^HVLIS_KHDR_CFLAGS :=.* -fno-reorder-blocks-and-partition' "$work/$newest/hvlis_cflags.mk"; then
 		pass objtool-cold-clean-tree
 	else
 		fail objtool-cold-clean-tree "$newest: $(cat "$work/$newest/hvlis_cflags.mk" 2> /dev/null || echo 'no hvlis_cflags.mk')"
