@@ -248,6 +248,7 @@ static void free_report(struct st_report *r)
 		free(k->image);
 		free(k->failed_log);
 		free(k->failed_tail);
+		free(k->probe_log);
 	}
 	for (i = 0; i < r->n_loaded; i++) {
 		free(r->loaded[i].srcversion);

@@ -34,6 +34,7 @@ struct st_kernel {
 	const char *lister;	/* "lsinitramfs", "lsinitrd" or NULL */
 	char *failed_log;	/* the log of a failed build, or NULL */
 	char *failed_tail;	/* its last lines */
+	char *probe_log;	/* the kept compat probes' log of that build, or NULL */
 	bool autoinstall_skip;
 	struct st_mod *mods;
 	size_t n_mods;

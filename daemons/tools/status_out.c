@@ -75,6 +75,8 @@ static void text_failed(FILE *f, const struct st_kernel *k)
 		fprintf(f, "    | %s\n", hvd_esc(e, sizeof(e), line));
 		free(line);
 	}
+	if (k->probe_log)
+		fprintf(f, "  compat probes' log of that build: %s\n", E(e, k->probe_log));
 }
 
 static void text_kernel(FILE *f, const struct st_kernel *k)
@@ -210,6 +212,7 @@ static void json_kernel(FILE *f, const struct st_kernel *k)
 	json_kv(f, &first, "initramfs_lister", k->lister);
 	json_kv(f, &first, "failed_build_log", k->failed_log);
 	json_kv(f, &first, "failed_build_tail", k->failed_tail);
+	json_kv(f, &first, "failed_build_probe_log", k->probe_log);
 	json_bool(f, &first, "autoinstall_skip", k->autoinstall_skip);
 	json_key(f, &first, "modules");
 	fputc('[', f);

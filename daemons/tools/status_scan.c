@@ -296,6 +296,20 @@ static bool try_log(const struct st_report *r, struct st_kernel *k, char *path,
 	return true;
 }
 
+/*
+ * The hooks keep the compat probes' compiler output of a failed build next
+ * to its make log (hvlis-kmod keep_probe_log): a regular file, not a link.
+ */
+static void scan_probe_log(const struct st_report *r, struct st_kernel *k)
+{
+	char *path = st_path(r, "/var/log/hvlis/probe-%s.log", k->rel);
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		k->probe_log = xstrdup(path + strlen(r->root));
+	free(path);
+}
+
 static void scan_failed(const struct st_report *r, struct st_kernel *k)
 {
 	char *tree, *mark, *need, *skip;
@@ -310,8 +324,10 @@ static void scan_failed(const struct st_report *r, struct st_kernel *k)
 	free(skip);
 	if (k->dkms >= DK_BUILT)
 		return;
-	if (try_log(r, k, st_path(r, "/var/log/hvlis/make-%s.log", k->rel), NULL))
+	if (try_log(r, k, st_path(r, "/var/log/hvlis/make-%s.log", k->rel), NULL)) {
+		scan_probe_log(r, k);
 		return;
+	}
 	tree = st_path(r, "/var/lib/dkms/hvlis");
 	need = xasprintf("for kernel %s ", k->rel);
 	d = opendir(tree);
