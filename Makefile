@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-vm-quarantine \
+.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-install-dracut check-vm-quarantine \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -41,7 +41,8 @@ help:
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
 	@echo "  make check-vmsmoke    the VM smoke set on Debian's 5.10 and 6.12 kernels (not in make check)"
 	@echo "  make check-vm-all     every VM scenario on all four Debian kernels (long, not in check)"
-	@echo "  make check-install    the user's install path in a VM: packages, DKMS, initramfs, root on hv_storvsc (root; not in check)"
+	@echo "  make check-install    the user's install path in a VM: packages, DKMS, initramfs, root on hv_storvsc, kernel update, failed build, purge (root; not in check)"
+	@echo "  make check-install-dracut  the same install with dracut making the initramfs (root; not in check)"
 	@echo "  make check-vm-quarantine  VM scenarios seen failing intermittently, kept out of check until fixed"
 	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
 	@echo "  make deb              Debian packages (hvlis-dkms, hvlis-daemons) into packaging/out/"
@@ -129,6 +130,12 @@ check-vm-all:
 # builds the packages (docs/testing.md, "sd-install").
 check-install:
 	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/sd-install.d/sd-install.sh
+
+# the same install with dracut as the initramfs generator (a second image;
+# the scenario's name, sd-install-dracut, keeps its output apart)
+check-install-dracut:
+	HVLIS_INSTALL_INITRAMFS=dracut $(TOP)/tests/vm/run-vm.sh \
+		$(TOP)/tests/vm/scenarios/sd-install.d/sd-install-dracut.sh
 
 check-vm-quarantine:
 	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/quarantine.d/*.sh

@@ -14,8 +14,15 @@
 # initramfs-tools hook (sd-install.d/, never in the packages) adds the
 # simulated host to that initramfs: it is loaded before hv_vmbus and
 # serves the VM's raw root image (the first virtio disk) as a SCSI disk.
+# install-image then updates the kernel to bookworm-backports' 6.12 (hvlis
+# built for it, hvsim built for it in the chroot), installs a kernel whose
+# hvlis build fails, and purges both packages in an overlay (see it).
 # The VM then boots the image's own kernel and initramfs (VM_BOOT=image:
-# /vmlinuz, /initrd.img) with root=LABEL=hvroot, as /etc/fstab says too.
+# /vmlinuz, /initrd.img: the updated kernel) with root=LABEL=hvroot, as
+# /etc/fstab says too. HVLIS_INSTALL_INITRAMFS=dracut (make
+# check-install-dracut, through the link sd-install-dracut.sh): dracut
+# makes the initramfs, install-image stops after the first install and the
+# first kernel boots.
 #
 # Guest checks: / is mounted from a disk (sdX) behind a VMBus device of
 # the SCSI class bound to hv_storvsc, and the loaded hv_vmbus and
@@ -39,9 +46,9 @@ VM_ROOTFS=systemd
 VM_BOOT=image
 # shellcheck disable=SC2034
 VM_APPEND="root=LABEL=hvroot"
-# the kernel, its headers and a compiler: about 1.1 GiB
+# three kernels, two with headers, and a compiler: about 2.5 GiB
 # shellcheck disable=SC2034
-VM_ROOT_MB=2048
+VM_ROOT_MB=4096
 # shellcheck disable=SC2034
 VM_TIMEOUT=600
 
@@ -51,8 +58,8 @@ HVLIS_ALL="hv_vmbus hv_utils hv_storvsc"
 
 prepare_image() {
 	local u
-	"$VM_DIR/scenarios/sd-install.d/install-image" "$1" "$VM_KREL" "$VM_OUT/sd-install.install.log" ||
-		return 1
+	"$VM_DIR/scenarios/sd-install.d/install-image" "$1" "$VM_KREL" \
+		"$VM_OUT/sd-install${HVLIS_INSTALL_INITRAMFS:+-$HVLIS_INSTALL_INITRAMFS}.install.log" || return 1
 	# QEMU is not Hyper-V to systemd-detect-virt (see sd-services)
 	for u in $UNITS; do
 		mkdir -p "$1/etc/systemd/system/$u.d"
@@ -74,8 +81,28 @@ wait_for() {
 }
 
 guest() {
-	local src dev d m k u rel ver st out rc sum
+	local src dev d m k u rel ver st out rc sum first bad ko gen want_rc
 	rel=$(uname -r)
+	# (DKMS compresses hvlis's modules where the kernel's are compressed)
+	ko='\.ko\(\.xz\|\.zst\|\.gz\)\?'
+	first=$(cat /var/lib/hvlis-test-first-kernel 2> /dev/null)
+	gen=$(cat /var/lib/hvlis-test-initramfs 2> /dev/null || echo initramfs-tools)
+	vm_log "initramfs generator: $gen"
+	if [ "$gen" = dracut ]; then
+		# install-image stops after the install: the first kernel boots
+		[ -n "$first" ] || vm_fail "install-image left no name of the first kernel"
+		expect "running kernel (the first one)" "$rel" "$first"
+		want_rc=0
+	else
+		bad=$(cat /var/lib/hvlis-test-failed-kernel 2> /dev/null)
+		if [ -z "$first" ] || [ -z "$bad" ]; then
+			vm_fail "install-image left no names of the first and the failed kernel"
+		fi
+		# install-image's kernel update: the VM boots the new kernel
+		expect "running kernel (the updated one)" "$rel" "$(cat /var/lib/hvlis-test-updated-kernel 2> /dev/null)"
+		# a warning, for the kernel whose build failed (and only for it)
+		want_rc=1
+	fi
 
 	expect "system state" "$SD_STATE" running
 	expect "kernel command line's root" "$(tr ' ' '\n' < /proc/cmdline | grep '^root=')" "root=LABEL=hvroot"
@@ -119,7 +146,8 @@ guest() {
 	# every module loaded is DKMS's file
 	for m in $HVLIS_ALL; do
 		k=$(modinfo -n "$m" 2> /dev/null)
-		expect "modprobe's $m" "$k" "/lib/modules/$rel/updates/dkms/$m.ko"
+		echo "$k" | grep -qx "/lib/modules/$rel/updates/dkms/$m$ko" ||
+			vm_fail "modprobe's $m is '$k', not DKMS's /lib/modules/$rel/updates/dkms/$m.ko[.xz|.zst|.gz]"
 		expect "srcversion of the loaded $m" "$(cat "/sys/module/$m/srcversion" 2> /dev/null)" \
 			"$(modinfo -F srcversion "$k" 2> /dev/null)"
 	done
@@ -128,7 +156,32 @@ guest() {
 	out=$(hvlis-status 2>&1)
 	rc=$?
 	echo "$out" | vm_detail "hvlis-status (exit $rc)"
-	expect "hvlis-status exit status" "$rc" 0
+	expect "hvlis-status exit status" "$rc" "$want_rc"
+	if [ "$gen" != dracut ]; then
+		expect "hvlis-status's problems" "$(echo "$out" | awk '/^problems:/ { on = 1; next } /^[^ ]/ { on = 0 } on' |
+			grep -v "^  \[warning\] kernel $bad: " | head -n 3)" ""
+		echo "$out" | grep -q "^  \[warning\] kernel $bad: hvlis's last build failed; log: /var/log/hvlis/make-$bad.log\$" ||
+			vm_fail "hvlis-status: no warning about the failed build for $bad"
+		st=$(echo "$out" | awk -v k="kernel $bad" '$0 == k { on = 1; next } /^[^ ]/ { on = 0 } on')
+		echo "$st" | grep -q "^  last failed build: /var/log/hvlis/make-$bad.log\$" ||
+			vm_fail "hvlis-status: the section of $bad shows no failed build"
+		echo "$st" | grep -q "^  compat probes' log of that build: /var/log/hvlis/probe-$bad.log\$" ||
+			vm_fail "hvlis-status: the section of $bad names no kept probe log"
+		grep -q "hvlis-test-kernel-lacks-this.h: No such file or directory" "/var/log/hvlis/probe-$bad.log" ||
+			vm_fail "/var/log/hvlis/probe-$bad.log has not the compiler's error"
+		for m in $HVLIS_BOOT; do
+			echo "$st" | grep -q "^  $m: modprobe loads kernel/.*; initramfs: holds it\$" ||
+				vm_fail "hvlis-status: $bad's initramfs does not hold the distribution's $m"
+		done
+		# the kernel before the update: hvlis built and in its initramfs
+		st=$(echo "$out" | awk -v k="kernel $first" '$0 == k { on = 1; next } /^[^ ]/ { on = 0 } on')
+		echo "$st" | grep -q "^  dkms: installed (hvlis $ver); headers: yes\$" ||
+			vm_fail "hvlis-status: the first kernel $first's DKMS state is not 'installed (hvlis $ver)'"
+		for m in $HVLIS_BOOT; do
+			echo "$st" | grep -q "^  $m: modprobe loads updates/dkms/$m$ko (hvlis); initramfs: holds it\$" ||
+				vm_fail "hvlis-status: the initramfs of the first kernel $first does not hold hvlis's $m"
+		done
+	fi
 	echo "$out" | grep -q "^kernel $rel (running)\$" || vm_fail "hvlis-status names no running kernel $rel"
 	# the running kernel's section: from its "kernel" line to the next one
 	st=$(echo "$out" | awk -v k="kernel $rel (running)" '$0 == k { on = 1; next } /^[^ ]/ { on = 0 } on')
@@ -136,7 +189,7 @@ guest() {
 		vm_fail "hvlis-status: the running kernel's DKMS state is not 'installed (hvlis $ver)'"
 	for m in $HVLIS_ALL; do
 		# (the path under /lib/modules/REL, as modules.dep names it)
-		echo "$st" | grep -q "^  $m: modprobe loads updates/dkms/$m.ko (hvlis)" ||
+		echo "$st" | grep -q "^  $m: modprobe loads updates/dkms/$m$ko (hvlis)" ||
 			vm_fail "hvlis-status: modprobe does not load hvlis's $m"
 	done
 	for m in $HVLIS_BOOT; do
@@ -145,12 +198,12 @@ guest() {
 	done
 	st=$(echo "$out" | awk '/^loaded \(kernel / { on = 1; next } /^[^ ]/ { on = 0 } on')
 	for m in $HVLIS_ALL; do
-		echo "$st" | grep -q "^  $m: loaded, srcversion [^ ]*, from /lib/modules/$rel/updates/dkms/$m.ko (hvlis)\$" ||
+		echo "$st" | grep -q "^  $m: loaded, srcversion [^ ]*, from /lib/modules/$rel/updates/dkms/$m$ko (hvlis)\$" ||
 			vm_fail "hvlis-status: the loaded $m is not hvlis's"
 	done
 	out=$(hvlis-status --json 2>&1)
 	rc=$?
-	expect "hvlis-status --json exit status" "$rc" 0
+	expect "hvlis-status --json exit status" "$rc" "$want_rc"
 	echo "$out" | grep -q '"release":"'"$rel"'","running":true' ||
 		vm_fail "hvlis-status --json: no running kernel $rel: $(echo "$out" | head -c 200)"
 

@@ -1,0 +1,1 @@
+sd-install.sh
