@@ -25,9 +25,9 @@
  * the guest signals the channel by setting its bit in the second monitor
  * page instead of by HvSignalEvent; we poll that page (monitor_fn()).
  *
- * The echo device answers a checksum request (struct hvsim_csum_req in
- * hvsim.h) by reading the named GPADL of its channel, so a GPADL that
- * carries data, not only rings, is checked end to end.
+ * Every channel belongs to a device kind (hvsim_dev.h: echo, idle, the
+ * integration services, storage, network), which speaks for the host
+ * through its table of operations; the kinds are listed in registry.c.
  *
  * Load order: insmod hvsim.ko; configure; insmod hv_vmbus.ko transport=hvsim.
  */
@@ -108,7 +108,6 @@ struct sim_chan {
 	bool used;
 	u32 relid;
 	u32 conn_id;
-	enum sim_kind kind;
 	struct hvlis_guid type, instance;
 	u16 sub_index;
 	bool offered, open, rescinded;
@@ -122,9 +121,10 @@ struct sim_chan {
 	struct sim_ring guest_out;	/* the guest writes, we read */
 	struct sim_ring guest_in;	/* we write, the guest reads */
 	struct work_struct work;
-	const struct hvsim_dev_ops *ops;	/* SIM_DEV: the kind's operations */
+	const struct hvsim_dev_ops *ops;	/* its kind's operations */
 	void *priv;			/* ... and its state */
 	u32 gen;			/* opens so far: a packet's channel is still it */
+	bool want_signal;		/* packet_locked: an answer needs a signal */
 	u64 packets, signals_in, signals_out, bad, waits;
 	u64 signals_monitor;		/* pending bits taken from the monitor page */
 	u64 monitored_hypercalls;	/* HvSignalEvents although monitored */
@@ -139,7 +139,7 @@ static struct {
 	struct list_head to_host;
 	struct list_head to_guest;
 	struct workqueue_struct *wq;	/* ordered: host message processing */
-	struct workqueue_struct *dev_wq;	/* SIM_DEV channels' packets */
+	struct workqueue_struct *dev_wq;	/* kinds' packet operations */
 	struct work_struct host_work;
 	struct delayed_work deliver_work;
 	struct delayed_work monitor_work;	/* polls the guest's monitor page */
@@ -173,9 +173,7 @@ static struct {
 	atomic_t gpadls_created, gpadls_torn, opens, closes, relids_released;
 	atomic_t teardowns_after_rescind;
 	atomic_t monitor_signals, monitor_stray, monitored_hypercalls;
-	atomic_t csum_requests, csum_errors;
 	atomic_t unload_responses, gpadl_pages_freed, requests_after_rescind;
-	atomic_t mpb_requests, mpb_errors;	/* echo: GPA-direct checksums */
 	atomic_t modifies, modifies_refused;	/* MODIFYCHANNEL */
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
@@ -489,83 +487,15 @@ static void signal_guest(struct sim_chan *c)
 	raise_irq(cpu);
 }
 
-static struct sim_gpadl *gpadl_find(u32 handle);
 static void *map_pfns(const u64 *pfns, u32 n);
-
-/*
- * Checksum bytes [offset, offset + length) of a GPADL of this channel,
- * mapping only the pages of the range. Called with sim.lock held.
- */
-static int gpadl_csum(struct sim_chan *c, const struct hvsim_csum_req *req, u32 *csum,
-		      u32 *npages)
-{
-	struct sim_gpadl *g = gpadl_find(req->gpadl);
-	u64 end = (u64)req->offset + req->length;
-	u32 first, n;
-	u8 *va;
-
-	if (!g || !g->created || g->relid != c->relid)
-		return -ENOENT;
-	*npages = g->npfns;
-	if (!req->length || end > (u64)g->npfns * HVLIS_HV_PAGE_SIZE)
-		return -EINVAL;
-	first = req->offset / HVLIS_HV_PAGE_SIZE;
-	n = (u32)((end - 1) / HVLIS_HV_PAGE_SIZE) - first + 1;
-	va = map_pfns(g->pfns + first, n);
-	if (!va)
-		return -EFAULT;
-	*csum = hvsim_csum(HVSIM_CSUM_SEED, va + req->offset % HVLIS_HV_PAGE_SIZE, req->length);
-	vunmap(va);
-	return 0;
-}
-
-/*
- * If the packet 'pkt' of 'len' bytes (descriptor included) is a checksum
- * request, build the answer packet in 'out' and return its length, with
- * *status the answer's status; else return 0: the packet is echoed.
- */
-static u32 csum_answer(struct sim_chan *c, const u8 *pkt, u32 len, u8 *out, int *status)
-{
-	const struct hvlis_packet_desc *d = (const void *)pkt;
-	struct hvsim_csum_resp resp;
-	struct hvsim_csum_req req;
-	struct hvlis_packet_desc rd;
-	u32 off = d->offset8 * 8u;
-	u32 csum = 0, npages = 0;
-
-	/* ring_peek() checked 16 <= off <= len. */
-	if (d->type != HVLIS_PKT_DATA_INBAND || len - off != sizeof(req))
-		return 0;
-	memcpy(&req, pkt + off, sizeof(req));
-	if (req.magic != HVSIM_CSUM_REQ_MAGIC)
-		return 0;
-	memset(&resp, 0, sizeof(resp));
-	resp.magic = HVSIM_CSUM_RESP_MAGIC;
-	resp.gpadl = req.gpadl;
-	resp.offset = req.offset;
-	resp.length = req.length;
-	/* locals: the response is packed (no pointers into it) */
-	resp.status = gpadl_csum(c, &req, &csum, &npages);
-	resp.checksum = csum;
-	resp.npages = npages;
-	*status = resp.status;
-	memset(&rd, 0, sizeof(rd));
-	rd.type = HVLIS_PKT_DATA_INBAND;
-	rd.offset8 = sizeof(rd) / 8;
-	rd.len8 = (sizeof(rd) + sizeof(resp)) / 8;
-	rd.trans_id = d->trans_id;
-	memcpy(out, &rd, sizeof(rd));
-	memcpy(out + sizeof(rd), &resp, sizeof(resp));
-	return sizeof(rd) + sizeof(resp);
-}
 
 static void chan_kick(struct sim_chan *c)
 {
-	queue_work(c->ops ? sim.dev_wq : sim.wq, &c->work);
+	queue_work(c->ops->packet ? sim.dev_wq : sim.wq, &c->work);
 }
 
 /*
- * A SIM_DEV channel: each packet is taken out of the ring (so the guest
+ * A kind with a packet operation: each packet is taken out of the ring (so the guest
  * gets its room back at once) and handed to the kind without our lock held,
  * since serving it may take long (storage I/O) and sleeps. The kind
  * answers through hvsim_chan_give(). Called and returns with sim.lock held.
@@ -603,115 +533,22 @@ static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 }
 
 /*
- * A GPA-direct packet to the echo device: checksum every range's bytes, in
- * order, mapping each range's pages. 'pkt' is our own copy of the packet
- * (len bytes, descriptor included), so the guest cannot change it under
- * us. Builds the completion in 'out' and returns its length; 0 for a
- * packet without the request's magic (dropped). Called with sim.lock held.
+ * A kind that works in place (packet_locked, e.g. echo) or none (idle: its
+ * packets are swallowed): each packet stays in the guest's ring until the
+ * kind is done with it; one that waits for room in the guest's inbound
+ * ring stays there, and the host asked (pending_send_sz) to be signalled
+ * when room frees. Called and returns with sim.lock held.
  */
-static u32 mpb_answer(const u8 *pkt, u32 len, u8 *out, int *status)
+static void chan_locked_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 {
-	const struct hvlis_gpa_direct_header *h = (const void *)pkt;
-	const struct hvlis_packet_desc *d = (const void *)pkt;
-	u32 off = d->offset8 * 8u, i, pos = sizeof(*h);
-	struct hvsim_mpb_resp resp;
-	struct hvsim_mpb_req req;
-	struct hvlis_packet_desc rd;
-	struct hvlis_gpa_range r;
-	u64 total = 0, npfns;
-	u32 h_csum = HVSIM_CSUM_SEED;
-	u8 *va;
-
-	/* ring_peek() checked 16 <= off <= len. */
-	if (off < sizeof(*h) || len - off < sizeof(req))
-		return 0;
-	memcpy(&req, pkt + off, sizeof(req));
-	if (req.magic != HVSIM_MPB_REQ_MAGIC)
-		return 0;
-	memset(&resp, 0, sizeof(resp));
-	resp.magic = HVSIM_MPB_RESP_MAGIC;
-	resp.ranges = h->range_count;
-	/*
-	 * The host's own walk of the ranges (not hv_vmbus's checker: the two
-	 * sides must not share a mistake). Every range first, then the data.
-	 */
-	for (i = 0; i < h->range_count; i++) {
-		if (pos > off || off - pos < sizeof(r))
-			goto malformed;
-		memcpy(&r, pkt + pos, sizeof(r));
-		if (!r.byte_count || r.byte_offset >= HVLIS_HV_PAGE_SIZE)
-			goto malformed;
-		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
-		if (npfns > (off - pos - sizeof(r)) / sizeof(u64))
-			goto malformed;
-		pos += sizeof(r) + npfns * sizeof(u64);
-		total += r.byte_count;
-	}
-	if (!h->range_count || pos != off)
-		goto malformed;
-	resp.bytes = total;
-	pos = sizeof(*h);
-	for (i = 0; i < h->range_count; i++) {
-		memcpy(&r, pkt + pos, sizeof(r));
-		npfns = DIV_ROUND_UP((u64)r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
-		va = map_pfns((const u64 *)(pkt + pos + sizeof(r)), npfns);
-		if (!va) {
-			resp.status = -EFAULT;
-			goto answer;
-		}
-		h_csum = hvsim_csum(h_csum, va + r.byte_offset, r.byte_count);
-		vunmap(va);
-		pos += sizeof(r) + npfns * sizeof(u64);
-	}
-	resp.checksum = h_csum;
-	goto answer;
-malformed:
-	resp.status = -EINVAL;
-answer:
-	*status = resp.status;
-	memset(&rd, 0, sizeof(rd));
-	rd.type = HVLIS_PKT_COMP;
-	rd.offset8 = sizeof(rd) / 8;
-	rd.len8 = (sizeof(rd) + sizeof(resp)) / 8;
-	rd.trans_id = d->trans_id;
-	memcpy(out, &rd, sizeof(rd));
-	memcpy(out + sizeof(rd), &resp, sizeof(resp));
-	return sizeof(rd) + sizeof(resp);
-}
-
-/*
- * Echo device: every packet the guest sends comes back unchanged, except a
- * checksum request, which gets its answer instead. When the guest's
- * inbound ring has no room, the packet stays in its outbound ring and we
- * ask (pending_send_sz) to be signalled when room frees, as a host that
- * honours flow control does.
- */
-static bool armed_take(enum hvsim_fault kind, u32 relid, u32 *arg);
-
-static void chan_work_fn(struct work_struct *work)
-{
-	struct sim_chan *c = container_of(work, struct sim_chan, work);
-	/* the larger of the two answers (40 and 32 bytes) */
-	u8 answer[sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_mpb_resp)];
-	bool sig, is_csum, is_mpb, want_guest = false;
-	u32 out_len;
-	int ret, csum_status;
-	u8 *buf;
+	const struct hvsim_dev_ops *ops = c->ops;
+	bool sig;
 	long len;
+	int ret;
 
-	BUILD_BUG_ON(sizeof(struct hvsim_mpb_resp) < sizeof(struct hvsim_csum_resp));
-	buf = kmalloc(HVLIS_HV_PAGE_SIZE * 8, GFP_KERNEL);
-	if (!buf)
-		return;
-	mutex_lock(&sim.lock);
-	if (c->ops) {
-		chan_dev_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
-		mutex_unlock(&sim.lock);
-		kfree(buf);
-		return;
-	}
+	c->want_signal = false;
 	while (c->open && !c->rescinded) {
-		len = ring_peek(&c->guest_out, buf, HVLIS_HV_PAGE_SIZE * 8);
+		len = ring_peek(&c->guest_out, buf, buf_len);
 		if (len == 0)
 			break;
 		if (len < 0) {
@@ -719,60 +556,74 @@ static void chan_work_fn(struct work_struct *work)
 			pr_err_ratelimited("relid %u: guest ring corrupt\n", c->relid);
 			break;
 		}
-		if (c->kind == SIM_IC)
-			hvsim_ic_packet(c->relid, buf, len);
-		is_mpb = c->kind == SIM_ECHO &&
-			 ((const struct hvlis_packet_desc *)buf)->type ==
-			 HVLIS_PKT_DATA_USING_GPA_DIRECT;
-		if (is_mpb && !mpb_answer(buf, len, answer, &csum_status)) {
-			c->bad++;	/* GPA direct without a request: dropped */
-		} else if (c->kind == SIM_ECHO) {
-			out_len = is_mpb ? sizeof(struct hvlis_packet_desc) +
-					   sizeof(struct hvsim_mpb_resp) :
-				  csum_answer(c, buf, len, answer, &csum_status);
-			is_csum = out_len;
-			if (!is_csum)
-				out_len = len;
-			if (is_csum && !is_mpb &&
-			    armed_take(HVSIM_FAULT_CSUM_SILENT, c->relid, NULL))
-				goto taken;	/* the guest waits for an answer in vain */
-			ret = ring_give(&c->guest_in, is_csum ? answer : buf, out_len, &sig);
-			if (ret == -ENOSPC) {
-				WRITE_ONCE(c->guest_in.hdr->pending_send_sz, out_len + 16);
-				/* The request visible before we look at the room again. */
-				mb();
-				/* Room may have freed before it saw our request. */
-				if (c->guest_in.size - ring_used(&c->guest_in) > out_len + 16)
-					continue;
-				c->waits++;
-				break;
-			}
-			if (ret) {
-				c->bad++;
-				break;
-			}
-			WRITE_ONCE(c->guest_in.hdr->pending_send_sz, 0);
-			want_guest |= sig;
-			if (is_mpb) {
-				atomic_inc(&sim.mpb_requests);
-				if (csum_status)
-					atomic_inc(&sim.mpb_errors);
-			} else if (is_csum) {
-				atomic_inc(&sim.csum_requests);
-				if (csum_status) {
-					atomic_inc(&sim.csum_errors);
-					pr_info("relid %u: checksum request refused: %d\n",
-						c->relid, csum_status);
-				}
-			}
-		}
-taken:
+		ret = ops->packet_locked ? ops->packet_locked(c->priv, c, c->relid, buf, len) : 0;
+		if (ret == -EAGAIN)
+			continue;	/* room freed meanwhile: answer again */
+		if (ret == -EPROTO)
+			c->bad++;	/* refused, consumed */
+		else if (ret)
+			break;		/* waits for room (-ENOSPC), or the ring broke */
 		ring_consume(&c->guest_out, len, &sig);
-		want_guest |= sig;
+		c->want_signal |= sig;
 		c->packets++;
 	}
-	if (want_guest)
+	if (c->want_signal)
 		signal_guest(c);
+}
+
+/**
+ * hvsim_chan_reply_locked() - a kind's answer, in place, to the packet it is given
+ * @c: the channel (as packet_locked got it)
+ * @pkt: the whole answer, descriptor included
+ * @len: its length, a multiple of 8
+ *
+ * For a packet_locked operation only, under the host's lock. When the
+ * guest's inbound ring has no room, asks the guest (pending_send_sz) to
+ * signal when it has.
+ *
+ * Return: 0; -EAGAIN if room freed while we asked (answer again at once);
+ * -ENOSPC if the answer must wait for room (the packet stays in the
+ * guest's ring); -EIO if the guest corrupted its inbound ring.
+ */
+int hvsim_chan_reply_locked(struct sim_chan *c, const void *pkt, u32 len)
+{
+	bool sig;
+	int ret;
+
+	lockdep_assert_held(&sim.lock);
+	ret = ring_give(&c->guest_in, pkt, len, &sig);
+	if (ret == -ENOSPC) {
+		WRITE_ONCE(c->guest_in.hdr->pending_send_sz, len + 16);
+		/* The request visible before we look at the room again. */
+		mb();
+		/* Room may have freed before it saw our request. */
+		if (c->guest_in.size - ring_used(&c->guest_in) > len + 16)
+			return -EAGAIN;
+		c->waits++;
+		return -ENOSPC;
+	}
+	if (ret) {
+		c->bad++;
+		return -EIO;
+	}
+	WRITE_ONCE(c->guest_in.hdr->pending_send_sz, 0);
+	c->want_signal |= sig;
+	return 0;
+}
+
+static void chan_work_fn(struct work_struct *work)
+{
+	struct sim_chan *c = container_of(work, struct sim_chan, work);
+	u8 *buf;
+
+	buf = kmalloc(HVLIS_HV_PAGE_SIZE * 8, GFP_KERNEL);
+	if (!buf)
+		return;
+	mutex_lock(&sim.lock);
+	if (c->ops->packet)
+		chan_dev_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
+	else
+		chan_locked_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
 	mutex_unlock(&sim.lock);
 	kfree(buf);
 }
@@ -1090,11 +941,17 @@ static void monitor_fn(struct work_struct *work)
 	mutex_unlock(&sim.lock);
 }
 
-/*
- * An armed fault for this relid: consume one firing. *arg receives its
- * argument. Called with sim.lock held.
+/**
+ * hvsim_armed_take() - an armed fault for this relid: consume one firing
+ * @kind: the fault
+ * @relid: the channel it was armed for
+ * @arg: receives its argument (may be NULL)
+ *
+ * Called with the host's lock held (a kind's packet_locked operation may).
+ *
+ * Return: true if it fires now.
  */
-static bool armed_take(enum hvsim_fault kind, u32 relid, u32 *arg)
+bool hvsim_armed_take(enum hvsim_fault kind, u32 relid, u32 *arg)
 {
 	unsigned int i;
 
@@ -1154,7 +1011,7 @@ static void send_offer(struct sim_chan *c)
 		m.monitor_flags = HVLIS_OFFER_MONITOR_ALLOCATED;
 		monitor_params_set(c);
 	}
-	if (c->ops && c->ops->offer)
+	if (c->ops->offer)
 		c->ops->offer(c->priv, c->relid, c->sub_index, &m.offer);
 	c->offered = true;
 	queue_to_guest(&m, sizeof(m));
@@ -1177,9 +1034,7 @@ static void send_rescind(struct sim_chan *c)
 	c->rescinded = true;
 	c->open = false;
 	unmap_ring(c);
-	if (c->kind == SIM_IC)
-		hvsim_ic_closed(c->relid);
-	if (c->ops && c->ops->closed)
+	if (c->ops->closed)
 		c->ops->closed(c->priv, c->relid, c->sub_index, true);
 	memset(&m, 0, sizeof(m));
 	m.header.msgtype = HVLIS_CHANMSG_RESCIND_CHANNELOFFER;
@@ -1218,7 +1073,7 @@ static void gpadl_maybe_created(struct sim_gpadl *g)
 	r.header.msgtype = HVLIS_CHANMSG_GPADL_CREATED;
 	r.child_relid = g->relid;
 	r.gpadl = g->handle;
-	if (armed_take(HVSIM_FAULT_GPADL_FAIL, g->relid, NULL)) {
+	if (hvsim_armed_take(HVSIM_FAULT_GPADL_FAIL, g->relid, NULL)) {
 		/* Refused: the host keeps nothing of it. */
 		r.creation_status = SIM_STATUS_UNSUCCESSFUL;
 		gpadl_free(g);
@@ -1315,7 +1170,7 @@ static void on_gpadl_teardown(const u8 *msg)
 		pr_warn("GPADL_TEARDOWN of gpadl %#x after relid %u was rescinded\n",
 			t->gpadl, g->relid);
 	}
-	if (armed_take(HVSIM_FAULT_TEARDOWN_HANG, g->relid, NULL))
+	if (hvsim_armed_take(HVSIM_FAULT_TEARDOWN_HANG, g->relid, NULL))
 		return;	/* never answered; the GPADL stays the host's */
 	gpadl_free(g);
 	atomic_inc(&sim.gpadls_torn);
@@ -1356,6 +1211,31 @@ void *hvsim_map_pfns(const u64 *pfns, u32 n)
 out:
 	kfree(pages);
 	return va;
+}
+
+/**
+ * hvsim_gpadl_pfns_locked() - the page list of a created GPADL of a channel
+ * @relid: the channel
+ * @handle: the GPADL
+ * @pfns: set to its page frame numbers (valid while the lock is held)
+ * @npfns: set to their number
+ *
+ * Called with the host's lock held (a kind's packet_locked operation);
+ * map the pages with hvsim_map_pfns().
+ *
+ * Return: 0; -ENOENT if the channel has no created GPADL of that handle.
+ */
+int hvsim_gpadl_pfns_locked(u32 relid, u32 handle, const u64 **pfns, u32 *npfns)
+{
+	struct sim_gpadl *g;
+
+	lockdep_assert_held(&sim.lock);
+	g = gpadl_find(handle);
+	if (!g || !g->created || g->relid != relid)
+		return -ENOENT;
+	*pfns = g->pfns;
+	*npfns = g->npfns;
+	return 0;
 }
 
 /**
@@ -1506,13 +1386,13 @@ static void on_open(const u8 *msg)
 		return;
 	}
 	if (c && !c->open && !c->rescinded) {
-		if (armed_take(HVSIM_FAULT_OPEN_HANG, c->relid, NULL))
+		if (hvsim_armed_take(HVSIM_FAULT_OPEN_HANG, c->relid, NULL))
 			return;
-		if (armed_take(HVSIM_FAULT_RESCIND_DURING_OPEN, c->relid, NULL)) {
+		if (hvsim_armed_take(HVSIM_FAULT_RESCIND_DURING_OPEN, c->relid, NULL)) {
 			rescind_with_subchannels(c);
 			return;
 		}
-		if (armed_take(HVSIM_FAULT_OPEN_FAIL, c->relid, &status))
+		if (hvsim_armed_take(HVSIM_FAULT_OPEN_FAIL, c->relid, &status))
 			goto answer;
 	}
 	if (!c || c->open || c->rescinded || !g || !g->created || g->in_use ||
@@ -1533,12 +1413,10 @@ static void on_open(const u8 *msg)
 			c->target_vp = o->target_vp;
 			c->open = true;
 			c->gen++;
-			if (c->ops && c->ops->opened)
-				c->ops->opened(c->priv, c->relid, c->sub_index);
 			atomic_inc(&sim.opens);
 			if (c->monitored)
 				mod_delayed_work(system_wq, &sim.monitor_work, 0);
-			if (armed_take(HVSIM_FAULT_EARLY_PACKET, c->relid, NULL))
+			if (hvsim_armed_take(HVSIM_FAULT_EARLY_PACKET, c->relid, NULL))
 				early_packet(c);
 		}
 	}
@@ -1549,9 +1427,9 @@ answer:
 	r.open_id = o->open_id;
 	r.status = status;
 	queue_to_guest(&r, sizeof(r));
-	/* The IC host speaks first, once the guest has its answer. */
-	if (!status && c && c->kind == SIM_IC)
-		hvsim_ic_opened(c->relid, &c->type);
+	/* The kind hears of the open once the guest's answer is queued (IC speaks first). */
+	if (!status && c && c->ops->opened)
+		c->ops->opened(c->priv, c->relid, c->sub_index);
 }
 
 static void on_close(const u8 *msg)
@@ -1567,9 +1445,7 @@ static void on_close(const u8 *msg)
 	c->open = false;
 	unmap_ring(c);
 	atomic_inc(&sim.closes);
-	if (c->kind == SIM_IC)
-		hvsim_ic_closed(c->relid);
-	if (c->ops && c->ops->closed)
+	if (c->ops->closed)
 		c->ops->closed(c->priv, c->relid, c->sub_index, false);
 }
 
@@ -1598,7 +1474,7 @@ static void on_modify_channel(const u8 *msg)
 		status = SIM_STATUS_UNSUCCESSFUL;
 		pr_warn("MODIFYCHANNEL of relid %u to VP %u, which does not exist\n",
 			m->child_relid, m->target_vp);
-	} else if (!armed_take(HVSIM_FAULT_MODIFY_FAIL, c->relid, &status)) {
+	} else if (!hvsim_armed_take(HVSIM_FAULT_MODIFY_FAIL, c->relid, &status)) {
 		pr_info("relid %u: interrupts now go to VP %u (were VP %u)\n", c->relid,
 			m->target_vp, c->target_vp);
 		c->target_vp = m->target_vp;
@@ -1711,12 +1587,12 @@ static void on_unload(void)
 
 		if (!c->used)
 			continue;
-		if (c->ops && c->ops->closed && (c->open || c->offered))
+		if (c->ops->closed && (c->open || c->offered))
 			c->ops->closed(c->priv, c->relid, c->sub_index, true);
 		c->open = false;
 		unmap_ring(c);
-		/* A device kind's sub-channels exist per guest: it asks again. */
-		if (c->rescinded || (c->ops && c->sub_index)) {
+		/* Sub-channels the guest asked for exist per guest: it asks again. */
+		if (c->rescinded || (!c->ops->keep_subchannels && c->sub_index)) {
 			chan_forget(c);	/* the guest is gone: relid free */
 			continue;
 		}
@@ -2021,14 +1897,11 @@ EXPORT_SYMBOL_GPL(hvsim_transport);
 
 /* ------------------------------------------------------------- control */
 
-static int add_chan(enum sim_kind kind, const struct hvsim_dev_ops *ops, void *priv,
-		    const struct hvlis_guid *type, const struct hvlis_guid *instance,
-		    u16 sub_index, int monitor);
-
 /**
- * hvsim_add_device() - add a channel to the host's list, offer it if a guest
+ * hvsim_add_dev() - add a channel to the host's list, offer it if a guest
  *	is connected
- * @kind: its behaviour
+ * @ops: its device kind's operations (see hvsim_dev.h)
+ * @priv: the kind's state for this device, passed to every operation
  * @type: device class
  * @instance: device instance
  * @sub_index: 0 for a primary channel, else the sub-channel's index
@@ -2038,32 +1911,8 @@ static int add_chan(enum sim_kind kind, const struct hvsim_dev_ops *ops, void *p
  * Return: the relid; -ENOSPC if channels or monitor ids ran out; -EBUSY if
  * the monitor id is taken; -EINVAL for an id out of range.
  */
-int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
-		     const struct hvlis_guid *instance, u16 sub_index, int monitor)
-{
-	return add_chan(kind, NULL, NULL, type, instance, sub_index, monitor);
-}
-
-/**
- * hvsim_add_dev() - add a channel served by a device kind's operations
- * @ops: the kind (see hvsim_dev.h)
- * @priv: its state for this device, passed to every operation
- * @type: device class
- * @instance: device instance
- * @sub_index: 0 for a primary channel, else the sub-channel's index
- * @monitor: as for hvsim_add_device()
- *
- * Return: as hvsim_add_device().
- */
 int hvsim_add_dev(const struct hvsim_dev_ops *ops, void *priv, const struct hvlis_guid *type,
 		  const struct hvlis_guid *instance, u16 sub_index, int monitor)
-{
-	return add_chan(SIM_DEV, ops, priv, type, instance, sub_index, monitor);
-}
-
-static int add_chan(enum sim_kind kind, const struct hvsim_dev_ops *ops, void *priv,
-		    const struct hvlis_guid *type, const struct hvlis_guid *instance,
-		    u16 sub_index, int monitor)
 {
 	unsigned int i;
 	struct sim_chan *c = NULL;
@@ -2095,7 +1944,6 @@ static int add_chan(enum sim_kind kind, const struct hvsim_dev_ops *ops, void *p
 	c->used = true;
 	c->relid = i + 1;
 	c->conn_id = SIM_CONN_BASE + c->relid;
-	c->kind = kind;
 	c->type = *type;
 	c->instance = *instance;
 	c->sub_index = sub_index;
@@ -2149,7 +1997,6 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 	struct sim_chan *p;
 	struct hvlis_guid type, instance;
 	const struct hvsim_dev_ops *ops;
-	enum sim_kind kind;
 	void *priv;
 	unsigned int i, next = 1;
 	int ret = 0, monitor;
@@ -2162,7 +2009,6 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 	}
 	type = p->type;
 	instance = p->instance;
-	kind = p->kind;
 	ops = p->ops;
 	priv = p->priv;
 	/* Sub-channels of a monitored device are monitored, each with its id. */
@@ -2173,7 +2019,7 @@ int hvsim_add_subchannels(u32 relid, unsigned int count)
 			next = sim.chans[i].sub_index + 1;
 	mutex_unlock(&sim.lock);
 	for (i = 0; i < count && ret >= 0; i++)
-		ret = add_chan(kind, ops, priv, &type, &instance, next + i, monitor);
+		ret = hvsim_add_dev(ops, priv, &type, &instance, next + i, monitor);
 	return ret < 0 ? ret : 0;
 }
 
@@ -2620,13 +2466,14 @@ static bool gpadl_fault(struct sim_gpadl *g)
 {
 	struct sim_chan *c = chan_by_relid(g->relid);
 
-	if (armed_take(HVSIM_FAULT_GPADL_LATE, g->relid, NULL)) {
+	if (hvsim_armed_take(HVSIM_FAULT_GPADL_LATE, g->relid, NULL)) {
 		sim.late_handle = g->handle;
 		mod_delayed_work(system_wq, &sim.late_work,
 				 msecs_to_jiffies(HVLIS_REQUEST_TIMEOUT_MS + 1000));
 		return true;
 	}
-	if (c && !c->rescinded && armed_take(HVSIM_FAULT_RESCIND_AFTER_GPADL, g->relid, NULL)) {
+	if (c && !c->rescinded &&
+	    hvsim_armed_take(HVSIM_FAULT_RESCIND_AFTER_GPADL, g->relid, NULL)) {
 		struct hvlis_msg_gpadl_created r;
 
 		memset(&r, 0, sizeof(r));
@@ -2915,7 +2762,7 @@ void hvsim_show_devices(struct seq_file *s)
 		hvlis_guid_to_string(&c->type, t);
 		hvlis_guid_to_string(&c->instance, in);
 		seq_printf(s, "%u %u %s %s %s %d %d %d %llu %llu %llu %llu %llu ", c->relid,
-			   c->sub_index, c->ops ? c->ops->name : hvsim_kind_name(c->kind), t, in,
+			   c->sub_index, c->ops->name, t, in,
 			   c->offered, c->open,
 			   c->rescinded, c->packets, c->signals_in, c->signals_out, c->bad,
 			   c->waits);
@@ -2960,10 +2807,9 @@ void hvsim_show_stats(struct seq_file *s)
 		   atomic_read(&sim.monitored_hypercalls));
 	seq_printf(s, "modifies %d\nmodifies_refused %d\n", atomic_read(&sim.modifies),
 		   atomic_read(&sim.modifies_refused));
-	seq_printf(s, "mpb_requests %d\nmpb_errors %d\n", atomic_read(&sim.mpb_requests),
-		   atomic_read(&sim.mpb_errors));
-	seq_printf(s, "csum_requests %d\ncsum_errors %d\n", atomic_read(&sim.csum_requests),
-		   atomic_read(&sim.csum_errors));
+	for (i = 0; i < hvsim_nkinds; i++)
+		if (hvsim_kinds[i]->stats)
+			hvsim_kinds[i]->stats(s);
 	seq_printf(s, "unload_responses %d\ngpadl_pages_freed %d\nrequests_after_rescind %d\n",
 		   atomic_read(&sim.unload_responses), atomic_read(&sim.gpadl_pages_freed),
 		   atomic_read(&sim.requests_after_rescind));
@@ -2987,6 +2833,9 @@ unsigned int *hvsim_host_version(void)
 
 static int __init hvsim_init(void)
 {
+	unsigned int i;
+	int ret;
+
 	sim_loaded = ktime_get();
 	spin_lock_init(&sim.q_lock);
 	INIT_LIST_HEAD(&sim.to_host);
@@ -3006,10 +2855,16 @@ static int __init hvsim_init(void)
 		destroy_workqueue(sim.wq);
 		return -ENOMEM;
 	}
-	if (hvsim_ic_init()) {
-		destroy_workqueue(sim.dev_wq);
-		destroy_workqueue(sim.wq);
-		return -ENOMEM;
+	for (i = 0; i < hvsim_nkinds; i++) {
+		ret = hvsim_kinds[i]->init ? hvsim_kinds[i]->init() : 0;
+		if (ret) {
+			while (i--)
+				if (hvsim_kinds[i]->exit)
+					hvsim_kinds[i]->exit();
+			destroy_workqueue(sim.dev_wq);
+			destroy_workqueue(sim.wq);
+			return ret;
+		}
 	}
 	hvsim_debugfs_init();
 	pr_info("simulated Hyper-V host ready (accepts VMBus up to %u.%u)\n",
@@ -3030,9 +2885,9 @@ static void __exit hvsim_exit(void)
 			cancel_work_sync(&sim.chans[i].work);
 	destroy_workqueue(sim.wq);
 	destroy_workqueue(sim.dev_wq);
-	hvsim_ic_exit();
-	hvsim_stor_exit();
-	hvsim_net_exit();
+	for (i = 0; i < hvsim_nkinds; i++)
+		if (hvsim_kinds[i]->exit)
+			hvsim_kinds[i]->exit();
 	list_for_each_entry_safe(g, tmp, &sim.gpadls, node)
 		gpadl_free(g);
 	for (i = 0; i < SIM_MAX_CHANS; i++)

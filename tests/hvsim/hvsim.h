@@ -6,13 +6,6 @@
 #include <linux/seq_file.h>
 #include <hvlis/vmbus_proto.h>
 
-enum sim_kind {
-	SIM_IDLE,	/* offered, opens, swallows packets */
-	SIM_ECHO,	/* sends every packet back; answers checksum requests */
-	SIM_IC,		/* an integration service: ic_host.c speaks for the host */
-	SIM_DEV,	/* a kind with a table of operations (hvsim_dev.h) */
-};
-
 /* The test echo device class: f00dcafe-0000-4000-8000-68766c697331 */
 #define HVSIM_GUID_ECHO HVLIS_GUID(0xf00dcafe, 0x0000, 0x4000, \
 	0x80, 0x00, 0x68, 0x76, 0x6c, 0x69, 0x73, 0x31)
@@ -150,11 +143,8 @@ enum hvsim_ring_lie {
 	HVSIM_LIE_TINY,			/* write index moved less than a packet */
 };
 
-const char *hvsim_kind_name(enum sim_kind kind);
 const char *hvsim_fault_name(enum hvsim_fault fault);
 int hvsim_fault(enum hvsim_fault fault, const u32 *arg, unsigned int nargs, u32 count);
-int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
-		     const struct hvlis_guid *instance, u16 sub_index, int monitor);
 int hvsim_rescind(u32 relid);
 int hvsim_add_subchannels(u32 relid, unsigned int count);
 void hvsim_show_devices(struct seq_file *s);
