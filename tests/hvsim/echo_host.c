@@ -26,6 +26,9 @@
 #include "hvsim.h"
 #include "hvsim_dev.h"
 
+/* Room for the larger of the two answers (40 and 32 bytes), descriptor included. */
+#define ECHO_ANSWER_MAX	(sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_mpb_resp))
+
 static atomic_t csum_requests, csum_errors;	/* GPADL checksums answered, refused */
 static atomic_t mpb_requests, mpb_errors;	/* GPA-direct checksums */
 
@@ -73,7 +76,6 @@ static u32 csum_answer(u32 relid, const u8 *pkt, u32 len, u8 *out, int *status)
 	const struct hvlis_packet_desc *d = (const void *)pkt;
 	struct hvsim_csum_resp resp;
 	struct hvsim_csum_req req;
-	struct hvlis_packet_desc rd;
 	u32 off = d->offset8 * 8u;
 	u32 csum = 0, npages = 0;
 
@@ -93,14 +95,8 @@ static u32 csum_answer(u32 relid, const u8 *pkt, u32 len, u8 *out, int *status)
 	resp.checksum = csum;
 	resp.npages = npages;
 	*status = resp.status;
-	memset(&rd, 0, sizeof(rd));
-	rd.type = HVLIS_PKT_DATA_INBAND;
-	rd.offset8 = sizeof(rd) / 8;
-	rd.len8 = (sizeof(rd) + sizeof(resp)) / 8;
-	rd.trans_id = d->trans_id;
-	memcpy(out, &rd, sizeof(rd));
-	memcpy(out + sizeof(rd), &resp, sizeof(resp));
-	return sizeof(rd) + sizeof(resp);
+	return hvsim_pkt_build(out, ECHO_ANSWER_MAX, HVLIS_PKT_DATA_INBAND, d->trans_id, &resp,
+			       sizeof(resp));
 }
 
 /*
@@ -118,7 +114,6 @@ static u32 mpb_answer(const u8 *pkt, u32 len, u8 *out, int *status)
 	u32 off = d->offset8 * 8u, i, pos = sizeof(*h);
 	struct hvsim_mpb_resp resp;
 	struct hvsim_mpb_req req;
-	struct hvlis_packet_desc rd;
 	struct hvlis_gpa_range r;
 	u64 total = 0, npfns;
 	u32 h_csum = HVSIM_CSUM_SEED;
@@ -171,21 +166,14 @@ malformed:
 	resp.status = -EINVAL;
 answer:
 	*status = resp.status;
-	memset(&rd, 0, sizeof(rd));
-	rd.type = HVLIS_PKT_COMP;
-	rd.offset8 = sizeof(rd) / 8;
-	rd.len8 = (sizeof(rd) + sizeof(resp)) / 8;
-	rd.trans_id = d->trans_id;
-	memcpy(out, &rd, sizeof(rd));
-	memcpy(out + sizeof(rd), &resp, sizeof(resp));
-	return sizeof(rd) + sizeof(resp);
+	return hvsim_pkt_build(out, ECHO_ANSWER_MAX, HVLIS_PKT_COMP, d->trans_id, &resp,
+			       sizeof(resp));
 }
 
 /* One packet of an echo channel, still in the guest's ring (host.c's lock held). */
 static int echo_packet(void *priv, struct sim_chan *c, u32 relid, const u8 *pkt, u32 len)
 {
-	/* the larger of the two answers (40 and 32 bytes) */
-	u8 answer[sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_mpb_resp)];
+	u8 answer[ECHO_ANSWER_MAX];
 	bool is_mpb, is_csum;
 	int ret, status = 0;
 	u32 out_len;
@@ -194,8 +182,7 @@ static int echo_packet(void *priv, struct sim_chan *c, u32 relid, const u8 *pkt,
 	is_mpb = ((const struct hvlis_packet_desc *)pkt)->type == HVLIS_PKT_DATA_USING_GPA_DIRECT;
 	if (is_mpb && !mpb_answer(pkt, len, answer, &status))
 		return -EPROTO;	/* GPA direct without a request: dropped */
-	out_len = is_mpb ? sizeof(struct hvlis_packet_desc) + sizeof(struct hvsim_mpb_resp) :
-		  csum_answer(relid, pkt, len, answer, &status);
+	out_len = is_mpb ? ECHO_ANSWER_MAX : csum_answer(relid, pkt, len, answer, &status);
 	is_csum = out_len;
 	if (!is_csum)
 		out_len = len;

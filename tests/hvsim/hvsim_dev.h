@@ -18,6 +18,7 @@
 #define HVSIM_DEV_H
 
 #include <linux/seq_file.h>
+#include <linux/mutex.h>
 #include <hvlis/vmbus_proto.h>
 #include "hvsim.h"
 
@@ -113,6 +114,11 @@ struct hvsim_map {
 
 int hvsim_gpadl_map(u32 relid, u32 handle, struct hvsim_map *map);
 void hvsim_gpadl_unmap(struct hvsim_map *map);
+u32 hvsim_pkt_build(void *out, u32 out_max, u16 type, u64 tid, const void *payload, u32 len);
+int hvsim_chan_complete(u32 relid, u16 type, u64 tid, const void *payload, u32 len);
+int hvsim_cmd_args(char **args, unsigned int *relid, char **verb);
+int hvsim_fault_arm(const char *const *names, unsigned int n, char *args, struct mutex *lock,
+		    u32 *left);
 int hvsim_chan_reply_locked(struct sim_chan *c, const void *pkt, u32 len);
 int hvsim_gpadl_pfns_locked(u32 relid, u32 handle, const u64 **pfns, u32 *npfns);
 bool hvsim_armed_take(enum hvsim_fault kind, u32 relid, u32 *arg);

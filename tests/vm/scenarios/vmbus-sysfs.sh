@@ -88,11 +88,11 @@ guest() {
 	sum() { local f=$1 n=0 d; for d in "$c1" "$c3"; do n=$((n + $(cat "$d/$f"))); done; echo $n; }
 	ev0=$(sum events); oe0=$(sum intr_out_empty); in0=$(sum interrupts)
 	ft0=$(sum out_full_total); ff0=$(sum out_full_first); if0=$(sum intr_in_full)
-	echo "2000 2000 4000" > /sys/kernel/debug/hvlis_echo/run || vm_fail "echo run for the counters failed"
+	echo "600 2000 4000" > /sys/kernel/debug/hvlis_echo/run || vm_fail "echo run for the counters failed"
 	r=$(cat /sys/kernel/debug/hvlis_echo/result)
 	vm_log "counters run: $r"
 	set -- $r
-	expect "counters run: received" "$6" 4000
+	expect "counters run: received" "$6" 1200
 	ev=$(($(sum events) - ev0)); oe=$(($(sum intr_out_empty) - oe0))
 	ft=$(($(sum out_full_total) - ft0)); ff=$(($(sum out_full_first) - ff0))
 	inf=$(($(sum intr_in_full) - if0))
