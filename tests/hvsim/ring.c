@@ -158,6 +158,23 @@ void sim_chan_kick(struct sim_chan *c)
 }
 
 /*
+ * The next packet the guest wrote on a channel, copied into buf (the ring
+ * is left as it was): its length; 0 when there is none, or when the ring
+ * is corrupt (counted in the channel's bad).
+ */
+static long next_packet(struct sim_chan *c, u8 *buf, u32 buf_len)
+{
+	long len = ring_peek(&c->guest_out, buf, buf_len);
+
+	if (len < 0) {
+		c->bad++;
+		pr_err_ratelimited("relid %u: guest ring corrupt\n", c->relid);
+		return 0;
+	}
+	return len;
+}
+
+/*
  * A kind with a packet operation: each packet is taken out of the ring (so the guest
  * gets its room back at once) and handed to the kind without our lock held,
  * since serving it may take long (storage I/O) and sleeps. The kind
@@ -174,14 +191,9 @@ static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 	long len;
 
 	while (c->open && !c->rescinded && c->gen == gen) {
-		len = ring_peek(&c->guest_out, buf, buf_len);
-		if (len == 0)
+		len = next_packet(c, buf, buf_len);
+		if (!len)
 			break;
-		if (len < 0) {
-			c->bad++;
-			pr_err_ratelimited("relid %u: guest ring corrupt\n", c->relid);
-			break;
-		}
 		ring_consume(&c->guest_out, len, &sig);
 		if (sig)
 			sim_signal_guest(c);
@@ -211,14 +223,9 @@ static void chan_locked_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 
 	c->want_signal = false;
 	while (c->open && !c->rescinded) {
-		len = ring_peek(&c->guest_out, buf, buf_len);
-		if (len == 0)
+		len = next_packet(c, buf, buf_len);
+		if (!len)
 			break;
-		if (len < 0) {
-			c->bad++;
-			pr_err_ratelimited("relid %u: guest ring corrupt\n", c->relid);
-			break;
-		}
 		ret = ops->packet_locked ? ops->packet_locked(c->priv, c, c->relid, buf, len) : 0;
 		if (ret == -EAGAIN)
 			continue;	/* room freed meanwhile: answer again */
