@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-install-dracut check-vm-quarantine \
+.PHONY: print-cfgdir print-test-module-dirs all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-install-dracut check-vm-quarantine \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -57,6 +57,10 @@ help:
 version:
 	@echo $(VERSION)
 
+# The directories of the test-only modules (used by the matrix and VM scripts).
+print-test-module-dirs:
+	@echo $(TEST_MODULE_DIRS)
+
 # Where the probe results for KDIR live (used by the tests).
 print-cfgdir:
 	@echo $(CFGDIR)
@@ -72,11 +76,20 @@ modules: kdir-check
 	@$(MAKE) --no-print-directory -f $(TOP)/compat/config.mk KDIR=$(KDIR) CFGDIR=$(CFGDIR)
 	$(MAKE) $(KBUILD_ARGS) modules
 
-# Test-only modules (simulated host, test drivers); never installed.
+# Test-only modules (the simulated host, the test drivers); never installed.
+# Kbuild does not run modpost again for them when only our modules'
+# exports changed (their symbol versions too): a Module.symvers older than
+# ours is removed so that it does, and they get the new versions.
+TEST_MODULE_DIRS := tests/hvsim tests/drivers/hvlis_echo
 test-modules: modules
-	$(MAKE) -C $(KDIR) M=$(TOP)/tests/hvsim HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
-		HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) \
-		KBUILD_EXTRA_SYMBOLS=$(TOP)/modules/Module.symvers modules
+	set -e; for d in $(TEST_MODULE_DIRS); do \
+		if [ $(TOP)/modules/Module.symvers -nt $(TOP)/$$d/Module.symvers ]; then \
+			rm -f $(TOP)/$$d/Module.symvers; \
+		fi; \
+		$(MAKE) -C $(KDIR) M=$(TOP)/$$d HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
+			HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) \
+			KBUILD_EXTRA_SYMBOLS=$(TOP)/modules/Module.symvers modules; \
+	done
 
 modules_install: modules
 	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
@@ -168,7 +181,7 @@ demo:
 
 clean:
 	rm -rf $(TOP)/.build
-	find $(TOP)/modules $(wildcard $(TOP)/tests/hvsim) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+	find $(TOP)/modules $(wildcard $(addprefix $(TOP)/,$(TEST_MODULE_DIRS))) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 	  -o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' -o -name '*.a' \
 	  -o -name '.*.d' -o -name '*.dwo' \) -delete
 	rm -rf $(TOP)/modules/.tmp_versions

@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 #include <linux/wait.h>
 #include <hvlis/compat_base.h>
+#include <hvlis/compat_bus.h>
 #include <hvlis/compat_cpu.h>
 #include "vmbus_priv.h"
 
@@ -345,8 +346,16 @@ static int send_vec_checked(struct hvlis_channel *ch, const struct hvlis_ring_ve
 		ret = -EMSGSIZE;
 	else
 		ret = hvlis_ring_write(&ch->out, vec, nvec, &signal);
-	if (ret == -EAGAIN)
+	if (ret == -EAGAIN) {
 		ch->out_full++;
+		if (!ch->out_full_now)
+			ch->out_full_first++;
+		ch->out_full_now = true;
+	} else if (!ret) {
+		ch->out_full_now = false;
+	}
+	if (signal)
+		ch->intr_out_empty++;
 	spin_unlock_irqrestore(&ch->out_lock, flags);
 	if (ret == -EIO)
 		pr_err_ratelimited("relid %u: outbound ring indices corrupt; channel unusable\n",
@@ -517,6 +526,8 @@ static int recv(struct hvlis_channel *ch, void *buf, u32 buf_len, u32 *out_len,
 		*trans_id = desc.trans_id;
 	if (ret == -EIO)
 		ch->bad_packets++;
+	if (signal)
+		ch->intr_in_full++;
 	spin_unlock_irqrestore(&ch->in_lock, flags);
 	if (ret == -EIO)
 		pr_err_ratelimited("relid %u: inbound ring holds a corrupt packet; channel unusable\n",
@@ -886,6 +897,9 @@ CHAN_ATTR(interrupts, "%llu", (unsigned long long)ch->interrupts);
 CHAN_ATTR(interrupts_other_cpu, "%llu", (unsigned long long)ch->interrupts_other_cpu);
 CHAN_ATTR(moves, "%llu", (unsigned long long)ch->moves);
 CHAN_ATTR(out_full_total, "%llu", (unsigned long long)ch->out_full);
+CHAN_ATTR(out_full_first, "%llu", (unsigned long long)ch->out_full_first);
+CHAN_ATTR(intr_out_empty, "%llu", (unsigned long long)ch->intr_out_empty);
+CHAN_ATTR(intr_in_full, "%llu", (unsigned long long)ch->intr_in_full);
 CHAN_ATTR(bad_packets, "%llu", (unsigned long long)ch->bad_packets);
 CHAN_ATTR(subchannel_id, "%u", ch->offer.offer.sub_channel_index);
 CHAN_ATTR(monitor_id, "%u", ch->offer.monitor_id);
@@ -898,6 +912,42 @@ CHAN_RING_ATTR(out_pending_send_sz, true, 3);
 CHAN_RING_ATTR(in_write_avail, false, 2);
 CHAN_RING_ATTR(out_read_avail, true, 1);
 
+/*
+ * latency and pending: the channel's entries in the guest's (client)
+ * monitor page, as upstream shows them; only on a monitored channel.
+ */
+static ssize_t show_monitor(struct hvlis_channel *ch, char *buf, bool latency)
+{
+	const struct hvlis_hv_monitor_page *mp = hvlis_vmbus.monitor_pages[1];
+	u32 v;
+
+	if (!ch->monitored || !mp)
+		return -EINVAL;
+	v = latency ? READ_ONCE(mp->latency[ch->monitor_grp][ch->monitor_bit]) :
+	    READ_ONCE(mp->trigger_group[ch->monitor_grp].pending);
+	return scnprintf(buf, PAGE_SIZE, "%u\n", v);
+}
+
+static ssize_t chan_latency_show(struct hvlis_channel *ch, char *buf)
+{
+	return show_monitor(ch, buf, true);
+}
+
+static ssize_t chan_pending_show(struct hvlis_channel *ch, char *buf)
+{
+	return show_monitor(ch, buf, false);
+}
+
+static struct chan_attr chan_attr_latency = {
+	.attr = { .name = "latency", .mode = 0444 },
+	.show = chan_latency_show,
+};
+
+static struct chan_attr chan_attr_pending = {
+	.attr = { .name = "pending", .mode = 0444 },
+	.show = chan_pending_show,
+};
+
 static struct attribute *chan_attrs[] = {
 	&chan_attr_cpu.attr,
 	&chan_attr_events.attr,
@@ -905,6 +955,11 @@ static struct attribute *chan_attrs[] = {
 	&chan_attr_interrupts_other_cpu.attr,
 	&chan_attr_moves.attr,
 	&chan_attr_out_full_total.attr,
+	&chan_attr_out_full_first.attr,
+	&chan_attr_intr_out_empty.attr,
+	&chan_attr_intr_in_full.attr,
+	&chan_attr_latency.attr,
+	&chan_attr_pending.attr,
 	&chan_attr_bad_packets.attr,
 	&chan_attr_subchannel_id.attr,
 	&chan_attr_monitor_id.attr,
@@ -919,8 +974,18 @@ static struct attribute *chan_attrs[] = {
 	NULL,
 };
 
+static hvlis_sysfs_mode_t chan_attr_visible(struct kobject *kobj, struct attribute *a, int n)
+{
+	const struct hvlis_channel *ch = container_of(kobj, struct hvlis_channel, kobj);
+
+	if ((a == &chan_attr_latency.attr || a == &chan_attr_pending.attr) && !ch->monitored)
+		return 0;
+	return a->mode;
+}
+
 static const struct attribute_group chan_group = {
 	.attrs = chan_attrs,
+	.is_visible = chan_attr_visible,
 };
 
 /**

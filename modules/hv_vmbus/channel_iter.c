@@ -108,6 +108,8 @@ void hvlis_channel_iter_end(struct hvlis_channel *ch, struct hvlis_ring_iter *it
 	spin_lock_irqsave(&ch->in_lock, flags);
 	if (ch->state == HVLIS_CHAN_OPEN)
 		hvlis_ring_iter_end(&ch->in, it, &signal);
+	if (signal)
+		ch->intr_in_full++;
 	spin_unlock_irqrestore(&ch->in_lock, flags);
 	it->start = 0;
 	it->used = 0;

@@ -92,7 +92,11 @@ struct hvlis_channel {
 	u64 interrupts_other_cpu;	/* ... seen on a CPU not its target */
 	u64 moves;			/* CPU moves the host accepted */
 	u64 sig_events;			/* signals to the host */
+	u64 intr_out_empty;		/* ... a send into an empty outbound ring */
+	u64 intr_in_full;		/* ... a read made room the host waits for */
 	u64 out_full;			/* sends that found no room */
+	u64 out_full_first;		/* ... the first of a run of them */
+	bool out_full_now;		/* the last send found no room */
 	u64 bad_packets;		/* host packets rejected */
 };
 

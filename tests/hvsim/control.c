@@ -159,44 +159,32 @@
 #include <hvlis/compat_base.h>
 #include <hvlis/chanmsg.h>
 #include "hvsim.h"
-#include "hvsim_ic.h"
 #include "hvsim_dev.h"
 
 static struct dentry *dir;
 static u32 next_instance = 1;
 
+/* The names "add" takes for a device class; the class picks the kind (registry.c). */
 struct kind_name {
 	const char *name;
-	enum sim_kind kind;
 	struct hvlis_guid class_id;
 };
 
 static const struct kind_name kinds[] = {
-	{ "echo", SIM_ECHO, HVSIM_GUID_ECHO },
-	{ "idle", SIM_IDLE, HVSIM_GUID_IDLE },
-	{ "net", SIM_IDLE, HVLIS_GUID_NETWORK },
-	{ "scsi", SIM_IDLE, HVLIS_GUID_SCSI },
-	{ "ide", SIM_IDLE, HVLIS_GUID_IDE },
-	{ "fc", SIM_IDLE, HVLIS_GUID_FC },
-	{ "shutdown", SIM_IDLE, HVLIS_GUID_SHUTDOWN },
-	{ "timesync", SIM_IDLE, HVLIS_GUID_TIMESYNC },
-	{ "heartbeat", SIM_IDLE, HVLIS_GUID_HEARTBEAT },
-	{ "kvp", SIM_IDLE, HVLIS_GUID_KVP },
-	{ "vss", SIM_IDLE, HVLIS_GUID_VSS },
-	{ "fcopy", SIM_IDLE, HVLIS_GUID_FCOPY },
-	{ "balloon", SIM_IDLE, HVLIS_GUID_DYNMEM },
+	{ "echo", HVSIM_GUID_ECHO },
+	{ "idle", HVSIM_GUID_IDLE },
+	{ "net", HVLIS_GUID_NETWORK },
+	{ "scsi", HVLIS_GUID_SCSI },
+	{ "ide", HVLIS_GUID_IDE },
+	{ "fc", HVLIS_GUID_FC },
+	{ "shutdown", HVLIS_GUID_SHUTDOWN },
+	{ "timesync", HVLIS_GUID_TIMESYNC },
+	{ "heartbeat", HVLIS_GUID_HEARTBEAT },
+	{ "kvp", HVLIS_GUID_KVP },
+	{ "vss", HVLIS_GUID_VSS },
+	{ "fcopy", HVLIS_GUID_FCOPY },
+	{ "balloon", HVLIS_GUID_DYNMEM },
 };
-
-/**
- * hvsim_kind_name() - name of a device behaviour
- * @kind: the behaviour
- *
- * Return: "echo", "ic", "dev" or "idle".
- */
-const char *hvsim_kind_name(enum sim_kind kind)
-{
-	return kind == SIM_ECHO ? "echo" : kind == SIM_IC ? "ic" : kind == SIM_DEV ? "dev" : "idle";
-}
 
 /* One hex digit; not hex_to_bin(), which moved to <linux/hex.h> in 6.x. */
 static int hex_digit(char c)
@@ -251,7 +239,7 @@ static int cmd_add(char *args)
 	char *what = strsep(&args, " "), *inst = NULL, *tok;
 	char opts[160] = "";
 	struct hvlis_guid class_id, instance;
-	enum sim_kind kind = SIM_IDLE;
+	const struct hvsim_kind *kind;
 	int ret, monitor = HVSIM_MONITOR_NONE;
 	unsigned int i, id;
 	bool found = false;
@@ -260,7 +248,6 @@ static int cmd_add(char *args)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if (!strcmp(what, kinds[i].name)) {
-			kind = kinds[i].kind;
 			class_id = kinds[i].class_id;
 			found = true;
 		}
@@ -269,9 +256,6 @@ static int cmd_add(char *args)
 		pr_err("add: unknown kind or class GUID '%s'\n", what);
 		return -EINVAL;
 	}
-	/* Services whose host side hvsim plays (ic_host.c) get it. */
-	if (hvsim_ic_class(&class_id))
-		kind = SIM_IC;
 	while ((tok = strsep(&args, " ")) != NULL) {
 		if (!*tok)
 			continue;
@@ -304,14 +288,16 @@ static int cmd_add(char *args)
 	} else {
 		default_instance(&instance);
 	}
-	if (hvsim_stor_class(&class_id))
-		ret = hvsim_stor_add(&class_id, inst ? &instance : NULL, monitor, opts);
-	else if (hvsim_net_class(&class_id))
-		ret = hvsim_net_add(inst ? &instance : NULL, monitor, opts);
+	/* A class whose host side a kind plays gets it; any other is idle. */
+	kind = hvsim_kind_of(&class_id);
+	if (kind && kind->add)
+		ret = kind->add(&class_id, &instance, inst, monitor, opts);
+	else if (kind)
+		ret = -EINVAL;
 	else if (*opts)
 		ret = -EINVAL;
 	else
-		ret = hvsim_add_device(kind, &class_id, &instance, 0, monitor);
+		ret = hvsim_add_dev(&hvsim_idle_ops, NULL, &class_id, &instance, 0, monitor);
 	if (ret < 0) {
 		pr_err("add: %s device not added: %d\n", what, ret);
 		return ret;
@@ -454,7 +440,7 @@ static int cmd_fault(char *args)
 static int run_command(char *line)
 {
 	char *cmd = strsep(&line, " ");
-	unsigned int a, b;
+	unsigned int a, b, i;
 
 	if (!strcmp(cmd, "version"))
 		return cmd_version(line);
@@ -469,12 +455,9 @@ static int run_command(char *line)
 		return cmd_fault(line);
 	if (!strcmp(cmd, "crash"))
 		return hvsim_crash();
-	if (!strcmp(cmd, "ic"))
-		return hvsim_ic_command(line);
-	if (!strcmp(cmd, "stor"))
-		return hvsim_stor_command(line);
-	if (!strcmp(cmd, "net"))
-		return hvsim_net_command(line);
+	for (i = 0; i < hvsim_nkinds; i++)
+		if (hvsim_kinds[i]->command && !strcmp(cmd, hvsim_kinds[i]->name))
+			return hvsim_kinds[i]->command(line);
 	if (!strcmp(cmd, "sub")) {
 		if (!line || sscanf(line, "%u %u", &a, &b) != 2)
 			return -EINVAL;
@@ -516,58 +499,23 @@ static int stats_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int ic_show(struct seq_file *s, void *unused)
+/* A kind's debugfs file (its show operation, the kind in i_private). */
+static int kind_show(struct seq_file *s, void *unused)
 {
-	hvsim_ic_show(s);
+	const struct hvsim_kind *kind = s->private;
+
+	kind->show(s);
 	return 0;
 }
 
-static int stor_show(struct seq_file *s, void *unused)
+static int kind_open(struct inode *inode, struct file *file)
 {
-	hvsim_stor_show(s);
-	return 0;
+	return single_open(file, kind_show, inode->i_private);
 }
 
-static int stor_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, stor_show, NULL);
-}
-
-static const struct file_operations stor_fops = {
+static const struct file_operations kind_fops = {
 	.owner = THIS_MODULE,
-	.open = stor_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static int net_show(struct seq_file *s, void *unused)
-{
-	hvsim_net_show(s);
-	return 0;
-}
-
-static int net_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, net_show, NULL);
-}
-
-static const struct file_operations net_fops = {
-	.owner = THIS_MODULE,
-	.open = net_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static int ic_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ic_show, NULL);
-}
-
-static const struct file_operations ic_fops = {
-	.owner = THIS_MODULE,
-	.open = ic_open,
+	.open = kind_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = single_release,
@@ -604,13 +552,16 @@ static const struct file_operations stats_fops = {
  */
 void hvsim_debugfs_init(void)
 {
+	unsigned int i;
+
 	dir = debugfs_create_dir("hvsim", NULL);
 	debugfs_create_file("ctl", 0200, dir, NULL, &ctl_fops);
 	debugfs_create_file("devices", 0444, dir, NULL, &devices_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
-	debugfs_create_file("ic", 0444, dir, NULL, &ic_fops);
-	debugfs_create_file("stor", 0444, dir, NULL, &stor_fops);
-	debugfs_create_file("net", 0444, dir, NULL, &net_fops);
+	for (i = 0; i < hvsim_nkinds; i++)
+		if (hvsim_kinds[i]->show)
+			debugfs_create_file(hvsim_kinds[i]->name, 0444, dir,
+					    (void *)hvsim_kinds[i], &kind_fops);
 }
 
 /**

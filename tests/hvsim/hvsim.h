@@ -6,16 +6,8 @@
 #include <linux/seq_file.h>
 #include <hvlis/vmbus_proto.h>
 
-enum sim_kind {
-	SIM_IDLE,	/* offered, opens, swallows packets */
-	SIM_ECHO,	/* sends every packet back; answers checksum requests */
-	SIM_IC,		/* an integration service: ic_host.c speaks for the host */
-	SIM_DEV,	/* a kind with a table of operations (hvsim_dev.h) */
-};
-
-/* The test echo device class: f00dcafe-0000-4000-8000-68766c697331 */
-#define HVSIM_GUID_ECHO HVLIS_GUID(0xf00dcafe, 0x0000, 0x4000, \
-	0x80, 0x00, 0x68, 0x76, 0x6c, 0x69, 0x73, 0x31)
+/* The echo device's protocol, which the test driver hvlis_echo speaks too. */
+#include <hvsim/echo_proto.h>
 
 /* A class no driver binds: f00dcafe-0000-4000-8000-68766c697332 */
 #define HVSIM_GUID_IDLE HVLIS_GUID(0xf00dcafe, 0x0000, 0x4000, \
@@ -24,78 +16,6 @@ enum sim_kind {
 /* add ... monitored: the next free monitor id; add ... monitor=<id>: that one */
 #define HVSIM_MONITOR_NONE	-1
 #define HVSIM_MONITOR_ANY	-2
-
-/*
- * GPADL checksum request of the echo device (hvlis_echo's "gpadl" command):
- * an in-band packet whose payload is exactly struct hvsim_csum_req asks the
- * host to checksum bytes [offset, offset + length) of a GPADL of the same
- * channel; the host answers, instead of echoing, with an in-band packet
- * carrying struct hvsim_csum_resp and the request's transaction id. Every
- * other packet is echoed. The magic's upper half lies where an echo packet
- * has its length field, which is never above a few KiB, so echo traffic
- * cannot look like a request.
- */
-#define HVSIM_CSUM_REQ_MAGIC	0x6373756d6c617067ull	/* "gpalmusc" */
-#define HVSIM_CSUM_RESP_MAGIC	0x7073726d6c617067ull	/* "gpalmrsp" */
-
-struct hvsim_csum_req {
-	u64 magic;
-	u32 gpadl;
-	u32 offset;
-	u32 length;
-	u32 reserved;
-} __packed;
-
-struct hvsim_csum_resp {
-	u64 magic;
-	u32 gpadl;
-	s32 status;		/* 0, or -ENOENT, -EINVAL, -EFAULT, -ENOMEM */
-	u32 checksum;		/* hvsim_csum() of the range */
-	u32 npages;		/* the GPADL's size in pages */
-	u32 offset;
-	u32 length;
-} __packed;
-
-/*
- * Multi-page-buffer checksum request of the echo device (hvlis_echo's "mpb"
- * command): a GPA-direct packet (hvlis_sendpacket_mpb()) whose in-band
- * payload is exactly struct hvsim_mpb_req asks the host to checksum the
- * bytes of all its ranges, in order, as one stream; the host answers with a
- * completion packet (type COMP) carrying struct hvsim_mpb_resp and the
- * request's transaction id. A malformed GPA-direct packet is answered with
- * a negative status; one without the magic is dropped (not echoed).
- */
-#define HVSIM_MPB_REQ_MAGIC	0x71657262706d6c68ull	/* "hlmpbreq" */
-#define HVSIM_MPB_RESP_MAGIC	0x70737262706d6c68ull	/* "hlmpbrsp" */
-
-struct hvsim_mpb_req {
-	u64 magic;
-	u64 reserved;
-} __packed;
-
-struct hvsim_mpb_resp {
-	u64 magic;
-	s32 status;		/* 0, or -EINVAL (malformed ranges), -EFAULT */
-	u32 checksum;		/* hvsim_csum() of all ranges' bytes in order */
-	u32 ranges;		/* the ranges the host saw */
-	u32 reserved;
-	u64 bytes;		/* the sum of their byte counts */
-} __packed;
-
-/*
- * The checksum both sides compute: 32-bit FNV-1a, so that bytes in the
- * wrong order (pages swapped in the PFN list) give another result.
- */
-#define HVSIM_CSUM_SEED		0x811c9dc5u
-
-static inline u32 hvsim_csum(u32 h, const u8 *p, size_t len)
-{
-	while (len--) {
-		h ^= *p++;
-		h *= 0x01000193u;
-	}
-	return h;
-}
 
 /*
  * Faults a broken or hostile host can commit (the "fault" command of the
@@ -150,11 +70,8 @@ enum hvsim_ring_lie {
 	HVSIM_LIE_TINY,			/* write index moved less than a packet */
 };
 
-const char *hvsim_kind_name(enum sim_kind kind);
 const char *hvsim_fault_name(enum hvsim_fault fault);
 int hvsim_fault(enum hvsim_fault fault, const u32 *arg, unsigned int nargs, u32 count);
-int hvsim_add_device(enum sim_kind kind, const struct hvlis_guid *type,
-		     const struct hvlis_guid *instance, u16 sub_index, int monitor);
 int hvsim_rescind(u32 relid);
 int hvsim_add_subchannels(u32 relid, unsigned int count);
 void hvsim_show_devices(struct seq_file *s);

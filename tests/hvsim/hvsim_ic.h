@@ -81,15 +81,9 @@ int hvsim_ic_transact(struct hvsim_ic *ic, u8 msgtype, const void *body, u32 len
 u32 hvsim_ic_status(const u8 *answer, u32 len);
 int hvsim_ic_parse_versions(char *list, u32 *out, unsigned int *n);
 
-/* host.c calls these. */
-void hvsim_ic_opened(u32 relid, const struct hvlis_guid *class_id);
-void hvsim_ic_closed(u32 relid);
-void hvsim_ic_packet(u32 relid, const u8 *pkt, u32 len);
-bool hvsim_ic_class(const struct hvlis_guid *class_id);
+/* The ic kind's ctl command and debugfs file (hvsim_ic_kind). */
 int hvsim_ic_command(char *args);
 void hvsim_ic_show(struct seq_file *s);
-int hvsim_ic_init(void);
-void hvsim_ic_exit(void);
 
 /* ic_host.c calls this (host.c): an in-band packet to the guest. */
 int hvsim_chan_send(u32 relid, const void *payload, u32 len, u64 tid);

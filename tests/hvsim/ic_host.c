@@ -43,6 +43,7 @@
 #include <linux/delay.h>
 #include "hvsim.h"
 #include "hvsim_ic.h"
+#include "hvsim_dev.h"
 
 static const struct hvsim_ic_service *services[] = {
 	&hvsim_ic_heartbeat,
@@ -70,13 +71,8 @@ static const struct hvsim_ic_service *service_of(const struct hvlis_guid *class_
 	return NULL;
 }
 
-/**
- * hvsim_ic_class() - does hvsim play the host side of this device class?
- * @class_id: the offer's class
- *
- * Return: true for the IC services it knows.
- */
-bool hvsim_ic_class(const struct hvlis_guid *class_id)
+/* Does hvsim play the host side of this device class (an IC service it knows)? */
+static bool ic_claims(const struct hvlis_guid *class_id)
 {
 	return service_of(class_id);
 }
@@ -251,21 +247,17 @@ static void neg_work_fn(struct work_struct *work)
 	kfree(nw);
 }
 
-/**
- * hvsim_ic_opened() - the guest opened a channel: start the IC exchange
- * @relid: the channel
- * @class_id: its device class
- *
- * Called by host.c with its lock held: only queues work.
+/*
+ * The guest opened a channel (its OPENCHANNEL_RESULT is queued): start the
+ * IC exchange. @priv is the service. Called by host.c with its lock held:
+ * only queues work.
  */
-void hvsim_ic_opened(u32 relid, const struct hvlis_guid *class_id)
+static void ic_opened(void *priv, u32 relid, u16 sub_index)
 {
-	const struct hvsim_ic_service *svc = service_of(class_id);
+	const struct hvsim_ic_service *svc = priv;
 	struct hvsim_ic *ic, *fresh;
 	struct neg_work *nw;
 
-	if (!svc)
-		return;
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
 	nw = kzalloc(sizeof(*nw), GFP_KERNEL);
 	if (fresh) {
@@ -311,11 +303,8 @@ free:
 	}
 }
 
-/**
- * hvsim_ic_closed() - the channel closed or went away: nothing to wait for
- * @relid: the channel
- */
-void hvsim_ic_closed(u32 relid)
+/* The channel closed or went away: nothing to wait for (host.c's lock held). */
+static void ic_closed(void *priv, u32 relid, u16 sub_index, bool gone)
 {
 	struct hvsim_ic *ic;
 
@@ -331,15 +320,8 @@ void hvsim_ic_closed(u32 relid)
 	spin_unlock(&ics_lock);
 }
 
-/**
- * hvsim_ic_packet() - a packet the guest wrote on an IC channel
- * @relid: the channel
- * @pkt: the whole packet, descriptor first
- * @len: its length
- *
- * Called by host.c with its lock held; only copies and wakes.
- */
-void hvsim_ic_packet(u32 relid, const u8 *pkt, u32 len)
+/* A packet the guest wrote on an IC channel, descriptor first: only copies and wakes. */
+static void ic_packet(void *priv, u32 relid, u16 sub_index, const u8 *pkt, u32 len)
 {
 	const struct hvlis_packet_desc *d = (const void *)pkt;
 	struct hvsim_ic *ic;
@@ -601,21 +583,15 @@ void hvsim_ic_show(struct seq_file *s)
 	kfree(all);
 }
 
-/**
- * hvsim_ic_init() - set up the IC host (module init)
- *
- * Return: 0 or -ENOMEM.
- */
-int hvsim_ic_init(void)
+/* Set up the IC host (module init): 0 or -ENOMEM. */
+static int ic_init(void)
 {
 	ic_wq = alloc_workqueue("hvsim_ic", WQ_UNBOUND, 0);
 	return ic_wq ? 0 : -ENOMEM;
 }
 
-/**
- * hvsim_ic_exit() - free every IC channel's state (module exit)
- */
-void hvsim_ic_exit(void)
+/* Free every IC channel's state (module exit). */
+static void ic_exit(void)
 {
 	struct hvsim_ic *ic, *tmp;
 
@@ -629,3 +605,32 @@ void hvsim_ic_exit(void)
 		kfree(ic);
 	}
 }
+
+static const struct hvsim_dev_ops ic_ops = {
+	.name = "ic",
+	.opened = ic_opened,
+	.closed = ic_closed,
+	.packet = ic_packet,
+	.keep_subchannels = true,
+};
+
+static int ic_add(const struct hvlis_guid *class_id, const struct hvlis_guid *instance,
+		  bool given, int monitor, char *opts)
+{
+	const struct hvsim_ic_service *svc = service_of(class_id);
+
+	if (*opts || !svc)
+		return -EINVAL;
+	/* the service's table is const; ic_opened() only reads it */
+	return hvsim_add_dev(&ic_ops, (void *)svc, class_id, instance, 0, monitor);
+}
+
+const struct hvsim_kind hvsim_ic_kind = {
+	.name = "ic",
+	.claims = ic_claims,
+	.add = ic_add,
+	.command = hvsim_ic_command,
+	.show = hvsim_ic_show,
+	.init = ic_init,
+	.exit = ic_exit,
+};

@@ -1577,19 +1577,6 @@ static int link_set(struct net_dev *d, bool up)
 	return to_guest(d, 0, HVLIS_NVSP_RNDIS_CONTROL, &ind, sizeof(ind), NULL, true, -1);
 }
 
-static int cmd_fault(struct net_dev *d, char *args)
-{
-	unsigned int count;
-	int f = hvsim_parse_fault(fault_names, NF_COUNT, args, &count);
-
-	if (f < 0)
-		return f;
-	mutex_lock(&d->lock);
-	d->fault_left[f] += count;
-	mutex_unlock(&d->lock);
-	return 0;
-}
-
 /**
  * hvsim_net_command() - the "net" command of the ctl file
  * @args: "<relid> <verb> [args]" (see the top of this file)
@@ -1598,14 +1585,15 @@ static int cmd_fault(struct net_dev *d, char *args)
  */
 int hvsim_net_command(char *args)
 {
-	char *r = args ? strsep(&args, " ") : NULL, *verb = args ? strsep(&args, " ") : NULL;
 	const struct net_gen *g;
 	struct net_dev *d;
 	unsigned int relid;
-	int ret = -EINVAL;
+	char *verb;
+	int ret = hvsim_cmd_args(&args, &relid, &verb);
 
-	if (!r || !verb || kstrtouint(r, 0, &relid))
-		return -EINVAL;
+	if (ret)
+		return ret;
+	ret = -EINVAL;
 	mutex_lock(&devs_lock);
 	d = dev_by_relid(relid);
 	mutex_unlock(&devs_lock);
@@ -1615,7 +1603,7 @@ int hvsim_net_command(char *args)
 	if (!strcmp(verb, "link") && args && (!strcmp(args, "up") || !strcmp(args, "down"))) {
 		ret = link_set(d, !strcmp(args, "up"));
 	} else if (!strcmp(verb, "fault")) {
-		ret = cmd_fault(d, args);
+		ret = hvsim_fault_arm(fault_names, NF_COUNT, args, &d->lock, d->fault_left);
 	} else if (!strcmp(verb, "macspoof") && args &&
 		   (!strcmp(args, "on") || !strcmp(args, "off"))) {
 		WRITE_ONCE(d->macspoof, !strcmp(args, "on"));

@@ -791,19 +791,8 @@ static bool is_data_cmd(u8 op)
 static void send_completion(struct stor_dev *d, u32 relid, u64 tid,
 			    const struct hvlis_vstor_packet *vp, u32 psize)
 {
-	struct {
-		struct hvlis_packet_desc desc;
-		struct hvlis_vstor_packet vp;
-	} __packed pkt;
-	int ret;
+	int ret = hvsim_chan_complete(relid, HVLIS_PKT_COMP, tid, vp, psize);
 
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.desc.type = HVLIS_PKT_COMP;
-	pkt.desc.offset8 = sizeof(pkt.desc) / 8;
-	pkt.desc.len8 = (sizeof(pkt.desc) + psize) / 8;
-	pkt.desc.trans_id = tid;
-	memcpy(&pkt.vp, vp, psize);
-	ret = hvsim_chan_give(relid, &pkt, sizeof(pkt.desc) + psize);
 	if (ret) {
 		atomic64_inc(&d->dropped);
 		pr_warn_ratelimited("relid %u: completion of %#llx not sent: %d\n", relid, tid,
@@ -814,21 +803,15 @@ static void send_completion(struct stor_dev *d, u32 relid, u64 tid,
 /* A host message of its own (ENUMERATE_BUS, REMOVE_DEVICE): in-band, tid 0. */
 static int send_notice(struct stor_dev *d, u32 op)
 {
-	struct {
-		struct hvlis_packet_desc desc;
-		struct hvlis_vstor_packet vp;
-	} __packed pkt;
+	struct hvlis_vstor_packet vp;
 	u32 psize;
 
 	mutex_lock(&d->lock);
 	psize = hvlis_vstor_packet_size(d->version);
 	mutex_unlock(&d->lock);
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.desc.type = HVLIS_PKT_DATA_INBAND;
-	pkt.desc.offset8 = sizeof(pkt.desc) / 8;
-	pkt.desc.len8 = (sizeof(pkt.desc) + psize) / 8;
-	pkt.vp.operation = op;
-	return hvsim_chan_give(d->relid, &pkt, sizeof(pkt.desc) + psize);
+	memset(&vp, 0, sizeof(vp));
+	vp.operation = op;
+	return hvsim_chan_complete(d->relid, HVLIS_PKT_DATA_INBAND, 0, &vp, psize);
 }
 
 static void complete_held(struct stor_dev *d, struct stor_held *h)
@@ -1547,19 +1530,6 @@ static int cmd_lun(struct stor_dev *d, char *args)
 	return ret;
 }
 
-static int cmd_fault(struct stor_dev *d, char *args)
-{
-	unsigned int count;
-	int f = hvsim_parse_fault(fault_names, SF_COUNT, args, &count);
-
-	if (f < 0)
-		return f;
-	mutex_lock(&d->lock);
-	d->fault_left[f] += count;
-	mutex_unlock(&d->lock);
-	return 0;
-}
-
 /**
  * hvsim_stor_command() - the "stor" command of the ctl file
  * @args: "<relid> <verb> [args]" (see the top of this file)
@@ -1568,14 +1538,15 @@ static int cmd_fault(struct stor_dev *d, char *args)
  */
 int hvsim_stor_command(char *args)
 {
-	char *r = args ? strsep(&args, " ") : NULL, *verb = args ? strsep(&args, " ") : NULL;
 	const struct stor_gen *g;
 	struct stor_dev *d;
 	unsigned int relid;
-	int ret = -EINVAL;
+	char *verb;
+	int ret = hvsim_cmd_args(&args, &relid, &verb);
 
-	if (!r || !verb || kstrtouint(r, 0, &relid))
-		return -EINVAL;
+	if (ret)
+		return ret;
+	ret = -EINVAL;
 	mutex_lock(&devs_lock);
 	d = dev_by_relid(relid);
 	mutex_unlock(&devs_lock);
@@ -1585,7 +1556,7 @@ int hvsim_stor_command(char *args)
 	if (!strcmp(verb, "lun")) {
 		ret = cmd_lun(d, args);
 	} else if (!strcmp(verb, "fault")) {
-		ret = cmd_fault(d, args);
+		ret = hvsim_fault_arm(fault_names, SF_COUNT, args, &d->lock, d->fault_left);
 	} else if (!strcmp(verb, "notify") && args) {
 		if (!strcmp(args, "enumerate"))
 			ret = notify(d, HVLIS_VSTOR_OP_ENUMERATE_BUS);

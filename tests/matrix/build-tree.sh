@@ -15,7 +15,7 @@
 #      tree's own headers are silenced (compat/hdrwarn);
 #   2. builds every module (`make -k modules`, warnings are errors in our
 #      files) and, unless --no-test-modules, the simulated host and the test
-#      modules (tests/hvsim);
+#      modules (tests/hvsim, tests/drivers/*);
 #   3. reports per module: PASS (its .ko exists, no warning from our files)
 #      or FAIL with the first diagnostics of our files, each followed by the
 #      compat probe that covers the identifier it names ("probe X answered
@@ -104,11 +104,15 @@ make -k -C "$src" modules KDIR="$kdir" HVLIS_WERROR=1 > "$out/modules.log" 2>&1
 mods_rc=$?
 hvsim_rc=0
 if [ "$test_modules" = 1 ]; then
-	# what test-modules adds: the simulated host, built against our exports
-	make -k -C "$kdir" M="$src/tests/hvsim" HVLIS_TOP="$src" HVLIS_CFGDIR="$cfgdir" \
-		HVLIS_WERROR=1 HVLIS_VERSION="$(make -s -C "$src" version)" \
-		KBUILD_EXTRA_SYMBOLS="$src/modules/Module.symvers" modules > "$out/hvsim.log" 2>&1
-	hvsim_rc=$?
+	# what test-modules adds: the simulated host and the test drivers,
+	# built against our exports
+	: > "$out/hvsim.log"
+	for d in $(make -s -C "$src" print-test-module-dirs); do
+		make -k -C "$kdir" M="$src/$d" HVLIS_TOP="$src" HVLIS_CFGDIR="$cfgdir" \
+			HVLIS_WERROR=1 HVLIS_VERSION="$(make -s -C "$src" version)" \
+			KBUILD_EXTRA_SYMBOLS="$src/modules/Module.symvers" modules >> "$out/hvsim.log" 2>&1 ||
+			hvsim_rc=$?
+	done
 fi
 
 # probe_for IDENT: the probes whose source names IDENT, with their answers
@@ -180,9 +184,9 @@ if grep -qE "^$src/(modules/include|compat)/[^:]*:[0-9]+:([0-9]+:)? (warning|err
 	failed=1
 fi
 if [ "$test_modules" = 1 ]; then
-	for k in hvsim hvlis_echo; do
-		report "$k" "$src/tests/hvsim/$k.ko" "$out/hvsim.log" "$src/tests/hvsim"
-	done
+	report hvsim "$src/tests/hvsim/hvsim.ko" "$out/hvsim.log" "$src/tests/hvsim"
+	report hvlis_echo "$src/tests/drivers/hvlis_echo/hvlis_echo.ko" "$out/hvsim.log" \
+		"$src/tests/drivers/hvlis_echo"
 fi
 logs="$out/modules.log"
 [ "$test_modules" = 0 ] || logs="$logs $out/hvsim.log"

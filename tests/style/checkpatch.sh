@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Runs the kernel's checkpatch.pl --strict on every kernel source file of
-# the project (modules/, compat/, tests/hvsim/). checkpatch comes from
+# the project (modules/, compat/, tests/hvsim/, tests/drivers/, tests/include/). checkpatch comes from
 # Debian's linux-source-6.1 package (downloaded once, only the three files
 # it needs extracted into a cache; nothing is installed). Findings listed in
 # checkpatch-allow.txt, with their reasons, are accepted; any other finding
@@ -39,7 +39,7 @@ if ! get_checkpatch; then
 fi
 
 cd "$top" || exit 1
-files=$(find modules compat tests/hvsim -name '*.[ch]' ! -name '*.mod.c' | sort)
+files=$(find modules compat tests/hvsim tests/drivers tests/include -name '*.[ch]' ! -name '*.mod.c' | sort)
 fail=0
 for f in $files; do
 	out=$("$cache/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \

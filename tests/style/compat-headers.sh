@@ -9,7 +9,7 @@
 #   compat-headers/arch       only compat_x86.h includes arch headers
 #                             (asm/*) beyond the barriers compat_base.h
 #                             needs, and only hv_x86.c includes compat_x86.h
-#   compat-headers/users      no file under modules/ or tests/hvsim uses the
+#   compat-headers/users      no file under modules/, tests/hvsim or tests/drivers uses the
 #                             umbrella; every file that uses a shim includes
 #                             the compat header that defines it, or a header
 #                             that does
@@ -49,7 +49,7 @@ for h in "$inc"/compat*.h; do
 done
 while IFS= read -r f; do
 	[ "$f" = modules/hv_vmbus/hv_x86.c ] || bad+=("$f includes compat_x86.h")
-done < <(cd "$top" && grep -rl --include='*.[ch]' 'hvlis/compat_x86.h' modules tests/hvsim compat/include | grep -v compat/include)
+done < <(cd "$top" && grep -rl --include='*.[ch]' 'hvlis/compat_x86.h' modules tests/hvsim tests/drivers compat/include | grep -v compat/include)
 report arch "${bad[@]+"${bad[@]}"}"
 
 # --- users: each shim's defining header, and who may use the shim
@@ -79,7 +79,7 @@ while IFS= read -r f; do
 		grep -qwE "${defines[$h]}" "$f" || continue
 		grep -qw "hvlis/$h" <<< "$incs" || bad+=("$f uses $h's shims without including it")
 	done
-done < <(git ls-files 'modules/*.[ch]' 'tests/hvsim/*.[ch]' 2> /dev/null ||
-	find modules tests/hvsim -name '*.[ch]' ! -name '*.mod.c')
+done < <(git ls-files 'modules/*.[ch]' 'tests/hvsim/*.[ch]' 'tests/drivers/*.[ch]' 2> /dev/null ||
+	find modules tests/hvsim tests/drivers -name '*.[ch]' ! -name '*.mod.c')
 report users "${bad[@]+"${bad[@]}"}"
 exit $failed

@@ -3,9 +3,11 @@
 #
 # layering.sh - who may include whom (docs/architecture.md, "Where the code
 # lives"); no build, a second:
-#   layering/hvsim   the simulated host (tests/hvsim) includes public
-#                    headers (hvlis/*.h), its own files and modules/proto
-#                    only: no file of a module's directory
+#   layering/hvsim   the simulated host (tests/hvsim), the test drivers
+#                    (tests/drivers/*) and the protocols they share
+#                    (tests/include) include public headers (hvlis/*.h),
+#                    their own files and modules/proto only: no file of a
+#                    module's directory
 #   layering/proto   modules/proto includes hvlis/*.h and its own headers
 #                    only (kernel and libc headers only in files that
 #                    choose between them with __KERNEL__)
@@ -30,7 +32,7 @@ includes() { grep -n '^[[:space:]]*#[[:space:]]*include' "$1" | sed 's|^\([0-9]*
 modules_dirs=$(cd modules && for d in */; do d=${d%/}; case $d in include | proto) ;; *) echo "$d" ;; esac; done)
 
 bad=()
-for f in tests/hvsim/*.[ch]; do
+for f in tests/hvsim/*.[ch] tests/drivers/*/*.[ch] tests/include/*/*.h; do
 	case $f in *.mod.c) continue ;; esac
 	while IFS=: read -r l t; do
 		[ -n "$t" ] || continue

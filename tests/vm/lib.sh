@@ -171,12 +171,13 @@ vm_build_modules() {
 	mkdir -p "$(dirname "$2")" "$VM_TOP/tests/build"
 	want="$1 $(cd "$kdir" && pwd -P)"
 	if [ "$(cat "$stamp" 2> /dev/null)" != "$want" ]; then
-		find "$VM_TOP/modules" "$VM_TOP/tests/hvsim" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		find "$VM_TOP/modules" "$VM_TOP/tests/hvsim" "$VM_TOP/tests/drivers" \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
 			-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.order' -o -name 'Module.symvers' \
 			-o -name '*.a' -o -name '.*.d' \) -delete
 		echo "$want" > "$stamp"
 	fi
-	# test-modules: the modules, then the test-only ones (tests/hvsim);
+	# test-modules: the modules, then the test-only ones (tests/hvsim,
+	# tests/drivers/*);
 	# and the daemons, which every initramfs carries (vm_add_daemons)
 	# HVLIS_TEST_HOOKS: the test-only knobs some scenarios set (ic-relay)
 	make -j"$(getconf _NPROCESSORS_ONLN 2> /dev/null || echo 2)" -C "$VM_TOP" test-modules KDIR="$kdir" HVLIS_TEST_HOOKS=1 > "$2" 2>&1 &&
@@ -202,7 +203,7 @@ vm_add_daemons() {
 # where they were built, as the matrix keeps them: run-kernels.sh)
 vm_project_kos() {
 	local k t=${HVLIS_VM_MODTREE:-$VM_TOP}
-	for k in "$t"/modules/*/*.ko "$t"/tests/hvsim/*.ko; do
+	for k in "$t"/modules/*/*.ko "$t"/tests/hvsim/*.ko "$t"/tests/drivers/*/*.ko; do
 		[ -f "$k" ] && echo "$k"
 	done
 	return 0

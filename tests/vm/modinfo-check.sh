@@ -10,7 +10,7 @@
 # HVLIS_VM_NOBUILD=1 skips the build), then checks
 #   - that every module of modules/modules.list was built, in its
 #     directory, and that no other modules/*/*.ko was (case modinfo/list),
-# and every built module (modules/*/*.ko, tests/hvsim/*.ko) with modinfo:
+# and every built module (modules/*/*.ko, tests/hvsim/*.ko, tests/drivers/*/*.ko) with modinfo:
 #   - vermagic names the target release,
 #   - version: is PACKAGE_VERSION of dkms.conf,
 #   - a module of modules.list carries at least one alias (udev loads it

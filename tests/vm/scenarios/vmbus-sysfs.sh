@@ -3,7 +3,8 @@
 #
 # vmbus-sysfs: the per-device attributes that upstream's vmbus bus has and
 # tools read (vendor, device, numa_node, the monitor files of monitored
-# channels) and driver_override, which the bus's match honours: a device
+# channels), the per-channel files of channels/<relid>/ (each a number,
+# the counters moving with traffic as upstream's do), and driver_override, which the bus's match honours: a device
 # named for another driver is left alone by hvlis_echo, and binds again
 # once the override is cleared; a device named for hvlis_echo_alt (a second
 # driver of the same class) is handed to it, as driverctl and DPDK do, and
@@ -15,7 +16,7 @@ VM_TIMEOUT=120
 attr() { cat "$(vmbus_dev "$1")/$2" 2>&1; }
 
 guest() {
-	local d e1 e3 s
+	local d e1 e3 s c1 c3 f r ev0 oe0 in0 ft0 ff0 if0 ev oe ft ff inf
 
 	sim_start
 	sim_ctl add echo monitor=37
@@ -60,6 +61,49 @@ guest() {
 	e1=$(basename "$(vmbus_dev 1)")
 	e3=$(basename "$(vmbus_dev 3)")
 	[ -e "/sys/bus/vmbus/drivers/hvlis_echo/$e1" ] || vm_fail "echo 1 not bound at load"
+
+	# per-channel files upstream has (channels/<relid>/): each reads a
+	# number; latency and pending only on the monitored channel, latency
+	# what the host wrote in the guest's monitor page
+	c1="$(vmbus_dev 1)/channels/1"
+	c3="$(vmbus_dev 3)/channels/3"
+	for f in cpu events interrupts out_full_total out_full_first intr_out_empty \
+		intr_in_full subchannel_id monitor_id in_mask out_mask read_avail write_avail; do
+		for d in "$c1" "$c3"; do
+			grep -Eqx '[0-9]+' "$d/$f" 2> /dev/null ||
+				vm_fail "${d#/sys/bus/vmbus/devices/}/$f is not a number: $(cat "$d/$f" 2>&1)"
+		done
+	done
+	for f in latency pending; do
+		[ -e "$c1/$f" ] || vm_fail "monitored channel lacks $f"
+		[ -e "$c3/$f" ] && vm_fail "unmonitored channel has $f"
+	done
+	expect "channel latency" "$(cat "$c1/latency")" $((0x200 | 37))
+	grep -Eqx '[0-9]+' "$c1/pending" || vm_fail "channel pending is not a number: $(cat "$c1/pending")"
+	[ "$(cat "$c3/write_avail")" -gt 0 ] || vm_fail "idle channel: no room to write"
+	# traffic moves them: every send into an empty ring signals the host
+	# (intr_out_empty, counted in events); each full ring the driver met
+	# is one out_full_total (its ring_full_retries), the first of each run
+	# one out_full_first
+	sum() { local f=$1 n=0 d; for d in "$c1" "$c3"; do n=$((n + $(cat "$d/$f"))); done; echo $n; }
+	ev0=$(sum events); oe0=$(sum intr_out_empty); in0=$(sum interrupts)
+	ft0=$(sum out_full_total); ff0=$(sum out_full_first); if0=$(sum intr_in_full)
+	echo "600 2000 4000" > /sys/kernel/debug/hvlis_echo/run || vm_fail "echo run for the counters failed"
+	r=$(cat /sys/kernel/debug/hvlis_echo/result)
+	vm_log "counters run: $r"
+	set -- $r
+	expect "counters run: received" "$6" 1200
+	ev=$(($(sum events) - ev0)); oe=$(($(sum intr_out_empty) - oe0))
+	ft=$(($(sum out_full_total) - ft0)); ff=$(($(sum out_full_first) - ff0))
+	inf=$(($(sum intr_in_full) - if0))
+	vm_log "per-channel deltas: events $ev intr_out_empty $oe out_full_total $ft out_full_first $ff intr_in_full $inf interrupts $(($(sum interrupts) - in0))"
+	[ "$oe" -gt 0 ] || vm_fail "intr_out_empty did not move with traffic"
+	[ "$ev" -ge $((oe + inf)) ] || vm_fail "events ($ev) below intr_out_empty + intr_in_full ($oe + $inf)"
+	[ "$(($(sum interrupts) - in0))" -gt 0 ] || vm_fail "interrupts did not move with traffic"
+	expect "out_full_total = the driver's ring-full retries" "$ft" "${10}"
+	[ "$ff" -le "$ft" ] || vm_fail "out_full_first ($ff) above out_full_total ($ft)"
+	[ "$ft" -eq 0 ] || [ "$ff" -gt 0 ] || vm_fail "rings were full $ft times, never a first time"
+
 	expect "override at first" "$(attr 1 driver_override)" ""
 	echo other_driver > "$(vmbus_dev 1)/driver_override" || vm_fail "driver_override write failed"
 	expect "override set" "$(attr 1 driver_override)" other_driver

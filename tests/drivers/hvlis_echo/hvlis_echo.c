@@ -70,7 +70,7 @@
 #include <linux/ktime.h>
 #include <hvlis/compat_base.h>
 #include <hvlis/vmbus.h>
-#include "hvsim.h"
+#include <hvsim/echo_proto.h>
 
 #define ECHO_RING_BYTES		(16 * PAGE_SIZE)
 #define ECHO_MAX_PAYLOAD	(5 * PAGE_SIZE)
