@@ -39,7 +39,7 @@ help:
 	@echo "  make fuzz-deep RUNS=N every libFuzzer harness N times, corpora kept (not in check)"
 	@echo "  make check-matrix     build every module against every Debian kernel tree"
 	@echo "  make check-vm         QEMU scenarios on the simulated Hyper-V host"
-	@echo "  make check-vmsmoke    the VM smoke set on Debian's 5.10 and 6.12 kernels (not in make check)"
+	@echo "  make check-vmsmoke    the VM smoke set on Debian's 5.10 and 6.12 kernels (the end of make check)"
 	@echo "  make check-vm-all     every VM scenario on all four Debian kernels (long, not in check)"
 	@echo "  make check-install    the user's install path in a VM: packages, DKMS, initramfs, root on hv_storvsc, kernel update, failed build, purge (root; not in check)"
 	@echo "  make check-install-dracut  the same install with dracut making the initramfs (root; not in check)"

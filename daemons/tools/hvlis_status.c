@@ -119,15 +119,41 @@ static void mod_problems(struct st_report *r, const struct st_kernel *k, const s
 			m->resolved ? m->resolved : "nothing", k->rel);
 }
 
+/*
+ * A kernel with hv_vmbus (or another hvlis module) built in keeps the
+ * distribution's drivers: hvlis's hv_vmbus cannot load there, so its
+ * hv_storvsc and hv_netvsc could not either. Worth a look; boot-critical
+ * if hvlis's modules are installed for it anyway (an older hvlis, or a
+ * build by hand): modprobe would pick its disk driver, which cannot load.
+ */
+static void builtin_problems(struct st_report *r, const struct st_kernel *k)
+{
+	size_t i;
+
+	if (!k->builtin_mods)
+		return;
+	for (i = 0; i < k->n_mods; i++)
+		if (k->mods[i].origin == OR_HVLIS)
+			break;
+	if (i < k->n_mods || k->dkms == DK_INSTALLED)
+		problem(r, ST_CRIT, "kernel %s has %s built in, yet hvlis's modules are installed for it and cannot load there (remove them: dkms remove hvlis/%s -k %s)",
+			k->rel, k->builtin_mods, k->dkms_version ? k->dkms_version : "VERSION", k->rel);
+	else
+		problem(r, ST_WARN, "built-in VMBus: hvlis not used for %s (built into the kernel: %s); it keeps the distribution's drivers",
+			k->rel, k->builtin_mods);
+}
+
 static void kernel_problems(struct st_report *r, const struct st_kernel *k)
 {
 	size_t i;
 
+	builtin_problems(r, k);
 	if (k->failed_log)
 		problem(r, ST_WARN, "kernel %s: hvlis's last build failed; log: %s", k->rel, k->failed_log);
 	if (k->autoinstall_skip)
 		problem(r, ST_WARN, "kernel %s: DKMS's autoinstall skipped hvlis (/run/hvlis/autoinstall-skip)", k->rel);
-	if (k->dkms == DK_BUILT || (k->dkms == DK_ADDED && k->headers))
+	/* not built for a kernel with VMBus built in: on purpose (above) */
+	if (!k->builtin_mods && (k->dkms == DK_BUILT || (k->dkms == DK_ADDED && k->headers)))
 		problem(r, ST_WARN, "kernel %s: hvlis %s is %s but not installed for it", k->rel,
 			k->dkms_version, st_dkms_name(k->dkms));
 	for (i = 0; i < k->n_mods; i++)
@@ -249,6 +275,7 @@ static void free_report(struct st_report *r)
 		free(k->failed_log);
 		free(k->failed_tail);
 		free(k->probe_log);
+		free(k->builtin_mods);
 	}
 	for (i = 0; i < r->n_loaded; i++) {
 		free(r->loaded[i].srcversion);

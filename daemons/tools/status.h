@@ -36,6 +36,12 @@ struct st_kernel {
 	char *failed_tail;	/* its last lines */
 	char *probe_log;	/* the kept compat probes' log of that build, or NULL */
 	bool autoinstall_skip;
+	/*
+	 * The hvlis modules this kernel has built in (its modules.builtin),
+	 * space-separated, or NULL: hv_vmbus built in means hvlis's modules
+	 * cannot work there, and DKMS does not build them for it (dkms.conf).
+	 */
+	char *builtin_mods;
 	struct st_mod *mods;
 	size_t n_mods;
 };

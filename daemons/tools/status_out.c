@@ -93,6 +93,9 @@ static void text_kernel(FILE *f, const struct st_kernel *k)
 	if (k->image)
 		fprintf(f, " (%s)", k->lister ? k->lister : "unknown: no lsinitramfs or lsinitrd");
 	fputc('\n', f);
+	if (k->builtin_mods)
+		fprintf(f, "  built-in VMBus: hvlis not used for %s (built into the kernel: %s)\n",
+			E(e, k->rel), k->builtin_mods);
 	for (i = 0; i < k->n_mods; i++)
 		text_mod(f, k, &k->mods[i]);
 	if (k->failed_log)
@@ -214,6 +217,8 @@ static void json_kernel(FILE *f, const struct st_kernel *k)
 	json_kv(f, &first, "failed_build_tail", k->failed_tail);
 	json_kv(f, &first, "failed_build_probe_log", k->probe_log);
 	json_bool(f, &first, "autoinstall_skip", k->autoinstall_skip);
+	json_bool(f, &first, "builtin_vmbus", k->builtin_mods != NULL);
+	json_kv(f, &first, "builtin_modules", k->builtin_mods);
 	json_key(f, &first, "modules");
 	fputc('[', f);
 	for (i = 0; i < k->n_mods; i++) {

@@ -134,6 +134,17 @@ static void resolve(const struct st_report *r, struct st_kernel *k)
 	char *bi = tools_read_file(bp, DEP_MAX, NULL);
 	size_t i;
 
+	for (i = 0; bi && i < k->n_mods; i++) {
+		char *hit = find_ko(bi, k->mods[i].name, false), *all;
+
+		if (!hit)
+			continue;
+		free(hit);
+		all = xasprintf("%s%s%s", k->builtin_mods ? k->builtin_mods : "",
+				k->builtin_mods ? " " : "", k->mods[i].name);
+		free(k->builtin_mods);
+		k->builtin_mods = all;
+	}
 	for (i = 0; i < k->n_mods; i++) {
 		struct st_mod *m = &k->mods[i];
 

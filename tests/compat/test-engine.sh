@@ -39,6 +39,7 @@ if [ ! -f "$ktrees/trees.list" ]; then
 fi
 
 first=
+first_name=
 newest=
 while read -r name kdir release; do
 	[ -n "$name" ] || continue
@@ -76,6 +77,7 @@ while read -r name kdir release; do
 	newest=$name
 	if [ -z "$first" ]; then
 		first=$kdir
+		first_name=$name
 	elif [ "$(cd "$first" && pwd -P)" != "$(cd "$kdir" && pwd -P)" ]; then
 		second=$kdir
 	fi
@@ -97,8 +99,8 @@ probes_run() { "$top/compat/probe.sh" "$work/$1" "$work/$1.out" > "$work/$1.log"
 symvers_names() { awk '$3 ~ /vmlinux$/ { print $2 }' "$first/Module.symvers"; }
 
 if [ -n "$first" ] && [ -f "$first/Module.symvers" ]; then
-	ref="$work/ref.h"
-	"$top/compat/probe.sh" "$first" "$work/ref" > /dev/null 2>&1 && cp "$work/ref/hvlis_config.h" "$ref"
+	# the real tree's answers: the engine's run on it above (not run again)
+	ref="$work/$first_name/hvlis_config.h"
 	# answers that need an export, as the real tree gives them
 	optional="hv_hypercall_pg hv_setup_vmbus_handler orderly_reboot hibernation_available do_settimeofday64"
 
@@ -231,13 +233,29 @@ oldtree() {
 	sed 's/ __copy(\(init\|exit\)fn)//' "$(readlink -f "$mh")" > "$mh.new" && mv -f "$mh.new" "$mh" &&
 		! grep -q '__copy(' "$mh" && echo "$d/build"
 }
+# seed_cfg SRC KDIR OUT: a source copy's probe results for KDIR (where its
+# Makefile looks for them) are the engine's output OUT of a run on that
+# same tree in this test, so the module build does not probe it again
+# (config.mk reruns the engine only when a probe or the tree is newer)
+seed_cfg() {
+	local d
+	d=$(make -s --no-print-directory -C "$1" print-cfgdir KDIR="$2") && [ -n "$d" ] &&
+		mkdir -p "$d" && cp "$3/hvlis_config.h" "$3/hvlis_cflags.mk" "$d/"
+}
+# probes_reused SRC KDIR: the build took the seeded results (no probe run)
+probes_reused() {
+	local d
+	d=$(make -s --no-print-directory -C "$1" print-cfgdir KDIR="$2") && [ ! -e "$d/probe-build" ]
+}
+jobs=$(nproc 2> /dev/null || echo 2)
 if [ -n "$first" ]; then
-	if "$top/compat/probe.sh" "$first" "$work/hwclean" > "$work/hwclean.log" 2>&1 &&
-		grep -q '^HVLIS_KHDR_CFLAGS :=' "$work/hwclean/hvlis_cflags.mk" &&
-		! grep -q -- '-Wno-missing-attributes' "$work/hwclean/hvlis_cflags.mk"; then
+	# the first tree's own run above (its engine output, not run again)
+	if [ -f "$work/$first_name/hvlis_config.h" ] &&
+		grep -q '^HVLIS_KHDR_CFLAGS :=' "$work/$first_name/hvlis_cflags.mk" &&
+		! grep -q -- '-Wno-missing-attributes' "$work/$first_name/hvlis_cflags.mk"; then
 		pass hdrwarn-clean-tree
 	else
-		fail hdrwarn-clean-tree "$(cat "$work/hwclean/hvlis_cflags.mk" 2> /dev/null || tail -n 2 "$work/hwclean.log")"
+		fail hdrwarn-clean-tree "$(cat "$work/$first_name/hvlis_cflags.mk" 2> /dev/null || tail -n 2 "$work/$first_name.log")"
 	fi
 	if ! old=$(oldtree "$work/oldtree"); then
 		fail hdrwarn-old-module-init "cannot make the old-style module.h from $first"
@@ -254,14 +272,17 @@ if [ -n "$first" ]; then
 		mkdir -p "$src"
 		(cd "$top" && tar --exclude=.git --exclude=./.build --exclude=./tests -cf - .) | tar -xf - -C "$src"
 		sed -i 's|^obj-m += .*|obj-m += hv_vmbus/|' "$src/modules/Kbuild"
-		if make -C "$src" modules KDIR="$old" HVLIS_WERROR=1 > "$work/hwbuild.log" 2>&1 &&
+		# the engine's answers for this tree are those of hwold above
+		seed_cfg "$src" "$old" "$work/hwold"
+		if make -j"$jobs" -C "$src" modules KDIR="$old" HVLIS_WERROR=1 > "$work/hwbuild.log" 2>&1 &&
+			probes_reused "$src" "$old" &&
 			[ -f "$src/modules/hv_vmbus/hv_vmbus.ko" ] && ! grep -qi 'warning:' "$work/hwbuild.log"; then
 			pass hdrwarn-old-module-init-builds-werror
 		else
 			fail hdrwarn-old-module-init-builds-werror "$(grep -m 2 -E 'error|warning' "$work/hwbuild.log")"
 		fi
 		echo 'static int hvlis_deliberately_unused;' >> "$src/modules/hv_vmbus/main.c"
-		if make -C "$src" modules KDIR="$old" HVLIS_WERROR=1 > "$work/hwbad.log" 2>&1; then
+		if make -j"$jobs" -C "$src" modules KDIR="$old" HVLIS_WERROR=1 > "$work/hwbad.log" 2>&1; then
 			fail hdrwarn-own-warning-still-error "a deliberate warning in hv_vmbus/main.c built"
 		elif grep -q 'hvlis_deliberately_unused.*-Werror=unused-variable' "$work/hwbad.log"; then
 			pass hdrwarn-own-warning-still-error
@@ -401,8 +422,13 @@ ptp_variant() {
 	mkdir -p "$p/src"
 	cp -a "$top/Makefile" "$top/dkms.conf" "$top/compat" "$top/modules" "$p/src/"
 	make -C "$p/src" clean > /dev/null 2>&1
-	if ! make -C "$p/src" modules KDIR="$p/build" > "$p/build.log" 2>&1; then
-		fail ptp-adjfreq-variant "hv_utils does not build without adjfine: $(grep -m 1 -E 'error|warning' "$p/build.log")"
+	# hv_utils and the hv_vmbus it links against, nothing else; the probe
+	# results are those just checked (not probed again)
+	sed -i 's|^obj-m += .*|obj-m += hv_vmbus/ hv_utils/|' "$p/src/modules/Kbuild"
+	seed_cfg "$p/src" "$p/build" "$p/out"
+	if ! make -j"$jobs" -C "$p/src" modules KDIR="$p/build" > "$p/build.log" 2>&1 ||
+		! probes_reused "$p/src" "$p/build"; then
+		fail ptp-adjfreq-variant "hv_utils does not build without adjfine, or its build probed again: $(grep -m 1 -E 'error|warning' "$p/build.log")"
 		return
 	fi
 	ko=$p/src/modules/hv_utils/hv_utils.ko

@@ -257,6 +257,58 @@ stack_table() {
 	fi
 }
 
+# Kernels with the VMBus driver (or another hvlis module) built in: hvlis-kmod
+# check-builtin and dkms.conf (sourced as DKMS sources it, with kernelver
+# and kernel_source_dir set, its /lib/modules pointed at the fake root) give
+# the same answer for each kernel: refused (DKMS's BUILD_EXCLUSIVE_KERNEL
+# then matches no release, so DKMS skips the kernel) or not (the release
+# matches as before). The kernel's modules.builtin decides; a kernel with
+# headers only is judged by its .config (7.x: CONFIG_HYPERV_VMBUS; before:
+# CONFIG_HYPERV).
+stack_builtin() {
+	local r k want how got ex m
+	r=$(stack_root builtin)
+	# release, expected (refused: the modules named; ok: -), how
+	while read -r k want how; do
+		m=$r/lib/modules/$k
+		mkdir -p "$m"
+		case $how in
+		builtin:*) tr ',' '\n' <<< "${how#builtin:}" > "$m/modules.builtin" ;;
+		config:*)
+			mkdir -p "$m/build/include"
+			tr ',' '\n' <<< "${how#config:}" > "$m/build/.config"
+			;;
+		esac
+		OUT=$(sh "$KMOD" check-builtin "$k" --root "$r" 2>&1)
+		RC=$?
+		if [ "$want" = - ]; then
+			expect "builtin-$k" 0 "kernel $k has no hvlis module built in: hvlis may be used for it"
+		else
+			expect "builtin-$k" 1 "built-in VMBus: hvlis not used for $k (built into the kernel: ${want//,/ })"
+		fi
+		got=$(kernelver=$k kernel_source_dir=$m/build bash -c \
+			'eval "$(sed "s|/lib/modules/|$1/lib/modules/|g" "$2")" && [[ $kernelver =~ $BUILD_EXCLUSIVE_KERNEL ]] && echo builds || echo skipped' \
+			_ "$r" "$top/dkms.conf" 2>&1)
+		ex=builds
+		[ "$want" = - ] || ex=skipped
+		if [ "$got" = "$ex" ]; then pass "stack/builtin-$k-dkms-conf-$ex"; else
+			fail "stack/builtin-$k-dkms-conf-$ex" "dkms.conf says: $got"
+		fi
+	done <<- 'EOT'
+		7.2.13+deb14-amd64 hv_vmbus builtin:kernel/drivers/pci/controller/pci-hyperv-intf.ko,kernel/drivers/hv/hv_vmbus.ko
+		6.1.0-9-amd64 - builtin:kernel/fs/ext4/ext4.ko,kernel/drivers/hv/hv_balloon.ko
+		6.13.0-1-amd64 hv_vmbus,hv_storvsc builtin:kernel/drivers/hv/hv_vmbus.ko,kernel/drivers/scsi/hv_storvsc.ko
+		7.3.0-1-amd64 hv_vmbus config:CONFIG_HYPERV=y,CONFIG_HYPERV_VMBUS=y,CONFIG_HYPERV_STORAGE=m
+		7.3.0-2-amd64 - config:CONFIG_HYPERV=y,CONFIG_HYPERV_VMBUS=m,CONFIG_HYPERV_UTILS=m
+		7.3.0-3-amd64 - config:CONFIG_HYPERV=y,# CONFIG_HYPERV_VMBUS is not set
+		5.4.0-1-generic hv_vmbus,hv_netvsc config:CONFIG_HYPERV=y,CONFIG_HYPERV_NET=y
+		5.4.0-2-generic - config:CONFIG_HYPERV=m,CONFIG_HYPERV_NET=m
+	EOT
+	OUT=$(sh "$KMOD" check-builtin ../x --root "$r" 2>&1)
+	RC=$?
+	expect builtin-bad-release 2 "bad kernel release '../x'"
+}
+
 stack_tests() {
 	need depmod kmod || return
 	need jq jq || return
@@ -269,4 +321,5 @@ stack_tests() {
 	stack_refused
 	stack_edges
 	stack_table
+	stack_builtin
 }

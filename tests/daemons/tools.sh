@@ -370,9 +370,11 @@ status_loaded() {
 	fake_kernel "$r" 6.3.0-1-amd64
 	rm "$r/lib/modules/6.3.0-1-amd64/modules.dep"
 	st builtin --root "$r"
-	rc_is builtin 0
+	# hvlis is not used for a kernel with VMBus built in: worth a look
+	rc_is builtin 1
 	has builtin "  hv_vmbus: modprobe loads kernel/drivers/hv/hv_vmbus.ko (builtin); initramfs: no image" \
-		"  hv_vmbus: built into the kernel" "  hv_vmbus: unknown (no modules.dep); initramfs: no image"
+		"  hv_vmbus: built into the kernel" "  hv_vmbus: unknown (no modules.dep); initramfs: no image" \
+		"  built-in VMBus: hvlis not used for 6.1.0-1-amd64 (built into the kernel: hv_vmbus)"
 	jq_ok builtin '(.loaded[0] | .builtin and .origin == "builtin") and
 		(.kernels[] | select(.release == "6.3.0-1-amd64") | .modules[0].origin == "unknown")'
 	# DKMS installed hvlis, but modprobe resolves elsewhere (depmod not run)
@@ -383,6 +385,45 @@ status_loaded() {
 	st nodepmod --root "$r"
 	rc_is nodepmod 1
 	has nodepmod "  [warning] kernel 6.1.0-1-amd64: DKMS installed hvlis, but modprobe loads hv_vmbus from kernel/drivers/hv/hv_vmbus.ko (run depmod 6.1.0-1-amd64)"
+}
+
+# A kernel with the VMBus driver built in (Debian sid's 7.2): hvlis is not
+# used for it, which the text, the JSON (builtin_vmbus, builtin_modules) and
+# the exit status say, with no "added but not installed" complaint; another
+# kernel with hvlis installed is untouched. hvlis's modules installed for
+# such a kernel anyway (an older hvlis, a build by hand): boot-critical.
+status_builtin_vmbus() {
+	local r=$T/bivmbus k=7.2.13+deb14-amd64
+	fake_kernel "$r" 6.1.0-1-amd64
+	fake_dkms_installed "$r" 6.1.0-1-amd64
+	# shellcheck disable=SC2046
+	fake_image "$r" 6.1.0-1-amd64 $(boot_paths updates/dkms)
+	fake_kernel "$r" "$k"
+	printf 'kernel/drivers/pci/controller/pci-hyperv-intf.ko\nkernel/drivers/hv/hv_vmbus.ko\n' \
+		> "$r/lib/modules/$k/modules.builtin"
+	sed -i '/hv_vmbus.ko:/d' "$r/lib/modules/$k/modules.dep"
+	st bivmbus --root "$r"
+	rc_is bivmbus 1
+	has bivmbus "kernel $k" "  built-in VMBus: hvlis not used for $k (built into the kernel: hv_vmbus)" \
+		"  [warning] built-in VMBus: hvlis not used for $k (built into the kernel: hv_vmbus); it keeps the distribution's drivers" \
+		"  hv_vmbus: modprobe loads updates/dkms/hv_vmbus.ko (hvlis); initramfs: holds it"
+	if grep -q 'but not installed' "$T/bivmbus.txt" || [ "$(grep -c '^  \[' "$T/bivmbus.txt")" != 1 ]; then
+		fail tools/status-bivmbus-one-problem "$(sed -n '/^problems:/,$p' "$T/bivmbus.txt" | tr '\n' '|')"
+	else
+		pass tools/status-bivmbus-one-problem
+	fi
+	jq_ok bivmbus '(.kernels[] | select(.release == "7.2.13+deb14-amd64") | .builtin_vmbus and
+		.builtin_modules == "hv_vmbus") and (.kernels[] | select(.release == "6.1.0-1-amd64") |
+		(.builtin_vmbus | not) and .builtin_modules == null and .dkms == "installed") and
+		(.problems | length == 1) and .status == 1'
+	r=$T/bivmbus-installed
+	fake_kernel "$r" "$k"
+	printf 'kernel/drivers/hv/hv_vmbus.ko\n' > "$r/lib/modules/$k/modules.builtin"
+	fake_dkms_installed "$r" "$k"
+	st bivmbus-installed --root "$r"
+	rc_is bivmbus-installed 2
+	has bivmbus-installed "  [boot-critical] kernel $k has hv_vmbus built in, yet hvlis's modules are installed for it and cannot load there (remove them: dkms remove hvlis/0.1.0 -k $k)"
+	jq_ok bivmbus-installed '.kernels[0].builtin_vmbus and .status == 2'
 }
 
 tools_tests() {
@@ -400,4 +441,5 @@ tools_tests() {
 	status_no_lister
 	status_failed
 	status_loaded
+	status_builtin_vmbus
 }
