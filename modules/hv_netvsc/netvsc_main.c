@@ -671,13 +671,38 @@ void nvc_stats_sum(struct nvc_dev *nvc, struct nvc_stats *sum)
 }
 
 /*
+ * Waits until the host has read what each open sub-channel sent (its
+ * outbound ring empty; at most about a second each): the last completions
+ * of its receives, sent on its own ring, would otherwise reach the host
+ * after a revoke sent on the primary's. Linux's netvsc waits the same way
+ * before it tears the device down.
+ */
+static void nvc_wait_sent(struct nvc_dev *nvc)
+{
+	u32 empty = ring_size - HVLIS_HV_PAGE_SIZE - 8;
+	struct nvc_chan *c;
+	unsigned int i, tries;
+
+	for (i = 1; i < NVC_MAX_CHANS; i++) {
+		c = &nvc->chans[i];
+		if (!c->open)
+			continue;
+		for (tries = 0; tries < 200 && !hvlis_channel_rescinded(c->ch) &&
+		     hvlis_channel_write_avail(c->ch) < empty; tries++)
+			usleep_range(2000, 5000);
+	}
+}
+
+/*
  * Everything the host has of ours goes back, then the channels close.
  *
  * Receive stops (every channel's NAPI disabled: no poll runs, none will)
  * between HALT and the revokes: a poll sends the host the completions
  * of the transfer-page packets it read, and one sent after
  * REVOKE_RECV_BUF would name a slot of a buffer the host no longer has
- * (the simulated host counts it, late_completions). HALT goes first, while
+ * (the simulated host counts it, late_completions); and the host must
+ * have read the sub-channels' last completions before the revoke on the
+ * primary (nvc_wait_sent()). HALT goes first, while
  * receive still runs, so that the host stops sending data before the
  * last poll; what the host sends after that poll stays in the ring and
  * the revoke gives it all back.
@@ -714,6 +739,7 @@ static void nvc_teardown(struct nvc_dev *nvc)
 	}
 	/* REVOKE_* have no answer: nothing needs a poll any more. */
 	if (nvc->open && !gone) {
+		nvc_wait_sent(nvc);
 		if (nvc->send_connected) {
 			nvc_nvsp_init(&req, HVLIS_NVSP1_REVOKE_SEND_BUF);
 			req.revoke.id = HVLIS_NVSP_SEND_BUF_ID;
