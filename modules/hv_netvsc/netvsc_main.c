@@ -672,10 +672,10 @@ void nvc_stats_sum(struct nvc_dev *nvc, struct nvc_stats *sum)
 
 /*
  * Waits until the host has read what each open sub-channel sent (its
- * outbound ring empty; at most about a second each): the last completions
- * of its receives, sent on its own ring, would otherwise reach the host
- * after a revoke sent on the primary's. Linux's netvsc waits the same way
- * before it tears the device down.
+ * outbound ring empty; at most about a second each): its frames and the
+ * last completions of its receives, sent on its own ring, would otherwise
+ * reach the host after the HALT or a revoke sent on the primary's.
+ * Linux's netvsc waits the same way before it tears the device down.
  */
 static void nvc_wait_sent(struct nvc_dev *nvc)
 {
@@ -716,6 +716,8 @@ static void nvc_teardown(struct nvc_dev *nvc)
 	unsigned int i;
 
 	if (nvc->open && !gone) {
+		/* The frames the sub-channels sent (TX is off) reach the host before HALT. */
+		nvc_wait_sent(nvc);
 		/* HALT has no answer. */
 		mutex_lock(&nvc->ctl_mutex);
 		halt.hdr.type = HVLIS_RNDIS_HALT_MSG;
