@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir print-test-module-dirs all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-install-dracut check-vm-quarantine \
+.PHONY: print-cfgdir print-test-module-dirs all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-install-dracut check-vm-quarantine check-vm-stress \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -44,6 +44,7 @@ help:
 	@echo "  make check-install    the user's install path in a VM: packages, DKMS, initramfs, root on hv_storvsc, kernel update, failed build, purge (root; not in check)"
 	@echo "  make check-install-dracut  the same install with dracut making the initramfs (root; not in check)"
 	@echo "  make check-vm-quarantine  VM scenarios seen failing intermittently, kept out of check until fixed"
+	@echo "  make check-vm-stress  heavy VM scenarios (tests/vm/scenarios/stress.d), outside check"
 	@echo "  make check-daemons    daemons against fake kernels, crash test, fuzzers"
 	@echo "  make deb              Debian packages (hvlis-dkms, hvlis-daemons) into packaging/out/"
 	@echo "  make rpm              RPMs (hvlis-dkms, hvlis-daemons, source RPM) into packaging/out/"
@@ -151,7 +152,13 @@ check-install-dracut:
 		$(TOP)/tests/vm/scenarios/sd-install.d/sd-install-dracut.sh
 
 check-vm-quarantine:
-	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/quarantine.d/*.sh
+	@set -- $(wildcard $(TOP)/tests/vm/scenarios/quarantine.d/*.sh); \
+	if [ $$# = 0 ]; then echo "no scenario in quarantine"; else $(TOP)/tests/vm/run-vm.sh "$$@"; fi
+
+# Heavy VM scenarios (minutes each, or many rebuilds under load): outside
+# make check; tests/vm/scenarios/stress.d.
+check-vm-stress:
+	$(TOP)/tests/vm/run-vm.sh $(TOP)/tests/vm/scenarios/stress.d/*.sh
 
 check-daemons:
 	$(TOP)/tests/run.sh daemons

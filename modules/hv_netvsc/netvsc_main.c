@@ -670,7 +670,43 @@ void nvc_stats_sum(struct nvc_dev *nvc, struct nvc_stats *sum)
 	}
 }
 
-/* Everything the host has of ours goes back, then the channels close. */
+/*
+ * Waits until the host has read what each open sub-channel sent (its
+ * outbound ring empty; at most about a second each): its frames and the
+ * last completions of its receives, sent on its own ring, would otherwise
+ * reach the host after the HALT or a revoke sent on the primary's.
+ * Linux's netvsc waits the same way before it tears the device down.
+ */
+static void nvc_wait_sent(struct nvc_dev *nvc)
+{
+	u32 empty = ring_size - HVLIS_HV_PAGE_SIZE - 8;
+	struct nvc_chan *c;
+	unsigned int i, tries;
+
+	for (i = 1; i < NVC_MAX_CHANS; i++) {
+		c = &nvc->chans[i];
+		if (!c->open)
+			continue;
+		for (tries = 0; tries < 200 && !hvlis_channel_rescinded(c->ch) &&
+		     hvlis_channel_write_avail(c->ch) < empty; tries++)
+			usleep_range(2000, 5000);
+	}
+}
+
+/*
+ * Everything the host has of ours goes back, then the channels close.
+ *
+ * Receive stops (every channel's NAPI disabled: no poll runs, none will)
+ * between HALT and the revokes: a poll sends the host the completions
+ * of the transfer-page packets it read, and one sent after
+ * REVOKE_RECV_BUF would name a slot of a buffer the host no longer has
+ * (the simulated host counts it, late_completions); and the host must
+ * have read the sub-channels' last completions before the revoke on the
+ * primary (nvc_wait_sent()). HALT goes first, while
+ * receive still runs, so that the host stops sending data before the
+ * last poll; what the host sends after that poll stays in the ring and
+ * the revoke gives it all back.
+ */
 static void nvc_teardown(struct nvc_dev *nvc)
 {
 	bool gone = hvlis_channel_rescinded(nvc->ch);
@@ -680,7 +716,9 @@ static void nvc_teardown(struct nvc_dev *nvc)
 	unsigned int i;
 
 	if (nvc->open && !gone) {
-		/* HALT has no answer; REVOKE_* have none either. */
+		/* The frames the sub-channels sent (TX is off) reach the host before HALT. */
+		nvc_wait_sent(nvc);
+		/* HALT has no answer. */
 		mutex_lock(&nvc->ctl_mutex);
 		halt.hdr.type = HVLIS_RNDIS_HALT_MSG;
 		halt.hdr.len = sizeof(halt);
@@ -688,6 +726,22 @@ static void nvc_teardown(struct nvc_dev *nvc)
 		memcpy(nvc->rndis_req, &halt, sizeof(halt));
 		nvc_rndis_send(nvc, sizeof(halt));
 		mutex_unlock(&nvc->ctl_mutex);
+	}
+	/* No sub-channel opens from now; receive stops on every channel. */
+	hvlis_channel_set_subchannel_cb(nvc->ch, NULL);
+	mutex_lock(&nvc->chan_lock);
+	nvc->no_subch = true;
+	mutex_unlock(&nvc->chan_lock);
+	for (i = NVC_MAX_CHANS; i-- > 0;) {
+		c = &nvc->chans[i];
+		if (c->napi_on) {
+			napi_disable(&c->napi);
+			c->napi_on = false;
+		}
+	}
+	/* REVOKE_* have no answer: nothing needs a poll any more. */
+	if (nvc->open && !gone) {
+		nvc_wait_sent(nvc);
 		if (nvc->send_connected) {
 			nvc_nvsp_init(&req, HVLIS_NVSP1_REVOKE_SEND_BUF);
 			req.revoke.id = HVLIS_NVSP_SEND_BUF_ID;
@@ -699,18 +753,10 @@ static void nvc_teardown(struct nvc_dev *nvc)
 			nvc_nvsp_request(nvc, &req, NULL, NULL);
 		}
 	}
-	/* No sub-channel opens from now; those open close first. */
-	hvlis_channel_set_subchannel_cb(nvc->ch, NULL);
-	mutex_lock(&nvc->chan_lock);
-	nvc->no_subch = true;
-	mutex_unlock(&nvc->chan_lock);
-	for (i = NVC_MAX_CHANS; i-- > 0;) {
+	/* The sub-channels close first, then the primary. */
+	for (i = NVC_MAX_CHANS; i-- > 1;) {
 		c = &nvc->chans[i];
-		if (c->napi_on) {
-			napi_disable(&c->napi);
-			c->napi_on = false;
-		}
-		if (i && c->open) {
+		if (c->open) {
 			hvlis_channel_close(c->ch);
 			WRITE_ONCE(c->open, false);
 		}

@@ -589,12 +589,21 @@ EXPORT_SYMBOL_GPL(hvlis_skippacket);
 /**
  * hvlis_channel_set_subchannel_cb() - be told about new sub-channels
  * @primary: the device's primary channel
- * @cb: called (in process context) for each sub-channel the host offers
+ * @cb: called (in process context, on the offers workqueue) for each
+ *	sub-channel the host offers; NULL: no more calls
+ *
+ * Returns once a call of the callback set before, if one is under way,
+ * has returned: after setting NULL, no call is running or will run, and
+ * the driver may free what the callback uses. So neither the callback nor
+ * what it waits for may call this, and it is never called with a lock
+ * the callback takes.
  */
 void hvlis_channel_set_subchannel_cb(struct hvlis_channel *primary,
 				     void (*cb)(struct hvlis_channel *sub))
 {
-	WRITE_ONCE(primary->subchannel_cb, cb);
+	mutex_lock(&primary->subchannel_cb_lock);
+	primary->subchannel_cb = cb;
+	mutex_unlock(&primary->subchannel_cb_lock);
 }
 EXPORT_SYMBOL_GPL(hvlis_channel_set_subchannel_cb);
 

@@ -38,6 +38,31 @@ static atomic_t offer_backlog = ATOMIC_INIT(0);
 static bool test_stall_offers;
 module_param(test_stall_offers, bool, 0644);
 MODULE_PARM_DESC(test_stall_offers, "test builds: offers and rescinds wait while set");
+/*
+ * Test builds only: the next sub-channel offer holds its primary's
+ * sub-channel callback, once read, test_subch_cb_delay_ms (at most 5000)
+ * before it calls it (once; the value reads 0 again after).
+ */
+static unsigned int test_subch_cb_delay_ms;
+module_param(test_subch_cb_delay_ms, uint, 0644);
+MODULE_PARM_DESC(test_subch_cb_delay_ms,
+		 "test builds: how long the next sub-channel offer holds its callback");
+
+static void test_subch_cb_hold(struct hvlis_channel *primary, struct hvlis_channel *ch)
+{
+	unsigned int ms = READ_ONCE(test_subch_cb_delay_ms);
+
+	if (!ms || cmpxchg(&test_subch_cb_delay_ms, ms, 0) != ms)
+		return;
+	pr_info("test: sub-channel relid %u: callback held %u ms\n", ch->relid, ms);
+	msleep(min(ms, 5000U));
+	pr_info("test: sub-channel relid %u: callback held; the primary's is %s\n", ch->relid,
+		READ_ONCE(primary->subchannel_cb) ? "still set" : "cleared meanwhile");
+}
+#else
+static inline void test_subch_cb_hold(struct hvlis_channel *primary, struct hvlis_channel *ch)
+{
+}
 #endif
 
 static void channel_release(struct kref *ref)
@@ -283,6 +308,7 @@ static struct hvlis_channel *channel_alloc(struct hvlis_vmbus *vb,
 	ch->state = HVLIS_CHAN_OFFERED;
 	INIT_LIST_HEAD(&ch->subchannels);
 	INIT_LIST_HEAD(&ch->sub_node);
+	mutex_init(&ch->subchannel_cb_lock);
 	INIT_LIST_HEAD(&ch->node);
 	spin_lock_init(&ch->out_lock);
 	spin_lock_init(&ch->in_lock);
@@ -383,12 +409,20 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 	mutex_unlock(&vb->chan_mutex);
 
 	if (primary) {
-		void (*cb)(struct hvlis_channel *sub) = READ_ONCE(primary->subchannel_cb);
+		void (*cb)(struct hvlis_channel *sub);
 
 		if (primary->device)
 			hvlis_channel_sysfs_add(ch);
+		/*
+		 * Under the lock: a driver that clears its callback (remove)
+		 * waits for this call, and never frees what it uses under it.
+		 */
+		mutex_lock(&primary->subchannel_cb_lock);
+		cb = primary->subchannel_cb;
+		test_subch_cb_hold(primary, ch);
 		if (cb)
 			cb(ch);
+		mutex_unlock(&primary->subchannel_cb_lock);
 		return;
 	}
 	ret = hvlis_device_add(ch);

@@ -61,7 +61,9 @@ struct hvlis_channel {
 	struct list_head sub_node;
 	struct list_head node;		/* vmbus.channels (primaries) */
 	struct hvlis_device *device;	/* primary: its device */
+	/* primary: called for each sub-channel offered, under subchannel_cb_lock */
 	void (*subchannel_cb)(struct hvlis_channel *sub);
+	struct mutex subchannel_cb_lock;	/* a call of subchannel_cb, and its change */
 
 	unsigned int target_cpu;	/* changed only under chan_mutex */
 	u32 target_vp;

@@ -89,12 +89,19 @@
  * NET_SLOT: the receive buffer's slot size the host answers (a frame
  * longer than one slot takes contiguous slots, one transfer range).
  * NET_SEND_SECTION: the send buffer's section size. NET_TID: the top
- * half of the transaction ids of the host's transfer-page packets, the
- * low half being the first slot.
+ * half of the transaction ids of the host's transfer-page packets; in the
+ * low half, bits 0-15 are the first slot and bits 16-30 the receive
+ * buffer's generation (NET_GEN_MAX: each buffer the guest shares gets the
+ * next, 1..NET_GEN_MAX in turn), so that a completion naming a buffer the
+ * host no longer has (revoked, or an earlier one) is told apart
+ * (late_completions) and never frees a slot of the buffer in use.
  */
 #define NET_SLOT		1728u
 #define NET_SEND_SECTION	6144u
 #define NET_TID			0x6876736e00000000ull	/* "nsvh" */
+#define NET_TID_SLOT_MASK	0xffffu
+#define NET_TID_GEN_SHIFT	16
+#define NET_GEN_MAX		0x7fffu
 #define NET_MSG_MAX		(ETH_HLEN + VLAN_HLEN + NET_MAX_MTU + 512)
 #define NET_LINK_SPEED		100000000u	/* 10 Gbit/s in 100 bit/s */
 #define NET_RX_WAIT		(HZ / 2)	/* a full receive buffer: wait this long */
@@ -175,7 +182,8 @@ struct net_dev {
 	u32 guest_mtu;		/* from SEND_NDIS_CONFIG, Ethernet header included; 0: none */
 	struct hvsim_map recv, send;
 	u16 recv_id;
-	u32 slots;		/* in the receive buffer */
+	u32 slots;		/* in the receive buffer, at most NET_TID_SLOT_MASK */
+	u32 recv_gen;		/* the receive buffer's generation (NET_TID) */
 	unsigned long *busy;	/* a bit per slot */
 	u16 *run;		/* at a packet's first slot: its slots; else 0 */
 	u32 cursor;		/* where the next search for free slots starts */
@@ -198,6 +206,7 @@ struct net_dev {
 
 	struct net_chan chans[NET_MAX_CHANS];
 	atomic64_t bad_packets, dropped, bad_rndis, unknown_completions, completions;
+	atomic64_t late_completions;	/* of a buffer the host no longer has */
 	atomic64_t version_refused, inits, rndis_inits, queries, sets, unsupported_oids;
 	atomic64_t keepalives, halts, rx_full_waits, not_ready, indications, send_errors;
 	atomic64_t send_section_pkts, page_buffer_pkts, revokes, fault_completions;
@@ -479,7 +488,7 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 	relid = d->chans[sub].relid;
 	offset = first * NET_SLOT;
 	count = total;
-	tid_low = first;
+	tid_low = d->recv_gen << NET_TID_GEN_SHIFT | (u32)first;
 	memset(&m, 0, sizeof(m));
 	m.type = HVLIS_NVSP1_SEND_RNDIS_PKT;
 	m.rndis_pkt.channel_type = chan_type;
@@ -656,7 +665,8 @@ static void on_recv_buf(struct net_dev *d, u32 relid, u64 tid, const struct hvli
 		hvsim_gpadl_unmap(&map);
 		goto answer;
 	}
-	slots = map.bytes / NET_SLOT;
+	/* the first slot must fit the transaction id's 16 bits */
+	slots = min_t(u32, map.bytes / NET_SLOT, NET_TID_SLOT_MASK);
 	d->busy = kvcalloc(BITS_TO_LONGS(slots), sizeof(long), GFP_KERNEL);
 	d->run = kvcalloc(slots, sizeof(u16), GFP_KERNEL);
 	if (!slots || !d->busy || !d->run) {
@@ -671,6 +681,7 @@ static void on_recv_buf(struct net_dev *d, u32 relid, u64 tid, const struct hvli
 	d->recv = map;
 	d->slots = slots;
 	d->cursor = 0;
+	d->recv_gen = d->recv_gen % NET_GEN_MAX + 1;
 	d->recv_id = m->buf.id;
 	mutex_unlock(&d->lock);
 	c.status = HVLIS_NVSP_STATUS_SUCCESS;
@@ -1190,19 +1201,37 @@ answer:
 	nvsp_answer(d, relid, desc->trans_id, HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE, &c, sizeof(c));
 }
 
-/* The guest is done with one of our transfer-page packets. */
+/*
+ * The guest is done with one of our transfer-page packets. One that names
+ * a receive buffer the host no longer has (revoked, or an earlier
+ * generation) is late: a real host ignores it, and the guest should not
+ * send it (hv_netvsc stops receive before its revoke), so it is counted
+ * apart; it frees nothing. One of the buffer in use must name a packet
+ * the host has out, else it is unknown.
+ */
 static void on_completion(struct net_dev *d, const struct hvlis_packet_desc *desc)
 {
-	bool known = false;
+	u32 low = (u32)desc->trans_id, gen = low >> NET_TID_GEN_SHIFT;
+	bool known = false, late = false;
 
 	if (desc->trans_id == (NET_TID | NET_TID_FAULT)) {
 		atomic64_inc(&d->fault_completions);
 		return;
 	}
 	mutex_lock(&d->lock);
-	if ((desc->trans_id & ~0xffffffffull) == NET_TID)
-		known = slots_put(d, (u32)desc->trans_id);
+	if ((desc->trans_id & ~0xffffffffull) == NET_TID && gen && gen <= NET_GEN_MAX) {
+		if (!d->busy || gen != d->recv_gen)
+			late = true;
+		else
+			known = slots_put(d, low & NET_TID_SLOT_MASK);
+	}
 	mutex_unlock(&d->lock);
+	if (late) {
+		atomic64_inc(&d->late_completions);
+		pr_info_ratelimited("relid %u: completion of receive buffer %u, which is gone\n",
+				    d->relid, gen);
+		return;
+	}
 	if (!known) {
 		atomic64_inc(&d->unknown_completions);
 		return;
@@ -1211,7 +1240,6 @@ static void on_completion(struct net_dev *d, const struct hvlis_packet_desc *des
 	wake_up_all(&d->slot_wq);
 }
 
-/* ----------------------------------------------------- channel events */
 /* ----------------------------------------------------- channel events */
 
 static void net_offer(void *priv, u32 relid, u16 sub, struct hvlis_offer *offer)
@@ -1683,6 +1711,7 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "page_buffer_pkts", atomic64_read(&d->page_buffer_pkts));
 		SHOW(d, "completions", atomic64_read(&d->completions));
 		SHOW(d, "unknown_completions", atomic64_read(&d->unknown_completions));
+		SHOW(d, "late_completions", atomic64_read(&d->late_completions));
 		SHOW(d, "rx_full_waits", atomic64_read(&d->rx_full_waits));
 		SHOW(d, "not_ready", atomic64_read(&d->not_ready));
 		SHOW(d, "send_errors", atomic64_read(&d->send_errors));
