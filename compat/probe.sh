@@ -26,6 +26,15 @@
 # answer "no" (they are optional; the driver then uses its fallback), and
 # the header and the build log say so.
 #
+# A symbol that the core kernel defines and exports wherever a header
+# declares it (no configuration option leaves it out, e.g. the timekeeping
+# code's do_settimeofday64) is named instead as
+#
+#	/* hvlis-probe-core-export: do_settimeofday64 */
+#
+# It is checked like the above when there is a list; with none, the probe's
+# compiling against the declaration decides.
+#
 # Two sentinel probes (hvlis_probe_true, hvlis_probe_false) run every time; if
 # the first fails or the second succeeds the engine itself is broken (wrong
 # compiler, unusable tree) and we stop with an error instead of writing a
@@ -183,6 +192,11 @@ result() { # name -> prints 1 or 0
 	for sym in $(sed -n 's|.*hvlis-probe-export:\(.*\)\*/.*|\1|p' "$work/$n.c"); do
 		exported "$sym" || { echo 0; return; }
 	done
+	if [ -n "$export_src" ]; then
+		for sym in $(sed -n 's|.*hvlis-probe-core-export:\(.*\)\*/.*|\1|p' "$work/$n.c"); do
+			exported "$sym" || { echo 0; return; }
+		done
+	fi
 	if [ "$export_complete" = 1 ]; then
 		for sym in $(undefined "$work/$n.o"); do
 			exported "$sym" || { echo 0; return; }
@@ -249,7 +263,8 @@ tmp="$outdir/hvlis_config.h.tmp"
 		echo "/* export checks: against $export_src */"
 	else
 		echo "/* export checks: impossible (no Module.symvers, System.map or kallsyms): */"
-		echo "/* features that need an export are answered no */"
+		echo "/* features that need an export are answered no, but for core kernel */"
+		echo "/* exports (hvlis-probe-core-export), where the declaration decides */"
 	fi
 	for w in "${silenced[@]}"; do
 		echo "/* the tree's own headers warn with -W$w: silenced (hvlis_cflags.mk) */"

@@ -91,18 +91,80 @@ farm() {
 	rm -rf "${work:?}/$1"
 	cp -as "$(cd "$first" && pwd -P)/." "$work/$1/" && rm -f "$work/$1/Module.symvers"
 }
+# own_dir BASE REL: make the directories on the way to BASE/REL (a file of
+# a copy made with cp -as) real ones in the copy, so that replacing that
+# file cannot write into the tree copied: Debian's build dir links whole
+# directories (tools -> ../../lib/linux-kbuild-X/tools), and cp -as copies
+# such a link as a link. Fails if the file's directory still resolves
+# outside BASE.
+own_dir() {
+	local base=$1 rel=$2 p='' c t
+	local IFS=/
+	for c in $(dirname "$rel"); do
+		[ -n "$c" ] && [ "$c" != . ] || continue
+		p=${p:+$p/}$c
+		[ -L "$base/$p" ] || continue
+		t=$(readlink -f "$base/$p") && [ -d "$t" ] || return 1
+		rm -f "$base/$p" && mkdir "$base/$p" && cp -as "$t/." "$base/$p/" || return 1
+	done
+	case $(readlink -f "$base/$(dirname "$rel")") in
+	"$(readlink -f "$base")"/*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
 # have HEADER PROBE: 1 if the header defines HAVE_<PROBE>
 have() { grep -q "^#define HAVE_$(tr '[:lower:]' '[:upper:]' <<< "$2") 1" "$1" && echo 1 || echo 0; }
 # probes run NAME: the engine on $work/NAME into $work/NAME.out
 probes_run() { "$top/compat/probe.sh" "$work/$1" "$work/$1.out" > "$work/$1.log" 2>&1; }
 # the export names (vmlinux's, roughly) of the real tree's Module.symvers
 symvers_names() { awk '$3 ~ /vmlinux$/ { print $2 }' "$first/Module.symvers"; }
+# wallclock_check NAME TREE CFGDIR SYMBOL: compat_time.h's
+# hvlis_set_wallclock() compiles with warnings as errors against TREE and the
+# engine's answers in CFGDIR, and the object calls SYMBOL (the kernel's
+# setter the answers chose) and no other setter
+wallclock_check() {
+	local n=$1 tree=$2 cfg=$3 sym=$4 d=$work/wc-$1 calls
+	rm -rf "$d"
+	mkdir -p "$d"
+	cat > "$d/Kbuild" <<EOK
+ccflags-y := -I$top/modules/include -I$top/compat/include -I$cfg -Werror
+-include $cfg/hvlis_cflags.mk
+ccflags-y += \$(HVLIS_KHDR_CFLAGS)
+obj-m := hvlis_wallclock.o
+EOK
+	cat > "$d/hvlis_wallclock.c" <<'EOC'
+#include <linux/module.h>
+#include <hvlis/compat_time.h>
+
+int hvlis_test_wallclock(s64 sec, long nsec);
+int hvlis_test_wallclock(s64 sec, long nsec)
+{
+	return hvlis_set_wallclock(sec, nsec);
+}
+EXPORT_SYMBOL_GPL(hvlis_test_wallclock);
+MODULE_LICENSE("GPL");
+EOC
+	make -C "$tree" M="$d" modules > "$d/build.log" 2>&1
+	if [ ! -f "$d/hvlis_wallclock.o" ] || grep -q 'hvlis_wallclock\.c.*\(warning\|error\)' "$d/build.log"; then
+		fail "$n" "compat_time.h does not compile: $(grep -m 2 -E 'error|warning' "$d/build.log" | tr '\n' ' ')"
+		return
+	fi
+	calls=$(nm -u "$d/hvlis_wallclock.o" | awk '$NF ~ /^do_settimeofday/ { print $NF }' | tr '\n' ' ')
+	if [ "$calls" = "$sym " ]; then
+		pass "$n"
+	else
+		fail "$n" "the object calls '$calls', not $sym alone"
+	fi
+}
 
 if [ -n "$first" ] && [ -f "$first/Module.symvers" ]; then
 	# the real tree's answers: the engine's run on it above (not run again)
 	ref="$work/$first_name/hvlis_config.h"
 	# answers that need an export, as the real tree gives them
-	optional="hv_hypercall_pg hv_setup_vmbus_handler orderly_reboot hibernation_available do_settimeofday64"
+	optional="hv_hypercall_pg hv_setup_vmbus_handler orderly_reboot hibernation_available"
+	# features whose export is core kernel code (hvlis-probe-core-export):
+	# without a list the declaration decides
+	core="do_settimeofday64"
 
 	# 1. no Module.symvers and nothing else to learn exports from: the
 	#    features that need an export answer no, the log says why
@@ -119,6 +181,16 @@ if [ -n "$first" ] && [ -f "$first/Module.symvers" ]; then
 		else
 			pass exports-none
 		fi
+		miss=
+		for p in $core; do [ "$(have "$h" "$p")" = "$(have "$ref" "$p")" ] || miss="$miss $p"; done
+		if [ -z "$miss" ] && [ "$(have "$ref" do_settimeofday64)" = 1 ]; then
+			pass exports-none-core-from-declaration
+		else
+			fail exports-none-core-from-declaration "answers differ from Module.symvers' for:$miss"
+		fi
+		# and hv_utils' time sync compiles with what the engine answered
+		# (here: the wall clock set through do_settimeofday64)
+		wallclock_check exports-none-wallclock-builds "$work/nolist" "$work/nolist.out" do_settimeofday64
 	else
 		fail exports-none "probe.sh failed: $(tail -n 2 "$work/nolist.log")"
 	fi
@@ -165,15 +237,22 @@ if [ -n "$first" ] && [ -f "$first/Module.symvers" ]; then
 
 	# 4. a kernel whose headers declare the Hyper-V hooks but that does not
 	#    export what they need (hv_hypercall_pg missing): HAVE_HV_DO_HYPERCALL
-	#    must be no, or hv_vmbus would not load ("unknown symbol")
+	#    must be no, or hv_vmbus would not load ("unknown symbol"). The same
+	#    list lacks do_settimeofday64: a core export is still checked when
+	#    there is a list.
 	farm noexport
-	grep -v -w hv_hypercall_pg "$first/Module.symvers" > "$work/noexport/Module.symvers"
+	grep -v -w -e hv_hypercall_pg -e do_settimeofday64 "$first/Module.symvers" > "$work/noexport/Module.symvers"
 	if probes_run noexport; then
 		h="$work/noexport.out/hvlis_config.h"
 		if [ "$(have "$ref" hv_do_hypercall)" = 1 ] && [ "$(have "$h" hv_do_hypercall)" = 0 ]; then
 			pass probe-needs-definition
 		else
 			fail probe-needs-definition "HAVE_HV_DO_HYPERCALL=$(have "$h" hv_do_hypercall) without hv_hypercall_pg exported (real tree: $(have "$ref" hv_do_hypercall))"
+		fi
+		if [ "$(have "$ref" do_settimeofday64)" = 1 ] && [ "$(have "$h" do_settimeofday64)" = 0 ]; then
+			pass core-export-checked-with-list
+		else
+			fail core-export-checked-with-list "HAVE_DO_SETTIMEOFDAY64=$(have "$h" do_settimeofday64) with a Module.symvers that lacks it (real tree: $(have "$ref" do_settimeofday64))"
 		fi
 	else
 		fail probe-needs-definition "probe.sh failed: $(tail -n 2 "$work/noexport.log")"
@@ -210,9 +289,11 @@ fi
 # the __copy() of the driver function's attributes: the engine must silence
 # -Wmissing-attributes, hv_vmbus must then build with -Werror, and a
 # deliberate warning in our own code must still stop the build.
-# oldtree DIR: that copy of $first in DIR; prints its build dir
-oldtree() {
-	local d=$1 common mh
+# treecopy DIR HEADER: a copy of $first in DIR (symbolic links; its build
+# dir is DIR/build) in which HEADER (e.g. include/linux/module.h) may be
+# replaced; prints that header's path in the copy
+treecopy() {
+	local d=$1 common
 	rm -rf "$d"
 	mkdir -p "$d"
 	common=$(sed -n 's|^include \(/.*\)/Makefile$|\1|p' "$first/Makefile")
@@ -223,12 +304,17 @@ oldtree() {
 			cp "$common/Makefile" "$d/common/Makefile" || return 1
 		cp -as "$(cd "$first" && pwd -P)/." "$d/build/" && rm "$d/build/Makefile" &&
 			echo "include $d/common/Makefile" > "$d/build/Makefile" || return 1
-		mh=$d/common/include/linux/module.h
+		own_dir "$d/common" "$2" && echo "$d/common/$2"
 	else
 		cp -as "$(cd "$first" && pwd -P)/." "$d/build/" && rm "$d/build/Makefile" &&
 			cp "$first/Makefile" "$d/build/Makefile" || return 1
-		mh=$d/build/include/linux/module.h
+		own_dir "$d/build" "$2" && echo "$d/build/$2"
 	fi
+}
+# oldtree DIR: that copy of $first in DIR; prints its build dir
+oldtree() {
+	local d=$1 mh
+	mh=$(treecopy "$d" include/linux/module.h) || return 1
 	grep -q '__copy(initfn)' "$mh" || return 1
 	sed 's/ __copy(\(init\|exit\)fn)//' "$(readlink -f "$mh")" > "$mh.new" && mv -f "$mh.new" "$mh" &&
 		! grep -q '__copy(' "$mh" && echo "$d/build"
@@ -292,6 +378,33 @@ if [ -n "$first" ]; then
 	fi
 fi
 
+# The wall clock on a kernel before do_settimeofday64 (3.17), as RHEL 6 and
+# 7 are: a copy of the first tree whose <linux/timekeeping.h> declares the
+# old setter, do_settimeofday(const struct timespec *), in its place, with
+# no Module.symvers (like the RHEL trees prepared by hand). The engine must
+# answer no to do_settimeofday64 and yes to do_settimeofday, and hv_utils'
+# time sync must compile and call the old setter.
+if [ -n "$first" ]; then
+	if ! tk=$(treecopy "$work/oldtime" include/linux/timekeeping.h) ||
+		! grep -q '^extern int do_settimeofday64(' "$tk"; then
+		fail old-time-api "cannot make the pre-3.17 timekeeping.h from $first"
+	else
+		sed 's/^extern int do_settimeofday64(.*/struct timespec { long tv_sec; long tv_nsec; };\
+extern int do_settimeofday(const struct timespec *tv);/' "$(readlink -f "$tk")" > "$tk.new" &&
+			mv -f "$tk.new" "$tk"
+		rm -f "$work/oldtime/build/Module.symvers"
+		h="$work/oldtime.out/hvlis_config.h"
+		if ! "$top/compat/probe.sh" "$work/oldtime/build" "$work/oldtime.out" > "$work/oldtime.log" 2>&1; then
+			fail old-time-api "probe.sh failed: $(tail -n 2 "$work/oldtime.log")"
+		elif [ "$(have "$h" do_settimeofday64)" != 0 ] || [ "$(have "$h" do_settimeofday)" != 1 ]; then
+			fail old-time-api "HAVE_DO_SETTIMEOFDAY64=$(have "$h" do_settimeofday64) HAVE_DO_SETTIMEOFDAY=$(have "$h" do_settimeofday) (want 0 and 1)"
+		else
+			pass old-time-api
+			wallclock_check old-time-api-wallclock-builds "$work/oldtime/build" "$work/oldtime.out" do_settimeofday
+		fi
+	fi
+fi
+
 # objtool and gcc's FN.cold parts (compat/objtool/cold_split.c). A current
 # tree's objtool knows them: no -fno-reorder-blocks-and-partition there (the
 # newest matrix tree, the last of trees.list; Debian 5.10's objtool, with
@@ -308,9 +421,13 @@ if [ -n "$first" ]; then
 	else
 		fail objtool-cold-clean-tree "$newest: $(cat "$work/$newest/hvlis_cflags.mk" 2> /dev/null || echo 'no hvlis_cflags.mk')"
 	fi
+	realot=$(readlink -f "$first/tools/objtool/objtool")
+	realsum=$(cksum < "$realot" 2> /dev/null)
 	farm coldtool
 	ot="$work/coldtool/tools/objtool/objtool"
-	if [ -e "$ot" ] || [ -L "$ot" ]; then
+	if ! own_dir "$work/coldtool" tools/objtool/objtool; then
+		fail objtool-cold-old-tool-detected "cannot give the copy of $first a tools/objtool of its own"
+	elif [ -e "$ot" ] || [ -L "$ot" ]; then
 		rm -f "$ot"
 		cat > "$ot" <<'EOT'
 #!/bin/sh
@@ -331,6 +448,13 @@ EOT
 		fi
 	else
 		fail objtool-cold-old-tool-detected "$first has no tools/objtool/objtool to stand in for"
+	fi
+	# the stand-in lives in the copy only (it once replaced the tree's own
+	# objtool through the copy's link to Debian's tools directory)
+	if [ "$(cksum < "$realot" 2> /dev/null)" = "$realsum" ]; then
+		pass objtool-cold-tree-untouched
+	else
+		fail objtool-cold-tree-untouched "$realot changed while the stand-in was in use"
 	fi
 fi
 
