@@ -34,6 +34,9 @@
  *     set-id         a transfer page set id the guest never gave
  *     unknown-tid    first a completion of a send the guest never made
  *                    (the frame itself goes through)
+ *     rx-csum-failed the next TCP frame with a payload: its last byte
+ *                    changed after its checksum, and (receive checksum
+ *                    offload on) a checksum info saying "TCP failed"
  *   (a rescind with traffic flowing: "rescind <relid>", control.c)
  *
  * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
@@ -44,12 +47,15 @@
  * message longer than a slot takes contiguous slots, one transfer range),
  * the send buffer (6144-byte sections), revokes, SUBCHANNEL (5 and later;
  * up to subch); RNDIS INITIALIZE, QUERY (MAC, max frame size, link speed,
- * media connect status, packet filter, RSS capabilities), SET (packet
- * filter, offload parameters, multicast list, the NetworkAddress device
- * parameter (the guest's MAC address, under macspoof), RSS parameters
- * with the indirection table that picks the channel of each frame to the
- * guest), KEEPALIVE, RESET, HALT. No offload is offered (the offload capabilities
- * query is answered NOT_SUPPORTED). Every offset, length, section index
+ * media connect status, packet filter, RSS and offload capabilities), SET
+ * (packet filter, offload parameters, multicast list, the NetworkAddress
+ * device parameter (the guest's MAC address, under macspoof), RSS
+ * parameters with the indirection table that picks the channel of each
+ * frame to the guest), KEEPALIVE, RESET, HALT. Offloads: the NDIS 6.0
+ * capabilities per generation (gens[]); a guest frame's checksum and
+ * LSOv2 per-packet info are carried out (offload_csum(), offload_lso()),
+ * the checksums of hvsimnet<N>'s frames computed and reported to the
+ * guest (rx_csum_info()). Every offset, length, section index
  * and per-packet-info record the guest gives is checked; a bad message is
  * counted (bad_rndis) and completed with a failure status, and the host
  * goes on.
