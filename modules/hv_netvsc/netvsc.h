@@ -40,7 +40,7 @@
 #define NVC_REQ_BYTES		1024	/* an RNDIS request (RSS parameters: 620) */
 #define NVC_MAX_CHANS		16	/* the primary and 15 sub-channels */
 #define NVC_RX_COMP_MAX		128	/* receive completions held per poll */
-#define NVC_MAX_PB		32	/* page buffers of one large frame */
+#define NVC_MAX_PB		64	/* page buffers of one large frame (VMBus: 64) */
 /*
  * The largest MTU hvlis offers: NVSP 2 and later carry the MTU in the
  * NDIS configuration (jumbo frames), NVSP 1 hosts take 1500 only. 9000
@@ -65,6 +65,12 @@ struct nvc_stats {
 	u64 tx_packets, tx_bytes, tx_dropped, tx_busy, tx_pagebuf;
 	u64 tx_no_section, tx_bad_tid, stop_queue, wake_queue, link_changes;
 	u64 reattach;			/* data path torn down and brought back */
+	/* offloads */
+	u64 tx_csum;			/* frames whose checksum the host computes */
+	u64 tx_lso;			/* LSOv2 frames the host segments */
+	u64 tx_csum_sw;			/* checksums computed here (not offered) */
+	u64 rx_csum_ok;			/* the host checked TCP/UDP: not checked again */
+	u64 rx_csum_bad;		/* the host said "failed": left to the stack */
 };
 
 /*
@@ -82,6 +88,8 @@ struct nvc_chan {
 	u8 *bounce;
 	u32 bounce_len;
 	struct nvc_range *ranges;
+	/* a large frame's page buffers (ndo_start_xmit on this queue) */
+	struct hvlis_page_buffer pb[NVC_MAX_PB];
 	u64 rx_comp[NVC_RX_COMP_MAX];
 	u32 rx_comp_n;
 	struct nvc_stats st;
@@ -159,6 +167,10 @@ struct nvc_dev {
 	u32 max_frame;
 	u32 filter;
 	struct work_struct rx_mode_work;	/* the filter from ndo_set_rx_mode */
+
+	/* offloads the host offers (nvc_offload_attach()); all 0: none */
+	struct nvc_offload offload;
+	u32 lso_min_segs;		/* GSO frames of fewer go segmented */
 };
 
 /* netvsc_main.c */
@@ -167,6 +179,18 @@ void nvc_rndis_answer(struct nvc_dev *nvc, const void *msg, u32 len, u32 req_id)
 bool nvc_ctl_answer(struct nvc_dev *nvc, u64 tid, const struct hvlis_nvsp_msg *msg, u32 len);
 int nvc_set_queues(struct nvc_dev *nvc, u32 n);
 void nvc_stats_sum(struct nvc_dev *nvc, struct nvc_stats *sum);
+
+/* netvsc_offload.c */
+int nvc_rndis_query_info(struct nvc_dev *nvc, u32 oid, const void *in, u32 in_len,
+			 void *out, u32 len);
+int nvc_rndis_set_oid(struct nvc_dev *nvc, u32 oid, const void *val, u32 len);
+void nvc_offload_attach(struct nvc_dev *nvc, bool first);
+void nvc_offload_features(struct nvc_dev *nvc);
+int nvc_set_features(struct net_device *ndev, netdev_features_t features);
+netdev_features_t nvc_features_check(struct sk_buff *skb, struct net_device *ndev,
+				     netdev_features_t features);
+int nvc_tx_offload(struct nvc_chan *c, struct sk_buff *skb, struct nvc_tx_info *ti);
+void nvc_rx_csum(struct nvc_chan *c, struct sk_buff *skb, const struct nvc_rx_info *info);
 
 /* netvsc_ethtool.c */
 extern const struct ethtool_ops nvc_ethtool_ops;

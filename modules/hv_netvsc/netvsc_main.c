@@ -179,8 +179,19 @@ static u32 nvc_next_id(struct nvc_dev *nvc)
 	return nvc->rndis_seq;
 }
 
-/* A query: copies at most @len bytes of the answer, returns how many. */
-static int nvc_rndis_query(struct nvc_dev *nvc, u32 oid, void *out, u32 len)
+/**
+ * nvc_rndis_query_info() - an RNDIS query carrying an information buffer
+ * @nvc: the device
+ * @oid: the object
+ * @in: what the query carries (NULL: nothing)
+ * @in_len: its length
+ * @out: receives at most @len bytes of the answer
+ * @len: room at @out
+ *
+ * Return: the bytes copied, or a negative errno.
+ */
+int nvc_rndis_query_info(struct nvc_dev *nvc, u32 oid, const void *in, u32 in_len,
+			 void *out, u32 len)
 {
 	struct nvc_rndis_ctrl c;
 	u32 id, n;
@@ -189,8 +200,8 @@ static int nvc_rndis_query(struct nvc_dev *nvc, u32 oid, void *out, u32 len)
 	mutex_lock(&nvc->ctl_mutex);
 	id = nvc_next_id(nvc);
 	n = nvc_rndis_oid_request(nvc->rndis_req, NVC_REQ_BYTES, HVLIS_RNDIS_QUERY_MSG, id,
-				  oid, NULL, 0);
-	ret = nvc_rndis_request(nvc, n, id, &c);
+				  oid, in, in_len);
+	ret = n ? nvc_rndis_request(nvc, n, id, &c) : -EINVAL;
 	if (!ret && c.type != HVLIS_RNDIS_QUERY_CMPLT)
 		ret = -EIO;
 	if (!ret) {
@@ -200,6 +211,12 @@ static int nvc_rndis_query(struct nvc_dev *nvc, u32 oid, void *out, u32 len)
 	}
 	mutex_unlock(&nvc->ctl_mutex);
 	return ret;
+}
+
+/* A query: copies at most @len bytes of the answer, returns how many. */
+static int nvc_rndis_query(struct nvc_dev *nvc, u32 oid, void *out, u32 len)
+{
+	return nvc_rndis_query_info(nvc, oid, NULL, 0, out, len);
 }
 
 static int nvc_rndis_set(struct nvc_dev *nvc, u32 oid, const void *val, u32 len)
@@ -217,6 +234,20 @@ static int nvc_rndis_set(struct nvc_dev *nvc, u32 oid, const void *val, u32 len)
 		ret = -EIO;
 	mutex_unlock(&nvc->ctl_mutex);
 	return ret;
+}
+
+/**
+ * nvc_rndis_set_oid() - an RNDIS set
+ * @nvc: the device
+ * @oid: the object
+ * @val: its value
+ * @len: the value's length
+ *
+ * Return: 0, or -EIO if the host refused, or another negative errno.
+ */
+int nvc_rndis_set_oid(struct nvc_dev *nvc, u32 oid, const void *val, u32 len)
+{
+	return nvc_rndis_set(nvc, oid, val, len);
 }
 
 /**
@@ -863,6 +894,7 @@ static int nvc_attach(struct nvc_dev *nvc, u32 mtu, bool first)
 		ret = nvc_rndis_init(nvc, first);
 	if (ret)
 		goto fail;
+	nvc_offload_attach(nvc, first);
 	nvc_vrss_init(nvc);
 	WRITE_ONCE(nvc->attached, true);
 	return 0;
@@ -1067,6 +1099,8 @@ static const struct net_device_ops nvc_netdev_ops = {
 	.ndo_set_rx_mode = nvc_set_rx_mode,
 	.ndo_change_mtu = nvc_change_mtu,
 	.ndo_set_mac_address = nvc_set_mac_address,
+	.ndo_set_features = nvc_set_features,
+	.ndo_features_check = nvc_features_check,
 	.ndo_validate_addr = eth_validate_addr,
 };
 
@@ -1113,6 +1147,7 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ndev->ethtool_ops = &nvc_ethtool_ops;
 	ndev->hw_features = NETIF_F_SG;
 	ndev->features = NETIF_F_SG;
+	nvc_offload_features(nvc);
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	ndev->min_mtu = ETH_MIN_MTU;
 	ndev->max_mtu = nvc->nvsp_version >= HVLIS_NVSP_V2 ? NVC_JUMBO_MTU : ETH_DATA_LEN;

@@ -118,6 +118,7 @@ static int rx_frame(struct nvc_chan *c, const u8 *msg, const struct nvc_rx_info 
 	}
 	skb_put_data(skb, msg + info->data_offset, info->data_len);
 	skb->protocol = eth_type_trans(skb, ndev);
+	nvc_rx_csum(c, skb, info);
 	skb_record_rx_queue(skb, c->idx);
 	c->st.rx_packets++;
 	c->st.rx_bytes += info->data_len;

@@ -16,7 +16,7 @@
 #include "netvsc.h"
 
 #define NVC_TX_ROOM	2048u	/* outbound ring bytes to wake the queue */
-#define NVC_TX_HDR	64u	/* a slot's RNDIS header buffer */
+#define NVC_TX_HDR	128u	/* a slot's RNDIS header buffer (NVC_TX_HDR_MAX) */
 
 /**
  * nvc_tx_alloc() - the TX slot table
@@ -34,7 +34,7 @@ int nvc_tx_alloc(struct nvc_dev *nvc, u32 nslots)
 		return -ENOMEM;
 	nvc->nslots = nslots;
 	for (i = 0; i < nslots; i++) {
-		/* 64 bytes from kmalloc never cross a page. */
+		/* 128 bytes from kmalloc never cross a page. */
 		nvc->slots[i].hdr = kmalloc(NVC_TX_HDR, GFP_KERNEL);
 		if (!nvc->slots[i].hdr) {
 			nvc_tx_free(nvc);
@@ -179,13 +179,13 @@ static int pb_add(struct hvlis_page_buffer *pb, int n, phys_addr_t pa, u32 len)
 }
 
 static int tx_pagebuf(struct nvc_chan *c, struct sk_buff *skb, struct nvc_tx_slot *s,
-		      struct hvlis_nvsp_msg *msg)
+		      struct hvlis_nvsp_msg *msg, const struct nvc_tx_info *ti)
 {
-	struct hvlis_page_buffer pb[NVC_MAX_PB];
+	struct hvlis_page_buffer *pb = c->pb;
 	u32 hl, i;
 	int n;
 
-	hl = nvc_rndis_data_header(s->hdr, NVC_TX_HDR, skb->len);
+	hl = nvc_rndis_data_header_info(s->hdr, NVC_TX_HDR, skb->len, ti);
 	n = pb_add(pb, 0, virt_to_phys(s->hdr), hl);
 	n = pb_add(pb, n, virt_to_phys(skb->data), skb_headlen(skb));
 	for (i = 0; n >= 0 && i < skb_shinfo(skb)->nr_frags; i++) {
@@ -213,9 +213,10 @@ static int tx_pagebuf(struct nvc_chan *c, struct sk_buff *skb, struct nvc_tx_slo
 netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct nvc_dev *nvc = netdev_priv(ndev);
-	u32 len = skb->len, need = sizeof(struct hvlis_rndis_packet) + len;
+	u32 len = skb->len, need;
 	u16 q = skb_get_queue_mapping(skb);
 	struct hvlis_nvsp_msg msg;
+	struct nvc_tx_info ti;
 	struct nvc_tx_slot *s;
 	u32 slot, sec = HVLIS_NVSP_NO_SECTION;
 	struct nvc_chan *c;
@@ -229,6 +230,10 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	c = &nvc->chans[q];
 	if (READ_ONCE(nvc->removing) || !READ_ONCE(nvc->attached))
 		goto drop;
+	/* Before a slot is taken: a TX_BUSY retry comes back here. */
+	if (nvc_tx_offload(c, skb, &ti))
+		goto drop;
+	need = sizeof(struct hvlis_rndis_packet) + (ti.csum ? 16 : 0) + (ti.lso ? 16 : 0) + len;
 	spin_lock_bh(&nvc->tx_lock);
 	slot = slot_find(nvc);
 	if (slot >= nvc->nslots) {
@@ -259,7 +264,7 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	msg.rndis_pkt.channel_type = HVLIS_NVSP_RNDIS_DATA;
 	if (sec != HVLIS_NVSP_NO_SECTION) {
 		u8 *dst = (u8 *)nvc->send_buf + (size_t)sec * nvc->sec_size;
-		u32 hl = nvc_rndis_data_header(dst, nvc->sec_size, len);
+		u32 hl = nvc_rndis_data_header_info(dst, nvc->sec_size, len, &ti);
 
 		skb_copy_bits(skb, 0, dst + hl, len);
 		msg.rndis_pkt.section_index = sec;
@@ -268,7 +273,7 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 				       HVLIS_PKT_DATA_INBAND,
 				       HVLIS_PKT_FLAG_COMPLETION_REQUESTED);
 	} else {
-		ret = tx_pagebuf(c, skb, s, &msg);
+		ret = tx_pagebuf(c, skb, s, &msg, &ti);
 	}
 	if (!ret) {
 		/* The queue's lock serializes these with other sends on it. */

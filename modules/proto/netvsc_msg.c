@@ -391,17 +391,251 @@ int nvc_rndis_ctrl(const void *msg, u32 len, struct nvc_rndis_ctrl *out)
  */
 u32 nvc_rndis_data_header(void *buf, u32 room, u32 frame_len)
 {
-	struct hvlis_rndis_packet pk;
+	static const struct nvc_tx_info none;
 
-	if (room < sizeof(pk) || frame_len > 0x7fffffff - sizeof(pk))
+	return nvc_rndis_data_header_info(buf, room, frame_len, &none);
+}
+
+/* One per-packet-info record of a u32 value at @p; returns its size. */
+static u32 ppi_put(u8 *p, u32 type, u32 val)
+{
+	struct hvlis_rndis_ppi rec;
+
+	rec.size = sizeof(rec) + sizeof(val);
+	rec.type = type;
+	rec.data_offset = sizeof(rec);
+	memcpy(p, &rec, sizeof(rec));
+	memcpy(p + sizeof(rec), &val, sizeof(val));
+	return rec.size;
+}
+
+/**
+ * nvc_rndis_data_header_info() - the RNDIS header of a frame with offloads
+ * @buf: where the header goes; the frame follows it directly
+ * @room: bytes at @buf
+ * @frame_len: the frame's length
+ * @ti: the checksum and LSOv2 per-packet info to send (0: none)
+ *
+ * The per-packet-info records follow the data message's header, the frame
+ * follows them.
+ *
+ * Return: the header's length (the frame's offset from @buf, at most
+ * NVC_TX_HDR_MAX), or 0 if @room is too small.
+ */
+u32 nvc_rndis_data_header_info(void *buf, u32 room, u32 frame_len,
+			       const struct nvc_tx_info *ti)
+{
+	struct hvlis_rndis_packet pk;
+	u8 *o = buf;
+	u32 pl = 0, need;
+
+	need = sizeof(pk) + (ti->csum ? 16 : 0) + (ti->lso ? 16 : 0);
+	if (room < need || frame_len > 0x7fffffff - need)
 		return 0;
+	if (ti->csum)
+		pl += ppi_put(o + sizeof(pk) + pl, HVLIS_PPI_CSUM, ti->csum);
+	if (ti->lso)
+		pl += ppi_put(o + sizeof(pk) + pl, HVLIS_PPI_LSO, ti->lso);
 	memset(&pk, 0, sizeof(pk));
 	pk.hdr.type = HVLIS_RNDIS_PACKET_MSG;
-	pk.hdr.len = sizeof(pk) + frame_len;
-	pk.data_offset = sizeof(pk) - HVLIS_RNDIS_HDR_SIZE;
+	pk.hdr.len = need + frame_len;
+	pk.data_offset = need - HVLIS_RNDIS_HDR_SIZE;
 	pk.data_len = frame_len;
-	memcpy(buf, &pk, sizeof(pk));
-	return sizeof(pk);
+	if (pl) {
+		pk.ppi_offset = sizeof(pk) - HVLIS_RNDIS_HDR_SIZE;
+		pk.ppi_len = pl;
+	}
+	memcpy(o, &pk, sizeof(pk));
+	return need;
+}
+
+/**
+ * nvc_txcsum_info() - the checksum per-packet info of a frame to the host
+ * @ipv6: the frame is IPv6 (else IPv4)
+ * @tcp: the host is to compute a TCP checksum (else UDP)
+ * @thoff: the transport header's offset from the frame start
+ *
+ * Return: the value, or 0 if @thoff does not fit its 10 bits.
+ */
+u32 nvc_txcsum_info(bool ipv6, bool tcp, u32 thoff)
+{
+	if (thoff > (HVLIS_NDIS_TXCSUM_THOFF_MASK >> HVLIS_NDIS_TXCSUM_THOFF_SHIFT))
+		return 0;
+	return (ipv6 ? HVLIS_NDIS_TXCSUM_IPV6 : HVLIS_NDIS_TXCSUM_IPV4) |
+	       (tcp ? HVLIS_NDIS_TXCSUM_TCP : HVLIS_NDIS_TXCSUM_UDP) |
+	       thoff << HVLIS_NDIS_TXCSUM_THOFF_SHIFT;
+}
+
+/**
+ * nvc_lso2_info() - the LSOv2 per-packet info of a frame to the host
+ * @ipv6: the frame is IPv6 (else IPv4)
+ * @thoff: the TCP header's offset from the frame start
+ * @mss: the segment size
+ *
+ * Return: the value, or 0 if @thoff or @mss do not fit (or @mss is 0).
+ */
+u32 nvc_lso2_info(bool ipv6, u32 thoff, u32 mss)
+{
+	if (!mss || mss > HVLIS_NDIS_LSO2_MSS_MASK ||
+	    thoff > (HVLIS_NDIS_LSO2_THOFF_MASK >> HVLIS_NDIS_LSO2_THOFF_SHIFT))
+		return 0;
+	return mss | thoff << HVLIS_NDIS_LSO2_THOFF_SHIFT | HVLIS_NDIS_LSO2_TYPE |
+	       (ipv6 ? HVLIS_NDIS_LSO2_IPV6 : 0);
+}
+
+/**
+ * nvc_rx_csum_verdict() - what a received frame's checksum info says
+ * @info: nvc_rndis_data()'s result
+ *
+ * Any "failed" bit wins over any "succeeded" bit: a frame the host says
+ * is bad is never taken as checked.
+ *
+ * Return: NVC_RX_CSUM_OK when the TCP or UDP checksum succeeded and
+ * nothing failed; NVC_RX_CSUM_FAILED when anything failed; else
+ * NVC_RX_CSUM_NONE.
+ */
+enum nvc_rx_csum nvc_rx_csum_verdict(const struct nvc_rx_info *info)
+{
+	const u32 failed = HVLIS_NDIS_RXCSUM_TCP_FAILED | HVLIS_NDIS_RXCSUM_UDP_FAILED |
+			   HVLIS_NDIS_RXCSUM_IP_FAILED;
+	const u32 ok = HVLIS_NDIS_RXCSUM_TCP_OK | HVLIS_NDIS_RXCSUM_UDP_OK;
+
+	if (!info->has_csum)
+		return NVC_RX_CSUM_NONE;
+	if (info->csum & failed)
+		return NVC_RX_CSUM_FAILED;
+	return info->csum & ok ? NVC_RX_CSUM_OK : NVC_RX_CSUM_NONE;
+}
+
+/**
+ * nvc_offload_query() - the information buffer of the capabilities query
+ * @buf: where it goes
+ * @room: bytes at @buf
+ *
+ * An offload object header asking for the NDIS 6.0 object (revision 1,
+ * HVLIS_NDIS_OFFLOAD_SIZE_6_0 bytes), the rest zero.
+ *
+ * Return: its length, or 0 if @room is too small.
+ */
+u32 nvc_offload_query(void *buf, u32 room)
+{
+	struct hvlis_ndis_offload o;
+
+	if (room < sizeof(o))
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.hdr.type = HVLIS_NDIS_OBJ_OFFLOAD;
+	o.hdr.revision = HVLIS_NDIS_OFFLOAD_REV_1;
+	o.hdr.size = sizeof(o);
+	memcpy(buf, &o, sizeof(o));
+	return sizeof(o);
+}
+
+/* An LSOv2 direction's sizes, if the host offers it sanely; else 0, 0. */
+static void lso_caps(u32 encap, u32 maxsz, u32 minsg, u32 *max, u32 *minsegs)
+{
+	*max = 0;
+	*minsegs = 0;
+	if (!(encap & HVLIS_NDIS_OFFLOAD_ENCAP_8023) || maxsz < NVC_LSO_MIN_SIZE ||
+	    minsg > NVC_LSO_MAX_MINSEGS)
+		return;
+	*max = maxsz < NVC_LSO_MAX_SIZE ? maxsz : NVC_LSO_MAX_SIZE;
+	*minsegs = minsg ? minsg : 1;
+}
+
+/**
+ * nvc_offload_caps() - check the host's answer to the capabilities query
+ * @info: the query's information buffer (the guest's copy)
+ * @len: its length
+ * @out: receives what the guest may use
+ *
+ * The object must be an offload object of revision 1 or later with at
+ * least the NDIS 6.0 size, its own size inside @len; only its NDIS 6.0
+ * part is read. Checksum offload counts for TCP or UDP only with the
+ * matching bit; LSOv2 for a direction only with checksum offload of TCP
+ * for it (segments need their checksums), Ethernet encapsulation, a
+ * maximum of at least NVC_LSO_MIN_SIZE (taken down to NVC_LSO_MAX_SIZE)
+ * and at most NVC_LSO_MAX_MINSEGS minimum segments; anything else leaves
+ * that offload off rather than failing.
+ *
+ * Return: 0, or -EINVAL for a malformed object (no offload then).
+ */
+int nvc_offload_caps(const void *info, u32 len, struct nvc_offload *out)
+{
+	struct hvlis_ndis_offload o;
+
+	memset(out, 0, sizeof(*out));
+	if (!info || len < sizeof(o))
+		return -EINVAL;
+	memcpy(&o, info, sizeof(o));
+	if (o.hdr.type != HVLIS_NDIS_OBJ_OFFLOAD || o.hdr.revision < HVLIS_NDIS_OFFLOAD_REV_1 ||
+	    o.hdr.size < sizeof(o) || o.hdr.size > len)
+		return -EINVAL;
+	out->tx_tcp4 = o.ip4_txcsum & HVLIS_NDIS_CSUM_CAP_TCP4;
+	out->tx_udp4 = o.ip4_txcsum & HVLIS_NDIS_CSUM_CAP_UDP4;
+	out->tx_tcp6 = o.ip6_txcsum & HVLIS_NDIS_CSUM_CAP_TCP6;
+	out->tx_udp6 = o.ip6_txcsum & HVLIS_NDIS_CSUM_CAP_UDP6;
+	out->rx_tcp4 = o.ip4_rxcsum & HVLIS_NDIS_CSUM_CAP_TCP4;
+	out->rx_udp4 = o.ip4_rxcsum & HVLIS_NDIS_CSUM_CAP_UDP4;
+	out->rx_tcp6 = o.ip6_rxcsum & HVLIS_NDIS_CSUM_CAP_TCP6;
+	out->rx_udp6 = o.ip6_rxcsum & HVLIS_NDIS_CSUM_CAP_UDP6;
+	if (out->tx_tcp4)
+		lso_caps(o.lsov2_ip4_encap, o.lsov2_ip4_maxsz, o.lsov2_ip4_minsg,
+			 &out->lso4_max, &out->lso4_minsegs);
+	if (out->tx_tcp6)
+		lso_caps(o.lsov2_ip6_encap, o.lsov2_ip6_maxsz, o.lsov2_ip6_minsg,
+			 &out->lso6_max, &out->lso6_minsegs);
+	return 0;
+}
+
+/* A checksum field: TX, RX, both or off. */
+static u8 csum_param(bool tx, bool rx)
+{
+	if (tx && rx)
+		return HVLIS_NDIS_OFFLOAD_TX_RX;
+	if (tx)
+		return HVLIS_NDIS_OFFLOAD_TX;
+	return rx ? HVLIS_NDIS_OFFLOAD_RX : HVLIS_NDIS_OFFLOAD_OFF;
+}
+
+/**
+ * nvc_offload_params() - the OID_TCP_OFFLOAD_PARAMETERS value
+ * @buf: where it goes
+ * @room: bytes at @buf
+ * @ndis_version: the NDIS version the guest announced
+ * @caps: what the host offers (nvc_offload_caps())
+ * @w: what the guest wants on
+ *
+ * Every checksum and LSOv2 field is set (on only where both @w and @caps
+ * say so; "off" otherwise), LSOv1, IPsec and RSC are left unchanged.
+ * Revision 2 (NDIS 6.1, HVLIS_NDIS_OFFLOAD_PARAMS_SIZE_6_1 bytes) before
+ * NDIS 6.30, revision 3 (the whole object) from it on.
+ *
+ * Return: its length, or 0 if @room is too small.
+ */
+u32 nvc_offload_params(void *buf, u32 room, u32 ndis_version,
+		       const struct nvc_offload *caps, const struct nvc_offload_want *w)
+{
+	struct hvlis_ndis_offload_params p;
+	u32 size = ndis_version >= HVLIS_NDIS_6_30 ? sizeof(p) : HVLIS_NDIS_OFFLOAD_PARAMS_SIZE_6_1;
+
+	if (room < size)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.hdr.type = HVLIS_NDIS_OBJ_DEFAULT;
+	p.hdr.revision = ndis_version >= HVLIS_NDIS_6_30 ? HVLIS_NDIS_OFFLOAD_PARAMS_REV_3 :
+			 HVLIS_NDIS_OFFLOAD_PARAMS_REV_2;
+	p.hdr.size = size;
+	p.tcp4_csum = csum_param(w->tx_csum4 && caps->tx_tcp4, w->rx_csum && caps->rx_tcp4);
+	p.udp4_csum = csum_param(w->tx_csum4 && caps->tx_udp4, w->rx_csum && caps->rx_udp4);
+	p.tcp6_csum = csum_param(w->tx_csum6 && caps->tx_tcp6, w->rx_csum && caps->rx_tcp6);
+	p.udp6_csum = csum_param(w->tx_csum6 && caps->tx_udp6, w->rx_csum && caps->rx_udp6);
+	p.lsov2_ip4 = w->lso4 && w->tx_csum4 && caps->lso4_max ? HVLIS_NDIS_OFFLOAD_ENABLED :
+		      HVLIS_NDIS_OFFLOAD_DISABLED;
+	p.lsov2_ip6 = w->lso6 && w->tx_csum6 && caps->lso6_max ? HVLIS_NDIS_OFFLOAD_ENABLED :
+		      HVLIS_NDIS_OFFLOAD_DISABLED;
+	memcpy(buf, &p, size);
+	return size;
 }
 
 /**

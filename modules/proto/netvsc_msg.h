@@ -85,6 +85,53 @@ struct nvc_rndis_ctrl {
 int nvc_rndis_ctrl(const void *msg, u32 len, struct nvc_rndis_ctrl *out);
 
 u32 nvc_rndis_data_header(void *buf, u32 room, u32 frame_len);
+
+/* What a frame to the host asks of its offloads (per-packet info). */
+struct nvc_tx_info {
+	u32 csum;		/* HVLIS_NDIS_TXCSUM_* and offset; 0: none */
+	u32 lso;		/* HVLIS_NDIS_LSO2_* and offset and MSS; 0: none */
+};
+
+/* Header bytes with every per-packet info a frame may carry. */
+#define NVC_TX_HDR_MAX	(44u + 2 * 16u)
+
+u32 nvc_rndis_data_header_info(void *buf, u32 room, u32 frame_len,
+			       const struct nvc_tx_info *ti);
+u32 nvc_txcsum_info(bool ipv6, bool tcp, u32 thoff);
+u32 nvc_lso2_info(bool ipv6, u32 thoff, u32 mss);
+
+/* What the checksum per-packet info of a received frame says. */
+enum nvc_rx_csum {
+	NVC_RX_CSUM_NONE,	/* nothing checked: the stack verifies */
+	NVC_RX_CSUM_OK,		/* the host found the TCP or UDP checksum good */
+	NVC_RX_CSUM_FAILED,	/* the host found a checksum bad */
+};
+
+enum nvc_rx_csum nvc_rx_csum_verdict(const struct nvc_rx_info *info);
+
+/* The offloads the host offers (OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES). */
+struct nvc_offload {
+	bool tx_tcp4, tx_udp4, tx_tcp6, tx_udp6;
+	bool rx_tcp4, rx_udp4, rx_tcp6, rx_udp6;
+	u32 lso4_max, lso4_minsegs;	/* 0: no LSOv2 over IPv4 */
+	u32 lso6_max, lso6_minsegs;	/* 0: no LSOv2 over IPv6 */
+};
+
+/* LSOv2 sizes the guest accepts from a host (a GSO frame is at most 64 KiB). */
+#define NVC_LSO_MIN_SIZE	4096u
+#define NVC_LSO_MAX_SIZE	65535u
+#define NVC_LSO_MAX_MINSEGS	16u
+
+u32 nvc_offload_query(void *buf, u32 room);
+int nvc_offload_caps(const void *info, u32 len, struct nvc_offload *out);
+
+/* What the guest turns on (each only if offered). */
+struct nvc_offload_want {
+	bool tx_csum4, tx_csum6, rx_csum, lso4, lso6;
+};
+
+u32 nvc_offload_params(void *buf, u32 room, u32 ndis_version,
+		       const struct nvc_offload *caps, const struct nvc_offload_want *w);
 u32 nvc_rndis_oid_request(void *buf, u32 room, u32 type, u32 req_id, u32 oid,
 			  const void *info, u32 info_len);
 u32 nvc_rndis_init_request(void *buf, u32 room, u32 req_id, u32 max_xfer);

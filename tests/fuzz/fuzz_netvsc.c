@@ -88,6 +88,11 @@ static void data(const u8 *b, u32 len)
 	ASSERT(type == HVLIS_RNDIS_PACKET_MSG);
 	ASSERT(info.data_len && info.data_offset >= sizeof(struct hvlis_rndis_packet));
 	ASSERT((u64)info.data_offset + info.data_len <= (u32)mlen);
+	/* A checksum "failed" bit is never read as checked. */
+	if (nvc_rx_csum_verdict(&info) == NVC_RX_CSUM_OK)
+		ASSERT(info.has_csum && !(info.csum & (HVLIS_NDIS_RXCSUM_TCP_FAILED |
+						       HVLIS_NDIS_RXCSUM_UDP_FAILED |
+						       HVLIS_NDIS_RXCSUM_IP_FAILED)));
 }
 
 static void ctrl(const u8 *b, u32 len)
@@ -113,6 +118,29 @@ static void rss_caps(const u8 *b, u32 len)
 	ASSERT(q >= 1 && q <= NVC_RSS_MAX_QUEUES);
 }
 
+static void offload_caps(const u8 *b, u32 len)
+{
+	struct nvc_offload c;
+	struct hvlis_ndis_offload_params p;
+	struct nvc_offload_want w = { true, true, true, true, true };
+	u8 out[sizeof(p)];
+
+	if (nvc_offload_caps(b, len, &c)) {
+		ASSERT(!c.tx_tcp4 && !c.lso4_max && !c.lso6_max);
+		return;
+	}
+	ASSERT(len >= HVLIS_NDIS_OFFLOAD_SIZE_6_0 && b[0] == HVLIS_NDIS_OBJ_OFFLOAD);
+	ASSERT(!c.lso4_max || (c.tx_tcp4 && c.lso4_max >= NVC_LSO_MIN_SIZE &&
+			       c.lso4_max <= NVC_LSO_MAX_SIZE && c.lso4_minsegs >= 1 &&
+			       c.lso4_minsegs <= NVC_LSO_MAX_MINSEGS));
+	ASSERT(!c.lso6_max || (c.tx_tcp6 && c.lso6_max >= NVC_LSO_MIN_SIZE &&
+			       c.lso6_max <= NVC_LSO_MAX_SIZE && c.lso6_minsegs >= 1 &&
+			       c.lso6_minsegs <= NVC_LSO_MAX_MINSEGS));
+	ASSERT(nvc_offload_params(out, sizeof(out), HVLIS_NDIS_6_30, &c, &w) == sizeof(p));
+	memcpy(&p, out, sizeof(p));
+	ASSERT((p.lsov2_ip4 == HVLIS_NDIS_OFFLOAD_ENABLED) == !!c.lso4_max);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size)
@@ -129,7 +157,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size)
 	if (!b)
 		return 0;
 	memcpy(b, in + 1, len);
-	switch (in[0] % 5) {
+	switch (in[0] % 6) {
 	case 0:
 		nvsp(b, len);
 		break;
@@ -142,8 +170,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *in, unsigned long size)
 	case 3:
 		ctrl(b, len);
 		break;
-	default:
+	case 4:
 		rss_caps(b, len);
+		break;
+	default:
+		offload_caps(b, len);
 		break;
 	}
 	free(b);

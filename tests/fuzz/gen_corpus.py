@@ -346,6 +346,21 @@ def netvsc_seeds():
     write(h, "rss_caps_6_0", b"\4" + struct.pack("<BBHIII", 0x88, 1, 16, 0, 0, 8))
     write(h, "rss_caps_zero_queues", b"\4" + struct.pack("<BBHIIIH", 0x88, 2, 18, 0, 0, 0, 128))
 
+    # offload capabilities (NDIS object type 0xa7, revision 1, 112 bytes):
+    # checksums, LSOv1, IPsec v1 (7 words), LSOv2 (7 words), flags
+    def offload(size=112, lso_max=62780, minsg=2, ip6=True):
+        csum4 = 0x150
+        csum6 = 0x50 if ip6 else 0
+        return b"\5" + struct.pack("<BBH", 0xa7, 1, size) + struct.pack(
+            "<8I", 2, csum4, 2, csum4, 2, csum6, 2, csum6) + bytes(16) + bytes(28) + struct.pack(
+            "<7I", 2, lso_max, minsg, 2 if ip6 else 0, lso_max, minsg, 0) + bytes(4)
+
+    write(h, "offload_caps", offload())
+    write(h, "offload_caps_ip4_only", offload(ip6=False))
+    write(h, "offload_caps_size_lie", offload(size=0xffff))
+    write(h, "offload_caps_lso_insane", offload(lso_max=0xffffffff, minsg=0xffffffff))
+    write(h, "data_csum_failed_and_ok", rndis_data(bytes(60), ppi(0, 0x9)))
+
 
 MAX_LEN["fuzz_netvsc"] = 1 + NVC_FUZZ_MAX + 8
 

@@ -34,6 +34,9 @@
  *     set-id         a transfer page set id the guest never gave
  *     unknown-tid    first a completion of a send the guest never made
  *                    (the frame itself goes through)
+ *     rx-csum-failed the next TCP frame with a payload: its last byte
+ *                    changed after its checksum, and (receive checksum
+ *                    offload on) a checksum info saying "TCP failed"
  *   (a rescind with traffic flowing: "rescind <relid>", control.c)
  *
  * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
@@ -44,12 +47,15 @@
  * message longer than a slot takes contiguous slots, one transfer range),
  * the send buffer (6144-byte sections), revokes, SUBCHANNEL (5 and later;
  * up to subch); RNDIS INITIALIZE, QUERY (MAC, max frame size, link speed,
- * media connect status, packet filter, RSS capabilities), SET (packet
- * filter, offload parameters, multicast list, the NetworkAddress device
- * parameter (the guest's MAC address, under macspoof), RSS parameters
- * with the indirection table that picks the channel of each frame to the
- * guest), KEEPALIVE, RESET, HALT. No offload is offered (the offload capabilities
- * query is answered NOT_SUPPORTED). Every offset, length, section index
+ * media connect status, packet filter, RSS and offload capabilities), SET
+ * (packet filter, offload parameters, multicast list, the NetworkAddress
+ * device parameter (the guest's MAC address, under macspoof), RSS
+ * parameters with the indirection table that picks the channel of each
+ * frame to the guest), KEEPALIVE, RESET, HALT. Offloads: the NDIS 6.0
+ * capabilities per generation (gens[]); a guest frame's checksum and
+ * LSOv2 per-packet info are carried out (offload_csum(), offload_lso()),
+ * the checksums of hvsimnet<N>'s frames computed and reported to the
+ * guest (rx_csum_info()). Every offset, length, section index
  * and per-packet-info record the guest gives is checked; a bad message is
  * counted (bad_rndis) and completed with a failure status, and the host
  * goes on.
@@ -73,6 +79,13 @@
 #include <linux/bitmap.h>
 #include <linux/wait.h>
 #include <linux/vmalloc.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/tcp.h>
 #include <hvlis/compat_base.h>
 #include <hvlis/nvsp_proto.h>
 #include <hvlis/rndis_proto.h>
@@ -83,6 +96,8 @@
 #define NET_DEF_SUBCH		4
 #define NET_MIN_MTU		576
 #define NET_MAX_MTU		9000
+#define NET_LSO_MAX		62780	/* LSOv2 maximum offered (IPv4 and IPv6) */
+#define NET_LSO_MINSEGS		2
 #define NET_TXQ_MAX		512	/* frames waiting for the guest */
 
 /*
@@ -102,7 +117,7 @@
 #define NET_TID_SLOT_MASK	0xffffu
 #define NET_TID_GEN_SHIFT	16
 #define NET_GEN_MAX		0x7fffu
-#define NET_MSG_MAX		(ETH_HLEN + VLAN_HLEN + NET_MAX_MTU + 512)
+#define NET_MSG_MAX		(ETH_HLEN + VLAN_HLEN + NET_LSO_MAX + 512)
 #define NET_LINK_SPEED		100000000u	/* 10 Gbit/s in 100 bit/s */
 #define NET_RX_WAIT		(HZ / 2)	/* a full receive buffer: wait this long */
 
@@ -123,12 +138,13 @@ enum net_fault {
 	NF_SECTION_INDEX,	/* SEND_RNDIS_PKT naming send-buffer section 7 */
 	NF_SET_ID,		/* a transfer page set the guest never gave */
 	NF_UNKNOWN_TID,		/* first a completion of a send never made */
+	NF_RX_CSUM,		/* a TCP frame spoiled and marked "checksum failed" */
 	NF_COUNT
 };
 
 static const char *const fault_names[NF_COUNT] = {
 	"lie-length", "data-offset", "data-length", "bad-ppi", "recv-offset", "recv-count",
-	"section-index", "set-id", "unknown-tid",
+	"section-index", "set-id", "unknown-tid", "rx-csum-failed",
 };
 
 #define NET_TID_FAULT		0xffffffffu
@@ -140,15 +156,22 @@ static const char *const fault_names[NF_COUNT] = {
 struct net_gen {
 	const char *name;
 	u32 nvsp;
+	bool ip6_offload;	/* checksum and LSOv2 offload over IPv6 too */
 };
 
+/*
+ * hvsim's model of the offloads (OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES,
+ * the NDIS 6.0 object): TCP and UDP checksums both ways and LSOv2 (up to
+ * NET_LSO_MAX bytes, at least NET_LSO_MINSEGS segments) over IPv4 from
+ * 2008 R2 on, over IPv6 too from 2012 on.
+ */
 static const struct net_gen gens[] = {
-	{ "2008r2", HVLIS_NVSP_V2 },
-	{ "2012", HVLIS_NVSP_V4 },
-	{ "2012r2", HVLIS_NVSP_V5 },
-	{ "2016", HVLIS_NVSP_V6 },
-	{ "2019", HVLIS_NVSP_V61 },
-	{ "2022", HVLIS_NVSP_V61 },
+	{ "2008r2", HVLIS_NVSP_V2, false },
+	{ "2012", HVLIS_NVSP_V4, true },
+	{ "2012r2", HVLIS_NVSP_V5, true },
+	{ "2016", HVLIS_NVSP_V6, true },
+	{ "2019", HVLIS_NVSP_V61, true },
+	{ "2022", HVLIS_NVSP_V61, true },
 };
 
 static const u32 known_nvsp[] = {
@@ -198,6 +221,8 @@ struct net_dev {
 	u32 fault_left[NF_COUNT];
 	u32 rss_table[HVLIS_NDIS_RSS_TABLE_ENTRIES];
 	bool rss;		/* the table is set */
+	/* OID_TCP_OFFLOAD_PARAMETERS as the guest set them (HVLIS_NDIS_OFFLOAD_*) */
+	u8 off_tcp4, off_udp4, off_tcp6, off_udp6, off_lso4, off_lso6;
 	wait_queue_head_t slot_wq;	/* slots freed */
 	struct work_struct sub_work;	/* offer or rescind sub-channels */
 
@@ -213,6 +238,8 @@ struct net_dev {
 	atomic64_t faults_fired[NF_COUNT];
 	atomic64_t ndis_configs, to_guest_too_big, jumbo_to_guest, jumbo_from_guest;
 	atomic64_t mac_changes, mac_refused, src_mac_refused;
+	atomic64_t tx_csum, tx_lso, tx_lso_segs, rx_csum_ok, rx_csum_failed, offload_refused;
+	atomic64_t offload_sets;
 };
 
 struct net_priv {
@@ -283,22 +310,266 @@ static bool src_mac_ok(struct net_dev *d, const u8 *frame)
 	return false;
 }
 
-/* A frame the guest sent comes out of hvsimnet<N>. */
-static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
-{
-	struct sk_buff *skb;
+/* ------------------------------------------------------ offloads */
 
-	if (len < ETH_HLEN || len > ETH_HLEN + VLAN_HLEN + d->ndev->mtu)
-		return false;
-	if (!src_mac_ok(d, frame))
-		return true;
-	skb = netdev_alloc_skb(d->ndev, len + NET_IP_ALIGN);
-	if (!skb) {
-		atomic64_inc(&d->dropped);
-		return true;
+/* What a data message's per-packet info asks of the host. */
+struct net_tx_ppi {
+	u32 csum;		/* HVLIS_PPI_CSUM value, 0: none */
+	u32 lso;		/* HVLIS_PPI_LSO value, 0: none */
+};
+
+/* Is a checksum offload parameter on for the guest's transmit? */
+static bool off_tx(u8 v)
+{
+	return v == HVLIS_NDIS_OFFLOAD_TX || v == HVLIS_NDIS_OFFLOAD_TX_RX;
+}
+
+/* Is a checksum offload parameter on for the guest's receive? */
+static bool off_rx(u8 v)
+{
+	return v == HVLIS_NDIS_OFFLOAD_RX || v == HVLIS_NDIS_OFFLOAD_TX_RX;
+}
+
+/* The answer to OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES: the NDIS 6.0 object. */
+static int offload_caps(struct net_dev *d, u8 *info, u32 room)
+{
+	struct hvlis_ndis_offload o;
+	u32 c4 = HVLIS_NDIS_CSUM_CAP_TCP4 | HVLIS_NDIS_CSUM_CAP_UDP4 | HVLIS_NDIS_CSUM_CAP_IP4;
+	u32 c6 = HVLIS_NDIS_CSUM_CAP_TCP6 | HVLIS_NDIS_CSUM_CAP_UDP6;
+
+	if (room < sizeof(o))
+		return -1;
+	memset(&o, 0, sizeof(o));
+	o.hdr.type = HVLIS_NDIS_OBJ_OFFLOAD;
+	o.hdr.revision = HVLIS_NDIS_OFFLOAD_REV_1;
+	o.hdr.size = sizeof(o);
+	o.ip4_txenc = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+	o.ip4_rxenc = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+	o.ip4_txcsum = c4;
+	o.ip4_rxcsum = c4;
+	o.lsov2_ip4_encap = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+	o.lsov2_ip4_maxsz = NET_LSO_MAX;
+	o.lsov2_ip4_minsg = NET_LSO_MINSEGS;
+	if (d->gen->ip6_offload) {
+		o.ip6_txenc = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+		o.ip6_rxenc = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+		o.ip6_txcsum = c6;
+		o.ip6_rxcsum = c6;
+		o.lsov2_ip6_encap = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+		o.lsov2_ip6_maxsz = NET_LSO_MAX;
+		o.lsov2_ip6_minsg = NET_LSO_MINSEGS;
 	}
-	skb_reserve(skb, NET_IP_ALIGN);
-	skb_put_data(skb, frame, len);
+	memcpy(info, &o, sizeof(o));
+	return sizeof(o);
+}
+
+/*
+ * OID_TCP_OFFLOAD_PARAMETERS: at least the NDIS 6.1 part of a DEFAULT
+ * object whose size lies inside the buffer; every checksum field 0..4,
+ * every LSO field 0..2, nothing turned on that the generation does not
+ * offer. 0 ("no change") keeps a field as it was. Under d->lock.
+ */
+static u32 offload_set(struct net_dev *d, const u8 *info, u32 len)
+{
+	struct hvlis_ndis_offload_params p;
+	const u8 *cs[4];
+	u8 *dst[4] = { &d->off_tcp4, &d->off_udp4, &d->off_tcp6, &d->off_udp6 };
+	unsigned int i;
+
+	if (len < HVLIS_NDIS_OFFLOAD_PARAMS_SIZE_6_1)
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	memset(&p, 0, sizeof(p));
+	memcpy(&p, info, min_t(u32, len, sizeof(p)));
+	if (p.hdr.type != HVLIS_NDIS_OBJ_DEFAULT ||
+	    p.hdr.size < HVLIS_NDIS_OFFLOAD_PARAMS_SIZE_6_1 || p.hdr.size > len)
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	cs[0] = &p.tcp4_csum;
+	cs[1] = &p.udp4_csum;
+	cs[2] = &p.tcp6_csum;
+	cs[3] = &p.udp6_csum;
+	for (i = 0; i < 4; i++)
+		if (*cs[i] > HVLIS_NDIS_OFFLOAD_TX_RX)
+			return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	if (p.lsov2_ip4 > HVLIS_NDIS_OFFLOAD_ENABLED || p.lsov2_ip6 > HVLIS_NDIS_OFFLOAD_ENABLED)
+		return HVLIS_RNDIS_STATUS_INVALID_DATA;
+	if (!d->gen->ip6_offload &&
+	    (p.tcp6_csum > HVLIS_NDIS_OFFLOAD_OFF || p.udp6_csum > HVLIS_NDIS_OFFLOAD_OFF ||
+	     p.lsov2_ip6 == HVLIS_NDIS_OFFLOAD_ENABLED))
+		return HVLIS_RNDIS_STATUS_NOT_SUPPORTED;
+	for (i = 0; i < 4; i++)
+		if (*cs[i] != HVLIS_NDIS_OFFLOAD_NO_CHANGE)
+			*dst[i] = *cs[i];
+	if (p.lsov2_ip4 != HVLIS_NDIS_OFFLOAD_NO_CHANGE)
+		d->off_lso4 = p.lsov2_ip4;
+	if (p.lsov2_ip6 != HVLIS_NDIS_OFFLOAD_NO_CHANGE)
+		d->off_lso6 = p.lsov2_ip6;
+	atomic64_inc(&d->offload_sets);
+	return HVLIS_RNDIS_STATUS_SUCCESS;
+}
+
+/* Offloads back to off: a new RNDIS session. Under d->lock. */
+static void offload_reset(struct net_dev *d)
+{
+	d->off_tcp4 = HVLIS_NDIS_OFFLOAD_OFF;
+	d->off_udp4 = HVLIS_NDIS_OFFLOAD_OFF;
+	d->off_tcp6 = HVLIS_NDIS_OFFLOAD_OFF;
+	d->off_udp6 = HVLIS_NDIS_OFFLOAD_OFF;
+	d->off_lso4 = HVLIS_NDIS_OFFLOAD_DISABLED;
+	d->off_lso6 = HVLIS_NDIS_OFFLOAD_DISABLED;
+}
+
+/*
+ * The frame's IP version and transport protocol, if the IP header is
+ * whole and the transport header follows it at @thoff (IPv4 options
+ * allowed, IPv6 extension headers not): 4 or 6, else 0.
+ */
+static int frame_l3(struct sk_buff *skb, u32 thoff, u8 *proto)
+{
+	const struct iphdr *ip4;
+	const struct ipv6hdr *ip6;
+
+	if (skb->len < ETH_HLEN + sizeof(*ip6))
+		return 0;
+	switch (eth_hdr(skb)->h_proto) {
+	case htons(ETH_P_IP):
+		ip4 = (const void *)(skb->data + ETH_HLEN);
+		if (ip4->version != 4 || ip4->ihl < 5 || thoff != ETH_HLEN + ip4->ihl * 4u ||
+		    ip_is_fragment(ip4))
+			return 0;
+		*proto = ip4->protocol;
+		return 4;
+	case htons(ETH_P_IPV6):
+		ip6 = (const void *)(skb->data + ETH_HLEN);
+		if (ip6->version != 6 || thoff != ETH_HLEN + sizeof(*ip6))
+			return 0;
+		*proto = ip6->nexthdr;
+		return 6;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A checksum the guest left to the host: computed here over the frame as
+ * it is (the field holds the pseudo-header sum, as NDIS has it), then the
+ * frame goes up as CHECKSUM_NONE, so the host's stack checks what was
+ * computed. False: the per-packet info does not match the frame.
+ */
+static bool offload_csum(struct net_dev *d, struct sk_buff *skb, u32 v)
+{
+	u32 thoff = (v & HVLIS_NDIS_TXCSUM_THOFF_MASK) >> HVLIS_NDIS_TXCSUM_THOFF_SHIFT;
+	bool tcp = v & HVLIS_NDIS_TXCSUM_TCP, udp = v & HVLIS_NDIS_TXCSUM_UDP;
+	bool is4, is6;
+	int l3;
+	u8 proto = 0, mode;
+	u32 need;
+
+	if (tcp == udp)
+		return false;
+	l3 = frame_l3(skb, thoff, &proto);
+	is4 = l3 == 4;
+	is6 = l3 == 6;
+	if (!l3 || is4 != !!(v & HVLIS_NDIS_TXCSUM_IPV4) ||
+	    is6 != !!(v & HVLIS_NDIS_TXCSUM_IPV6) ||
+	    proto != (tcp ? IPPROTO_TCP : IPPROTO_UDP))
+		return false;
+	mutex_lock(&d->lock);
+	if (l3 == 4)
+		mode = tcp ? d->off_tcp4 : d->off_udp4;
+	else
+		mode = tcp ? d->off_tcp6 : d->off_udp6;
+	mutex_unlock(&d->lock);
+	if (!off_tx(mode))
+		return false;
+	need = thoff + (tcp ? sizeof(struct tcphdr) : sizeof(struct udphdr));
+	if (skb->len < need)
+		return false;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + thoff;
+	skb->csum_offset = tcp ? offsetof(struct tcphdr, check) : offsetof(struct udphdr, check);
+	if (skb_checksum_help(skb))
+		return false;
+	if ((v & HVLIS_NDIS_TXCSUM_IP) && l3 == 4)
+		ip_send_check((struct iphdr *)(skb->data + ETH_HLEN));
+	skb->ip_summed = CHECKSUM_NONE;
+	atomic64_inc(&d->tx_csum);
+	return true;
+}
+
+/*
+ * An LSOv2 frame: the IP length fields and the TCP pseudo-header sum are
+ * the host's to fill in; the frame is cut into segments of the MSS the
+ * per-packet info gives (skb_gso_segment() with no offload feature, so
+ * every segment's checksums are computed in software) and each goes up
+ * as CHECKSUM_NONE. NULL: the per-packet info does not match the frame.
+ */
+static struct sk_buff *offload_lso(struct net_dev *d, struct sk_buff *skb, u32 v)
+{
+	u32 thoff = (v & HVLIS_NDIS_LSO2_THOFF_MASK) >> HVLIS_NDIS_LSO2_THOFF_SHIFT;
+	u32 mss = v & HVLIS_NDIS_LSO2_MSS_MASK, tcplen;
+	bool ip6 = v & HVLIS_NDIS_LSO2_IPV6;
+	struct sk_buff *segs;
+	struct tcphdr *th;
+	u8 proto = 0, mode;
+	int l3;
+
+	l3 = frame_l3(skb, thoff, &proto);
+	if (l3 == 6 && !ip6)
+		return NULL;
+	if (!(v & HVLIS_NDIS_LSO2_TYPE) || !mss || !l3 || (ip6 && l3 != 6) ||
+	    proto != IPPROTO_TCP || skb->len < thoff + sizeof(*th))
+		return NULL;
+	th = (struct tcphdr *)(skb->data + thoff);
+	if (th->doff < 5 || skb->len < thoff + th->doff * 4u)
+		return NULL;
+	tcplen = skb->len - thoff;
+	if (tcplen - th->doff * 4u <= mss)
+		return NULL;	/* one segment: not what LSO is for */
+	mutex_lock(&d->lock);
+	mode = ip6 ? d->off_lso6 : d->off_lso4;
+	mutex_unlock(&d->lock);
+	if (mode != HVLIS_NDIS_OFFLOAD_ENABLED)
+		return NULL;
+	skb_reset_mac_header(skb);
+	skb->mac_len = ETH_HLEN;
+	skb_set_network_header(skb, ETH_HLEN);
+	skb_set_transport_header(skb, thoff);
+	if (l3 == 4) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		if (skb->len - ETH_HLEN > 0xffff)
+			return NULL;
+		iph->tot_len = htons(skb->len - ETH_HLEN);
+		iph->check = 0;
+		ip_send_check(iph);
+		skb->protocol = htons(ETH_P_IP);
+		th->check = ~tcp_v4_check(tcplen, iph->saddr, iph->daddr, 0);
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->payload_len = htons(tcplen);
+		skb->protocol = htons(ETH_P_IPV6);
+		th->check = ~tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr, 0);
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV6;
+	}
+	skb_shinfo(skb)->gso_size = mss;
+	skb_shinfo(skb)->gso_segs = 0;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) + thoff;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs))
+		return NULL;
+	atomic64_inc(&d->tx_lso);
+	return segs;
+}
+
+/* One frame (or segment) up hvsimnet<N>'s receive path. */
+static void host_receive(struct net_dev *d, u16 sub, struct sk_buff *skb)
+{
+	u32 len = skb->len;
+
 	skb->protocol = eth_type_trans(skb, d->ndev);
 	atomic64_inc(&d->chans[sub].from_guest_frames);
 	atomic64_add(len, &d->chans[sub].from_guest_bytes);
@@ -310,7 +581,129 @@ static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len)
 	local_bh_disable();
 	netif_receive_skb(skb);
 	local_bh_enable();
+}
+
+/*
+ * A frame the guest sent comes out of hvsimnet<N>, after the offloads its
+ * per-packet info asks for: an LSOv2 frame (up to NET_LSO_MAX bytes) as
+ * its segments, a checksum-offloaded one with its checksum. Per-packet
+ * info for an offload the guest did not turn on, or that does not match
+ * the frame, drops the frame (offload_refused). False: not a frame.
+ */
+static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len,
+		    const struct net_tx_ppi *ppi)
+{
+	u32 max = ppi->lso ? ETH_HLEN + NET_LSO_MAX : ETH_HLEN + VLAN_HLEN + d->ndev->mtu;
+	struct sk_buff *skb, *segs, *next;
+
+	if (len < ETH_HLEN || len > max)
+		return false;
+	if (!src_mac_ok(d, frame))
+		return true;
+	skb = netdev_alloc_skb(d->ndev, len + NET_IP_ALIGN);
+	if (!skb) {
+		atomic64_inc(&d->dropped);
+		return true;
+	}
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_put_data(skb, frame, len);
+	skb_reset_mac_header(skb);
+	if (ppi->lso) {
+		segs = offload_lso(d, skb, ppi->lso);
+		if (!segs)
+			goto refused;
+		consume_skb(skb);
+		for (; segs; segs = next) {
+			next = segs->next;
+			skb_mark_not_on_list(segs);
+			segs->ip_summed = CHECKSUM_NONE;
+			atomic64_inc(&d->tx_lso_segs);
+			host_receive(d, sub, segs);
+		}
+		return true;
+	}
+	if (ppi->csum && !offload_csum(d, skb, ppi->csum))
+		goto refused;
+	host_receive(d, sub, skb);
 	return true;
+refused:
+	atomic64_inc(&d->offload_refused);
+	d->ndev->stats.rx_dropped++;
+	kfree_skb(skb);
+	return true;
+}
+
+/*
+ * A frame hvsimnet<N> sends to the guest: a checksum the host's stack
+ * left to the device is computed here. With the guest's receive
+ * checksum offload on for the frame's protocol, a TCP or UDP frame whose
+ * checksum is known good (computed here, or CHECKSUM_UNNECESSARY) gets a
+ * checksum per-packet info saying so; with @spoil (the rx-csum-failed
+ * fault) one payload byte is changed after the checksum and the info says
+ * "failed". Returns the per-packet-info value, or 0 for none.
+ */
+static u32 rx_csum_info(struct net_dev *d, struct sk_buff *skb, bool *spoil)
+{
+	bool good = skb->ip_summed == CHECKSUM_UNNECESSARY;
+	u32 thoff = 0, hl;
+	u8 proto = 0, mode;
+	int l3 = 0;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		if (skb_checksum_help(skb)) {
+			*spoil = false;
+			return 0;
+		}
+		good = true;
+	}
+	if (skb->len >= ETH_HLEN + sizeof(struct iphdr)) {
+		if (eth_hdr(skb)->h_proto == htons(ETH_P_IP))
+			thoff = ETH_HLEN + (skb->data[ETH_HLEN] & 0xf) * 4u;
+		else if (eth_hdr(skb)->h_proto == htons(ETH_P_IPV6))
+			thoff = ETH_HLEN + sizeof(struct ipv6hdr);
+		l3 = thoff ? frame_l3(skb, thoff, &proto) : 0;
+	}
+	if (!l3 || (proto != IPPROTO_TCP && proto != IPPROTO_UDP)) {
+		*spoil = false;
+		return 0;
+	}
+	hl = proto == IPPROTO_TCP ? sizeof(struct tcphdr) : sizeof(struct udphdr);
+	if (*spoil && (proto != IPPROTO_TCP || skb->len <= thoff + hl + 12 ||
+		       skb_ensure_writable(skb, skb->len)))
+		*spoil = false;
+	if (*spoil)
+		skb->data[skb->len - 1] ^= 0x5a;	/* TCP options cover 12 at most */
+	mutex_lock(&d->lock);
+	if (l3 == 4)
+		mode = proto == IPPROTO_TCP ? d->off_tcp4 : d->off_udp4;
+	else
+		mode = proto == IPPROTO_TCP ? d->off_tcp6 : d->off_udp6;
+	mutex_unlock(&d->lock);
+	if (!off_rx(mode))
+		return 0;
+	if (*spoil) {
+		atomic64_inc(&d->rx_csum_failed);
+		return HVLIS_NDIS_RXCSUM_TCP_FAILED | (l3 == 4 ? HVLIS_NDIS_RXCSUM_IP_OK : 0);
+	}
+	if (!good)
+		return 0;
+	atomic64_inc(&d->rx_csum_ok);
+	return (proto == IPPROTO_TCP ? HVLIS_NDIS_RXCSUM_TCP_OK : HVLIS_NDIS_RXCSUM_UDP_OK) |
+	       (l3 == 4 ? HVLIS_NDIS_RXCSUM_IP_OK : 0);
+}
+
+/* Is an rx-csum-failed fault armed? Takes it if so. */
+static bool rx_csum_fault(struct net_dev *d)
+{
+	bool hit = false;
+
+	mutex_lock(&d->lock);
+	if (d->fault_left[NF_RX_CSUM]) {
+		d->fault_left[NF_RX_CSUM]--;
+		hit = true;
+	}
+	mutex_unlock(&d->lock);
+	return hit;
 }
 
 /* ------------------------------------------------- the receive buffer */
@@ -381,7 +774,8 @@ static int take_fault(struct net_dev *d)
 
 	mutex_lock(&d->lock);
 	for (f = 0; f < NF_COUNT && hit < 0; f++) {
-		if (d->fault_left[f]) {
+		/* rx-csum-failed waits for a TCP frame (rx_csum_fault()) */
+		if (f != NF_RX_CSUM && d->fault_left[f]) {
 			d->fault_left[f]--;
 			hit = f;
 		}
@@ -554,9 +948,14 @@ static bool frame_fits_guest(struct net_dev *d, u32 len)
 static void tx_work_fn(struct work_struct *work)
 {
 	struct net_dev *d = container_of(work, struct net_dev, tx_work);
-	struct hvlis_rndis_packet p;
+	struct {
+		struct hvlis_rndis_packet p;
+		struct hvlis_rndis_ppi ppi;
+		u32 csum;
+	} __packed h;
 	struct sk_buff *skb;
-	bool ready, fits;
+	bool ready, fits, spoil, want;
+	u32 csum, hlen;
 
 	while ((skb = skb_dequeue(&d->txq)) != NULL) {
 		mutex_lock(&d->lock);
@@ -575,14 +974,40 @@ static void tx_work_fn(struct work_struct *work)
 			dev_kfree_skb(skb);
 			continue;
 		}
+		if (skb_linearize(skb)) {
+			atomic64_inc(&d->dropped);
+			dev_kfree_skb(skb);
+			continue;
+		}
 		if (skb->len > ETH_FRAME_LEN)
 			atomic64_inc(&d->jumbo_to_guest);
-		memset(&p, 0, sizeof(p));
-		p.hdr.type = HVLIS_RNDIS_PACKET_MSG;
-		p.hdr.len = sizeof(p) + skb->len;
-		p.data_offset = sizeof(p) - HVLIS_RNDIS_HDR_SIZE;
-		p.data_len = skb->len;
-		if (to_guest(d, rx_channel(d, skb), HVLIS_NVSP_RNDIS_DATA, &p, sizeof(p), skb,
+		want = rx_csum_fault(d);
+		spoil = want;
+		csum = rx_csum_info(d, skb, &spoil);
+		if (spoil) {
+			atomic64_inc(&d->faults_fired[NF_RX_CSUM]);
+			pr_info("relid %u: fault rx-csum-failed\n", d->relid);
+		} else if (want) {
+			/* not a TCP frame with a payload: the next one gets it */
+			mutex_lock(&d->lock);
+			d->fault_left[NF_RX_CSUM]++;
+			mutex_unlock(&d->lock);
+		}
+		memset(&h, 0, sizeof(h));
+		hlen = csum ? sizeof(h) : sizeof(h.p);
+		h.p.hdr.type = HVLIS_RNDIS_PACKET_MSG;
+		h.p.hdr.len = hlen + skb->len;
+		h.p.data_offset = hlen - HVLIS_RNDIS_HDR_SIZE;
+		h.p.data_len = skb->len;
+		if (csum) {
+			h.p.ppi_offset = sizeof(h.p) - HVLIS_RNDIS_HDR_SIZE;
+			h.p.ppi_len = sizeof(h.ppi) + sizeof(h.csum);
+			h.ppi.size = sizeof(h.ppi) + sizeof(h.csum);
+			h.ppi.type = HVLIS_PPI_CSUM;
+			h.ppi.data_offset = sizeof(h.ppi);
+			h.csum = csum;
+		}
+		if (to_guest(d, rx_channel(d, skb), HVLIS_NVSP_RNDIS_DATA, &h, hlen, skb,
 			     true, take_fault(d))) {
 			atomic64_inc(&d->dropped);
 			d->ndev->stats.tx_dropped++;
@@ -829,6 +1254,8 @@ static int query_oid(struct net_dev *d, u32 oid, u8 *info, u32 room)
 		caps.table_entries = HVLIS_NDIS_RSS_TABLE_ENTRIES;
 		memcpy(info, &caps, sizeof(caps));
 		return sizeof(caps);
+	case HVLIS_OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES:
+		return offload_caps(d, info, room);
 	default:
 		return -1;
 	}
@@ -912,10 +1339,7 @@ static u32 set_oid(struct net_dev *d, u32 oid, const u8 *info, u32 len)
 		d->filter = v;
 		return HVLIS_RNDIS_STATUS_SUCCESS;
 	case HVLIS_OID_TCP_OFFLOAD_PARAMETERS:
-		/* No offload is offered: "off" or "no change" is all a guest may ask. */
-		if (len < HVLIS_NDIS_OFFLOAD_PARAMS_SIZE_6_1)
-			return HVLIS_RNDIS_STATUS_INVALID_DATA;
-		return HVLIS_RNDIS_STATUS_SUCCESS;
+		return offload_set(d, info, len);
 	case HVLIS_OID_802_3_MULTICAST_LIST:
 		if (len % ETH_ALEN)
 			return HVLIS_RNDIS_STATUS_INVALID_DATA;
@@ -974,6 +1398,7 @@ static void on_rndis_init(struct net_dev *d, const u8 *msg, u32 len)
 	mutex_lock(&d->lock);
 	d->rndis_up = true;
 	d->filter = 0;
+	offload_reset(d);
 	ether_addr_copy(d->guest_mac, d->mac);	/* a new session: the adapter's own */
 	mutex_unlock(&d->lock);
 	rndis_reply(d, &c, sizeof(c));
@@ -983,7 +1408,7 @@ static void on_rndis_oid(struct net_dev *d, bool set, const u8 *msg, u32 len)
 {
 	struct {
 		struct hvlis_rndis_query_cmplt c;
-		u8 info[64];
+		u8 info[128];
 	} __packed q;
 	struct hvlis_rndis_oid_req req;
 	struct hvlis_rndis_cmplt sc;
@@ -1084,7 +1509,9 @@ static bool on_rndis_packet(struct net_dev *d, u16 sub, const u8 *msg, u32 len)
 {
 	struct hvlis_rndis_packet p;
 	struct hvlis_rndis_ppi ppi;
-	u32 body = len - HVLIS_RNDIS_HDR_SIZE, pos;
+	u32 body = len - HVLIS_RNDIS_HDR_SIZE, pos, v;
+	struct net_tx_ppi tx = { 0 };
+	const u8 *rec;
 
 	if (len < sizeof(p))
 		return false;
@@ -1097,13 +1524,22 @@ static bool on_rndis_packet(struct net_dev *d, u16 sub, const u8 *msg, u32 len)
 		for (pos = 0; pos < p.ppi_len; pos += ppi.size) {
 			if (p.ppi_len - pos < sizeof(ppi))
 				return false;
-			memcpy(&ppi, msg + HVLIS_RNDIS_HDR_SIZE + p.ppi_offset + pos, sizeof(ppi));
+			rec = msg + HVLIS_RNDIS_HDR_SIZE + p.ppi_offset + pos;
+			memcpy(&ppi, rec, sizeof(ppi));
 			if (ppi.size < sizeof(ppi) || ppi.size > p.ppi_len - pos ||
 			    ppi.data_offset < sizeof(ppi) || ppi.data_offset > ppi.size)
 				return false;
+			if ((ppi.type != HVLIS_PPI_CSUM && ppi.type != HVLIS_PPI_LSO) ||
+			    ppi.size - ppi.data_offset < sizeof(v))
+				continue;
+			memcpy(&v, rec + ppi.data_offset, sizeof(v));
+			if (ppi.type == HVLIS_PPI_CSUM)
+				tx.csum = v;
+			else
+				tx.lso = v;
 		}
 	}
-	return to_host(d, sub, msg + HVLIS_RNDIS_HDR_SIZE + p.data_offset, p.data_len);
+	return to_host(d, sub, msg + HVLIS_RNDIS_HDR_SIZE + p.data_offset, p.data_len, &tx);
 }
 
 /* One transfer from the guest: RNDIS messages back to back. */
@@ -1547,6 +1983,9 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 	d->ndev->min_mtu = ETH_MIN_MTU;
 	d->ndev->max_mtu = NET_MAX_MTU;
 	d->ndev->mtu = d->mtu;
+	/* a switch port: the stack may leave checksums to it (tx_work_fn) */
+	d->ndev->features = NETIF_F_SG | NETIF_F_HW_CSUM;
+	d->ndev->hw_features = d->ndev->features;
 	eth_hw_addr_random(d->ndev);
 	ret = register_netdev(d->ndev);
 	if (ret) {
@@ -1688,6 +2127,12 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "subch_max", d->max_subch);
 		SHOW(d, "subch_created", d->subch_created);
 		SHOW(d, "rss", d->rss);
+		SHOW(d, "offload_tcp4", d->off_tcp4);
+		SHOW(d, "offload_udp4", d->off_udp4);
+		SHOW(d, "offload_tcp6", d->off_tcp6);
+		SHOW(d, "offload_udp6", d->off_udp6);
+		SHOW(d, "offload_lso4", d->off_lso4);
+		SHOW(d, "offload_lso6", d->off_lso6);
 		for (f = 0, i = 0; f < NF_COUNT; f++)
 			i += d->fault_left[f];
 		SHOW(d, "faults_armed", i);
@@ -1725,6 +2170,13 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "mac_refused", atomic64_read(&d->mac_refused));
 		SHOW(d, "src_mac_refused", atomic64_read(&d->src_mac_refused));
 		SHOW(d, "dropped", atomic64_read(&d->dropped));
+		SHOW(d, "offload_sets", atomic64_read(&d->offload_sets));
+		SHOW(d, "tx_csum", atomic64_read(&d->tx_csum));
+		SHOW(d, "tx_lso", atomic64_read(&d->tx_lso));
+		SHOW(d, "tx_lso_segs", atomic64_read(&d->tx_lso_segs));
+		SHOW(d, "rx_csum_ok", atomic64_read(&d->rx_csum_ok));
+		SHOW(d, "rx_csum_failed", atomic64_read(&d->rx_csum_failed));
+		SHOW(d, "offload_refused", atomic64_read(&d->offload_refused));
 		for (i = 0; i < NET_MAX_CHANS; i++) {
 			c = &d->chans[i];
 			if (!c->relid && !atomic64_read(&c->from_guest_frames) &&

@@ -720,4 +720,270 @@ TEST(rss_table_and_params)
 	CHECK(p.table_offset >= sizeof(p) && p.table_offset + p.table_size <= p.key_offset);
 }
 
+/* ---------------------------------------------------------------- offloads */
+
+/* A good offload capabilities answer: what hvsim's 2016 host offers. */
+static void offload_good(struct hvlis_ndis_offload *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->hdr.type = HVLIS_NDIS_OBJ_OFFLOAD;
+	o->hdr.revision = HVLIS_NDIS_OFFLOAD_REV_1;
+	o->hdr.size = sizeof(*o);
+	o->ip4_txenc = o->ip4_rxenc = o->ip6_txenc = o->ip6_rxenc =
+		HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+	o->ip4_txcsum = HVLIS_NDIS_CSUM_CAP_TCP4 | HVLIS_NDIS_CSUM_CAP_UDP4 |
+			HVLIS_NDIS_CSUM_CAP_IP4;
+	o->ip4_rxcsum = o->ip4_txcsum;
+	o->ip6_txcsum = HVLIS_NDIS_CSUM_CAP_TCP6 | HVLIS_NDIS_CSUM_CAP_UDP6;
+	o->ip6_rxcsum = o->ip6_txcsum;
+	o->lsov2_ip4_encap = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+	o->lsov2_ip4_maxsz = 62780;
+	o->lsov2_ip4_minsg = 2;
+	o->lsov2_ip6_encap = HVLIS_NDIS_OFFLOAD_ENCAP_8023;
+	o->lsov2_ip6_maxsz = 62780;
+	o->lsov2_ip6_minsg = 2;
+}
+
+static int offload_try(const void *o, u32 len, struct nvc_offload *out)
+{
+	void *b = hostbuf(o, len);
+	int ret = nvc_offload_caps(b, len, out);
+
+	free(b);
+	return ret;
+}
+
+TEST(offload_layout_and_query)
+{
+	struct hvlis_ndis_offload o;
+	u8 buf[128];
+
+	CHECK_EQ(sizeof(struct hvlis_ndis_offload), HVLIS_NDIS_OFFLOAD_SIZE_6_0);
+	CHECK_EQ(offsetof(struct hvlis_ndis_offload, lsov2_ip4_maxsz), 84);
+	CHECK_EQ(offsetof(struct hvlis_ndis_offload, lsov2_ip6_minsg), 100);
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_EQ(nvc_offload_query(buf, 111), 0);
+	CHECK_EQ(buf[0], 0xee);
+	CHECK_EQ(nvc_offload_query(buf, sizeof(buf)), 112);
+	memcpy(&o, buf, sizeof(o));
+	CHECK_EQ(o.hdr.type, 0xa7);
+	CHECK_EQ(o.hdr.revision, 1);
+	CHECK_EQ(o.hdr.size, 112);
+	CHECK_EQ(o.ip4_txcsum, 0);
+	CHECK_EQ(buf[112], 0xee);
+}
+
+TEST(offload_caps_good)
+{
+	struct hvlis_ndis_offload o;
+	struct nvc_offload c;
+	u8 big[200];
+
+	offload_good(&o);
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), 0);
+	CHECK(c.tx_tcp4 && c.tx_udp4 && c.tx_tcp6 && c.tx_udp6);
+	CHECK(c.rx_tcp4 && c.rx_udp4 && c.rx_tcp6 && c.rx_udp6);
+	CHECK_EQ(c.lso4_max, 62780);
+	CHECK_EQ(c.lso4_minsegs, 2);
+	CHECK_EQ(c.lso6_max, 62780);
+	CHECK_EQ(c.lso6_minsegs, 2);
+	/* A later revision, longer than NDIS 6.0: only the 6.0 part is read. */
+	memset(big, 0x5a, sizeof(big));
+	o.hdr.revision = 3;
+	o.hdr.size = sizeof(big);
+	memcpy(big, &o, sizeof(o));
+	CHECK_EQ(offload_try(big, sizeof(big), &c), 0);
+	CHECK_EQ(c.lso4_max, 62780);
+	/* An IPv4-only host (hvsim's 2008 R2). */
+	offload_good(&o);
+	o.ip6_txcsum = o.ip6_rxcsum = 0;
+	o.lsov2_ip4_minsg = 0;			/* read as 1 */
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), 0);
+	CHECK(c.tx_tcp4 && !c.tx_tcp6 && !c.rx_tcp6);
+	CHECK_EQ(c.lso4_minsegs, 1);
+	CHECK_EQ(c.lso6_max, 0);		/* no LSO without the TCP checksum */
+	/* A maximum above 64 KiB is taken down to what a GSO frame can be. */
+	offload_good(&o);
+	o.lsov2_ip4_maxsz = 0xffffffff;
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), 0);
+	CHECK_EQ(c.lso4_max, NVC_LSO_MAX_SIZE);
+}
+
+TEST(offload_caps_hostile)
+{
+	struct hvlis_ndis_offload o;
+	struct nvc_offload c;
+
+	offload_good(&o);
+	memset(&c, 0x11, sizeof(c));
+	CHECK_EQ(offload_try(&o, sizeof(o) - 1, &c), -EINVAL);
+	CHECK(!c.tx_tcp4 && !c.lso4_max);	/* a failure leaves everything off */
+	CHECK_EQ(nvc_offload_caps(NULL, sizeof(o), &c), -EINVAL);
+	offload_good(&o);
+	o.hdr.type = HVLIS_NDIS_OBJ_DEFAULT;
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), -EINVAL);
+	offload_good(&o);
+	o.hdr.revision = 0;
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), -EINVAL);
+	offload_good(&o);
+	o.hdr.size = sizeof(o) - 1;
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), -EINVAL);
+	offload_good(&o);
+	o.hdr.size = sizeof(o) + 1;		/* claims more than it sent */
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), -EINVAL);
+	/* Insane LSO values turn that LSO off, nothing else. */
+	offload_good(&o);
+	o.lsov2_ip4_maxsz = NVC_LSO_MIN_SIZE - 1;
+	o.lsov2_ip6_minsg = NVC_LSO_MAX_MINSEGS + 1;
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), 0);
+	CHECK_EQ(c.lso4_max, 0);
+	CHECK_EQ(c.lso6_max, 0);
+	CHECK(c.tx_tcp4 && c.tx_tcp6);
+	offload_good(&o);
+	o.lsov2_ip4_encap = 0;			/* not Ethernet */
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), 0);
+	CHECK_EQ(c.lso4_max, 0);
+	CHECK_EQ(c.lso6_max, 62780);
+}
+
+TEST(offload_params)
+{
+	struct nvc_offload_want w = { true, true, true, true, true };
+	struct hvlis_ndis_offload_params p;
+	struct hvlis_ndis_offload o;
+	struct nvc_offload c;
+	u8 buf[64];
+
+	offload_good(&o);
+	CHECK_EQ(offload_try(&o, sizeof(o), &c), 0);
+	memset(buf, 0xee, sizeof(buf));
+	CHECK_EQ(nvc_offload_params(buf, 21, HVLIS_NDIS_6_1, &c, &w), 0);
+	CHECK_EQ(buf[0], 0xee);
+	CHECK_EQ(nvc_offload_params(buf, sizeof(buf), HVLIS_NDIS_6_1, &c, &w), 22);
+	CHECK_EQ(buf[22], 0xee);
+	memset(&p, 0, sizeof(p));
+	memcpy(&p, buf, 22);
+	CHECK_EQ(p.hdr.type, HVLIS_NDIS_OBJ_DEFAULT);
+	CHECK_EQ(p.hdr.revision, 2);
+	CHECK_EQ(p.hdr.size, 22);
+	CHECK_EQ(p.ip4_csum, HVLIS_NDIS_OFFLOAD_NO_CHANGE);
+	CHECK_EQ(p.tcp4_csum, HVLIS_NDIS_OFFLOAD_TX_RX);
+	CHECK_EQ(p.udp6_csum, HVLIS_NDIS_OFFLOAD_TX_RX);
+	CHECK_EQ(p.lsov1, HVLIS_NDIS_OFFLOAD_NO_CHANGE);
+	CHECK_EQ(p.lsov2_ip4, HVLIS_NDIS_OFFLOAD_ENABLED);
+	CHECK_EQ(p.lsov2_ip6, HVLIS_NDIS_OFFLOAD_ENABLED);
+	CHECK_EQ(nvc_offload_params(buf, sizeof(buf), HVLIS_NDIS_6_30, &c, &w), 28);
+	memcpy(&p, buf, sizeof(p));
+	CHECK_EQ(p.hdr.revision, 3);
+	CHECK_EQ(p.hdr.size, 28);
+	CHECK_EQ(p.rsc_ip4, HVLIS_NDIS_OFFLOAD_NO_CHANGE);
+	/* ethtool -K tx off: TX bits off, LSO off with them, RX stays. */
+	w.tx_csum4 = false;
+	CHECK_EQ(nvc_offload_params(buf, sizeof(buf), HVLIS_NDIS_6_30, &c, &w), 28);
+	memcpy(&p, buf, sizeof(p));
+	CHECK_EQ(p.tcp4_csum, HVLIS_NDIS_OFFLOAD_RX);
+	CHECK_EQ(p.tcp6_csum, HVLIS_NDIS_OFFLOAD_TX_RX);
+	CHECK_EQ(p.lsov2_ip4, HVLIS_NDIS_OFFLOAD_DISABLED);
+	w.rx_csum = false;
+	CHECK_EQ(nvc_offload_params(buf, sizeof(buf), HVLIS_NDIS_6_30, &c, &w), 28);
+	memcpy(&p, buf, sizeof(p));
+	CHECK_EQ(p.tcp4_csum, HVLIS_NDIS_OFFLOAD_OFF);
+	CHECK_EQ(p.tcp6_csum, HVLIS_NDIS_OFFLOAD_TX);
+	/* Nothing on that the host does not offer. */
+	memset(&c, 0, sizeof(c));
+	w = (struct nvc_offload_want){ true, true, true, true, true };
+	CHECK_EQ(nvc_offload_params(buf, sizeof(buf), HVLIS_NDIS_6_30, &c, &w), 28);
+	memcpy(&p, buf, sizeof(p));
+	CHECK_EQ(p.tcp4_csum, HVLIS_NDIS_OFFLOAD_OFF);
+	CHECK_EQ(p.lsov2_ip4, HVLIS_NDIS_OFFLOAD_DISABLED);
+}
+
+TEST(tx_ppi_values)
+{
+	/* IPv4 TCP, transport header at 34: bits 0, 2 and 34 << 16. */
+	CHECK_EQ(nvc_txcsum_info(false, true, 34), 0x00220005u);
+	CHECK_EQ(nvc_txcsum_info(true, false, 54), 0x0036000au);
+	CHECK_EQ(nvc_txcsum_info(false, true, 1023), 0x03ff0005u);
+	CHECK_EQ(nvc_txcsum_info(false, true, 1024), 0);
+	/* LSOv2: MSS 1448, TCP header at 34 (bits 20..29), type bit 30. */
+	CHECK_EQ(nvc_lso2_info(false, 34, 1448), 1448u | 34u << 20 | 0x40000000u);
+	CHECK_EQ(nvc_lso2_info(true, 54, 1428), 1428u | 54u << 20 | 0xc0000000u);
+	CHECK_EQ(nvc_lso2_info(false, 34, 0), 0);
+	CHECK_EQ(nvc_lso2_info(false, 34, 0x100000), 0);
+	CHECK_EQ(nvc_lso2_info(false, 1024, 1448), 0);
+}
+
+TEST(data_header_with_ppi_round_trip)
+{
+	struct nvc_tx_info ti = { 0 };
+	struct hvlis_rndis_packet pk;
+	struct hvlis_rndis_ppi rec;
+	u8 buf[NVC_TX_HDR_MAX + 64];
+	struct nvc_rx_info i;
+	u32 v;
+
+	ti.csum = nvc_txcsum_info(false, true, 34);
+	ti.lso = nvc_lso2_info(false, 34, 1448);
+	CHECK_EQ(nvc_rndis_data_header_info(buf, NVC_TX_HDR_MAX - 1, 64, &ti), 0);
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(nvc_rndis_data_header_info(buf, sizeof(buf), 64, &ti), NVC_TX_HDR_MAX);
+	memcpy(&pk, buf, sizeof(pk));
+	CHECK_EQ(pk.hdr.len, NVC_TX_HDR_MAX + 64);
+	CHECK_EQ(pk.ppi_offset, 36);
+	CHECK_EQ(pk.ppi_len, 32);
+	CHECK_EQ(pk.data_offset + 8, NVC_TX_HDR_MAX);
+	CHECK_EQ(pk.data_len, 64);
+	memcpy(&rec, buf + 44, sizeof(rec));
+	CHECK_EQ(rec.size, 16);
+	CHECK_EQ(rec.type, HVLIS_PPI_CSUM);
+	CHECK_EQ(rec.data_offset, 12);
+	memcpy(&v, buf + 56, 4);
+	CHECK_EQ(v, ti.csum);
+	memcpy(&rec, buf + 60, sizeof(rec));
+	CHECK_EQ(rec.type, HVLIS_PPI_LSO);
+	memcpy(&v, buf + 72, 4);
+	CHECK_EQ(v, ti.lso);
+	/* The guest's own parser takes it: the same per-packet-info rules. */
+	CHECK_EQ(nvc_rndis_data(buf, NVC_TX_HDR_MAX, NVC_TX_HDR_MAX + 64, &i), 0);
+	CHECK(i.has_csum);
+	CHECK_EQ(i.csum, ti.csum);
+	CHECK_EQ(i.data_offset, NVC_TX_HDR_MAX);
+	/* Only a checksum: one record, the frame right after it. */
+	ti.lso = 0;
+	CHECK_EQ(nvc_rndis_data_header_info(buf, sizeof(buf), 64, &ti), 60);
+	memcpy(&pk, buf, sizeof(pk));
+	CHECK_EQ(pk.ppi_len, 16);
+	ti.csum = 0;
+	CHECK_EQ(nvc_rndis_data_header_info(buf, sizeof(buf), 64, &ti), 44);
+	memcpy(&pk, buf, sizeof(pk));
+	CHECK_EQ(pk.ppi_len, 0);
+	CHECK_EQ(pk.ppi_offset, 0);
+}
+
+TEST(rx_csum_verdict)
+{
+	struct nvc_rx_info i;
+
+	memset(&i, 0, sizeof(i));
+	i.csum = HVLIS_NDIS_RXCSUM_TCP_OK;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_NONE);	/* no record */
+	i.has_csum = true;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_OK);
+	i.csum = HVLIS_NDIS_RXCSUM_UDP_OK | HVLIS_NDIS_RXCSUM_IP_OK;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_OK);
+	i.csum = HVLIS_NDIS_RXCSUM_IP_OK;			/* IP only: not enough */
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_NONE);
+	i.csum = 0;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_NONE);
+	/* Any failure wins over any success. */
+	i.csum = HVLIS_NDIS_RXCSUM_TCP_OK | HVLIS_NDIS_RXCSUM_TCP_FAILED;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_FAILED);
+	i.csum = HVLIS_NDIS_RXCSUM_TCP_OK | HVLIS_NDIS_RXCSUM_IP_FAILED;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_FAILED);
+	i.csum = HVLIS_NDIS_RXCSUM_UDP_OK | HVLIS_NDIS_RXCSUM_UDP_FAILED;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_FAILED);
+	i.csum = 0xffffffff;
+	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_FAILED);
+}
+
 HVTEST_MAIN()

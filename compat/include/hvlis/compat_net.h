@@ -21,6 +21,19 @@ static inline void hvlis_netif_napi_add(struct net_device *dev, struct napi_stru
 #endif
 }
 
+/* The largest TSO frame and the most segments the device takes. */
+static inline void hvlis_netif_set_tso_max(struct net_device *dev, unsigned int size,
+					   unsigned int segs)
+{
+#ifdef HAVE_NETIF_SET_TSO_MAX_SIZE
+	netif_set_tso_max_size(dev, size);
+	netif_set_tso_max_segs(dev, segs);
+#else
+	netif_set_gso_max_size(dev, size);
+	dev->gso_max_segs = segs;
+#endif
+}
+
 /*
  * HVLIS_DEFINE_GET_RINGPARAM(name, fn): defines name() with the
  * ethtool_ops.get_ringparam signature of this kernel, calling

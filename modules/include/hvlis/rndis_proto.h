@@ -161,6 +161,49 @@ enum hvlis_ppi_type {
 	HVLIS_PPI_SHORT_PAD		= 11,
 };
 
+/*
+ * Per-packet-info values (each a u32 right after its 12-byte record).
+ *
+ * HVLIS_PPI_CSUM, guest to host: what the host is to compute. The TCP or
+ * UDP checksum field holds the pseudo-header sum (with the length), as
+ * for any checksum offload; the transport header's offset from the frame
+ * start is in bits 16..25.
+ */
+#define HVLIS_NDIS_TXCSUM_IPV4		0x00000001u
+#define HVLIS_NDIS_TXCSUM_IPV6		0x00000002u
+#define HVLIS_NDIS_TXCSUM_TCP		0x00000004u
+#define HVLIS_NDIS_TXCSUM_UDP		0x00000008u
+#define HVLIS_NDIS_TXCSUM_IP		0x00000010u
+#define HVLIS_NDIS_TXCSUM_THOFF_SHIFT	16
+#define HVLIS_NDIS_TXCSUM_THOFF_MASK	0x03ff0000u
+
+/* HVLIS_PPI_CSUM, host to guest: what the host checked. */
+#define HVLIS_NDIS_RXCSUM_TCP_FAILED	0x0001u
+#define HVLIS_NDIS_RXCSUM_UDP_FAILED	0x0002u
+#define HVLIS_NDIS_RXCSUM_IP_FAILED	0x0004u
+#define HVLIS_NDIS_RXCSUM_TCP_OK	0x0008u
+#define HVLIS_NDIS_RXCSUM_UDP_OK	0x0010u
+#define HVLIS_NDIS_RXCSUM_IP_OK		0x0020u
+
+/*
+ * HVLIS_PPI_LSO, guest to host (LSOv2): the MSS, the TCP header's offset
+ * from the frame start, the LSOv2 type bit and IPv6. The frame's IPv4
+ * total length and header checksum are 0 and the TCP checksum field holds
+ * the pseudo-header sum without the length (the host fills in each
+ * segment's).
+ */
+#define HVLIS_NDIS_LSO2_MSS_MASK	0x000fffffu
+#define HVLIS_NDIS_LSO2_THOFF_SHIFT	20
+#define HVLIS_NDIS_LSO2_THOFF_MASK	0x3ff00000u
+#define HVLIS_NDIS_LSO2_TYPE		0x40000000u
+#define HVLIS_NDIS_LSO2_IPV6		0x80000000u
+
+/* HVLIS_PPI_VLAN: priority bits 0..2, CFI bit 3, VLAN id bits 4..15. */
+#define HVLIS_NDIS_VLAN_PRI_MASK	0x0007u
+#define HVLIS_NDIS_VLAN_CFI		0x0008u
+#define HVLIS_NDIS_VLAN_ID_SHIFT	4
+#define HVLIS_NDIS_VLAN_ID_MASK		0xfff0u
+
 /* ------------------------------------------------------------ control */
 
 struct hvlis_rndis_init_req {
@@ -280,6 +323,7 @@ HVLIS_ASSERT_SIZE(struct hvlis_rndis_config_param, 20);
 #define HVLIS_NDIS_OBJ_DEFAULT		0x80
 #define HVLIS_NDIS_OBJ_RSS_CAPS		0x88
 #define HVLIS_NDIS_OBJ_RSS_PARAMS	0x89
+#define HVLIS_NDIS_OBJ_OFFLOAD		0xa7
 
 struct hvlis_ndis_obj_hdr {
 	u8 type;		/* HVLIS_NDIS_OBJ_* */
@@ -333,6 +377,72 @@ HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload_params, rsc_ip4, 22);
 HVLIS_ASSERT_SIZE(struct hvlis_ndis_offload_params, 28);
 
 #define HVLIS_NDIS_OFFLOAD_PARAMS_SIZE_6_1 22u
+
+/*
+ * OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES (query), object type OFFLOAD. The
+ * query carries the header the guest wants filled in (revision and
+ * size); the answer is the object. Only its NDIS 6.0 part (revision 1,
+ * HVLIS_NDIS_OFFLOAD_SIZE_6_0 bytes) is described here: Linux and FreeBSD
+ * disagree on the width of the IPsec v2 fields that follow it (NDIS 6.1),
+ * so hvlis neither sends nor reads anything past it.
+ */
+#define HVLIS_NDIS_OFFLOAD_REV_1	1	/* NDIS 6.0 */
+#define HVLIS_NDIS_OFFLOAD_SIZE_6_0	112u
+
+/* encapsulation fields */
+#define HVLIS_NDIS_OFFLOAD_ENCAP_8023	0x0002u
+
+/* ip4_txcsum / ip4_rxcsum */
+#define HVLIS_NDIS_CSUM_CAP_IP4OPT	0x001u
+#define HVLIS_NDIS_CSUM_CAP_TCP4OPT	0x004u
+#define HVLIS_NDIS_CSUM_CAP_TCP4	0x010u
+#define HVLIS_NDIS_CSUM_CAP_UDP4	0x040u
+#define HVLIS_NDIS_CSUM_CAP_IP4		0x100u
+/* ip6_txcsum / ip6_rxcsum */
+#define HVLIS_NDIS_CSUM_CAP_IP6EXT	0x001u
+#define HVLIS_NDIS_CSUM_CAP_TCP6OPT	0x004u
+#define HVLIS_NDIS_CSUM_CAP_TCP6	0x010u
+#define HVLIS_NDIS_CSUM_CAP_UDP6	0x040u
+/* lsov2.ip6_opts */
+#define HVLIS_NDIS_LSOV2_CAP_IP6EXT	0x001u
+#define HVLIS_NDIS_LSOV2_CAP_TCP6OPT	0x004u
+
+struct hvlis_ndis_offload {
+	struct hvlis_ndis_obj_hdr hdr;
+	/* checksum */
+	u32 ip4_txenc;
+	u32 ip4_txcsum;
+	u32 ip4_rxenc;
+	u32 ip4_rxcsum;
+	u32 ip6_txenc;
+	u32 ip6_txcsum;
+	u32 ip6_rxenc;
+	u32 ip6_rxcsum;
+	/* LSOv1 */
+	u32 lsov1_encap;
+	u32 lsov1_maxsize;
+	u32 lsov1_minsegs;
+	u32 lsov1_opts;
+	/* IPsec v1 */
+	u32 ipsecv1[7];
+	/* LSOv2 */
+	u32 lsov2_ip4_encap;
+	u32 lsov2_ip4_maxsz;
+	u32 lsov2_ip4_minsg;
+	u32 lsov2_ip6_encap;
+	u32 lsov2_ip6_maxsz;
+	u32 lsov2_ip6_minsg;
+	u32 lsov2_ip6_opts;
+	u32 flags;
+} __packed;
+HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload, ip4_txcsum, 8);
+HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload, ip6_txcsum, 24);
+HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload, lsov1_encap, 36);
+HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload, ipsecv1, 52);
+HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload, lsov2_ip4_encap, 80);
+HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload, lsov2_ip6_encap, 92);
+HVLIS_ASSERT_OFFSET(struct hvlis_ndis_offload, flags, 108);
+HVLIS_ASSERT_SIZE(struct hvlis_ndis_offload, 112);
 
 /* OID_GEN_RECEIVE_SCALE_CAPABILITIES (query), object type RSS_CAPS */
 struct hvlis_ndis_rss_caps {

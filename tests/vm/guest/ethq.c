@@ -10,6 +10,9 @@
  *                             (one "key value" line each)
  *   ethq IFACE ring           "ethtool -g": rx_max, tx_max, rx, tx (one
  *                             "key value" line each)
+ *   ethq IFACE offload        "ethtool -k": tx (checksums), tso, rx (one
+ *                             "key on|off" line each)
+ *   ethq IFACE offload tx|tso|rx on|off   "ethtool -K"
  *
  * Exits 0 on success, 1 on any error (said on stderr; a refused -L
  * prints the errno the driver returned).
@@ -135,10 +138,54 @@ static int ring(void)
 	return 0;
 }
 
+/* The legacy get/set commands of the three offloads the scenarios toggle. */
+static const struct {
+	const char *name;
+	uint32_t get, set;
+} offloads[] = {
+	{ "tx", ETHTOOL_GTXCSUM, ETHTOOL_STXCSUM },
+	{ "tso", ETHTOOL_GTSO, ETHTOOL_STSO },
+	{ "rx", ETHTOOL_GRXCSUM, ETHTOOL_SRXCSUM },
+};
+
+static int offload(const char *name, const char *onoff)
+{
+	struct ethtool_value v;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(offloads) / sizeof(offloads[0]); i++) {
+		if (name && strcmp(name, offloads[i].name))
+			continue;
+		memset(&v, 0, sizeof(v));
+		if (name) {
+			if (strcmp(onoff, "on") && strcmp(onoff, "off"))
+				break;
+			v.cmd = offloads[i].set;
+			v.data = !strcmp(onoff, "on");
+			if (eth_ioctl(&v)) {
+				fprintf(stderr, "ethq: offload %s %s: %s\n", name, onoff,
+					strerror(errno));
+				return 1;
+			}
+			return 0;
+		}
+		v.cmd = offloads[i].get;
+		if (eth_ioctl(&v)) {
+			fprintf(stderr, "ethq: offload %s: %s\n", offloads[i].name, strerror(errno));
+			return 1;
+		}
+		printf("%s %s\n", offloads[i].name, v.data ? "on" : "off");
+	}
+	if (!name)
+		return 0;
+	fprintf(stderr, "ethq: offload: tx|tso|rx on|off\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3 || strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME|drv|ring\n");
+		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME|drv|ring|offload [tx|tso|rx on|off]\n");
 		return 1;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -158,6 +205,10 @@ int main(int argc, char **argv)
 		return drv();
 	if (!strcmp(argv[2], "ring"))
 		return ring();
+	if (!strcmp(argv[2], "offload") && argc == 3)
+		return offload(NULL, NULL);
+	if (!strcmp(argv[2], "offload") && argc == 5)
+		return offload(argv[3], argv[4]);
 	fprintf(stderr, "ethq: unknown request %s\n", argv[2]);
 	return 1;
 }
