@@ -29,6 +29,12 @@
  * id is never valid twice. 0 is the host's own messages.
  */
 #define STV_TID_CTL		BIT_ULL(63)
+/*
+ * A slot taken while its request is being built: an id no I/O completion
+ * can match (ids with bit 63 go to the control path), and no request to
+ * reclaim yet.
+ */
+#define STV_TID_FILLING		STV_TID_CTL
 
 struct stv_host;
 
@@ -45,7 +51,10 @@ struct stv_gpa {
 	u64 pfns[STV_MAX_PFNS];
 } __packed __aligned(8);
 
-/* Per-command state, in the SCSI command's private area (cmd_size). */
+/*
+ * Per-command state, one per slot of a channel (the driver's own, so no
+ * kernel needs a per-command private area): free again when the slot is.
+ */
 struct stv_request {
 	struct scsi_cmnd *cmd;
 	struct stv_srb_sent sent;
@@ -61,6 +70,7 @@ struct stv_chan {
 	unsigned int index;		/* 0: primary */
 	spinlock_t lock;		/* the slots */
 	u32 depth;
+	struct stv_request *reqs;	/* the slots' own requests */
 	struct stv_request **slots;	/* NULL with a tid: abandoned by a reset */
 	u64 *slot_tid;			/* 0: free */
 	u32 gen;

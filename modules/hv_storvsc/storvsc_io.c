@@ -139,8 +139,8 @@ static struct stv_chan *stv_pick_chan(struct stv_host *host, struct scsi_cmnd *c
 	return c;
 }
 
-/* A free slot and its new transaction id; false if the channel is full. */
-static bool stv_slot_get(struct stv_chan *c, struct stv_request *req, u32 *slot, u64 *tid)
+/* A free slot, taken while its request is built; false if the channel is full. */
+static bool stv_slot_take(struct stv_chan *c, u32 *slot)
 {
 	unsigned long flags;
 	u32 i;
@@ -149,18 +149,27 @@ static bool stv_slot_get(struct stv_chan *c, struct stv_request *req, u32 *slot,
 	for (i = 0; i < c->depth; i++)
 		if (!c->slot_tid[i])
 			break;
-	if (i == c->depth) {
-		spin_unlock_irqrestore(&c->lock, flags);
-		return false;
-	}
+	if (i < c->depth)
+		c->slot_tid[i] = STV_TID_FILLING;
+	spin_unlock_irqrestore(&c->lock, flags);
+	*slot = i;
+	return i < c->depth;
+}
+
+/* The request of a taken slot is built: give it its transaction id. */
+static u64 stv_slot_arm(struct stv_chan *c, u32 slot)
+{
+	unsigned long flags;
+	u64 tid;
+
+	spin_lock_irqsave(&c->lock, flags);
 	if (!++c->gen)
 		c->gen = 1;
-	*tid = ((u64)c->gen << 32) | (i + 1);
-	c->slot_tid[i] = *tid;
-	c->slots[i] = req;
-	*slot = i;
+	tid = ((u64)c->gen << 32) | (slot + 1);
+	c->slot_tid[slot] = tid;
+	c->slots[slot] = &c->reqs[slot];
 	spin_unlock_irqrestore(&c->lock, flags);
-	return true;
+	return tid;
 }
 
 /* Takes the slot back if it still holds @tid; false if a completion won. */
@@ -196,7 +205,7 @@ static void stv_finish(struct scsi_cmnd *cmd, int host_byte)
 hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cmd)
 {
 	struct stv_host *host = shost_to_stv(shost);
-	struct stv_request *req = scsi_cmd_priv(cmd);
+	struct stv_request *req;
 	struct hvlis_vstor_packet pkt;
 	struct stv_chan *c;
 	u32 len = scsi_bufflen(cmd), slot;
@@ -212,6 +221,10 @@ hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cm
 		stv_finish(cmd, DID_ERROR);
 		return 0;
 	}
+	c = stv_pick_chan(host, cmd);
+	if (!stv_slot_take(c, &slot))
+		return SCSI_MLQUEUE_HOST_BUSY;
+	req = &c->reqs[slot];
 	req->cmd = cmd;
 	req->bounce = NULL;
 	req->sent.path_id = host->ide ? host->ide_path : (u8)cmd->device->channel;
@@ -231,17 +244,15 @@ hvlis_qc_status_t stv_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *cm
 	}
 	if (len) {
 		npfns = stv_build_range(req, cmd, len);
-		if (npfns < 0)
+		if (npfns < 0) {
+			stv_slot_put(c, slot, STV_TID_FILLING);
 			return SCSI_MLQUEUE_HOST_BUSY;
+		}
 	}
 	stv_msg_build_srb(&pkt, host->version, &req->sent, (u8)shost->host_no, cmd->cmnd,
 			  (u8)cmd->cmd_len, STV_CMD_TIMEOUT_S);
 
-	c = stv_pick_chan(host, cmd);
-	if (!stv_slot_get(c, req, &slot, &tid)) {
-		stv_free_bounce(req);
-		return SCSI_MLQUEUE_HOST_BUSY;
-	}
+	tid = stv_slot_arm(c, slot);
 	atomic64_inc(&c->ios);
 	if (len)
 		ret = hvlis_sendpacket_mpb(c->ch, &req->gpa.range,
@@ -324,7 +335,11 @@ static void stv_io_completion(struct stv_chan *c, u64 tid, const struct hvlis_vs
 		known = true;
 		req = c->slots[slot];
 		c->slots[slot] = NULL;
-		c->slot_tid[slot] = 0;
+		/*
+		 * The slot's request is read until the command is completed:
+		 * the slot stays taken (and its id dead) until then.
+		 */
+		c->slot_tid[slot] = req ? STV_TID_FILLING : 0;
 	}
 	spin_unlock(&c->lock);
 	if (!known) {
@@ -340,6 +355,7 @@ static void stv_io_completion(struct stv_chan *c, u64 tid, const struct hvlis_vs
 		return;
 	}
 	stv_complete_io(c, req, pkt, len);
+	stv_slot_put(c, slot, STV_TID_FILLING);
 }
 
 static void stv_ctl_completion(struct stv_host *host, u64 tid, const void *buf, u32 len)

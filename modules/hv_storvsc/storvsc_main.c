@@ -10,6 +10,7 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/debugfs.h>
@@ -105,9 +106,12 @@ static struct stv_chan *stv_chan_alloc(struct stv_host *host, struct hvlis_chann
 	tasklet_init(&c->rx_tasklet, stv_rx_tasklet, (unsigned long)c);
 	c->slots = kcalloc(c->depth, sizeof(*c->slots), GFP_KERNEL);
 	c->slot_tid = kcalloc(c->depth, sizeof(*c->slot_tid), GFP_KERNEL);
-	if (!c->slots || !c->slot_tid) {
+	/* about 1 KiB a slot: too much to ask for contiguous pages */
+	c->reqs = vmalloc((size_t)c->depth * sizeof(*c->reqs));
+	if (!c->slots || !c->slot_tid || !c->reqs) {
 		kfree(c->slots);
 		kfree(c->slot_tid);
+		vfree(c->reqs);
 		kfree(c);
 		return NULL;
 	}
@@ -119,6 +123,7 @@ static void stv_chan_free(struct stv_chan *c)
 	tasklet_kill(&c->rx_tasklet);
 	kfree(c->slots);
 	kfree(c->slot_tid);
+	vfree(c->reqs);
 	kfree(c);
 }
 
@@ -315,23 +320,25 @@ static struct fc_function_template stv_fc_functions = {
 static struct scsi_transport_template *stv_fc_template;
 #endif
 
+HVLIS_DEF_SCSI_QUEUECOMMAND(stv_queuecommand)
+
 static struct scsi_host_template stv_template = {
 	.module			= THIS_MODULE,
 	.name			= "hv_storvsc",
 	.proc_name		= "hv_storvsc",
-	.queuecommand		= stv_queuecommand,
+	.queuecommand		= HVLIS_SCSI_QUEUECOMMAND(stv_queuecommand),
+	HVLIS_SHT_LOCKLESS
 	.eh_abort_handler	= stv_eh_abort,
 	.eh_device_reset_handler = stv_eh_device_reset,
 	.eh_bus_reset_handler	= stv_eh_bus_reset,
 	.eh_host_reset_handler	= stv_eh_host_reset,
 	.this_id		= -1,
-	.cmd_size		= sizeof(struct stv_request),
 	.sg_tablesize		= STV_MAX_PFNS,
 	.max_sectors		= STV_MAX_XFER >> 9,
 	.dma_boundary		= PAGE_SIZE - 1,
 	HVLIS_SHT_VIRT_BOUNDARY(PAGE_SIZE - 1)
 	/* UNMAP goes through; WRITE SAME is never sent. */
-	.no_write_same		= 1,
+	HVLIS_SHT_NO_WRITE_SAME
 };
 
 static void stv_close_all(struct stv_host *host)
@@ -386,7 +393,7 @@ static int stv_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 		kfree(host);
 		return -EINVAL;
 	}
-	host->wq = alloc_ordered_workqueue("hv_storvsc_%s", 0, dev_name(&hd->dev));
+	host->wq = hvlis_alloc_ordered_workqueue_fmt("hv_storvsc", "_%s", 0, dev_name(&hd->dev));
 	c = host->wq ? stv_chan_alloc(host, hd->channel, 0) : NULL;
 	if (!c) {
 		stv_free_all(host);

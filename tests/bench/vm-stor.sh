@@ -98,17 +98,40 @@ guest() {
 	done
 	for d in brd:ram0 "one:$sd1" "multi:$sdn"; do
 		kind=${d%%:*}
+		[ "$kind" = multi ] && grep -E "^$rn chan[0-9]+_ios " "$HVSIM/stor" > /tmp/chan0
 		echo > /proc/profile || { vm_fail "no /proc/profile"; break; }
 		out=$(blkload "/dev/${d#*:}" randread 4096 16 2 "$secs" 2>&1) || vm_fail "profiled $kind run failed: $out"
 		echo "HVLIS-BENCH-INFO: profiled run: $kind $out"
 		blkload --profile | sed "s/^/$kind /" >> /tmp/prof
+		[ "$kind" = multi ] && bench_chans "$rn" /tmp/chan0
 	done
 	[ -s /tmp/prof ] && bench_profile /tmp/prof
 	grep -E "^$rn chan[0-9]+_(relid|ios)|^$r1 chan0_ios" "$HVSIM/stor" | while read -r a b c; do
 		echo "HVLIS-BENCH-INFO: host controller $a $b $c"
 	done
+	d=$(vmbus_dev "$rn") && d=/sys/kernel/debug/hv_storvsc/$(basename "$d")
+	if [ -r "$d" ]; then
+		sed 's/^/HVLIS-BENCH-INFO: guest channels of the sub-channel controller: /' "$d"
+	else
+		vm_fail "no per-channel counters of the guest (debugfs hv_storvsc/<device>)"
+	fi
 	expect "host: bad SRBs" "$(stor_stat "$rn" bad_srbs)$(stor_stat "$r1" bad_srbs)" 00
 	stor_unload || vm_fail "rmmod hv_storvsc failed"
+}
+
+# bench_chans RELID BEFORE: the requests each channel of controller RELID
+# served since BEFORE (its chanN_ios lines) as one INFO line; the run was
+# QD 32 from two CPUs, one blk-mq hardware queue each, so every channel the
+# guest opened (two with -smp 2) must have served some: a sub-channel
+# controller whose sub-channel sat idle fails the benchmark
+bench_chans() {
+	local line n
+	line=$(grep -E "^$1 chan[0-9]+_ios " "$HVSIM/stor" | awk -v f="$2" '
+		BEGIN { while ((getline l < f) > 0) { split(l, a, " "); was[a[2]] = a[3] } }
+		{ k = $2; sub(/^chan/, "", k); sub(/_ios$/, "", k); printf "channel %s %d, ", k, $3 - was[$2] }')
+	echo "HVLIS-BENCH-INFO: QD32 run on the sub-channel controller, requests per channel: ${line%, }"
+	n=$(echo "$line" | tr ',' '\n' | awk '$3 > 0 { n++ } END { print n + 0 }')
+	[ "$n" -ge 2 ] || vm_fail "QD32 on the sub-channel controller used $n channel(s): ${line%, }"
 }
 
 # bench_profile FILE: in the guest, the profiled runs' tick samples

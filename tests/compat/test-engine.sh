@@ -567,3 +567,34 @@ ptp_variant() {
 	fi
 }
 ptp_variant
+
+# The RHEL trees built by hand (docs/kernels.md), where this machine has
+# them: each probe listed in expected-rhel.txt for a tree gives its answer
+# there. A tree that is not here is not tested (and says so).
+rhel_trees() {
+	local dir=${HVLIS_RHEL_TREES:-/var/cache/hvlis/rhel} t kdir h bad p want got
+	while read -r t; do
+		kdir=$dir/$t
+		if [ ! -f "$kdir/Makefile" ]; then
+			echo "compat/rhel-$t: no tree at $kdir, not tested" >&2
+			continue
+		fi
+		if ! "$top/compat/probe.sh" "$kdir" "$work/rhel-$t" < /dev/null > "$work/rhel-$t.log" 2>&1; then
+			fail "rhel-$t/probes" "probe.sh failed: $(tail -n 2 "$work/rhel-$t.log" | tr '\n' ' ')"
+			continue
+		fi
+		h=$work/rhel-$t/hvlis_config.h
+		bad=
+		while read -r _ p want; do
+			got=no
+			[ "$(have "$h" "$p")" = 1 ] && got=yes
+			[ "$got" = "$want" ] || bad="$bad $p=$got(want $want)"
+		done < <(awk -v t="$t" '$1 == t && NF == 3' "$top/tests/compat/expected-rhel.txt")
+		if [ -n "$bad" ]; then
+			fail "rhel-$t/probes" "wrong answers:$bad"
+		else
+			pass "rhel-$t/probes"
+		fi
+	done < <(awk '!/^#/ && NF == 3 { print $1 }' "$top/tests/compat/expected-rhel.txt" | sort -u)
+}
+rhel_trees

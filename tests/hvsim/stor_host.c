@@ -1091,11 +1091,16 @@ static void on_srb(struct stor_dev *d, u32 relid, u16 sub, u64 tid,
 
 /*
  * Where a GPA-direct packet's data is: one range, its PFNs inside the
- * packet's header area. Maps the pages; *buf_len is the range's byte count.
- * Returns the mapping (vunmap it) or NULL with *err set.
+ * packet's header area. *buf_len is the range's byte count. A range within
+ * one page of the kernel's direct map (a 4 KiB request) is used there, as
+ * a host with the guest's memory mapped for good would: *vmapped false.
+ * Any other range is mapped with vmap(): *vmapped true, vunmap it. (A
+ * vmap() and vunmap() per request cost more than the request's own copy,
+ * the kernel's vmap lock and, every so many, a TLB flush on every CPU.)
+ * Returns the range's mapping or NULL with *err set.
  */
 static void *map_range(struct stor_dev *d, const u8 *pkt, u32 len, u8 **buf, u32 *buf_len,
-		       int *err)
+		       bool *vmapped, int *err)
 {
 	const struct hvlis_packet_desc *desc = (const void *)pkt;
 	struct hvlis_gpa_direct_header gh;
@@ -1115,6 +1120,19 @@ static void *map_range(struct stor_dev *d, const u8 *pkt, u32 len, u8 **buf, u32
 	npfn = DIV_ROUND_UP(r.byte_offset + r.byte_count, HVLIS_HV_PAGE_SIZE);
 	if (sizeof(gh) + sizeof(r) + (u64)npfn * sizeof(u64) > off)
 		return NULL;
+	*vmapped = false;
+	if (npfn == 1 && HVLIS_HV_PAGE_SIZE == PAGE_SIZE) {
+		u64 pfn;
+
+		memcpy(&pfn, pkt + sizeof(gh) + sizeof(r), sizeof(pfn));
+		if (pfn_valid(pfn) && !PageHighMem(pfn_to_page(pfn))) {
+			va = page_address(pfn_to_page(pfn));
+			*buf = (u8 *)va + r.byte_offset;
+			*buf_len = r.byte_count;
+			return va;
+		}
+	}
+	*vmapped = true;
 	pfns = kmalloc_array(npfn, sizeof(u64), GFP_KERNEL);
 	if (!pfns) {
 		*err = -ENOMEM;
@@ -1144,6 +1162,7 @@ static void stor_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 	u8 *buf = NULL;
 	u32 buf_len = 0;
 	void *map = NULL;
+	bool vmapped = false;
 	int err = 0;
 
 	if (desc->type != HVLIS_PKT_DATA_INBAND &&
@@ -1179,7 +1198,7 @@ static void stor_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 	switch (vp.operation) {
 	case HVLIS_VSTOR_OP_EXECUTE_SRB:
 		if (desc->type == HVLIS_PKT_DATA_USING_GPA_DIRECT) {
-			map = map_range(d, pkt, len, &buf, &buf_len, &err);
+			map = map_range(d, pkt, len, &buf, &buf_len, &vmapped, &err);
 			if (!map) {
 				atomic64_inc(&d->bad_packets);
 				pr_warn_ratelimited("relid %u: bad GPA range: %d\n", relid, err);
@@ -1187,7 +1206,7 @@ static void stor_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 			}
 		}
 		on_srb(d, relid, sub, desc->trans_id, &vp, psize, buf, buf_len);
-		if (map)
+		if (map && vmapped)
 			vunmap(map);
 		break;
 	case HVLIS_VSTOR_OP_RESET_LUN:

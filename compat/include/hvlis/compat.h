@@ -9,10 +9,11 @@
  * version. One header per subsystem, and files include the ones they use:
  *
  *   compat_base.h   probe results, READ_ONCE/WRITE_ONCE, virt_*mb(),
- *                   the case-continuation keyword, pr_warn, __rcu (every file,
+ *                   smp_store_release/smp_load_acquire, the
+ *                   case-continuation keyword, pr_warn, __rcu (every file,
  *                   via types.h)
  *   compat_bus.h    sysfs attribute helpers, bus_type callback types
- *   compat_cpu.h    CPU hotplug lock, ordered workqueues
+ *   compat_cpu.h    CPU hotplug lock, ordered workqueues (and their names)
  *   compat_power.h  orderly reboot, hibernation_available()
  *   compat_time.h   setting the wall clock
  *   compat_poll.h   ->poll()'s type and bits

@@ -2,8 +2,8 @@
 /*
  * hvlis compat, the base every file gets (through hvlis/types.h): the probe
  * results and the language-level helpers (READ_ONCE/WRITE_ONCE, the
- * barriers against the hypervisor, the case-continuation keyword, pr_warn,
- * __rcu). Keyed by the HAVE_* results of compat/probes or by whether a
+ * barriers against the hypervisor, acquire/release, the case-continuation
+ * keyword, pr_warn, __rcu). Keyed by the HAVE_* results of compat/probes or by whether a
  * macro exists, never by kernel version. Subsystem differences are in the
  * other compat_*.h.
  */
@@ -50,6 +50,29 @@
 #ifndef virt_wmb
 /* write barrier against the hypervisor */
 #define virt_wmb()	wmb()
+#endif
+
+/*
+ * smp_store_release/smp_load_acquire (3.14): before them, a full barrier
+ * on the ordered side of a plain access does what they promise.
+ */
+#ifndef smp_store_release
+/* release: a full barrier, then the store */
+#define smp_store_release(p, v)						\
+	do {								\
+		smp_mb(); /* what came before is seen before the store */ \
+		WRITE_ONCE(*(p), (v));					\
+	} while (0)
+#endif
+#ifndef smp_load_acquire
+/* acquire: the load, then a full barrier */
+#define smp_load_acquire(p)						\
+	({								\
+		typeof(p) ___hvlis_p = (p);				\
+		typeof(*___hvlis_p) ___hvlis_v = READ_ONCE(*___hvlis_p); \
+		smp_mb(); /* what comes after is read after the load */ \
+		___hvlis_v;						\
+	})
 #endif
 
 #ifndef __rcu

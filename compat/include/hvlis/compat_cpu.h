@@ -19,4 +19,18 @@
 #define alloc_ordered_workqueue(name, flags) create_singlethread_workqueue(name)
 #endif
 
+/*
+ * An ordered workqueue named by PREFIX and a format: alloc_ordered_workqueue()
+ * formats the name where it can (HAVE_ALLOC_ORDERED_WORKQUEUE_FMT); RHEL 6's
+ * keeps the name by pointer and takes no arguments, so there PREFIX (a
+ * string constant) alone names it.
+ */
+#ifdef HAVE_ALLOC_ORDERED_WORKQUEUE_FMT
+#define hvlis_alloc_ordered_workqueue_fmt(prefix, fmt, flags, ...)	\
+	alloc_ordered_workqueue(prefix fmt, flags, __VA_ARGS__)
+#else
+#define hvlis_alloc_ordered_workqueue_fmt(prefix, fmt, flags, ...)	\
+	alloc_ordered_workqueue(prefix, flags)
+#endif
+
 #endif

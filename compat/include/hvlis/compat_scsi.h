@@ -85,8 +85,51 @@ static inline int hvlis_scsi_cmd_hwq(struct scsi_cmnd *cmd)
 #define hvlis_qc_status_t	int
 #endif
 
-#ifndef HAVE_SCSI_QUEUECOMMAND_SHOST
-#error "hvlis: hv_storvsc needs queuecommand(struct Scsi_Host *, struct scsi_cmnd *) (2.6.37+)"
+/*
+ * queuecommand: (shost, cmd) from 2.6.37; before, (cmd, done), called with
+ * the host lock held and interrupts off (unless the template sets RHEL 6's
+ * lockless, HVLIS_SHT_LOCKLESS). The driver writes the modern one, defines
+ * its entry with HVLIS_DEF_SCSI_QUEUECOMMAND(fn) and names that entry in
+ * its template with HVLIS_SCSI_QUEUECOMMAND(fn). On the old midlayer the
+ * entry keeps @done where hvlis_scsi_done() finds it and calls fn, which
+ * needs nothing of the host lock and takes its own locks with interrupts
+ * saved, so it may be called with them off.
+ */
+#ifdef HAVE_SCSI_QUEUECOMMAND_SHOST
+#define HVLIS_DEF_SCSI_QUEUECOMMAND(fn)
+#define HVLIS_SCSI_QUEUECOMMAND(fn)	fn
+#else
+#define HVLIS_DEF_SCSI_QUEUECOMMAND(fn)					\
+static int fn##_hvlis_old(struct scsi_cmnd *cmd, void (*done)(struct scsi_cmnd *)) \
+{									\
+	cmd->scsi_done = done;						\
+	return fn(cmd->device->host, cmd);				\
+}
+
+#define HVLIS_SCSI_QUEUECOMMAND(fn)	fn##_hvlis_old
+#endif
+
+/* RHEL 6: queuecommand without the host lock (the driver has its own). */
+#ifdef HAVE_SCSI_HOST_LOCKLESS
+#define HVLIS_SHT_LOCKLESS	.lockless = 1,
+#else
+#define HVLIS_SHT_LOCKLESS
+#endif
+
+/*
+ * WRITE SAME never sent, where the template can say so; before (2.6.32)
+ * sd sends it for discard only and picks UNMAP when the device's VPD pages
+ * offer it, as Hyper-V's (and the simulated host's) do.
+ */
+#ifdef HAVE_SCSI_HOST_NO_WRITE_SAME
+#define HVLIS_SHT_NO_WRITE_SAME	.no_write_same = 1,
+#else
+#define HVLIS_SHT_NO_WRITE_SAME
+#endif
+
+/* scsi_scan_target()'s last argument: an enum, before it an int (1: rescan). */
+#ifndef HAVE_SCSI_SCAN_MODE
+#define SCSI_SCAN_RESCAN	1
 #endif
 
 #endif
