@@ -87,6 +87,7 @@
 #include <net/ip6_checksum.h>
 #include <net/tcp.h>
 #include <hvlis/compat_base.h>
+#include <hvlis/compat_net.h>
 #include <hvlis/nvsp_proto.h>
 #include <hvlis/rndis_proto.h>
 #include "hvsim.h"

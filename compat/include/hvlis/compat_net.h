@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Network stack differences for hv_netvsc, keyed by the HAVE_* results of
- * compat/probes (netif_*.c). Only hv_netvsc includes this.
+ * compat/probes (netif_*.c, net_gso_h.c). hv_netvsc and the simulated
+ * host's network adapter include this.
  */
 #ifndef HVLIS_COMPAT_NET_H
 #define HVLIS_COMPAT_NET_H
@@ -9,6 +10,9 @@
 #include <hvlis/compat_base.h>
 #include <linux/netdevice.h>
 #include <linux/ethtool.h>
+#ifdef HAVE_NET_GSO_H
+#include <net/gso.h>	/* skb_gso_segment() moved here */
+#endif
 
 /* A NAPI context with the default weight: the weight argument moved. */
 static inline void hvlis_netif_napi_add(struct net_device *dev, struct napi_struct *napi,
