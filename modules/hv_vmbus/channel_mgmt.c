@@ -22,16 +22,9 @@ struct offer_work {
 	struct work_struct work;
 	u32 type;
 	u32 len;
+	unsigned int slot;	/* its bit in hvlis_vmbus.queued */
 	u8 msg[HVLIS_MESSAGE_PAYLOAD_BYTES];
 };
-
-/*
- * Offers and rescinds allocated and waiting for the workqueue. A host has
- * at most one offer and one rescind per relid outstanding, and one
- * ALLOFFERS_DELIVERED: more is a flood, dropped instead of allocated.
- */
-#define OFFER_BACKLOG_MAX	(2 * (HVLIS_MAX_RELID + 1) + 1)
-static atomic_t offer_backlog = ATOMIC_INIT(0);
 
 #ifdef HVLIS_TEST_HOOKS
 /* Test builds only: hold the offers workqueue (hv_vmbus.test_stall_offers). */
@@ -200,6 +193,110 @@ static void mark_rescinded(struct hvlis_vmbus *vb, u32 relid)
 		hvlis_fail_waiters(vb, relid, -ENODEV);
 }
 
+/*
+ * Has the guest a channel for @relid, or an offer of it still queued? A
+ * queued offer's bit is cleared only after handle_offer() published (or
+ * rejected) the channel, so the bit is read first and the map after it.
+ */
+static bool relid_known(struct hvlis_vmbus *vb, u32 relid)
+{
+	bool known;
+
+	if (test_bit(HVLIS_QSLOT_OFFER(relid), vb->queued))
+		return true;
+	smp_rmb();	/* the bit before the map: pairs with clear_bit_unlock() */
+	rcu_read_lock();
+	known = rcu_access_pointer(vb->relid_map[relid]);
+	rcu_read_unlock();
+	return known;
+}
+
+static void offer_reject(const struct hvlis_msg_offer_channel *m)
+{
+	char guid[37];
+
+	hvlis_guid_to_string(&m->offer.if_type, guid);
+	pr_err_ratelimited("rejected an offer of class %s: relid %u or monitor id %u out of range\n",
+			   guid, m->child_relid, m->monitor_id);
+}
+
+/*
+ * Claim the queue slot of an offer, rescind or ALLOFFERS_DELIVERED. A host
+ * has at most one offer and one rescind per relid outstanding and one
+ * ALLOFFERS_DELIVERED: a message whose slot is taken duplicates one that
+ * waits and is dropped. A rescind of a relid with neither a channel nor a
+ * queued offer is rejected here, before it costs memory. Nothing else is
+ * dropped, so no flood of one kind crowds out an offer of another relid.
+ *
+ * Return: the slot, or a negative errno if the message is dropped.
+ */
+static int queue_slot(struct hvlis_vmbus *vb, u32 type, const void *msg)
+{
+	const struct hvlis_msg_offer_channel *o = msg;
+	const struct hvlis_msg_rescind_offer *r = msg;
+	unsigned int slot;
+
+	switch (type) {
+	case HVLIS_CHANMSG_OFFERCHANNEL:
+		if (hvlis_offer_check(o)) {
+			offer_reject(o);
+			return -EPROTO;
+		}
+		slot = HVLIS_QSLOT_OFFER(o->child_relid);
+		break;
+	case HVLIS_CHANMSG_RESCIND_CHANNELOFFER:
+		if (r->child_relid > HVLIS_MAX_RELID) {
+			pr_err_ratelimited("rejected a rescind of relid %u: out of range\n",
+					   r->child_relid);
+			return -EPROTO;
+		}
+		slot = HVLIS_QSLOT_RESCIND(r->child_relid);
+		break;
+	default:
+		slot = HVLIS_QSLOT_ALLOFFERS;
+	}
+	if (test_and_set_bit(slot, vb->queued)) {
+		atomic64_inc(&vb->msgs_dup);
+		pr_err_ratelimited("dropped a host message of type %u: the same one waits already\n",
+				   type);
+		return -EEXIST;
+	}
+	if (type == HVLIS_CHANMSG_RESCIND_CHANNELOFFER && !relid_known(vb, r->child_relid)) {
+		clear_bit(slot, vb->queued);
+		atomic64_inc(&vb->rescinds_unknown);
+		pr_err_ratelimited("rejected a rescind of relid %u: no such channel\n",
+				   r->child_relid);
+		return -ENOENT;
+	}
+	return slot;
+}
+
+static void queue_offer_work(struct hvlis_vmbus *vb, u32 type, const void *msg, u32 len)
+{
+	struct offer_work *ow;
+	int slot;
+
+	slot = queue_slot(vb, type, msg);
+	if (slot < 0) {
+		atomic64_inc(&vb->msgs_bad);
+		return;
+	}
+	if (type == HVLIS_CHANMSG_RESCIND_CHANNELOFFER)
+		mark_rescinded(vb, ((const struct hvlis_msg_rescind_offer *)msg)->child_relid);
+	ow = kmalloc(sizeof(*ow), GFP_ATOMIC);
+	if (!ow) {
+		clear_bit(slot, vb->queued);
+		pr_err_ratelimited("out of memory: lost a host message of type %u\n", type);
+		return;
+	}
+	INIT_WORK(&ow->work, offer_work_fn);
+	ow->type = type;
+	ow->len = len;
+	ow->slot = slot;
+	memcpy(ow->msg, msg, len);
+	queue_work(vb->wq, &ow->work);
+}
+
 /**
  * hvlis_handle_message() - dispatch one channel message from the host
  * @vb: the bus
@@ -210,7 +307,6 @@ static void mark_rescinded(struct hvlis_vmbus *vb, u32 relid)
  */
 void hvlis_handle_message(struct hvlis_vmbus *vb, const void *msg, u32 len)
 {
-	struct offer_work *ow;
 	u32 type;
 	int ret;
 
@@ -224,28 +320,9 @@ void hvlis_handle_message(struct hvlis_vmbus *vb, const void *msg, u32 len)
 
 	switch (type) {
 	case HVLIS_CHANMSG_RESCIND_CHANNELOFFER:
-		mark_rescinded(vb, ((const struct hvlis_msg_rescind_offer *)msg)->child_relid);
-		fallthrough;
 	case HVLIS_CHANMSG_OFFERCHANNEL:
 	case HVLIS_CHANMSG_ALLOFFERS_DELIVERED:
-		if (atomic_inc_return(&offer_backlog) > OFFER_BACKLOG_MAX) {
-			atomic_dec(&offer_backlog);
-			atomic64_inc(&vb->msgs_bad);
-			pr_err_ratelimited("dropped a host message of type %u: %u offers and rescinds wait already\n",
-					   type, OFFER_BACKLOG_MAX);
-			return;
-		}
-		ow = kmalloc(sizeof(*ow), GFP_ATOMIC);
-		if (!ow) {
-			atomic_dec(&offer_backlog);
-			pr_err_ratelimited("out of memory: lost a host message of type %u\n", type);
-			return;
-		}
-		INIT_WORK(&ow->work, offer_work_fn);
-		ow->type = type;
-		ow->len = len;
-		memcpy(ow->msg, msg, len);
-		queue_work(vb->wq, &ow->work);
+		queue_offer_work(vb, type, msg, len);
 		return;
 	default:
 		if (!hvlis_complete_waiter(vb, type, response_key(type, msg), msg, len)) {
@@ -362,12 +439,8 @@ static void handle_offer(struct hvlis_vmbus *vb, const struct hvlis_msg_offer_ch
 	char guid[37];
 	int ret;
 
+	/* hvlis_handle_message() checked the relid and monitor id */
 	hvlis_guid_to_string(&m->offer.if_type, guid);
-	if (hvlis_offer_check(m)) {
-		pr_err_ratelimited("rejected an offer of class %s: relid %u or monitor id %u out of range\n",
-				   guid, m->child_relid, m->monitor_id);
-		return;
-	}
 	rcu_read_lock();
 	ch = rcu_dereference(vb->relid_map[m->child_relid]);
 	rcu_read_unlock();
@@ -481,11 +554,7 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 {
 	struct hvlis_channel *ch;
 
-	if (m->child_relid > HVLIS_MAX_RELID) {
-		pr_err_ratelimited("rejected a rescind of relid %u: out of range\n",
-				   m->child_relid);
-		return;
-	}
+	/* hvlis_handle_message() checked the relid's range */
 	/* Channels are freed only on this (ordered) workqueue: no race. */
 	mutex_lock(&vb->chan_mutex);
 	rcu_read_lock();
@@ -493,6 +562,7 @@ static void handle_rescind(struct hvlis_vmbus *vb, const struct hvlis_msg_rescin
 	rcu_read_unlock();
 	if (!ch || ch->rescind_handled) {
 		mutex_unlock(&vb->chan_mutex);
+		atomic64_inc(&vb->rescinds_unknown);
 		pr_err_ratelimited("rejected a rescind of relid %u: no such channel\n",
 				   m->child_relid);
 		return;
@@ -546,8 +616,9 @@ static void offer_work_fn(struct work_struct *work)
 		complete(&vb->offers_done);
 		break;
 	}
+	/* after the channel is in the relid map: see relid_known() */
+	clear_bit_unlock(ow->slot, vb->queued);
 	kfree(ow);
-	atomic_dec(&offer_backlog);
 }
 
 /**

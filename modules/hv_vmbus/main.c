@@ -68,6 +68,8 @@ static void init_state(struct hvlis_vmbus *vb)
 	atomic64_set(&vb->msgs_bad, 0);
 	atomic64_set(&vb->timer_msgs, 0);
 	atomic64_set(&vb->eom_writes, 0);
+	atomic64_set(&vb->rescinds_unknown, 0);
+	atomic64_set(&vb->msgs_dup, 0);
 }
 
 static int __init hv_vmbus_init(void)
@@ -119,6 +121,7 @@ static int __init hv_vmbus_init(void)
 #endif
 	if (tp->set_crash_handler)
 		tp->set_crash_handler(vmbus_kexec_unload);
+	hvlis_stats_init(vb);
 	pr_info("hvlis %s ready on %s\n", HVLIS_VERSION, tp->name);
 	return 0;
 
@@ -152,6 +155,7 @@ static void __exit hv_vmbus_exit(void)
 #endif
 	if (tp->set_crash_handler)
 		tp->set_crash_handler(NULL);
+	hvlis_stats_exit();
 	hvlis_channels_exit(vb);
 	hvlis_disconnect(vb, false);
 	hvlis_fail_waiters(vb, 0, -ENODEV);

@@ -121,6 +121,12 @@ struct hvlis_synic_cpu {
 	bool enabled;
 };
 
+/* Bits of hvlis_vmbus.queued: an offer, a rescind per relid; ALLOFFERS_DELIVERED. */
+#define HVLIS_QSLOT_OFFER(relid)	(relid)
+#define HVLIS_QSLOT_RESCIND(relid)	(HVLIS_MAX_RELID + 1 + (relid))
+#define HVLIS_QSLOT_ALLOFFERS		(2 * (HVLIS_MAX_RELID + 1))
+#define HVLIS_QSLOTS			(HVLIS_QSLOT_ALLOFFERS + 1)
+
 struct hvlis_vmbus {
 	const struct hvlis_transport *tp;
 	u32 version;
@@ -140,6 +146,8 @@ struct hvlis_vmbus {
 	wait_queue_head_t close_wq;	/* a close finished (CLOSING -> OFFERED) */
 	struct list_head channels;	/* primary channels */
 	struct workqueue_struct *wq;	/* ordered: offers and rescinds */
+	/* which offers, rescinds (per relid) and ALLOFFERS_DELIVERED wait on wq */
+	DECLARE_BITMAP(queued, HVLIS_QSLOTS);
 
 	spinlock_t waiter_lock;		/* waiters */
 	struct list_head waiters;	/* requests waiting for an answer */
@@ -149,9 +157,15 @@ struct hvlis_vmbus {
 
 	/* counters */
 	atomic64_t msgs_in, msgs_bad, timer_msgs, eom_writes;
+	atomic64_t rescinds_unknown;	/* of a relid with no channel, no offer queued */
+	atomic64_t msgs_dup;		/* an offer or rescind that waited already */
 };
 
 extern struct hvlis_vmbus hvlis_vmbus;
+
+/* stats.c */
+void hvlis_stats_init(struct hvlis_vmbus *vb);
+void hvlis_stats_exit(void);
 
 /* synic.c */
 int hvlis_synic_init(struct hvlis_vmbus *vb);
