@@ -59,6 +59,15 @@ sim_start() {
 	insmod /lib/hvlis/hvsim.ko "$@" || vm_fail "insmod hvsim.ko failed"
 }
 sim_ctl() { echo "$*" > "$HVSIM/ctl" || vm_fail "hvsim command '$*' failed"; }
+# sim_add_relid KIND: add a device of KIND on the host; prints its relid
+sim_add_relid() {
+	local before
+	before=$(awk 'NR > 1 { print $1 }' "$HVSIM/devices" | sort -n | tr '\n' ' ')
+	sim_ctl add "$1"
+	awk 'NR > 1 { print $1 }' "$HVSIM/devices" | sort -n | while read -r r; do
+		case " $before " in *" $r "*) ;; *) echo "$r" ;; esac
+	done
+}
 sim_stat() { awk -v k="$1" '$1 == k { print $2 }' "$HVSIM/stats"; }
 vmbus_load() { insmod /lib/hvlis/hv_vmbus.ko transport=hvsim "$@"; }
 vmbus_unload() { rmmod hv_vmbus; }

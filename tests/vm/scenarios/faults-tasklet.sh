@@ -45,7 +45,7 @@ guest() {
 	echo -1 > /proc/sys/kernel/sched_rt_runtime_us || vm_fail "RT throttling stays on"
 
 	for i in 1 2; do
-		relid=$(sim_ctl_add_echo_relid)
+		relid=$(sim_add_relid echo)
 		[ -n "$relid" ] || { vm_fail "round $i: no new device"; break; }
 		sleep 0.3
 		kmsg_mark
@@ -78,14 +78,4 @@ guest() {
 	vmbus_unload || vm_fail "rmmod hv_vmbus failed"
 	expect "host: channels open" "$(sim_stat channels_open)" 0
 	rmmod hvsim || vm_fail "rmmod hvsim failed"
-}
-
-# hot-add an echo device, print its relid (the newest line of devices)
-sim_ctl_add_echo_relid() {
-	local before
-	before=$(awk 'NR > 1 { print $1 }' "$HVSIM/devices" | sort -n | tr '\n' ' ')
-	sim_ctl add echo
-	awk 'NR > 1 { print $1 }' "$HVSIM/devices" | sort -n | while read -r r; do
-		case " $before " in *" $r "*) ;; *) echo "$r" ;; esac
-	done
 }

@@ -98,7 +98,7 @@ guest() {
 
 	# Rescinds of open channels under an interrupt storm on their relid
 	for i in 1 2 3; do
-		relid=$(sim_ctl_add_echo_relid)
+		relid=$(sim_add_relid echo)
 		[ -n "$relid" ] || { vm_fail "storm round $i: no new device"; break; }
 		sleep 0.5
 		sim_fault storm-through 30000 "$relid" &
@@ -120,14 +120,4 @@ guest() {
 	expect "host: live GPADLs" "$(sim_stat gpadls_live)" 0
 	expect "host: bad messages from the guest" "$(sim_stat bad_msgs)" 0
 	rmmod hvsim || vm_fail "rmmod hvsim failed"
-}
-
-# hot-add an echo device, print its relid (the newest line of devices)
-sim_ctl_add_echo_relid() {
-	local before
-	before=$(awk 'NR > 1 { print $1 }' "$HVSIM/devices" | sort -n | tr '\n' ' ')
-	sim_ctl add echo
-	awk 'NR > 1 { print $1 }' "$HVSIM/devices" | sort -n | while read -r r; do
-		case " $before " in *" $r "*) ;; *) echo "$r" ;; esac
-	done
 }

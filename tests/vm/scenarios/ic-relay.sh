@@ -52,7 +52,7 @@ run_devbusy() {
 }
 
 guest() {
-	local s n i pid sent dev
+	local s n i pid sent dev d r
 
 	sim_start
 	for s in heartbeat kvp vss fcopy; do
@@ -149,6 +149,35 @@ guest() {
 	[ "$(ls /sys/bus/vmbus/devices | wc -l)" -gt "$n" ] ||
 		vm_fail "an offer sent behind 4300 rescinds of an unknown relid never appeared"
 	expect "offers and rescinds queued once the workqueue ran" "$(vmbus_stat offers_rescinds_queued)" 0
+
+	# Held again: a device offered and rescinded, then 50 copies of that
+	# rescind. The first waits behind its offer; the copies are dropped as
+	# duplicates; the device comes and goes once the workqueue runs.
+	n=$(ls /sys/bus/vmbus/devices | wc -l)
+	d=$(vmbus_stat duplicates_dropped)
+	echo 1 > /sys/module/hv_vmbus/parameters/test_stall_offers
+	r=$(sim_add_relid idle)
+	if [ -z "$r" ]; then
+		vm_fail "no relid for a new idle device"
+	else
+		sim_ctl rescind "$r"
+		sim_fault rescind-unknown "$r" count=50
+		i=0
+		while [ "$(vmbus_stat duplicates_dropped)" -lt $((d + 50)) ] && [ "$i" -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		expect "copies of a waiting rescind dropped" "$(($(vmbus_stat duplicates_dropped) - d))" 50
+		expect "an offer and its rescind waiting" "$(vmbus_stat offers_rescinds_queued)" 2
+	fi
+	echo 0 > /sys/module/hv_vmbus/parameters/test_stall_offers
+	i=0
+	while [ "$(vmbus_stat offers_rescinds_queued)" != 0 ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.5
+	expect "devices after the offer and its rescind ran" "$(ls /sys/bus/vmbus/devices | wc -l)" "$n"
 	vm_detail "hv_vmbus stats" < "$VSTATS"
 
 	# Item 10: a burst of packets, one signal; the callback keeps its budget.
