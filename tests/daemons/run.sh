@@ -541,8 +541,16 @@ EOF
 # FUZZ_RUNS set: that many executions (make fuzz-deep), else FUZZ_SECONDS;
 # FUZZ_CORPUS set: the working corpus is kept there, else a fresh one;
 # FUZZ_REPORT set: "harness executions cov ft" appended to it.
+# FUZZ_ONLY set (outside CI): only the harnesses it names run.
 fuzz_run() {
 	local label=$1 bin=$2 seeds=$3 maxlen=$4 work limit cov runs
+	# FUZZ_ONLY (make fuzz-deep): the harnesses to run, by label; never in CI
+	if [ -n "${FUZZ_ONLY:-}" ] && [ -z "${CI:-}" ]; then
+		case " $FUZZ_ONLY " in
+		*" $label "*) ;;
+		*) echo "# fuzz/$label: not in FUZZ_ONLY, not run"; return ;;
+		esac
+	fi
 	if [ -n "${FUZZ_CORPUS:-}" ]; then
 		work=$FUZZ_CORPUS/daemons_$label
 		mkdir -p "$work"
