@@ -947,6 +947,13 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 	if (fault == NF_UNKNOWN_TID)
 		nvsp_answer(d, relid, 0xdead00000000beefull, HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE,
 			    &tid_low, sizeof(tid_low));
+	/*
+	 * Not covered: a give waiting for ring room while the guest closes
+	 * and opens the same channel again within one of its polls lands in
+	 * the new session (hvsim_chan_give() knows the relid, not the
+	 * session): the guest reads that range of its new buffer, and its
+	 * completion names the old buffer, counted late, freeing nothing.
+	 */
 	ret = hvsim_chan_give_xfer(relid, set_id, offset, count, &m, 4 + sizeof(m.rndis_pkt),
 				   NET_TID | tid_low);
 	if (ret && tid_low != NET_TID_FAULT) {
