@@ -37,6 +37,12 @@
  *     rx-csum-failed the next TCP frame with a payload: its last byte
  *                    changed after its checksum, and (receive checksum
  *                    offload on) a checksum info saying "TCP failed"
+ *     stale-give     the frame's slots are taken, its give fails (as
+ *                    on a channel the guest closed meanwhile: the frame
+ *                    is lost) and its slots go back only once a later
+ *                    receive buffer has a frame at the same first slot
+ *                    (stale_undos): the window of a host thread held up
+ *                    across the guest's data-path rebuild, made certain
  *   (a rescind with traffic flowing: "rescind <relid>", control.c)
  *
  * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
@@ -140,12 +146,13 @@ enum net_fault {
 	NF_SET_ID,		/* a transfer page set the guest never gave */
 	NF_UNKNOWN_TID,		/* first a completion of a send never made */
 	NF_RX_CSUM,		/* a TCP frame spoiled and marked "checksum failed" */
+	NF_STALE_GIVE,		/* the give fails, its slots go back late (stale_undos) */
 	NF_COUNT
 };
 
 static const char *const fault_names[NF_COUNT] = {
 	"lie-length", "data-offset", "data-length", "bad-ppi", "recv-offset", "recv-count",
-	"section-index", "set-id", "unknown-tid", "rx-csum-failed",
+	"section-index", "set-id", "unknown-tid", "rx-csum-failed", "stale-give",
 };
 
 #define NET_TID_FAULT		0xffffffffu
@@ -220,6 +227,9 @@ struct net_dev {
 	u16 subch_created;
 	u16 sub_want;
 	u32 fault_left[NF_COUNT];
+	/* stale-give: a frame whose give failed; its slots go back late */
+	bool stale_held;
+	u32 stale_first, stale_gen;
 	u32 rss_table[HVLIS_NDIS_RSS_TABLE_ENTRIES];
 	bool rss;		/* the table is set */
 	/* OID_TCP_OFFLOAD_PARAMETERS as the guest set them (HVLIS_NDIS_OFFLOAD_*) */
@@ -240,7 +250,7 @@ struct net_dev {
 	atomic64_t ndis_configs, to_guest_too_big, jumbo_to_guest, jumbo_from_guest;
 	atomic64_t mac_changes, mac_refused, src_mac_refused;
 	atomic64_t tx_csum, tx_lso, tx_lso_segs, rx_csum_ok, rx_csum_failed, offload_refused;
-	atomic64_t offload_sets;
+	atomic64_t offload_sets, stale_undos;
 };
 
 struct net_priv {
@@ -709,6 +719,8 @@ static bool rx_csum_fault(struct net_dev *d)
 
 /* ------------------------------------------------- the receive buffer */
 
+static void xfer_undo(struct net_dev *d, u32 first, u32 gen);
+
 /* Take n contiguous free slots; the first, or -ENOSPC. Under d->lock. */
 static long slots_take(struct net_dev *d, u32 n)
 {
@@ -726,6 +738,17 @@ static long slots_take(struct net_dev *d, u32 n)
 	bitmap_set(d->busy, at, n);
 	d->run[at] = n;
 	d->used += n;
+	/*
+	 * stale-give: the failed give's slots go back now, a frame of a
+	 * later buffer just placed where that one was; as a host thread
+	 * would that was held up between the failed give and taking
+	 * d->lock while the guest brought a new receive buffer.
+	 */
+	if (d->stale_held && d->recv_gen != d->stale_gen && at == d->stale_first) {
+		d->stale_held = false;
+		atomic64_inc(&d->stale_undos);
+		xfer_undo(d, d->stale_first, d->stale_gen);
+	}
 	if (at + n < d->slots) {
 		d->cursor = at + n;
 	} else {
@@ -744,6 +767,20 @@ static bool slots_put(struct net_dev *d, u32 first)
 	d->used -= d->run[first];
 	d->run[first] = 0;
 	return true;
+}
+
+/*
+ * Take back the slots of a frame of receive buffer generation gen at
+ * first whose give failed. Under d->lock, which the give does not hold:
+ * meanwhile the guest may have closed the channel, revoked that buffer
+ * and shared a new one, whose frame at the same slot is in flight; only
+ * a frame of the buffer in use gives its slots back (a buffer that is
+ * gone took its slots with it).
+ */
+static void xfer_undo(struct net_dev *d, u32 first, u32 gen)
+{
+	if (d->busy && gen == d->recv_gen)
+		slots_put(d, first);
 }
 
 /* Forget the receive buffer (revoked, closed). Under d->lock. */
@@ -846,7 +883,7 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 		    struct sk_buff *skb, bool wait, int fault)
 {
 	u32 total = hlen + (skb ? skb->len : 0), n = DIV_ROUND_UP(total, NET_SLOT), relid;
-	u32 offset, count, tid_low;
+	u32 offset, count, tid_low, gen;
 	struct hvlis_nvsp_msg m;
 	long first;
 	u16 set_id;
@@ -880,6 +917,7 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 		return -EFAULT;
 	}
 	set_id = d->recv_id;
+	gen = d->recv_gen;
 	relid = d->chans[sub].relid;
 	offset = first * NET_SLOT;
 	count = total;
@@ -888,6 +926,15 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 	m.type = HVLIS_NVSP1_SEND_RNDIS_PKT;
 	m.rndis_pkt.channel_type = chan_type;
 	m.rndis_pkt.section_index = HVLIS_NVSP_NO_SECTION;
+	if (fault == NF_STALE_GIVE) {
+		/* the give fails (a closed channel); the slots go back later */
+		d->stale_held = true;
+		d->stale_first = first;
+		d->stale_gen = gen;
+		mutex_unlock(&d->lock);
+		atomic64_inc(&d->send_errors);
+		return -ENODEV;
+	}
 	if (fault >= 0 && fault != NF_UNKNOWN_TID) {
 		spoil(d, fault, dst, &offset, &count, &m, &set_id);
 		/* The guest must not use it: the slots are ours again at once. */
@@ -900,11 +947,18 @@ static int to_guest(struct net_dev *d, u16 sub, u32 chan_type, const void *hdr, 
 	if (fault == NF_UNKNOWN_TID)
 		nvsp_answer(d, relid, 0xdead00000000beefull, HVLIS_NVSP1_SEND_RNDIS_PKT_COMPLETE,
 			    &tid_low, sizeof(tid_low));
+	/*
+	 * Not covered: a give waiting for ring room while the guest closes
+	 * and opens the same channel again within one of its polls lands in
+	 * the new session (hvsim_chan_give() knows the relid, not the
+	 * session): the guest reads that range of its new buffer, and its
+	 * completion names the old buffer, counted late, freeing nothing.
+	 */
 	ret = hvsim_chan_give_xfer(relid, set_id, offset, count, &m, 4 + sizeof(m.rndis_pkt),
 				   NET_TID | tid_low);
 	if (ret && tid_low != NET_TID_FAULT) {
 		mutex_lock(&d->lock);
-		slots_put(d, first);
+		xfer_undo(d, first, gen);
 		mutex_unlock(&d->lock);
 		wake_up_all(&d->slot_wq);
 		atomic64_inc(&d->send_errors);
@@ -2143,6 +2197,7 @@ void hvsim_net_show(struct seq_file *s)
 			SHOW(d, key, atomic64_read(&d->faults_fired[f]));
 		}
 		SHOW(d, "fault_completions", atomic64_read(&d->fault_completions));
+		SHOW(d, "stale_undos", atomic64_read(&d->stale_undos));
 		SHOW(d, "inits", atomic64_read(&d->inits));
 		SHOW(d, "version_refused", atomic64_read(&d->version_refused));
 		SHOW(d, "rndis_inits", atomic64_read(&d->rndis_inits));

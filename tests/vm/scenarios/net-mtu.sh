@@ -12,7 +12,11 @@
 # 9000, jumbo frames flow both ways (pings of 9000 bytes, TCP with a
 # 8960-byte MSS, content checked; the host's jumbo counters); back at
 # 1500 the jumbo ping fails again and TCP still works. An MTU above the
-# driver's maximum (9001) is refused.
+# driver's maximum (9001) is refused. The host's fault stale-give makes
+# certain the window of a host thread whose give failed around a rebuild
+# and that took the frame's slots back only after the guest's new receive
+# buffer was in use: the late undo must free nothing of the new buffer
+# (it freed a frame in flight there, whose completion was then unknown).
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=150
@@ -50,7 +54,7 @@ xfer() {
 }
 
 guest() {
-	local r gp sp b0 t0 j0 j1 n0 ifi
+	local r gp sp b0 t0 j0 j1 n0 ifi i
 
 	sim_start
 	sim_ctl add net mac=00:15:5d:00:00:30 mtu=9000
@@ -113,6 +117,17 @@ guest() {
 	[ "$(net_field "$r" jumbo_from_guest)" -ge $((j1 + 64)) ] ||
 		vm_fail "host got $(($(net_field "$r" jumbo_from_guest) - j1)) jumbo frames from the guest"
 
+	# A frame to the guest at 9000 whose give fails (the frame is lost);
+	# the host takes its slots back only once the 1500 receive buffer has
+	# a frame at the same first slot: a late undo must free nothing of
+	# the new buffer (else that frame's completion is "unknown").
+	sim_ctl net "$r" fault stale-give
+	for i in 1 2 3; do
+		[ "$(net_field "$r" fault_stale-give)" = 1 ] && break
+		$NS busybox ping -c 1 -W 1 192.0.2.1 > /dev/null 2>&1
+	done
+	expect "host: stale-give fired at 9000" "$(net_field "$r" fault_stale-give)" 1
+
 	# back to 1500
 	ip link set "$NET_ETH" mtu 1500 || vm_fail "MTU 1500 refused"
 	t0=$(net_field "$r" to_guest_too_big)
@@ -123,6 +138,7 @@ guest() {
 		vm_fail "the host did not drop the jumbo frame for the guest back at 1500"
 	xfer in 5004 /tmp/j
 	rm -f /tmp/j
+	expect "host: stale-give's late undo" "$(net_field "$r" stale_undos)" 1
 
 	expect "host: bad packets" "$(net_field "$r" bad_packets)" 0
 	expect "host: bad RNDIS" "$(net_field "$r" bad_rndis)" 0
