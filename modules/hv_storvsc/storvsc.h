@@ -86,6 +86,7 @@ struct stv_chan {
 	atomic64_t hwq_ios;		/* commands sent here by their blk-mq queue */
 	/* runs of rx_tasklet, runs that ended on the budget; the rx_tasklet's own */
 	u64 runs, budget_exhausted;
+	u64 rearms;			/* runs again for what came while masked */
 	u32 max_batch;			/* most packets in one run */
 	u64 max_run_ns;			/* longest run */
 };

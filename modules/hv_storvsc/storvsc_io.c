@@ -411,6 +411,13 @@ void stv_channel_cb(void *context)
  * left is read in another run of this tasklet (the host will not signal
  * again for a ring that is not empty), so a flood of completions takes
  * turns with the rest of the CPU's work instead of holding it.
+ *
+ * The channel's interrupts are masked while it runs: completions the host
+ * writes meanwhile are read in this run without a signal each (an IPI and
+ * another run of the tasklet). A run that emptied the ring unmasks; what
+ * came between its last read and the unmask raised no signal, so it runs
+ * again for that (counted in rearms). A run that ended on an error does
+ * not: a packet the host left unreadable must not keep it spinning.
  */
 void stv_rx_tasklet(unsigned long data)
 {
@@ -422,8 +429,9 @@ void stv_rx_tasklet(unsigned long data)
 	unsigned int n;
 	u32 len;
 	u64 tid;
-	int ret;
+	int ret = 0;
 
+	hvlis_channel_mask_interrupts(c->ch);
 	for (n = 0; n < budget; n++) {
 		ret = hvlis_recvpacket(c->ch, c->rxbuf, sizeof(c->rxbuf), &len, &tid);
 		if (ret == -EAGAIN || ret == -ENODEV)
@@ -458,6 +466,11 @@ void stv_rx_tasklet(unsigned long data)
 		WRITE_ONCE(c->max_run_ns, dt);
 	if (n == budget) {
 		WRITE_ONCE(c->budget_exhausted, c->budget_exhausted + 1);
+		tasklet_schedule(&c->rx_tasklet);
+		return;
+	}
+	if (hvlis_channel_unmask_interrupts(c->ch) && ret == -EAGAIN) {
+		WRITE_ONCE(c->rearms, c->rearms + 1);
 		tasklet_schedule(&c->rx_tasklet);
 	}
 }

@@ -279,10 +279,10 @@ static int stv_chans_show(struct seq_file *s, void *unused)
 	unsigned int i, n = smp_load_acquire(&host->nchans);
 	struct stv_chan *c;
 
-	seq_puts(s, "subchannel ios completions bad_completions unknown_tids late runs budget_exhausted max_batch max_run_ns hwq_ios\n");
+	seq_puts(s, "subchannel ios completions bad_completions unknown_tids late runs budget_exhausted max_batch max_run_ns hwq_ios rearms\n");
 	for (i = 0; i < n; i++) {
 		c = host->chans[i];
-		seq_printf(s, "%u %lld %lld %lld %lld %lld %llu %llu %u %llu %lld\n",
+		seq_printf(s, "%u %lld %lld %lld %lld %lld %llu %llu %u %llu %lld %llu\n",
 			   hvlis_channel_subchannel_index(c->ch),
 			   (long long)atomic64_read(&c->ios),
 			   (long long)atomic64_read(&c->completions),
@@ -293,7 +293,8 @@ static int stv_chans_show(struct seq_file *s, void *unused)
 			   (unsigned long long)READ_ONCE(c->budget_exhausted),
 			   READ_ONCE(c->max_batch),
 			   (unsigned long long)READ_ONCE(c->max_run_ns),
-			   (long long)atomic64_read(&c->hwq_ios));
+			   (long long)atomic64_read(&c->hwq_ios),
+			   (unsigned long long)READ_ONCE(c->rearms));
 	}
 	return 0;
 }

@@ -109,6 +109,8 @@ guest() {
 	grep -E "^$rn chan[0-9]+_(relid|ios)|^$r1 chan0_ios" "$HVSIM/stor" | while read -r a b c; do
 		echo "HVLIS-BENCH-INFO: host controller $a $b $c"
 	done
+	# the host's channels: packets served, signals, batches (hvsim's devices file)
+	awk 'NR == 1 || $3 == "stor"' "$HVSIM/devices" | sed 's/^/HVLIS-BENCH-INFO: host channels: /'
 	d=$(vmbus_dev "$rn") && d=/sys/kernel/debug/hv_storvsc/$(basename "$d")
 	if [ -r "$d" ]; then
 		sed 's/^/HVLIS-BENCH-INFO: guest channels of the sub-channel controller: /' "$d"

@@ -11,12 +11,13 @@
 
 struct sim_chan *sim_chan_by_relid(u32 relid)
 {
-	unsigned int i;
+	struct sim_chan *c;
 
-	for (i = 0; i < SIM_MAX_CHANS; i++)
-		if (sim.chans[i].used && sim.chans[i].relid == relid)
-			return &sim.chans[i];
-	return NULL;
+	/* Channel i's relid is i + 1 (hvsim_add_dev()). */
+	if (!relid || relid > SIM_MAX_CHANS)
+		return NULL;
+	c = &sim.chans[relid - 1];
+	return c->used && c->relid == relid ? c : NULL;
 }
 
 /* ------------------------------------------------------ monitored channels */
@@ -238,7 +239,7 @@ void hvsim_show_devices(struct seq_file *s)
 	char t[37], in[37];
 
 	mutex_lock(&sim.lock);
-	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits monitor signals_monitor monitored_hypercalls conn_id vp moves\n");
+	seq_puts(s, "relid sub kind class instance offered open rescinded packets signals_in signals_out bad waits monitor signals_monitor monitored_hypercalls conn_id vp moves batches signals_saved\n");
 	for (i = 0; i < SIM_MAX_CHANS; i++) {
 		struct sim_chan *c = &sim.chans[i];
 
@@ -255,8 +256,9 @@ void hvsim_show_devices(struct seq_file *s)
 			seq_printf(s, "%u", c->monitor_id);
 		else
 			seq_putc(s, '-');
-		seq_printf(s, " %llu %llu %u %u %u\n", c->signals_monitor,
-			   c->monitored_hypercalls, c->conn_id, c->target_vp, c->moves);
+		seq_printf(s, " %llu %llu %u %u %u %llu %llu\n", c->signals_monitor,
+			   c->monitored_hypercalls, c->conn_id, c->target_vp, c->moves,
+			   c->batches, c->signals_saved);
 	}
 	mutex_unlock(&sim.lock);
 }

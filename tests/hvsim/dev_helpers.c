@@ -116,8 +116,11 @@ int hvsim_chan_give(u32 relid, const void *pkt, u32 len)
 			ret = -ENODEV;
 		} else {
 			ret = sim_ring_give(&c->guest_in, pkt, len, &sig);
-			if (!ret && sig)
-				sim_signal_guest(c);
+			if (!ret)
+				sim_chan_answered(c, sig);
+			/* Full: what the batch owes may be what the guest waits for. */
+			if (ret == -ENOSPC)
+				sim_chan_flush_signal(c);
 			if (ret == -ENOSPC && !waited) {
 				c->waits++;
 				waited = true;

@@ -167,6 +167,7 @@ static u16 sim_post_message(u32 conn_id, const void *payload, u32 len)
 static u16 sim_signal_event(u32 conn_id, u16 flag)
 {
 	unsigned long *send_half;
+	struct sim_chan *c;
 	unsigned int i;
 
 	if (conn_id == HVLIS_VMBUS_EVENT_CONNECTION_ID && sim.version == HVLIS_VMBUS_WS2008) {
@@ -185,23 +186,23 @@ static u16 sim_signal_event(u32 conn_id, u16 flag)
 		}
 		return HVLIS_HV_STATUS_SUCCESS;
 	}
-	for (i = 0; i < SIM_MAX_CHANS; i++) {
-		struct sim_chan *c = &sim.chans[i];
-
-		if (c->used && c->conn_id == conn_id) {
-			c->signals_in++;
-			if (c->monitored) {
-				/* The guest should have used the monitor page. */
-				c->monitored_hypercalls++;
-				atomic_inc(&sim.monitored_hypercalls);
-				pr_warn_ratelimited("relid %u is monitored, yet the guest called HvSignalEvent\n",
-						    c->relid);
-			}
-			sim_chan_kick(c);
-			return HVLIS_HV_STATUS_SUCCESS;
-		}
+	/* Channel i's connection id: SIM_CONN_BASE + its relid, i + 1 (hvsim_add_dev()). */
+	i = conn_id - SIM_CONN_BASE - 1;
+	if (conn_id <= SIM_CONN_BASE || i >= SIM_MAX_CHANS)
+		return HVLIS_HV_STATUS_INVALID_CONNECTION_ID;
+	c = &sim.chans[i];
+	if (!c->used || c->conn_id != conn_id)
+		return HVLIS_HV_STATUS_INVALID_CONNECTION_ID;
+	c->signals_in++;
+	if (c->monitored) {
+		/* The guest should have used the monitor page. */
+		c->monitored_hypercalls++;
+		atomic_inc(&sim.monitored_hypercalls);
+		pr_warn_ratelimited("relid %u is monitored, yet the guest called HvSignalEvent\n",
+				    c->relid);
 	}
-	return HVLIS_HV_STATUS_INVALID_CONNECTION_ID;
+	sim_chan_kick(c);
+	return HVLIS_HV_STATUS_SUCCESS;
 }
 
 /*
@@ -358,7 +359,13 @@ static int __init hvsim_init(void)
 		return -ENOMEM;
 	/* Device kinds serve their channels in parallel; I/O may depend on it. */
 	sim.dev_wq = alloc_workqueue("hvsim_dev", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!sim.dev_wq) {
+	/* Per CPU (serve_on_signaller): a channel served where it signalled. */
+	sim.local_wq = alloc_workqueue("hvsim_local", HVLIS_WQ_PERCPU | WQ_MEM_RECLAIM, 0);
+	if (!sim.dev_wq || !sim.local_wq) {
+		if (sim.dev_wq)
+			destroy_workqueue(sim.dev_wq);
+		if (sim.local_wq)
+			destroy_workqueue(sim.local_wq);
 		destroy_workqueue(sim.wq);
 		return -ENOMEM;
 	}
@@ -368,6 +375,7 @@ static int __init hvsim_init(void)
 			while (i--)
 				if (hvsim_kinds[i]->exit)
 					hvsim_kinds[i]->exit();
+			destroy_workqueue(sim.local_wq);
 			destroy_workqueue(sim.dev_wq);
 			destroy_workqueue(sim.wq);
 			return ret;
@@ -392,6 +400,7 @@ static void __exit hvsim_exit(void)
 			cancel_work_sync(&sim.chans[i].work);
 	destroy_workqueue(sim.wq);
 	destroy_workqueue(sim.dev_wq);
+	destroy_workqueue(sim.local_wq);
 	for (i = 0; i < hvsim_nkinds; i++)
 		if (hvsim_kinds[i]->exit)
 			hvsim_kinds[i]->exit();

@@ -94,6 +94,14 @@ struct sim_chan {
 	void *priv;			/* ... and its state */
 	u32 gen;			/* opens so far: a packet's channel is still it */
 	bool want_signal;		/* packet_locked: an answer needs a signal */
+	/*
+	 * A packet kind's batch: while the channel's worker serves the
+	 * packets it found (batching), the answers that would signal the
+	 * guest set batch_signal instead, and the worker signals once when
+	 * the batch ends (or when an answer finds the ring full).
+	 */
+	bool batching, batch_signal;
+	u64 batches, signals_saved;	/* batches of >= 1 packet; signals saved */
 	u64 packets, signals_in, signals_out, bad, waits;
 	u64 signals_monitor;		/* pending bits taken from the monitor page */
 	u64 monitored_hypercalls;	/* HvSignalEvents although monitored */
@@ -110,6 +118,7 @@ struct sim_host {
 	struct list_head to_guest;
 	struct workqueue_struct *wq;	/* ordered: host message processing */
 	struct workqueue_struct *dev_wq;	/* kinds' packet operations */
+	struct workqueue_struct *local_wq;	/* ... served on the signaller's CPU */
 	struct work_struct host_work;
 	struct delayed_work deliver_work;
 	struct delayed_work monitor_work;	/* polls the guest's monitor page */
@@ -184,6 +193,8 @@ int sim_ring_give(struct sim_ring *r, const void *pkt, u32 len, bool *signal);
 bool sim_set_event(unsigned int cpu, u32 relid);
 void sim_signal_guest(struct sim_chan *c);
 void sim_chan_kick(struct sim_chan *c);
+void sim_chan_answered(struct sim_chan *c, bool sig);
+void sim_chan_flush_signal(struct sim_chan *c);
 void sim_chan_work_fn(struct work_struct *work);
 
 /* channels.c */

@@ -62,6 +62,18 @@ struct hvsim_dev_ops {
 	 * UNLOAD forgets them.
 	 */
 	bool keep_subchannels;
+	/*
+	 * Serve a channel's packets on the CPU that signalled it (a per-CPU
+	 * worker), as a host does that takes a guest's request where it
+	 * arrives, instead of on whichever CPU the unbound queue picks: no
+	 * hand-off to another CPU for the request, and a completion for a
+	 * channel bound to that CPU raises its interrupt there. And the
+	 * packets found in one go are a batch: the guest is signalled once
+	 * for their answers (hvsim_chan_give()), when the batch ends. For
+	 * packet kinds only; the serving must sleep, never spin, while it
+	 * waits.
+	 */
+	bool serve_on_signaller;
 };
 
 /*

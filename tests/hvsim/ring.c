@@ -149,12 +149,56 @@ void sim_signal_guest(struct sim_chan *c)
 	if (!sim_set_event(cpu, c->relid))
 		return;
 	c->signals_out++;
+	/*
+	 * Bottom halves off around the IPI: when the target is this very CPU
+	 * the guest's handler runs here, not in hard interrupt context, and
+	 * the tasklet it schedules runs at local_bh_enable(), as it would at
+	 * a real interrupt's exit, instead of waking ksoftirqd (a context
+	 * switch per signal). Called in process context only.
+	 */
+	local_bh_disable();
 	sim_raise_irq(cpu);
+	local_bh_enable();
 }
 
 void sim_chan_kick(struct sim_chan *c)
 {
-	queue_work(c->ops->packet ? sim.dev_wq : sim.wq, &c->work);
+	struct workqueue_struct *wq = sim.wq;
+
+	if (c->ops->packet)
+		wq = c->ops->serve_on_signaller ? sim.local_wq : sim.dev_wq;
+	/* A per-CPU queue: queue_work() takes the calling CPU's worker. */
+	queue_work(wq, &c->work);
+}
+
+/*
+ * Signal the guest for an answer just given (sig: the ring was empty and
+ * not masked), or, in the channel's batch, once when the batch ends.
+ * Under the host's lock.
+ */
+void sim_chan_answered(struct sim_chan *c, bool sig)
+{
+	lockdep_assert_held(&sim.lock);
+	if (!sig)
+		return;
+	if (c->batching) {
+		if (c->batch_signal)
+			c->signals_saved++;
+		c->batch_signal = true;
+		return;
+	}
+	sim_signal_guest(c);
+}
+
+/* The signal a batch owes the guest, now. Under the host's lock. */
+void sim_chan_flush_signal(struct sim_chan *c)
+{
+	lockdep_assert_held(&sim.lock);
+	if (!c->batch_signal)
+		return;
+	c->batch_signal = false;
+	if (c->open && !c->rescinded)
+		sim_signal_guest(c);
 }
 
 /*
@@ -174,11 +218,18 @@ static long next_packet(struct sim_chan *c, u8 *buf, u32 buf_len)
 	return len;
 }
 
+/* Packets a batch serves before it signals what it owes the guest. */
+#define SIM_BATCH_MAX	32
+
 /*
  * A kind with a packet operation: each packet is taken out of the ring (so the guest
  * gets its room back at once) and handed to the kind without our lock held,
  * since serving it may take long (storage I/O) and sleeps. The kind
- * answers through hvsim_chan_give(). Called and returns with sim.lock held.
+ * answers through hvsim_chan_give(). For a serve_on_signaller kind the
+ * packets found in one go are a batch: the guest is signalled once for
+ * the answers of up to SIM_BATCH_MAX of them, when the ring has no more
+ * (a real host's interrupt coalescing), not once per answer that found
+ * its ring empty. Called and returns with sim.lock held.
  */
 static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 {
@@ -186,10 +237,11 @@ static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 	void *priv = c->priv;
 	u32 relid = c->relid, gen = c->gen;
 	u16 sub = c->sub_index;
-	unsigned int noio;
+	unsigned int noio, n = 0;
 	bool sig;
 	long len;
 
+	c->batching = ops->serve_on_signaller;
 	while (c->open && !c->rescinded && c->gen == gen) {
 		len = next_packet(c, buf, buf_len);
 		if (!len)
@@ -204,7 +256,13 @@ static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 		ops->packet(priv, relid, sub, buf, len);
 		memalloc_noio_restore(noio);
 		mutex_lock(&sim.lock);
+		if (++n % SIM_BATCH_MAX == 0)
+			sim_chan_flush_signal(c);
 	}
+	if (c->batching && n)
+		c->batches++;
+	c->batching = false;
+	sim_chan_flush_signal(c);
 }
 
 /*

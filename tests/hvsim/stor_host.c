@@ -295,6 +295,13 @@ static bool take_fault(struct stor_dev *d, enum stor_fault f)
 {
 	bool hit = false;
 
+	/*
+	 * Nothing armed (every request but a few in the fault scenarios): no
+	 * lock. Arming races with the requests in flight anyway; the fault
+	 * fires on a request the guest sends after the arming returned.
+	 */
+	if (!READ_ONCE(d->fault_left[f]))
+		return false;
 	mutex_lock(&d->lock);
 	if (d->fault_left[f]) {
 		d->fault_left[f]--;
@@ -1312,6 +1319,7 @@ static const struct hvsim_dev_ops stor_ops = {
 	.closed = stor_closed,
 	.released = stor_released,
 	.packet = stor_packet,
+	.serve_on_signaller = true,
 };
 
 /* ------------------------------------------------------------ control */

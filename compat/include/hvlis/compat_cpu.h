@@ -33,4 +33,15 @@
 	alloc_ordered_workqueue(prefix, flags)
 #endif
 
+/*
+ * The flag of a per-CPU workqueue: WQ_PERCPU where the kernel has it
+ * (HAVE_WQ_PERCPU; such kernels warn about a queue with neither it nor
+ * WQ_UNBOUND); before, a queue without WQ_UNBOUND was per CPU.
+ */
+#ifdef HAVE_WQ_PERCPU
+#define HVLIS_WQ_PERCPU		WQ_PERCPU
+#else
+#define HVLIS_WQ_PERCPU		0
+#endif
+
 #endif

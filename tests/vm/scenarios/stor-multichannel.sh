@@ -10,7 +10,9 @@
 # answered on it, none bad, none with an unknown transaction id. The disk
 # has one blk-mq hardware queue per channel (/sys/block/sdX/mq), and every
 # command a sub-channel carried was sent there by its hardware queue (the
-# guest's hwq_ios).
+# guest's hwq_ios). The host served each channel's packets in batches, one
+# signal to the guest per batch (hvsim's devices file: batches, at least
+# one and at most one per packet of the channel).
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
@@ -18,7 +20,7 @@ VM_KMODS="sd_mod scsi_transport_fc"
 VM_GUEST_TOOLS="storverify"
 
 guest() {
-	local r sd i out dev f idx ios comp bad unk late runs exh mb mrn hwq hios used nq q
+	local r sd i out dev f idx ios comp bad unk late runs exh mb mrn hwq rea hios used nq q rel bat pk
 
 	sim_start
 	sim_ctl add scsi gen=2012r2 subch=4 ram=32M
@@ -49,13 +51,20 @@ guest() {
 		vm_detail "guest channels" < "$f"
 		used=0
 		# shellcheck disable=SC2034
-		while read -r idx ios comp bad unk late runs exh mb mrn hwq; do
+		while read -r idx ios comp bad unk late runs exh mb mrn hwq rea; do
 			[ "$idx" = subchannel ] && continue
 			hios=$(stor_stat "$r" "chan${idx}_ios")
 			expect "channel $idx: guest completions = host SRBs answered" "$comp" "$hios"
 			expect "channel $idx: bad completions" "$bad" 0
 			expect "channel $idx: unknown transaction ids" "$unk" 0
 			[ "$comp" -gt 0 ] && used=$((used + 1))
+			rel=$(stor_stat "$r" "chan${idx}_relid")
+			bat=$(sim_dev "$rel" batches)
+			pk=$(sim_dev "$rel" packets)
+			vm_log "channel $idx (relid $rel): host packets $pk in $bat batches, signals saved $(sim_dev "$rel" signals_saved); guest rearms $rea"
+			if [ "$comp" -gt 0 ] && { [ -z "$bat" ] || [ "$bat" -lt 1 ] || [ "$bat" -gt "$pk" ]; }; then
+				vm_fail "channel $idx: the host served $pk packets in '$bat' batches"
+			fi
 			# every command a sub-channel carried came by its blk-mq queue
 			if [ "$idx" -gt 0 ]; then
 				expect "channel $idx: commands sent by their hardware queue" "$hwq" "$ios"
