@@ -43,6 +43,22 @@
 # shellcheck disable=SC2015,SC2317
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd -P)
+# pkg_krel: the kernel the packages are built for now: HVLIS_PKG_KREL, else
+# the last one with headers under /lib/modules (tests/run.sh asks with
+# --krel, so that the dkms suite leaves that kernel to this one)
+pkg_krel() {
+	local d k=${HVLIS_PKG_KREL:-}
+	if [ -z "$k" ]; then
+		for d in /lib/modules/*/build/include; do
+			[ -e "$d" ] && k=$(basename "$(dirname "$(dirname "$d")")")
+		done
+	fi
+	echo "$k"
+}
+if [ "${1:-}" = --krel ]; then
+	pkg_krel
+	exit 0
+fi
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 out=$top/packaging/out
 logdir=$top/tests/build/packaging
@@ -101,12 +117,7 @@ for t in $tools; do
 done
 [ "$failed" = 0 ] || exit 1
 
-krel=${HVLIS_PKG_KREL:-}
-if [ -z "$krel" ]; then
-	for d in /lib/modules/*/build/include; do
-		[ -e "$d" ] && krel=$(basename "$(dirname "$(dirname "$d")")")
-	done
-fi
+krel=$(pkg_krel)
 later=${HVLIS_PKG_LATER_KREL:-6.1.0-55-amd64}
 if [ -z "$krel" ] || [ ! -e "/lib/modules/$krel/build/include" ]; then
 	fail "headers: no kernel headers under /lib/modules/*/build (apt-get install linux-headers-amd64)"

@@ -433,7 +433,11 @@ vm_mkinitramfs() {
 	vm_add_hvlis_kmod "$st" || return 1
 	for t in $tools; do
 		mkdir -p "$VM_OUT/tools"
-		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t" "$VM_DIR/guest/$t.c" || return 1
+		# built under a name of this process, then renamed: two
+		# scenarios running at once (HVLIS_VM_JOBS) never copy a half
+		# written program
+		cc -O2 -Wall -Wextra -Werror -o "$VM_OUT/tools/$t.$BASHPID" "$VM_DIR/guest/$t.c" &&
+			mv -f "$VM_OUT/tools/$t.$BASHPID" "$VM_OUT/tools/$t" || return 1
 		vm_add_binary "$st" "$VM_OUT/tools/$t" "/usr/bin/$t" || return 1
 	done
 	vm_add_daemons "$st" || return 1

@@ -18,6 +18,9 @@
 #
 # Environment:
 #   HVLIS_VM_TIMEOUT   default per-scenario timeout in seconds (120)
+#   HVLIS_VM_JOBS      how many scenarios run at once, each in its own VM
+#                      (1-9, default 1; tests/run.sh sets 2 for make check):
+#                      the result lines still come in the scenarios' order
 #   HVLIS_VM_ACCEL     tcg (default) or kvm
 #   HVLIS_VM_NOBUILD=1 do not run make (use the .ko files as they are)
 #   HVLIS_VM_MODTREE   take the modules from this copy of the sources, built
@@ -67,6 +70,12 @@ fail_all() {
 	done
 	exit 1
 }
+
+jobs=${HVLIS_VM_JOBS:-1}
+case $jobs in
+[1-9]) ;;
+*) fail_all "HVLIS_VM_JOBS=$jobs is not a number 1-9" ;;
+esac
 
 mkdir -p "$VM_OUT"
 t0=$EPOCHREALTIME
@@ -121,14 +130,84 @@ hvko=$(grep '/hv_vmbus\.ko$' <<< "$kos") || fail_all "no hv_vmbus.ko built"
 modinfo -F parm "$hvko" 2> /dev/null | grep -q '^test_stall_offers:' ||
 	fail_all "$hvko is built without HVLIS_TEST_HOOKS=1 (no parameter test_stall_offers)"
 
+# run_one I: scenario I, its result line on stdout; 0 on PASS
+run_one() {
+	if [ ! -f "${files[$1]}" ]; then
+		echo "FAIL: vm/${names[$1]}: no such scenario (${files[$1]})"
+		return 1
+	fi
+	vm_run_scenario "${names[$1]}" "${files[$1]}" "$VM_KERNEL" "$rel" "$VM_MODROOT"
+}
+
 failed=0
+if [ "$jobs" = 1 ]; then
+	for i in "${!names[@]}"; do
+		run_one "$i" || failed=$((failed + 1))
+	done
+	[ "$failed" -eq 0 ]
+	exit
+fi
+
+# HVLIS_VM_JOBS > 1: up to that many scenarios at once.  What they share is
+# made first, here: the systemd scenarios' root file system (each scenario
+# then makes its own images, initramfs and logs under its own name, and the
+# guest tools are renamed into place whole: vm_mkinitramfs).  Each one's
+# output is kept in par/I.out and par/I.err and printed in the scenarios'
+# order once it and all before it are done.
 for i in "${!names[@]}"; do
-	if [ ! -f "${files[$i]}" ]; then
-		echo "FAIL: vm/${names[$i]}: no such scenario (${files[$i]})"
-		failed=$((failed + 1))
+	[ -f "${files[$i]}" ] || continue
+	vars=$(vm_scenario_vars "${files[$i]}" 2> /dev/null) || continue
+	if grep -qx 'sc_rootfs=systemd' <<< "$vars"; then
+		vm_sd_rootfs || true # on failure each systemd scenario fails and says why
+		break
+	fi
+done
+par="$VM_OUT/par"
+rm -rf "$par"
+mkdir -p "$par"
+started=0
+printed=0
+# flush: print the finished results in order
+flush() {
+	while [ "$printed" -lt "$started" ] && [ -f "$par/$printed.rc" ]; do
+		cat "$par/$printed.out"
+		cat "$par/$printed.err" >&2
+		[ "$(cat "$par/$printed.rc")" = 0 ] || failed=$((failed + 1))
+		printed=$((printed + 1))
+	done
+}
+# running: scenarios started and not finished
+running() {
+	local n=0 j
+	for ((j = 0; j < started; j++)); do
+		[ -f "$par/$j.rc" ] || n=$((n + 1))
+	done
+	echo "$n"
+}
+for i in "${!names[@]}"; do
+	while [ "$(running)" -ge "$jobs" ]; do
+		wait -n 2> /dev/null
+		# 127: no child left (one killed before it wrote its status)
+		[ $? -ne 127 ] || break
+		flush
+	done
+	{
+		run_one "$i" > "$par/$i.out" 2> "$par/$i.err"
+		echo $? > "$par/$i.rc.tmp" && mv "$par/$i.rc.tmp" "$par/$i.rc"
+	} &
+	started=$((started + 1))
+done
+wait
+flush
+# a scenario whose runner was killed before it wrote its status, and the
+# ones after it
+while [ "$printed" -lt "$started" ]; do
+	if [ -f "$par/$printed.rc" ]; then
+		flush
 		continue
 	fi
-	vm_run_scenario "${names[$i]}" "${files[$i]}" "$VM_KERNEL" "$rel" "$VM_MODROOT" ||
-		failed=$((failed + 1))
+	echo "FAIL: vm/${names[$printed]}: its runner ended without a result (see $par/$printed.err)"
+	failed=$((failed + 1))
+	printed=$((printed + 1))
 done
 [ "$failed" -eq 0 ]
