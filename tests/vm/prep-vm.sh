@@ -126,6 +126,9 @@ apt_ktrees() {
 # 3. the image package (kept while its own stamp matches: a changed boot
 # choice or HVLIS_VM_FORCE=1 alone does not download it again)
 if [ "$VM_KSEL_KIND" = dir ]; then
+	# a new image in the directory (its checksum is in the stamp): the
+	# vmlinux extracted from the old one must not be booted again
+	[ "$(cat "$dir/root.stamp" 2> /dev/null)" = "$pkgstamp" ] || rm -f "$dir/vmlinux"
 	rm -rf "$dir/root"
 	ln -sfn "$VM_KSEL_SRC" "$dir/root"
 	echo "own kernel in $VM_KSEL_SRC" > "$dir/root.pkg"
