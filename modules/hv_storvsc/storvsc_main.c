@@ -19,6 +19,7 @@
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_eh.h>
 #include <hvlis/compat_cpu.h>
+#include <hvlis/compat_fs.h>
 #include "storvsc.h"
 
 static unsigned int ring_size = 128 * 1024;
@@ -299,18 +300,7 @@ static int stv_chans_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int stv_chans_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, stv_chans_show, inode->i_private);
-}
-
-static const struct file_operations stv_chans_fops = {
-	.owner		= THIS_MODULE,
-	.open		= stv_chans_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(stv_chans);
 
 #ifdef HVLIS_FC_TRANSPORT
 static struct fc_function_template stv_fc_functions = {

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <hvlis/compat_fs.h>
 #include <linux/ktime.h>
 #include <linux/hrtimer.h>	/* ktime_get() on 2.6.32 */
 #include "hv_utils.h"
@@ -161,18 +162,7 @@ static int util_stats_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int util_stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, util_stats_show, NULL);
-}
-
-static const struct file_operations util_stats_fops = {
-	.owner = THIS_MODULE,
-	.open = util_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(util_stats);
 
 /**
  * util_done() - a request answered later is answered: read the channel again

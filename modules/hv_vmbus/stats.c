@@ -6,6 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/bitmap.h>
+#include <hvlis/compat_fs.h>
 #include "vmbus_priv.h"
 
 static struct dentry *stats_dir;
@@ -25,18 +26,7 @@ static int stats_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, stats_show, inode->i_private);
-}
-
-static const struct file_operations stats_fops = {
-	.owner = THIS_MODULE,
-	.open = stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(stats);
 
 /* Optional: without debugfs the file is missing, nothing else. */
 void hvlis_stats_init(struct hvlis_vmbus *vb)

@@ -157,6 +157,7 @@
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <hvlis/compat_base.h>
+#include <hvlis/compat_fs.h>
 #include <hvlis/chanmsg.h>
 #include "hvsim.h"
 #include "hvsim_dev.h"
@@ -508,44 +509,9 @@ static int kind_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
-static int kind_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, kind_show, inode->i_private);
-}
-
-static const struct file_operations kind_fops = {
-	.owner = THIS_MODULE,
-	.open = kind_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static int devices_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, devices_show, NULL);
-}
-
-static int stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, stats_show, NULL);
-}
-
-static const struct file_operations devices_fops = {
-	.owner = THIS_MODULE,
-	.open = devices_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static const struct file_operations stats_fops = {
-	.owner = THIS_MODULE,
-	.open = stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(devices);
+DEFINE_SHOW_ATTRIBUTE(stats);
+DEFINE_SHOW_ATTRIBUTE(kind);
 
 /**
  * hvsim_debugfs_init() - create /sys/kernel/debug/hvsim/
