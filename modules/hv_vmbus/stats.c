@@ -3,6 +3,7 @@
  * hv_vmbus: the bus's message counters in debugfs (hv_vmbus/stats), for an
  * administrator who wants to know what the host sent and what was dropped.
  */
+#include <linux/module.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/bitmap.h>
