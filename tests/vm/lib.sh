@@ -242,10 +242,28 @@ vm_conf_load() {
 # automatic choice: a /dev/kvm that opens can still fail on the first vCPU
 # (nested virtualisation without the MSRs QEMU sets), and TCG is the
 # reference the timeouts are made for.
+#
+# TCG runs both vCPUs on one host thread (thread=single) unless
+# HVLIS_VM_TCG_THREAD=multi: QEMU 7.2's multi-threaded TCG executes stale
+# code after the guest kernel patches its own text (a static key flipped
+# with int3 and text_poke), and the guest dies of an "int3" oops, a double
+# fault or a soft lockup with none of our modules involved (seen on 5.10,
+# 6.1 and 6.12; docs/testing.md, "The emulator").  vm/tcg-textpoke proves
+# the setting.
 vm_accel_args() {
+	local t=${HVLIS_VM_TCG_THREAD:-single}
+
 	case ${HVLIS_VM_ACCEL:-tcg} in
 	kvm) echo "-accel kvm" ;;
-	*) echo "-accel tcg" ;;
+	*)
+		case $t in
+		single | multi) echo "-accel tcg,thread=$t" ;;
+		*)
+			echo "vm: HVLIS_VM_TCG_THREAD must be single or multi, not '$t'" >&2
+			return 1
+			;;
+		esac
+		;;
 	esac
 }
 

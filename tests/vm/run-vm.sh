@@ -22,6 +22,9 @@
 #                      (1-9, default 1; tests/run.sh sets 2 for make check):
 #                      the result lines still come in the scenarios' order
 #   HVLIS_VM_ACCEL     tcg (default) or kvm
+#   HVLIS_VM_TCG_THREAD single (default: both vCPUs on one host thread) or
+#                      multi (QEMU's multi-threaded TCG, which crashes guests
+#                      that patch their kernel text; only to reproduce that)
 #   HVLIS_VM_NOBUILD=1 do not run make (use the .ko files as they are)
 #   HVLIS_VM_MODTREE   take the modules from this copy of the sources, built
 #                      there for the VM kernel with HVLIS_TEST_HOOKS=1 (the
@@ -76,6 +79,8 @@ case $jobs in
 [1-9]) ;;
 *) fail_all "HVLIS_VM_JOBS=$jobs is not a number 1-9" ;;
 esac
+vm_accel_args > /dev/null 2>&1 ||
+	fail_all "HVLIS_VM_TCG_THREAD=${HVLIS_VM_TCG_THREAD:-} is not single or multi"
 
 mkdir -p "$VM_OUT"
 t0=$EPOCHREALTIME
