@@ -308,6 +308,11 @@ stor_chans_used() {
 #                          VM_BINARIES="ip"), addresses 192.0.2.1 (guest)
 #                          and 192.0.2.2 (host side), both up; non-zero if
 #                          any step failed (said by vm_fail)
+#   net_jumbo_up MAC       the simulated host and an adapter of MAC able to
+#                          take MTU 9000 (its relid in NET_RELID), hv_vmbus
+#                          and hv_netvsc (1 MiB receive buffer) loaded,
+#                          net_setup MAC, hvsimnet0 at MTU 9000; non-zero
+#                          if hv_netvsc or net_setup failed (said by vm_fail)
 #   NS CMD...              run CMD in namespace "hs" (as "$NS" CMD)
 NET_IP=/usr/sbin/ip
 NS="$NET_IP netns exec hs"
@@ -345,6 +350,15 @@ net_setup() {
 	$NET_IP -n hs link set hvsimnet0 up || { vm_fail "hvsimnet0 not up"; return 1; }
 	ip addr add 192.0.2.1/24 dev "$NET_ETH"
 	ip link set "$NET_ETH" up || { vm_fail "$NET_ETH not up"; return 1; }
+}
+net_jumbo_up() {
+	sim_start
+	sim_ctl add net mac="$1" mtu=9000
+	NET_RELID=$(net_relid)
+	vmbus_load || vm_fail "insmod hv_vmbus transport=hvsim failed"
+	insmod /lib/hvlis/hv_netvsc.ko recv_buf_kib=1024 || { vm_fail "insmod hv_netvsc failed"; return 1; }
+	net_setup "$1" || { vm_kmsg | tail -n 30 | vm_detail log; return 1; }
+	$NET_IP -n hs link set hvsimnet0 mtu 9000 || vm_fail "hvsimnet0 takes no MTU 9000"
 }
 
 # ---- systemd scenarios (VM_ROOTFS=systemd, see ../README.md) ---------------

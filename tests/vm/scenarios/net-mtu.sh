@@ -56,14 +56,9 @@ xfer() {
 guest() {
 	local r gp sp b0 t0 j0 j1 n0 ifi i
 
-	sim_start
-	sim_ctl add net mac=00:15:5d:00:00:30 mtu=9000
-	r=$(net_relid)
-	vmbus_load || vm_fail "insmod hv_vmbus transport=hvsim failed"
-	insmod /lib/hvlis/hv_netvsc.ko recv_buf_kib=1024 || { vm_fail "insmod hv_netvsc failed"; return; }
-	net_setup 00:15:5d:00:00:30 || { vm_kmsg | tail -n 30 | vm_detail log; return; }
+	net_jumbo_up 00:15:5d:00:00:30 || return
+	r=$NET_RELID
 	ifi=$(cat "/sys/class/net/$NET_ETH/ifindex")
-	$NET_IP -n hs link set hvsimnet0 mtu 9000 || vm_fail "hvsimnet0 takes no MTU 9000"
 	expect "host: guest MTU at probe" "$(net_field "$r" guest_mtu)" 1514
 	$NET_IP -d link show "$NET_ETH" | grep -q "maxmtu 9000" ||
 		{ vm_fail "max MTU is not 9000"; $NET_IP -d link show "$NET_ETH" | vm_detail link; }

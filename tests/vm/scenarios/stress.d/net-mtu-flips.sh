@@ -18,13 +18,8 @@ VM_GUEST_TOOLS="tcpxfer"
 guest() {
 	local r gp sp fp n m b0
 
-	sim_start
-	sim_ctl add net mac=00:15:5d:00:00:31 mtu=9000
-	r=$(net_relid)
-	vmbus_load || vm_fail "insmod hv_vmbus transport=hvsim failed"
-	insmod /lib/hvlis/hv_netvsc.ko recv_buf_kib=1024 || { vm_fail "insmod hv_netvsc failed"; return; }
-	net_setup 00:15:5d:00:00:31 || { vm_kmsg | tail -n 30 | vm_detail log; return; }
-	$NET_IP -n hs link set hvsimnet0 mtu 9000 || vm_fail "hvsimnet0 takes no MTU 9000"
+	net_jumbo_up 00:15:5d:00:00:31 || return
+	r=$NET_RELID
 	dd if=/dev/urandom of=/tmp/h bs=64k count=640 2> /dev/null
 	tcpxfer recv 192.0.2.1 5001 /tmp/got.h > /tmp/x1 2>&1 &
 	gp=$!
