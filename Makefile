@@ -139,13 +139,13 @@ check-matrix:
 	$(TOP)/tests/run.sh ktrees compat matrix
 
 check-vm:
-	$(TOP)/tests/run.sh modinfo vm
+	$(TOP)/tests/run.sh modinfo vmprep vm
 
 check-vmsmoke:
 	$(TOP)/tests/run.sh ktrees matrix vmsmoke
 
 check-vm-all:
-	$(TOP)/tests/run.sh ktrees matrix vmall
+	$(TOP)/tests/run.sh ktrees matrix vmprep vmall
 # Outside make check: apt-get installs a kernel into an image and every run
 # builds the packages (docs/testing.md, "sd-install").
 check-install:

@@ -3,7 +3,7 @@
 #
 # hvlis test runner: `make check` calls `tests/run.sh all`.
 #
-# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|compat-rhel|matrix|dkms|packaging|modinfo|vm|vmsmoke|vmall]...
+# usage: tests/run.sh [all|deps|spdx|style|unit|fuzz|daemons|ktrees|compat|compat-rhel|matrix|dkms|packaging|modinfo|vmprep|vm|vmsmoke|vmall]...
 #
 # compat-rhel: the probe answers on the RHEL trees built by hand (not in
 # all: a clean machine has none; make check-compat-rhel).
@@ -104,6 +104,7 @@ for s in "${suites[@]}"; do
 	compat) run_suite compat "$top/tests/compat/test-engine.sh" ;;
 	compat-rhel) run_suite compat-rhel "$top/tests/compat/test-engine.sh" rhel ;;
 	vm) HVLIS_VM_JOBS=$vm_jobs run_suite vm "$top/tests/vm/run-vm.sh" ;;
+	vmprep) run_suite vmprep "$top/tests/vm/prep-test.sh" ;;
 	vmsmoke | vmall)
 		# the modules of this run's matrix, if it ran before (else
 		# run-kernels.sh builds them)
