@@ -71,6 +71,10 @@ struct nvc_stats {
 	u64 tx_csum_sw;			/* checksums computed here (not offered) */
 	u64 rx_csum_ok;			/* the host checked TCP/UDP: not checked again */
 	u64 rx_csum_bad;		/* the host said "failed": left to the stack */
+	u64 tx_vlan;			/* frames sent with an 802.1Q info */
+	u64 rx_vlan;			/* frames received with an 802.1Q tag */
+	u64 rx_vlan_prio;		/* 802.1Q info with VLAN id 0: ignored */
+	u64 rx_vlan_bad;		/* malformed 802.1Q info: frame dropped */
 };
 
 /*
@@ -191,6 +195,7 @@ netdev_features_t nvc_features_check(struct sk_buff *skb, struct net_device *nde
 				     netdev_features_t features);
 int nvc_tx_offload(struct nvc_chan *c, struct sk_buff *skb, struct nvc_tx_info *ti);
 void nvc_rx_csum(struct nvc_chan *c, struct sk_buff *skb, const struct nvc_rx_info *info);
+int nvc_rx_vlan(struct nvc_chan *c, const struct nvc_rx_info *info, u16 *tci);
 
 /* netvsc_ethtool.c */
 extern const struct ethtool_ops nvc_ethtool_ops;

@@ -18,7 +18,8 @@ static const struct {
 	NVC_STAT(tx_no_section), NVC_STAT(tx_bad_tid), NVC_STAT(stop_queue),
 	NVC_STAT(wake_queue), NVC_STAT(link_changes), NVC_STAT(reattach),
 	NVC_STAT(tx_csum), NVC_STAT(tx_lso), NVC_STAT(tx_csum_sw), NVC_STAT(rx_csum_ok),
-	NVC_STAT(rx_csum_bad),
+	NVC_STAT(rx_csum_bad), NVC_STAT(tx_vlan), NVC_STAT(rx_vlan), NVC_STAT(rx_vlan_prio),
+	NVC_STAT(rx_vlan_bad),
 #undef NVC_STAT
 };
 

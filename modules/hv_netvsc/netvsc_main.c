@@ -1145,8 +1145,13 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 
 	ndev->netdev_ops = &nvc_netdev_ops;
 	ndev->ethtool_ops = &nvc_ethtool_ops;
-	ndev->hw_features = NETIF_F_SG;
-	ndev->features = NETIF_F_SG;
+	/*
+	 * 802.1Q tags as per-packet info: insertion can be turned off (the
+	 * stack then puts the tag in the frame), stripping is what the host
+	 * does and stays on.
+	 */
+	ndev->hw_features = NETIF_F_SG | NETIF_F_HW_VLAN_CTAG_TX;
+	ndev->features = NETIF_F_SG | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX;
 	nvc_offload_features(nvc);
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	ndev->min_mtu = ETH_MIN_MTU;

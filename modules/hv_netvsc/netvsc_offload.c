@@ -8,8 +8,12 @@
  * is computed here), a GSO frame the LSOv2 per-packet info with its IP
  * length fields and TCP pseudo-header sum as NDIS wants them. On receive
  * a frame is CHECKSUM_UNNECESSARY only when the host's per-packet info
- * says its TCP or UDP checksum succeeded and nothing failed.
+ * says its TCP or UDP checksum succeeded and nothing failed. 802.1Q tags
+ * travel as per-packet info both ways, never in the frame: a frame with a
+ * tag the stack left to the device gets the 802.1Q info, a received
+ * frame's 802.1Q info becomes the skb's tag (nvc_rx_vlan()).
  */
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
@@ -204,7 +208,8 @@ static int tx_lso(struct nvc_chan *c, struct sk_buff *skb, struct nvc_tx_info *t
  * nvc_tx_offload() - the per-packet info of a frame to the host
  * @c: the frame's channel (its TX queue's lock held)
  * @skb: the frame
- * @ti: receives the checksum and LSOv2 values (0: none)
+ * @ti: receives the checksum and LSOv2 values (0: none) and the 802.1Q
+ *	info of a frame whose tag the stack left to the device
  *
  * Return: 0, or a negative errno: the frame cannot be sent (dropped).
  */
@@ -217,6 +222,10 @@ int nvc_tx_offload(struct nvc_chan *c, struct sk_buff *skb, struct nvc_tx_info *
 
 	ti->csum = 0;
 	ti->lso = 0;
+	ti->has_vlan = skb_vlan_tag_present(skb);
+	ti->vlan = ti->has_vlan ? nvc_vlan_info(skb_vlan_tag_get(skb)) : 0;
+	if (ti->has_vlan)
+		c->st.tx_vlan++;
 	if (skb_is_gso(skb))
 		return tx_lso(c, skb, ti);
 	if (skb->ip_summed != CHECKSUM_PARTIAL)
@@ -273,5 +282,41 @@ void nvc_rx_csum(struct nvc_chan *c, struct sk_buff *skb, const struct nvc_rx_in
 		break;
 	default:
 		break;
+	}
+}
+
+/**
+ * nvc_rx_vlan() - a received frame's 802.1Q info, checked
+ * @c: the channel (its NAPI)
+ * @info: what the frame's per-packet info said
+ * @tci: receives the tag to put on the frame (return 1 only)
+ *
+ * One whole record with a VLAN id of 1..4094 is a tag. A record with VLAN
+ * id 0 (priority only) is ignored. More than one record, a record too
+ * short for its value, or the reserved VLAN id 4095 come only from a
+ * hostile host: the frame is dropped, counted, and logged (rate-limited).
+ *
+ * Return: 1 with a tag in @tci, 0 without a tag, -EINVAL to drop the frame.
+ */
+int nvc_rx_vlan(struct nvc_chan *c, const struct nvc_rx_info *info, u16 *tci)
+{
+	enum nvc_rx_vlan v = nvc_rx_vlan_verdict(info, tci);
+
+	switch (v) {
+	case NVC_RX_VLAN_NONE:
+		return 0;
+	case NVC_RX_VLAN_TAG:
+		c->st.rx_vlan++;
+		return 1;
+	case NVC_RX_VLAN_PRIO:
+		c->st.rx_vlan_prio++;
+		return 0;
+	default:
+		c->st.rx_vlan_bad++;
+		net_err_ratelimited("%s: frame with a malformed 802.1Q info from the host dropped (%s)\n",
+				    c->nvc->ndev->name,
+				    v == NVC_RX_VLAN_DUP ? "duplicated" :
+				    v == NVC_RX_VLAN_BAD_SIZE ? "wrong size" : "VLAN id 4095");
+		return -EINVAL;
 	}
 }

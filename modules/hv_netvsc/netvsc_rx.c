@@ -11,6 +11,7 @@
  * checked (nvc_rndis_data(), nvc_rndis_ctrl()); the frame is copied into
  * a fresh skb before the range goes back to the host.
  */
+#include <linux/if_vlan.h>
 #include "netvsc.h"
 
 /**
@@ -105,12 +106,17 @@ static int rx_frame(struct nvc_chan *c, const u8 *msg, const struct nvc_rx_info 
 {
 	struct net_device *ndev = c->nvc->ndev;
 	struct sk_buff *skb;
+	int tagged;
+	u16 tci;
 
 	if (info->data_len > ndev->mtu + VLAN_ETH_HLEN ||
 	    info->data_len < ETH_HLEN) {
 		c->st.rx_bad++;
 		return 0;
 	}
+	tagged = nvc_rx_vlan(c, info, &tci);
+	if (tagged < 0)
+		return 0;
 	skb = napi_alloc_skb(&c->napi, info->data_len);
 	if (!skb) {
 		c->st.rx_dropped++;
@@ -118,6 +124,8 @@ static int rx_frame(struct nvc_chan *c, const u8 *msg, const struct nvc_rx_info 
 	}
 	skb_put_data(skb, msg + info->data_offset, info->data_len);
 	skb->protocol = eth_type_trans(skb, ndev);
+	if (tagged)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), tci);
 	nvc_rx_csum(c, skb, info);
 	skb_record_rx_queue(skb, c->idx);
 	c->st.rx_packets++;

@@ -233,7 +233,7 @@ netdev_tx_t nvc_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 	/* Before a slot is taken: a TX_BUSY retry comes back here. */
 	if (nvc_tx_offload(c, skb, &ti))
 		goto drop;
-	need = sizeof(struct hvlis_rndis_packet) + (ti.csum ? 16 : 0) + (ti.lso ? 16 : 0) + len;
+	need = nvc_tx_hdr_len(&ti) + len;
 	spin_lock_bh(&nvc->tx_lock);
 	slot = slot_find(nvc);
 	if (slot >= nvc->nslots) {

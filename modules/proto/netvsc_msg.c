@@ -288,8 +288,14 @@ int nvc_rndis_data(const void *head, u32 head_len, u32 msg_len, struct nvc_rx_in
 				info->csum = info->has_csum ? val : 0;
 				break;
 			case HVLIS_PPI_VLAN:
-				info->has_vlan = ppi_u32(h + pos, rec.size, rec.data_offset, &val);
-				info->vlan = info->has_vlan ? val : 0;
+				/* every record counts; the first one's value is kept */
+				if (info->vlan_ppis < 255)
+					info->vlan_ppis++;
+				if (!ppi_u32(h + pos, rec.size, rec.data_offset, &val))
+					info->vlan_short = true;
+				else if (!info->has_vlan)
+					info->vlan = val;
+				info->has_vlan = true;
 				break;
 			case HVLIS_PPI_HASH_VALUE:
 				info->has_hash = ppi_u32(h + pos, rec.size, rec.data_offset, &val);
@@ -410,11 +416,25 @@ static u32 ppi_put(u8 *p, u32 type, u32 val)
 }
 
 /**
+ * nvc_tx_hdr_len() - the RNDIS header length of a frame with offloads
+ * @ti: the per-packet info it carries
+ *
+ * Return: the data message's header and one 16-byte record per
+ * per-packet info (at most NVC_TX_HDR_MAX).
+ */
+u32 nvc_tx_hdr_len(const struct nvc_tx_info *ti)
+{
+	return (u32)sizeof(struct hvlis_rndis_packet) + (ti->csum ? 16 : 0) +
+	       (ti->lso ? 16 : 0) + (ti->has_vlan ? 16 : 0);
+}
+
+/**
  * nvc_rndis_data_header_info() - the RNDIS header of a frame with offloads
  * @buf: where the header goes; the frame follows it directly
  * @room: bytes at @buf
  * @frame_len: the frame's length
- * @ti: the checksum and LSOv2 per-packet info to send (0: none)
+ * @ti: the checksum, LSOv2 and 802.1Q per-packet info to send (0 or
+ *	!has_vlan: none)
  *
  * The per-packet-info records follow the data message's header, the frame
  * follows them.
@@ -429,13 +449,15 @@ u32 nvc_rndis_data_header_info(void *buf, u32 room, u32 frame_len,
 	u8 *o = buf;
 	u32 pl = 0, need;
 
-	need = sizeof(pk) + (ti->csum ? 16 : 0) + (ti->lso ? 16 : 0);
+	need = nvc_tx_hdr_len(ti);
 	if (room < need || frame_len > 0x7fffffff - need)
 		return 0;
 	if (ti->csum)
 		pl += ppi_put(o + sizeof(pk) + pl, HVLIS_PPI_CSUM, ti->csum);
 	if (ti->lso)
 		pl += ppi_put(o + sizeof(pk) + pl, HVLIS_PPI_LSO, ti->lso);
+	if (ti->has_vlan)
+		pl += ppi_put(o + sizeof(pk) + pl, HVLIS_PPI_VLAN, ti->vlan);
 	memset(&pk, 0, sizeof(pk));
 	pk.hdr.type = HVLIS_RNDIS_PACKET_MSG;
 	pk.hdr.len = need + frame_len;
@@ -505,6 +527,56 @@ enum nvc_rx_csum nvc_rx_csum_verdict(const struct nvc_rx_info *info)
 	if (info->csum & failed)
 		return NVC_RX_CSUM_FAILED;
 	return info->csum & ok ? NVC_RX_CSUM_OK : NVC_RX_CSUM_NONE;
+}
+
+/**
+ * nvc_vlan_info() - the 802.1Q per-packet info of a tagged frame to the host
+ * @tci: the tag's control information (priority, DEI, VLAN id)
+ *
+ * Return: the NDIS value: priority in bits 0..2, DEI (CFI) in bit 3, the
+ * VLAN id in bits 4..15, the upper 16 bits zero.
+ */
+u32 nvc_vlan_info(u16 tci)
+{
+	u32 pri = tci >> NVC_TCI_PRI_SHIFT, vid = tci & NVC_TCI_VID_MASK;
+
+	return (pri & HVLIS_NDIS_VLAN_PRI_MASK) | (tci & NVC_TCI_DEI ? HVLIS_NDIS_VLAN_CFI : 0) |
+	       vid << HVLIS_NDIS_VLAN_ID_SHIFT;
+}
+
+/**
+ * nvc_rx_vlan_verdict() - what a received frame's 802.1Q info says
+ * @info: nvc_rndis_data()'s result
+ * @tci: receives the tag's control information (NVC_RX_VLAN_TAG only)
+ *
+ * A host sends one 4-byte record at most. More than one, or one whose
+ * value is cut short, is hostile and the frame is dropped, as is one
+ * naming the reserved VLAN id 4095. VLAN id 0 carries only a priority:
+ * the record is ignored and the frame delivered as it is. The upper 16
+ * bits of the value are reserved and not looked at.
+ *
+ * Return: the verdict (enum nvc_rx_vlan).
+ */
+enum nvc_rx_vlan nvc_rx_vlan_verdict(const struct nvc_rx_info *info, u16 *tci)
+{
+	u32 vid, pri;
+
+	*tci = 0;
+	if (!info->has_vlan)
+		return NVC_RX_VLAN_NONE;
+	if (info->vlan_ppis > 1)
+		return NVC_RX_VLAN_DUP;
+	if (info->vlan_short)
+		return NVC_RX_VLAN_BAD_SIZE;
+	vid = (info->vlan & HVLIS_NDIS_VLAN_ID_MASK) >> HVLIS_NDIS_VLAN_ID_SHIFT;
+	pri = info->vlan & HVLIS_NDIS_VLAN_PRI_MASK;
+	if (vid == NVC_VID_RESERVED)
+		return NVC_RX_VLAN_BAD_ID;
+	if (!vid)
+		return NVC_RX_VLAN_PRIO;
+	*tci = (u16)(vid | pri << NVC_TCI_PRI_SHIFT |
+		     (info->vlan & HVLIS_NDIS_VLAN_CFI ? NVC_TCI_DEI : 0));
+	return NVC_RX_VLAN_TAG;
 }
 
 /**

@@ -58,7 +58,9 @@ struct nvc_rx_info {
 	bool has_csum;
 	u32 csum;		/* NDIS checksum info, receive bits */
 	bool has_vlan;
-	u32 vlan;		/* NDIS 802.1Q info */
+	u32 vlan;		/* NDIS 802.1Q info (the first record's) */
+	u8 vlan_ppis;		/* 802.1Q records seen (stops at 255) */
+	bool vlan_short;	/* one of them with fewer than 4 bytes of value */
 	bool has_hash;
 	u32 hash;
 };
@@ -90,10 +92,14 @@ u32 nvc_rndis_data_header(void *buf, u32 room, u32 frame_len);
 struct nvc_tx_info {
 	u32 csum;		/* HVLIS_NDIS_TXCSUM_* and offset; 0: none */
 	u32 lso;		/* HVLIS_NDIS_LSO2_* and offset and MSS; 0: none */
+	bool has_vlan;		/* an 802.1Q info record with vlan */
+	u32 vlan;		/* HVLIS_NDIS_VLAN_* (nvc_vlan_info()) */
 };
 
 /* Header bytes with every per-packet info a frame may carry. */
-#define NVC_TX_HDR_MAX	(44u + 2 * 16u)
+#define NVC_TX_HDR_MAX	(44u + 3 * 16u)
+
+u32 nvc_tx_hdr_len(const struct nvc_tx_info *ti);
 
 u32 nvc_rndis_data_header_info(void *buf, u32 room, u32 frame_len,
 			       const struct nvc_tx_info *ti);
@@ -108,6 +114,26 @@ enum nvc_rx_csum {
 };
 
 enum nvc_rx_csum nvc_rx_csum_verdict(const struct nvc_rx_info *info);
+
+/* IEEE 802.1Q tag control information: priority, DEI (was CFI), VLAN id. */
+#define NVC_TCI_PRI_SHIFT	13
+#define NVC_TCI_DEI		0x1000u
+#define NVC_TCI_VID_MASK	0x0fffu
+#define NVC_VID_RESERVED	0x0fffu	/* VLAN id 4095: reserved, never on the wire */
+
+u32 nvc_vlan_info(u16 tci);
+
+/* What the 802.1Q per-packet info of a received frame says. */
+enum nvc_rx_vlan {
+	NVC_RX_VLAN_NONE,	/* no record: the frame as it is */
+	NVC_RX_VLAN_TAG,	/* a tag to put on the frame */
+	NVC_RX_VLAN_PRIO,	/* VLAN id 0 (priority only): the record is ignored */
+	NVC_RX_VLAN_BAD_SIZE,	/* a value shorter than 4 bytes: frame dropped */
+	NVC_RX_VLAN_DUP,	/* more than one record: frame dropped */
+	NVC_RX_VLAN_BAD_ID,	/* VLAN id 4095: frame dropped */
+};
+
+enum nvc_rx_vlan nvc_rx_vlan_verdict(const struct nvc_rx_info *info, u16 *tci);
 
 /* The offloads the host offers (OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES). */
 struct nvc_offload {

@@ -10,7 +10,8 @@
  *              (at most NVC_FUZZ_MAX; longer inputs are cut)
  * Whatever passes is held to the protocol's rules, restated here: ranges
  * lie in the receive buffer, frames and information buffers inside their
- * message and past its header, buffer layouts inside the buffer.
+ * message and past its header, buffer layouts inside the buffer; an
+ * 802.1Q tag only from one whole record with a VLAN id of 1..4094.
  */
 #include "netvsc_msg.h"
 #include <hvlis/ring.h>
@@ -30,6 +31,7 @@ static void invariant_failed(const char *what, int line)
 #define ASSERT(c) do { if (!(c)) invariant_failed(#c, __LINE__); } while (0)
 
 static struct nvc_range ranges[NVC_MAX_RANGES];
+static u16 tci_out;
 
 static void nvsp(const u8 *b, u32 len)
 {
@@ -72,6 +74,25 @@ static void xfer(const u8 *b, u32 len)
 		ASSERT(ranges[i].len && (u64)ranges[i].offset + ranges[i].len <= NVC_FUZZ_RBUF);
 }
 
+static void vlan_check(const struct nvc_rx_info *info)
+{
+	enum nvc_rx_vlan v = nvc_rx_vlan_verdict(info, &tci_out);
+	u32 vid = (info->vlan & HVLIS_NDIS_VLAN_ID_MASK) >> HVLIS_NDIS_VLAN_ID_SHIFT;
+
+	if (v != NVC_RX_VLAN_TAG) {
+		ASSERT(tci_out == 0);
+		ASSERT(v != NVC_RX_VLAN_NONE || !info->has_vlan);
+		return;
+	}
+	ASSERT(info->has_vlan && info->vlan_ppis == 1 && !info->vlan_short);
+	ASSERT(vid != 0 && vid != NVC_VID_RESERVED);
+	ASSERT((tci_out & NVC_TCI_VID_MASK) == vid);
+	ASSERT(tci_out >> NVC_TCI_PRI_SHIFT == (info->vlan & HVLIS_NDIS_VLAN_PRI_MASK));
+	ASSERT(!(tci_out & NVC_TCI_DEI) == !(info->vlan & HVLIS_NDIS_VLAN_CFI));
+	/* What the guest would send back for this tag is the same value. */
+	ASSERT(nvc_vlan_info(tci_out) == (info->vlan & 0xffffu));
+}
+
 static void data(const u8 *b, u32 len)
 {
 	struct nvc_rx_info info;
@@ -93,6 +114,8 @@ static void data(const u8 *b, u32 len)
 		ASSERT(info.has_csum && !(info.csum & (HVLIS_NDIS_RXCSUM_TCP_FAILED |
 						       HVLIS_NDIS_RXCSUM_UDP_FAILED |
 						       HVLIS_NDIS_RXCSUM_IP_FAILED)));
+	/* 802.1Q: only a single, whole record naming a VLAN id 1..4094 tags a frame. */
+	vlan_check(&info);
 }
 
 static void ctrl(const u8 *b, u32 len)

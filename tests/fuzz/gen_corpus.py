@@ -360,6 +360,12 @@ def netvsc_seeds():
     write(h, "offload_caps_size_lie", offload(size=0xffff))
     write(h, "offload_caps_lso_insane", offload(lso_max=0xffffffff, minsg=0xffffffff))
     write(h, "data_csum_failed_and_ok", rndis_data(bytes(60), ppi(0, 0x9)))
+    # 802.1Q info (type 6): VLAN id 5, priority 3, CFI; two records; id 4095;
+    # a record whose 2-byte value is cut short
+    write(h, "data_vlan", rndis_data(bytes(60), ppi(6, 5 << 4 | 0x8 | 3)))
+    write(h, "data_vlan_dup", rndis_data(bytes(60), ppi(6, 5 << 4) + ppi(6, 7 << 4)))
+    write(h, "data_vlan_4095", rndis_data(bytes(60), ppi(6, 0xfff << 4)))
+    write(h, "data_vlan_short", rndis_data(bytes(60), struct.pack("<IIIH", 14, 6, 12, 0x50)))
 
 
 MAX_LEN["fuzz_netvsc"] = 1 + NVC_FUZZ_MAX + 8

@@ -43,6 +43,11 @@
  *                    receive buffer has a frame at the same first slot
  *                    (stale_undos): the window of a host thread held up
  *                    across the guest's data-path rebuild, made certain
+ *     vlan-dup       the frame with two 802.1Q infos (VLAN ids 5 and 6)
+ *     vlan-short     the frame with an 802.1Q info of a 2-byte value
+ *     vlan-4095      the frame with an 802.1Q info naming VLAN id 4095
+ *     vlan-vid0      the frame with an 802.1Q info of VLAN id 0
+ *                    (priority 5 only); each replaces the frame's own tag
  *   (a rescind with traffic flowing: "rescind <relid>", control.c)
  *
  * Protocol (wire formats: hvlis/nvsp_proto.h, hvlis/rndis_proto.h): NVSP
@@ -61,7 +66,10 @@
  * capabilities per generation (gens[]); a guest frame's checksum and
  * LSOv2 per-packet info are carried out (offload_csum(), offload_lso()),
  * the checksums of hvsimnet<N>'s frames computed and reported to the
- * guest (rx_csum_info()). Every offset, length, section index
+ * guest (rx_csum_info()). 802.1Q: a guest frame's 802.1Q info becomes
+ * the frame's tag on hvsimnet<N> (a VLAN device on it gets the frame), a
+ * tagged frame hvsimnet<N> sends (it offers tag insertion) goes to the
+ * guest untagged with the 802.1Q info. Every offset, length, section index
  * and per-packet-info record the guest gives is checked; a bad message is
  * counted (bad_rndis) and completed with a failure status, and the host
  * goes on.
@@ -147,13 +155,24 @@ enum net_fault {
 	NF_UNKNOWN_TID,		/* first a completion of a send never made */
 	NF_RX_CSUM,		/* a TCP frame spoiled and marked "checksum failed" */
 	NF_STALE_GIVE,		/* the give fails, its slots go back late (stale_undos) */
+	NF_VLAN_DUP,		/* two 802.1Q infos (VLAN ids 5 and 6) */
+	NF_VLAN_SHORT,		/* an 802.1Q info with a 2-byte value */
+	NF_VLAN_4095,		/* an 802.1Q info naming the reserved VLAN id 4095 */
+	NF_VLAN_VID0,		/* an 802.1Q info with VLAN id 0, priority 5 */
 	NF_COUNT
 };
 
 static const char *const fault_names[NF_COUNT] = {
 	"lie-length", "data-offset", "data-length", "bad-ppi", "recv-offset", "recv-count",
 	"section-index", "set-id", "unknown-tid", "rx-csum-failed", "stale-give",
+	"vlan-dup", "vlan-short", "vlan-4095", "vlan-vid0",
 };
+
+/* The 802.1Q faults: a well-formed message whose 802.1Q info is hostile. */
+static bool vlan_fault(int f)
+{
+	return f >= NF_VLAN_DUP && f <= NF_VLAN_VID0;
+}
 
 #define NET_TID_FAULT		0xffffffffu
 
@@ -251,6 +270,9 @@ struct net_dev {
 	atomic64_t mac_changes, mac_refused, src_mac_refused;
 	atomic64_t tx_csum, tx_lso, tx_lso_segs, rx_csum_ok, rx_csum_failed, offload_refused;
 	atomic64_t offload_sets, stale_undos;
+	/* 802.1Q: frames from the guest with the info / with a tag in the frame */
+	atomic64_t vlan_from_guest, vlan_inframe_from_guest, vlan_to_guest;
+	atomic_t vlan_last_id;	/* the VLAN id of the last guest frame with one */
 };
 
 struct net_priv {
@@ -327,6 +349,8 @@ static bool src_mac_ok(struct net_dev *d, const u8 *frame)
 struct net_tx_ppi {
 	u32 csum;		/* HVLIS_PPI_CSUM value, 0: none */
 	u32 lso;		/* HVLIS_PPI_LSO value, 0: none */
+	bool has_vlan;
+	u32 vlan;		/* HVLIS_PPI_VLAN value */
 };
 
 /* Is a checksum offload parameter on for the guest's transmit? */
@@ -619,6 +643,17 @@ static bool to_host(struct net_dev *d, u16 sub, const u8 *frame, u32 len,
 	skb_reserve(skb, NET_IP_ALIGN);
 	skb_put_data(skb, frame, len);
 	skb_reset_mac_header(skb);
+	if (eth_hdr(skb)->h_proto == htons(ETH_P_8021Q))
+		atomic64_inc(&d->vlan_inframe_from_guest);
+	if (ppi->has_vlan) {
+		u32 vid = (ppi->vlan & HVLIS_NDIS_VLAN_ID_MASK) >> HVLIS_NDIS_VLAN_ID_SHIFT;
+		u16 tci = vid | (ppi->vlan & HVLIS_NDIS_VLAN_PRI_MASK) << VLAN_PRIO_SHIFT |
+			  (ppi->vlan & HVLIS_NDIS_VLAN_CFI ? VLAN_CFI_MASK : 0);
+
+		atomic64_inc(&d->vlan_from_guest);
+		atomic_set(&d->vlan_last_id, vid);
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), tci);
+	}
 	if (ppi->lso) {
 		segs = offload_lso(d, skb, ppi->lso);
 		if (!segs)
@@ -1000,17 +1035,49 @@ static bool frame_fits_guest(struct net_dev *d, u32 len)
 	return len <= max + VLAN_HLEN;
 }
 
+/* One per-packet-info record of @n value bytes at @p; returns its size. */
+static u32 host_ppi_put(u8 *p, u32 type, const void *val, u32 n)
+{
+	struct hvlis_rndis_ppi rec;
+
+	rec.size = sizeof(rec) + n;
+	rec.type = type;
+	rec.data_offset = sizeof(rec);
+	memcpy(p, &rec, sizeof(rec));
+	memcpy(p + sizeof(rec), val, n);
+	return rec.size;
+}
+
+/* The hostile 802.1Q infos of an 802.1Q fault at @p (at most 32 bytes). */
+static u32 vlan_fault_ppis(u8 *p, int f)
+{
+	u32 v5 = 5 << HVLIS_NDIS_VLAN_ID_SHIFT, v6 = 6 << HVLIS_NDIS_VLAN_ID_SHIFT, v;
+	u16 half = 5 << HVLIS_NDIS_VLAN_ID_SHIFT;
+
+	switch (f) {
+	case NF_VLAN_DUP:
+		v = host_ppi_put(p, HVLIS_PPI_VLAN, &v5, 4);
+		return v + host_ppi_put(p + v, HVLIS_PPI_VLAN, &v6, 4);
+	case NF_VLAN_SHORT:
+		return host_ppi_put(p, HVLIS_PPI_VLAN, &half, 2);
+	case NF_VLAN_4095:
+		v = 0xfff << HVLIS_NDIS_VLAN_ID_SHIFT;
+		return host_ppi_put(p, HVLIS_PPI_VLAN, &v, 4);
+	default:	/* NF_VLAN_VID0 */
+		v = 5;	/* priority 5, VLAN id 0 */
+		return host_ppi_put(p, HVLIS_PPI_VLAN, &v, 4);
+	}
+}
+
 static void tx_work_fn(struct work_struct *work)
 {
 	struct net_dev *d = container_of(work, struct net_dev, tx_work);
-	struct {
-		struct hvlis_rndis_packet p;
-		struct hvlis_rndis_ppi ppi;
-		u32 csum;
-	} __packed h;
+	struct hvlis_rndis_packet p;
+	u8 h[sizeof(p) + 3 * 16];
 	struct sk_buff *skb;
 	bool ready, fits, spoil, want;
-	u32 csum, hlen;
+	u32 csum, hlen, pl;
+	int fault;
 
 	while ((skb = skb_dequeue(&d->txq)) != NULL) {
 		mutex_lock(&d->lock);
@@ -1048,22 +1115,35 @@ static void tx_work_fn(struct work_struct *work)
 			d->fault_left[NF_RX_CSUM]++;
 			mutex_unlock(&d->lock);
 		}
-		memset(&h, 0, sizeof(h));
-		hlen = csum ? sizeof(h) : sizeof(h.p);
-		h.p.hdr.type = HVLIS_RNDIS_PACKET_MSG;
-		h.p.hdr.len = hlen + skb->len;
-		h.p.data_offset = hlen - HVLIS_RNDIS_HDR_SIZE;
-		h.p.data_len = skb->len;
-		if (csum) {
-			h.p.ppi_offset = sizeof(h.p) - HVLIS_RNDIS_HDR_SIZE;
-			h.p.ppi_len = sizeof(h.ppi) + sizeof(h.csum);
-			h.ppi.size = sizeof(h.ppi) + sizeof(h.csum);
-			h.ppi.type = HVLIS_PPI_CSUM;
-			h.ppi.data_offset = sizeof(h.ppi);
-			h.csum = csum;
+		fault = take_fault(d);
+		pl = 0;
+		if (csum)
+			pl += host_ppi_put(h + sizeof(p) + pl, HVLIS_PPI_CSUM, &csum, 4);
+		if (vlan_fault(fault)) {
+			pl += vlan_fault_ppis(h + sizeof(p) + pl, fault);
+			fault = -1;	/* a well-formed message: given as usual */
+		} else if (skb_vlan_tag_present(skb)) {
+			u16 tci = skb_vlan_tag_get(skb);
+			u32 v = (tci >> VLAN_PRIO_SHIFT) |
+				(tci & VLAN_CFI_MASK ? HVLIS_NDIS_VLAN_CFI : 0) |
+				(tci & VLAN_VID_MASK) << HVLIS_NDIS_VLAN_ID_SHIFT;
+
+			pl += host_ppi_put(h + sizeof(p) + pl, HVLIS_PPI_VLAN, &v, 4);
+			atomic64_inc(&d->vlan_to_guest);
 		}
-		if (to_guest(d, rx_channel(d, skb), HVLIS_NVSP_RNDIS_DATA, &h, hlen, skb,
-			     true, take_fault(d))) {
+		hlen = sizeof(p) + pl;
+		memset(&p, 0, sizeof(p));
+		p.hdr.type = HVLIS_RNDIS_PACKET_MSG;
+		p.hdr.len = hlen + skb->len;
+		p.data_offset = hlen - HVLIS_RNDIS_HDR_SIZE;
+		p.data_len = skb->len;
+		if (pl) {
+			p.ppi_offset = sizeof(p) - HVLIS_RNDIS_HDR_SIZE;
+			p.ppi_len = pl;
+		}
+		memcpy(h, &p, sizeof(p));
+		if (to_guest(d, rx_channel(d, skb), HVLIS_NVSP_RNDIS_DATA, h, hlen, skb,
+			     true, fault)) {
 			atomic64_inc(&d->dropped);
 			d->ndev->stats.tx_dropped++;
 		} else {
@@ -1558,7 +1638,8 @@ static void on_rndis_simple(struct net_dev *d, u32 type, const u8 *msg, u32 len)
 /*
  * A data message: the frame, after every offset and length the guest gave
  * is checked against the message; per-packet info must lie inside it and
- * be well formed, though the host uses none of it (it offers no offload).
+ * be well formed; the checksum, LSOv2 and 802.1Q infos are carried out
+ * (to_host()), at most one 802.1Q info.
  */
 static bool on_rndis_packet(struct net_dev *d, u16 sub, const u8 *msg, u32 len)
 {
@@ -1584,14 +1665,22 @@ static bool on_rndis_packet(struct net_dev *d, u16 sub, const u8 *msg, u32 len)
 			if (ppi.size < sizeof(ppi) || ppi.size > p.ppi_len - pos ||
 			    ppi.data_offset < sizeof(ppi) || ppi.data_offset > ppi.size)
 				return false;
-			if ((ppi.type != HVLIS_PPI_CSUM && ppi.type != HVLIS_PPI_LSO) ||
+			if ((ppi.type != HVLIS_PPI_CSUM && ppi.type != HVLIS_PPI_LSO &&
+			     ppi.type != HVLIS_PPI_VLAN) ||
 			    ppi.size - ppi.data_offset < sizeof(v))
 				continue;
 			memcpy(&v, rec + ppi.data_offset, sizeof(v));
-			if (ppi.type == HVLIS_PPI_CSUM)
+			if (ppi.type == HVLIS_PPI_CSUM) {
 				tx.csum = v;
-			else
+			} else if (ppi.type == HVLIS_PPI_LSO) {
 				tx.lso = v;
+			} else {
+				/* two 802.1Q infos: not a frame a guest sends */
+				if (tx.has_vlan)
+					return false;
+				tx.has_vlan = true;
+				tx.vlan = v;
+			}
 		}
 	}
 	return to_host(d, sub, msg + HVLIS_RNDIS_HDR_SIZE + p.data_offset, p.data_len, &tx);
@@ -2041,6 +2130,8 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 	/* a switch port: the stack may leave checksums to it (tx_work_fn) */
 	d->ndev->features = NETIF_F_SG | NETIF_F_HW_CSUM;
 	d->ndev->hw_features = d->ndev->features;
+	/* and tag insertion: a tagged frame goes to the guest with an 802.1Q info */
+	d->ndev->features |= NETIF_F_HW_VLAN_CTAG_TX;
 	eth_hw_addr_random(d->ndev);
 	ret = register_netdev(d->ndev);
 	if (ret) {
@@ -2233,6 +2324,10 @@ void hvsim_net_show(struct seq_file *s)
 		SHOW(d, "rx_csum_ok", atomic64_read(&d->rx_csum_ok));
 		SHOW(d, "rx_csum_failed", atomic64_read(&d->rx_csum_failed));
 		SHOW(d, "offload_refused", atomic64_read(&d->offload_refused));
+		SHOW(d, "vlan_from_guest", atomic64_read(&d->vlan_from_guest));
+		SHOW(d, "vlan_inframe_from_guest", atomic64_read(&d->vlan_inframe_from_guest));
+		SHOW(d, "vlan_last_id", atomic_read(&d->vlan_last_id));
+		SHOW(d, "vlan_to_guest", atomic64_read(&d->vlan_to_guest));
 		for (i = 0; i < NET_MAX_CHANS; i++) {
 			c = &d->chans[i];
 			if (!c->relid && !atomic64_read(&c->from_guest_frames) &&

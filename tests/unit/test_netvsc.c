@@ -924,13 +924,16 @@ TEST(data_header_with_ppi_round_trip)
 
 	ti.csum = nvc_txcsum_info(false, true, 34);
 	ti.lso = nvc_lso2_info(false, 34, 1448);
+	ti.has_vlan = true;
+	ti.vlan = nvc_vlan_info(5);
+	CHECK_EQ(nvc_tx_hdr_len(&ti), NVC_TX_HDR_MAX);
 	CHECK_EQ(nvc_rndis_data_header_info(buf, NVC_TX_HDR_MAX - 1, 64, &ti), 0);
 	memset(buf, 0, sizeof(buf));
 	CHECK_EQ(nvc_rndis_data_header_info(buf, sizeof(buf), 64, &ti), NVC_TX_HDR_MAX);
 	memcpy(&pk, buf, sizeof(pk));
 	CHECK_EQ(pk.hdr.len, NVC_TX_HDR_MAX + 64);
 	CHECK_EQ(pk.ppi_offset, 36);
-	CHECK_EQ(pk.ppi_len, 32);
+	CHECK_EQ(pk.ppi_len, 48);
 	CHECK_EQ(pk.data_offset + 8, NVC_TX_HDR_MAX);
 	CHECK_EQ(pk.data_len, 64);
 	memcpy(&rec, buf + 44, sizeof(rec));
@@ -943,13 +946,28 @@ TEST(data_header_with_ppi_round_trip)
 	CHECK_EQ(rec.type, HVLIS_PPI_LSO);
 	memcpy(&v, buf + 72, 4);
 	CHECK_EQ(v, ti.lso);
+	memcpy(&rec, buf + 76, sizeof(rec));
+	CHECK_EQ(rec.size, 16);
+	CHECK_EQ(rec.type, HVLIS_PPI_VLAN);
+	CHECK_EQ(rec.data_offset, 12);
+	memcpy(&v, buf + 88, 4);
+	CHECK_EQ(v, 5u << 4);
 	/* The guest's own parser takes it: the same per-packet-info rules. */
 	CHECK_EQ(nvc_rndis_data(buf, NVC_TX_HDR_MAX, NVC_TX_HDR_MAX + 64, &i), 0);
 	CHECK(i.has_csum);
 	CHECK_EQ(i.csum, ti.csum);
+	CHECK(i.has_vlan && i.vlan_ppis == 1 && !i.vlan_short);
+	CHECK_EQ(i.vlan, 5u << 4);
 	CHECK_EQ(i.data_offset, NVC_TX_HDR_MAX);
-	/* Only a checksum: one record, the frame right after it. */
+	/* Only a tag: one record. */
+	ti.csum = 0;
 	ti.lso = 0;
+	CHECK_EQ(nvc_rndis_data_header_info(buf, sizeof(buf), 64, &ti), 60);
+	memcpy(&rec, buf + 44, sizeof(rec));
+	CHECK_EQ(rec.type, HVLIS_PPI_VLAN);
+	/* Only a checksum: one record, the frame right after it. */
+	ti.csum = nvc_txcsum_info(false, true, 34);
+	ti.has_vlan = false;
 	CHECK_EQ(nvc_rndis_data_header_info(buf, sizeof(buf), 64, &ti), 60);
 	memcpy(&pk, buf, sizeof(pk));
 	CHECK_EQ(pk.ppi_len, 16);
@@ -984,6 +1002,125 @@ TEST(rx_csum_verdict)
 	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_FAILED);
 	i.csum = 0xffffffff;
 	CHECK_EQ(nvc_rx_csum_verdict(&i), NVC_RX_CSUM_FAILED);
+}
+
+/* IEEE 802.1Q TCI to the NDIS 802.1Q info and back, every field apart. */
+TEST(vlan_info_layout)
+{
+	struct nvc_rx_info i;
+	u16 tci;
+
+	CHECK_EQ(nvc_vlan_info(5), 5u << 4);			/* VLAN id: bits 4..15 */
+	CHECK_EQ(nvc_vlan_info(4094), 4094u << 4);
+	CHECK_EQ(nvc_vlan_info(5 | 6 << 13), 5u << 4 | 6);	/* priority: bits 0..2 */
+	CHECK_EQ(nvc_vlan_info(5 | 0x1000), 5u << 4 | 0x8);	/* DEI/CFI: bit 3 */
+	CHECK_EQ(nvc_vlan_info(0xffff), 0xffffu);
+	/* Every TCI with a usable id comes back unchanged. */
+	memset(&i, 0, sizeof(i));
+	i.has_vlan = true;
+	i.vlan_ppis = 1;
+	for (u32 t = 0; t <= 0xffff; t++) {
+		u32 vid = t & 0xfff;
+
+		i.vlan = nvc_vlan_info((u16)t);
+		if (vid == 0) {
+			CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_PRIO);
+		} else if (vid == 4095) {
+			CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_BAD_ID);
+		} else {
+			CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_TAG);
+			CHECK_EQ(tci, t);
+		}
+	}
+}
+
+/* struct rx_msg with its second record (p2) an 802.1Q info of @v. */
+static void rx_build_vlan(struct rx_msg *m, u32 v)
+{
+	rx_build(m);
+	m->v2 = v;
+}
+
+TEST(rx_vlan_good)
+{
+	struct nvc_rx_info i;
+	struct rx_msg m;
+	u16 tci = 0xdead;
+
+	/* VLAN id 5, priority 3, CFI set; the reserved upper half not looked at */
+	rx_build_vlan(&m, 5u << 4 | 0x8 | 3 | 0xabcd0000u);
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_TAG);
+	CHECK_EQ(tci, 5 | 0x1000 | 3 << 13);
+	/* No record: nothing. */
+	m.p2.type = 77;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_NONE);
+	CHECK_EQ(tci, 0);
+	/* An internal record of type 6 is not the 802.1Q info. */
+	m.p2.type = HVLIS_PPI_VLAN | HVLIS_RNDIS_PPI_INTERNAL;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_NONE);
+	/* A value longer than 4 bytes: its first 4 are the info. */
+	rx_build_vlan(&m, 9u << 4);
+	m.p2.size = 32;				/* swallows p3: 20 bytes of value */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_TAG);
+	CHECK_EQ(tci, 9);
+}
+
+TEST(rx_vlan_hostile)
+{
+	struct nvc_rx_info i;
+	struct rx_msg m;
+	u16 tci;
+
+	/* VLAN id 4095: reserved, the frame is dropped. */
+	rx_build_vlan(&m, 0xfffu << 4 | 2);
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_BAD_ID);
+	CHECK_EQ(tci, 0);
+	/* VLAN id 0: priority only, the record is ignored (no tag). */
+	rx_build_vlan(&m, 5);
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_PRIO);
+	CHECK_EQ(tci, 0);
+	/* Two 802.1Q records, the same value or not: dropped. */
+	rx_build_vlan(&m, 5u << 4);
+	m.p3.type = HVLIS_PPI_VLAN;
+	m.v3 = 5u << 4;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(i.vlan_ppis, 2);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_DUP);
+	m.v3 = 7u << 4;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_DUP);
+	CHECK_EQ(tci, 0);
+	/* Wrong size: 2 bytes of value (data offset 14 of 16), or none. */
+	rx_build_vlan(&m, 5u << 4);
+	m.p2.data_offset = 14;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_BAD_SIZE);
+	m.p2.data_offset = 16;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_BAD_SIZE);
+	/* A short record next to a whole one: still two, dropped. */
+	m.p3.type = HVLIS_PPI_VLAN;
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), 0);
+	CHECK_EQ(nvc_rx_vlan_verdict(&i, &tci), NVC_RX_VLAN_DUP);
+	/* Out of bounds: the whole message is malformed (counted as rx_bad). */
+	rx_build_vlan(&m, 5u << 4);
+	m.p2.size = 0x80000000u;		/* claims 2 GiB */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build_vlan(&m, 5u << 4);
+	m.p2.data_offset = 17;			/* value past its record */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build_vlan(&m, 5u << 4);
+	m.pk.ppi_len = 2 * 16 + 8;		/* the list ends inside the record */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
+	rx_build_vlan(&m, 5u << 4);
+	m.pk.ppi_offset = m.pk.data_offset + 60 - 16;	/* runs past the message */
+	CHECK_EQ(rx_run(&m, sizeof(m), &i), -EINVAL);
 }
 
 HVTEST_MAIN()
