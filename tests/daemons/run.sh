@@ -524,6 +524,8 @@ put("any", 6, hdr(100, 0) + b"3.1", MSG)
 rec = lambda k, v: k.ljust(KEY, b"\0") + v.ljust(VALUE, b"\0")
 put("pool_file", 0, rec(b"key", b"value") + rec(b"k2", b"v2"))
 put("pool_file", 1, rec(b"x" * KEY, b"y" * VALUE) + b"partial")
+# the SET's key "k" twice: only the first is replaced
+put("pool_file", 2, rec(b"a", b"1") + rec(b"k", b"old") + rec(b"k", b"dup"))
 for i, op in enumerate((0, 1, 2, 3, 4, 5, 6, 129)):
     put("vss", i, struct.pack("<B7xI", op, 0xffffffff if op == 3 else 0), VSS)
 def u16(s):
