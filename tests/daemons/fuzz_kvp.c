@@ -12,8 +12,9 @@
  *                    then the end), then rewritten by a SET, which must give
  *                    exactly the expected pool file
  *
- * Pools live in a temp directory (on /dev/shm when there is one), helper
- * scripts are replaced by a stub, interfaces come from a fake sysfs tree.
+ * Pools live in a temp directory (under $HVLIS_FUZZ_TMP, else on /dev/shm
+ * when there is one), helper scripts are replaced by a stub, interfaces come
+ * from a fake sysfs tree.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_tmp.h"
 #include "kvp.h"
 
 #ifndef FUZZ_OP
@@ -78,7 +80,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	snprintf(dir, sizeof(dir), "%s/hvlis-fuzz-kvp.XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		 fuzz_tmp_parent(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"));
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(sysfs, sizeof(sysfs), "%s/sysfs", dir);
