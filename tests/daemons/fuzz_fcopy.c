@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_tmp.h"
 #include "fcopy.h"
 
 static struct hvd_log quiet = { .ident = "fuzz", .to_stderr = true, .max_prio = -1 };
@@ -25,7 +26,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	snprintf(root, sizeof(root), "/tmp/hvlis-fuzz-fcopy.%d", (int)getpid());
+	snprintf(root, sizeof(root), "%s/hvlis-fuzz-fcopy.%d",
+		 fuzz_tmp_parent("/tmp"), (int)getpid());
 	if (mkdir(root, 0700) < 0)
 		abort();
 	fcopy_init(&ctx, &quiet, root);

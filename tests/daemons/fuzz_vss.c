@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_tmp.h"
 #include "vss.h"
 
 static struct hvd_log quiet = { .ident = "fuzz", .to_stderr = true, .max_prio = -1 };
@@ -36,7 +37,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(mounts, sizeof(mounts), "/tmp/hvlis-fuzz-vss-mounts.%d", (int)getpid());
+	snprintf(mounts, sizeof(mounts), "%s/hvlis-fuzz-vss-mounts.%d",
+		 fuzz_tmp_parent("/tmp"), (int)getpid());
 	f = fopen(mounts, "w");
 	if (!f)
 		abort();

@@ -524,6 +524,8 @@ put("any", 6, hdr(100, 0) + b"3.1", MSG)
 rec = lambda k, v: k.ljust(KEY, b"\0") + v.ljust(VALUE, b"\0")
 put("pool_file", 0, rec(b"key", b"value") + rec(b"k2", b"v2"))
 put("pool_file", 1, rec(b"x" * KEY, b"y" * VALUE) + b"partial")
+# the SET's key "k" twice: only the first is replaced
+put("pool_file", 2, rec(b"a", b"1") + rec(b"k", b"old") + rec(b"k", b"dup"))
 for i, op in enumerate((0, 1, 2, 3, 4, 5, 6, 129)):
     put("vss", i, struct.pack("<B7xI", op, 0xffffffff if op == 3 else 0), VSS)
 def u16(s):
@@ -542,6 +544,7 @@ EOF
 # FUZZ_CORPUS set: the working corpus is kept there, else a fresh one;
 # FUZZ_REPORT set: "harness executions cov ft" appended to it.
 # FUZZ_ONLY set (outside CI): only the harnesses it names run.
+# The harnesses' temp files go under $fuzz_tmp (set by fuzz()).
 fuzz_run() {
 	local label=$1 bin=$2 seeds=$3 maxlen=$4 work limit cov runs
 	# FUZZ_ONLY (make fuzz-deep): the harnesses to run, by label; never in CI
@@ -561,7 +564,7 @@ fuzz_run() {
 	limit=-max_total_time=$FUZZ_SECONDS
 	[ -n "${FUZZ_RUNS:-}" ] && limit=-runs=$FUZZ_RUNS
 	mkdir -p "$B/fuzz/artifacts-$label"
-	if ! (cd "$B/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	if ! (cd "$B/fuzz" && HVLIS_FUZZ_TMP=$fuzz_tmp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		"$bin" "$limit" -seed=1 -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
 		-print_final_stats=1 -artifact_prefix="$B/fuzz/artifacts-$label/" \
 		"$work" "$seeds" > "$B/logs/fuzz-$label.log" 2>&1); then
@@ -611,6 +614,14 @@ fuzz() {
 		fi
 		objs+=("$obj")
 	done
+	# stand-ins for the temp directories of harnesses that another run (a
+	# deep run, another checkout) has going at the same time
+	local other other2 fuzz_tmp
+	other=$(mktemp -d /dev/shm/hvlis-fuzz-kvp.XXXXXX 2> /dev/null || mktemp -d /tmp/hvlis-fuzz-kvp.XXXXXX)
+	other2=$(mktemp -d /tmp/hvlis-fuzz-fcopy.XXXXXX)
+	# the harnesses' temp files (fuzz_tmp.h), on /dev/shm when there is one:
+	# this run's own directory, removed alone at the end
+	fuzz_tmp=$(mktemp -d /dev/shm/hvlis-fuzz-run.XXXXXX 2> /dev/null || mktemp -d /tmp/hvlis-fuzz-run.XXXXXX)
 	# -max_len: what each harness reads (fuzz_kvp.c: byte 0 the pool, then
 	# a body; "any" a whole message and 64 bytes more; a pool file at most
 	# 8 records)
@@ -643,7 +654,13 @@ fuzz() {
 	else
 		fail fuzz/fcopy_any "build failed: $(head -c 400 "$B/logs/fuzz-fcopy.build")"
 	fi
-	rm -rf /dev/shm/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-kvp.* /tmp/hvlis-fuzz-vss-mounts.* /tmp/hvlis-fuzz-fcopy.* 2> /dev/null
+	rm -rf "$fuzz_tmp"
+	if [ -d "$other" ] && [ -d "$other2" ]; then
+		pass fuzz/cleanup-spares-other-runs
+	else
+		fail fuzz/cleanup-spares-other-runs "the cleanup removed another run's temp files"
+	fi
+	rm -rf "$other" "$other2"
 	timed fuzz "$t"
 }
 
