@@ -121,6 +121,12 @@ void nvc_offload_features(struct nvc_dev *nvc)
 
 	ndev->hw_features |= f;
 	ndev->features |= f;
+	/*
+	 * A VLAN interface on top gets the same checksum and TSO offloads:
+	 * its tag travels as 802.1Q info, so the frame the host sees is the
+	 * untagged one these offloads are for.
+	 */
+	ndev->vlan_features = NETIF_F_SG | f;
 	if (o->lso4_max) {
 		max = o->lso4_max;
 		minsegs = o->lso4_minsegs;
@@ -134,22 +140,43 @@ void nvc_offload_features(struct nvc_dev *nvc)
 	nvc->lso_min_segs = minsegs;
 }
 
+/*
+ * Whether @skb reaches the device with a VLAN tag in the frame: one there
+ * already, or one the stack inserts after the features are settled (an
+ * 802.1ad tag, or any with tx-vlan-offload off).
+ */
+static bool tag_in_frame(const struct sk_buff *skb, netdev_features_t features)
+{
+	if (skb->protocol == htons(ETH_P_8021Q) || skb->protocol == htons(ETH_P_8021AD))
+		return true;
+	return skb_vlan_tag_present(skb) &&
+	       (skb->vlan_proto != htons(ETH_P_8021Q) || !(features & NETIF_F_HW_VLAN_CTAG_TX));
+}
+
 /**
- * nvc_features_check() - ndo_features_check: GSO frames of fewer segments
- *	than the host's LSOv2 minimum are segmented by the stack
+ * nvc_features_check() - ndo_features_check: what the host is not given
+ *	to do for a frame
  * @skb: the frame
  * @ndev: the device
  * @features: what the stack would use
  *
- * Return: @features, without GSO for such a frame.
+ * Return: @features, without GSO or checksum offload for such a frame.
  */
 netdev_features_t nvc_features_check(struct sk_buff *skb, struct net_device *ndev,
 				     netdev_features_t features)
 {
 	struct nvc_dev *nvc = netdev_priv(ndev);
 
+	/*
+	 * GSO frames of fewer segments than the host's LSOv2 minimum. And a
+	 * frame with its 802.1Q tag in the frame (tx-vlan-offload off, or a
+	 * second tag): the host's checksum and LSOv2 offloads are for a frame
+	 * whose IP header follows the Ethernet header.
+	 */
 	if (skb_is_gso(skb) && skb_shinfo(skb)->gso_segs < READ_ONCE(nvc->lso_min_segs))
 		features &= ~NETIF_F_GSO_MASK;
+	if (tag_in_frame(skb, features))
+		features &= ~(NETIF_F_GSO_MASK | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM);
 	return features;
 }
 

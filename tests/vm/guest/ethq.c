@@ -13,6 +13,8 @@
  *   ethq IFACE offload        "ethtool -k": tx (checksums), tso, rx (one
  *                             "key on|off" line each)
  *   ethq IFACE offload tx|tso|rx on|off   "ethtool -K"
+ *   ethq IFACE txvlan [on|off] "ethtool -k"/"-K" of tx-vlan-offload (the
+ *                             legacy flags: prints "txvlan on|off")
  *
  * Exits 0 on success, 1 on any error (said on stderr; a refused -L
  * prints the errno the driver returned).
@@ -182,10 +184,41 @@ static int offload(const char *name, const char *onoff)
 	return 1;
 }
 
+/* tx-vlan-offload through the legacy flags: read them, change one bit. */
+static int txvlan(const char *onoff)
+{
+	struct ethtool_value v;
+
+	memset(&v, 0, sizeof(v));
+	v.cmd = ETHTOOL_GFLAGS;
+	if (eth_ioctl(&v)) {
+		fprintf(stderr, "ethq: txvlan: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!onoff) {
+		printf("txvlan %s\n", v.data & ETH_FLAG_TXVLAN ? "on" : "off");
+		return 0;
+	}
+	if (strcmp(onoff, "on") && strcmp(onoff, "off")) {
+		fprintf(stderr, "ethq: txvlan: on|off\n");
+		return 1;
+	}
+	v.cmd = ETHTOOL_SFLAGS;
+	if (!strcmp(onoff, "on"))
+		v.data |= ETH_FLAG_TXVLAN;
+	else
+		v.data &= ~(uint32_t)ETH_FLAG_TXVLAN;
+	if (eth_ioctl(&v)) {
+		fprintf(stderr, "ethq: txvlan %s: %s\n", onoff, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3 || strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME|drv|ring|offload [tx|tso|rx on|off]\n");
+		fprintf(stderr, "usage: ethq IFACE channels|combined N|stat NAME|drv|ring|offload [tx|tso|rx on|off]|txvlan [on|off]\n");
 		return 1;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -209,6 +242,8 @@ int main(int argc, char **argv)
 		return offload(NULL, NULL);
 	if (!strcmp(argv[2], "offload") && argc == 5)
 		return offload(argv[3], argv[4]);
+	if (!strcmp(argv[2], "txvlan") && argc <= 4)
+		return txvlan(argc == 4 ? argv[3] : NULL);
 	fprintf(stderr, "ethq: unknown request %s\n", argv[2]);
 	return 1;
 }

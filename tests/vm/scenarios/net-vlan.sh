@@ -9,7 +9,11 @@
 # VLAN 5 and no tag in the frame (vlan_from_guest, vlan_inframe_from_guest
 # 0); the host's tagged replies reach the guest as 802.1Q info and arrive
 # on the VLAN interface (the guest's tx_vlan and rx_vlan). The untagged
-# network still works beside it. Hostile 802.1Q infos (faults vlan-dup,
+# network still works beside it. A checked TCP transfer over VLAN 5: the
+# VLAN interface has the adapter's offloads (vlan_features), so the host
+# segments its LSOv2 frames; with tx-vlan-offload off the tag is in the
+# frame and the guest segments and checksums (nothing refused by the
+# host). Hostile 802.1Q infos (faults vlan-dup,
 # vlan-short, vlan-4095: the frame is dropped and counted, rx_vlan_bad;
 # vlan-vid0: the info is ignored, the frame delivered, rx_vlan_prio), each
 # on the next frame to the guest; then hv_netvsc unloads with the VLAN
@@ -18,7 +22,7 @@
 # shellcheck disable=SC2034
 VM_TIMEOUT=90
 VM_BINARIES="ip"
-VM_GUEST_TOOLS="ethq"
+VM_GUEST_TOOLS="ethq tcpxfer"
 VM_KMODS="8021q"
 
 MAC=00:15:5d:00:05:21
@@ -46,8 +50,21 @@ vlan_fault() {
 	vm_log "after $1: guest rx_vlan_bad $(ethq "$NET_ETH" stat rx_vlan_bad), rx_vlan_prio $(ethq "$NET_ETH" stat rx_vlan_prio), rx_bad $(ethq "$NET_ETH" stat rx_bad)"
 }
 
+# vlan_xfer TAG KIB: KIB KiB guest -> host over VLAN 5 by TCP, md5 checked
+vlan_xfer() {
+	local hp
+	dd if=/dev/urandom of="/tmp/$1" bs=1k count="$2" 2> /dev/null
+	$NS tcpxfer recv 198.51.100.2 5005 "/tmp/$1.h" > /tmp/x1 2>&1 &
+	hp=$!
+	tcpxfer send 198.51.100.2 5005 "/tmp/$1" > /tmp/x2 2>&1 ||
+		{ vm_fail "$1: guest -> host TCP send over VLAN 5 failed"; vm_detail tcpxfer < /tmp/x2; }
+	wait "$hp" || { vm_fail "$1: host TCP receive over VLAN 5 failed"; vm_detail tcpxfer < /tmp/x1; }
+	expect "$1: guest -> host over VLAN 5 (md5)" "$(md5sum < "/tmp/$1.h")" "$(md5sum < "/tmp/$1")"
+	rm -f "/tmp/$1" "/tmp/$1.h"
+}
+
 guest() {
-	local r vl
+	local r vl lso0 csum0
 
 	sim_start
 	sim_ctl add net mac=$MAC
@@ -82,6 +99,30 @@ guest() {
 	# the untagged network beside it
 	ping -c 1 -W 5 192.0.2.2 > /tmp/ping3 2>&1 ||
 		{ vm_fail "untagged ping failed"; vm_detail ping < /tmp/ping3; }
+
+	# vlan_features: the VLAN interface's checksums and TSO are the host's,
+	# each LSOv2 frame with its 802.1Q info beside the LSOv2 info
+	ethq "$vl" offload | grep -qx 'tx on' ||
+		vm_fail "guest: $vl has no checksum offload (vlan_features)"
+	lso0=$(net_field "$r" tx_lso)
+	vlan_xfer tagged 512
+	[ "$(net_field "$r" tx_lso)" -gt "$lso0" ] ||
+		vm_fail "host: no LSOv2 frame from $vl (its frames segmented by the guest)"
+	expect "host: frames with an in-frame tag" "$(net_field "$r" vlan_inframe_from_guest)" 0
+	vm_log "VLAN 5 TCP: host tx_lso $lso0 -> $(net_field "$r" tx_lso), tx_csum $(net_field "$r" tx_csum)"
+	# tx-vlan-offload off: the stack puts the tag in the frame, and such a
+	# frame is segmented and checksummed by the guest (nvc_features_check)
+	ethq "$NET_ETH" txvlan off || vm_fail "ethtool -K txvlan off failed"
+	expect "guest: txvlan" "$(ethq "$NET_ETH" txvlan)" "txvlan off"
+	lso0=$(net_field "$r" tx_lso)
+	csum0=$(net_field "$r" tx_csum)
+	vlan_xfer inframe 512
+	[ "$(net_field "$r" vlan_inframe_from_guest)" -gt 0 ] ||
+		vm_fail "host: no frame with an in-frame tag after txvlan off"
+	expect "host: no LSOv2 frame with an in-frame tag" "$(net_field "$r" tx_lso)" "$lso0"
+	expect "host: no checksum left to it with an in-frame tag" "$(net_field "$r" tx_csum)" "$csum0"
+	expect "host: offloads refused" "$(net_field "$r" offload_refused)" 0
+	ethq "$NET_ETH" txvlan on || vm_fail "ethtool -K txvlan on failed"
 
 	# Hostile 802.1Q infos, one frame each.
 	vlan_fault vlan-dup
