@@ -10,6 +10,7 @@
  *                                 FILE, shut down the sending side, wait
  *                                 for the receiver to close
  *
+ * ADDR is an IPv4 or an IPv6 address (a colon in it says which).
  * Exits 0 once every byte went through, 1 on any error (said on stderr).
  * The receiver prints the bytes it wrote on stdout.
  */
@@ -48,9 +49,13 @@ static int write_all(int fd, const char *p, size_t n)
 int main(int argc, char **argv)
 {
 	static char buf[65536];
-	struct sockaddr_in sa;
+	struct sockaddr_storage sa;
+	struct sockaddr_in *sa4 = (struct sockaddr_in *)&sa;
+	struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)&sa;
+	unsigned short port;
+	socklen_t salen;
 	long long total = 0;
-	int s, c, fd, one = 1, tries;
+	int s, c, fd, one = 1, tries, af, ok;
 	ssize_t n;
 
 	if (argc != 5 || (strcmp(argv[1], "recv") && strcmp(argv[1], "send"))) {
@@ -58,18 +63,29 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)atoi(argv[3]));
-	if (inet_pton(AF_INET, argv[2], &sa.sin_addr) != 1) {
+	port = htons((unsigned short)atoi(argv[3]));
+	af = strchr(argv[2], ':') ? AF_INET6 : AF_INET;
+	if (af == AF_INET6) {
+		sa6->sin6_family = AF_INET6;
+		sa6->sin6_port = port;
+		ok = inet_pton(AF_INET6, argv[2], &sa6->sin6_addr);
+		salen = sizeof(*sa6);
+	} else {
+		sa4->sin_family = AF_INET;
+		sa4->sin_port = port;
+		ok = inet_pton(AF_INET, argv[2], &sa4->sin_addr);
+		salen = sizeof(*sa4);
+	}
+	if (ok != 1) {
 		fprintf(stderr, "tcpxfer: bad address %s\n", argv[2]);
 		return 1;
 	}
-	s = socket(AF_INET, SOCK_STREAM, 0);
+	s = socket(af, SOCK_STREAM, 0);
 	if (s < 0)
 		return die("socket");
 	if (!strcmp(argv[1], "recv")) {
 		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 1))
+		if (bind(s, (struct sockaddr *)&sa, salen) || listen(s, 1))
 			return die("bind/listen");
 		c = accept(s, NULL, NULL);
 		if (c < 0)
@@ -92,12 +108,12 @@ int main(int argc, char **argv)
 		printf("%lld\n", total);
 		return 0;
 	}
-	for (tries = 0; connect(s, (struct sockaddr *)&sa, sizeof(sa)); tries++) {
+	for (tries = 0; connect(s, (struct sockaddr *)&sa, salen); tries++) {
 		if (tries >= 300)
 			return die("connect");
 		close(s);
 		usleep(100000);
-		s = socket(AF_INET, SOCK_STREAM, 0);
+		s = socket(af, SOCK_STREAM, 0);
 		if (s < 0)
 			return die("socket");
 	}

@@ -9,7 +9,9 @@
 # LSOv2 on. TCP both ways, content checked by md5sum: the host segmented
 # LSOv2 frames and computed checksums the guest left to it (its stack
 # checks every segment it receives), and marked frames to the guest
-# "checksum succeeded" (the guest counts them: rx_csum_ok). The
+# "checksum succeeded" (the guest counts them: rx_csum_ok); the same over
+# IPv6 (2001:db8:5::1 and ::2): LSOv2 IPv6 frames segmented, TCP/IPv6
+# checksums computed by the host and marked good to the guest. The
 # rx-csum-failed fault spoils 3 TCP frames to the guest after their
 # checksum and marks them "failed": the guest's stack checks them and drops
 # them (Tcp InCsumErrors), TCP resends, the content is intact. Then
@@ -25,19 +27,20 @@ VM_GUEST_TOOLS="tcpxfer ethq"
 
 MAC=00:15:5d:00:05:01
 
-# off_xfer TAG KIB: KIB KiB host -> guest, then guest -> host, md5 checked
+# off_xfer TAG KIB [GUEST HOST]: KIB KiB host -> guest, then guest -> host,
+# md5 checked, between the addresses GUEST and HOST (192.0.2.1 and .2)
 off_xfer() {
-	local gp hp
+	local gp hp ga=${3:-192.0.2.1} ha=${4:-192.0.2.2}
 	dd if=/dev/urandom of="/tmp/$1" bs=1k count="$2" 2> /dev/null
-	tcpxfer recv 192.0.2.1 5001 "/tmp/$1.g" > /tmp/x1 2>&1 &
+	tcpxfer recv "$ga" 5001 "/tmp/$1.g" > /tmp/x1 2>&1 &
 	gp=$!
-	$NS tcpxfer send 192.0.2.1 5001 "/tmp/$1" > /tmp/x2 2>&1 ||
+	$NS tcpxfer send "$ga" 5001 "/tmp/$1" > /tmp/x2 2>&1 ||
 		{ vm_fail "$1: host -> guest TCP send failed"; vm_detail tcpxfer < /tmp/x2; }
 	wait "$gp" || { vm_fail "$1: guest TCP receive failed"; vm_detail tcpxfer < /tmp/x1; }
 	expect "$1: host -> guest (md5)" "$(md5sum < "/tmp/$1.g")" "$(md5sum < "/tmp/$1")"
-	$NS tcpxfer recv 192.0.2.2 5002 "/tmp/$1.h" > /tmp/x1 2>&1 &
+	$NS tcpxfer recv "$ha" 5002 "/tmp/$1.h" > /tmp/x1 2>&1 &
 	hp=$!
-	tcpxfer send 192.0.2.2 5002 "/tmp/$1" > /tmp/x2 2>&1 ||
+	tcpxfer send "$ha" 5002 "/tmp/$1" > /tmp/x2 2>&1 ||
 		{ vm_fail "$1: guest -> host TCP send failed"; vm_detail tcpxfer < /tmp/x2; }
 	wait "$hp" || { vm_fail "$1: host TCP receive failed"; vm_detail tcpxfer < /tmp/x1; }
 	expect "$1: guest -> host (md5)" "$(md5sum < "/tmp/$1.h")" "$(md5sum < "/tmp/$1")"
@@ -74,6 +77,24 @@ guest() {
 	[ "$(ethq "$NET_ETH" stat tx_lso)" -gt 0 ] || vm_fail "the guest sent no LSOv2 frame"
 	[ "$(ethq "$NET_ETH" stat rx_csum_ok)" -gt 0 ] || vm_fail "the guest took no checked frame"
 	vm_log "offloads on: host tx_lso $(net_field "$r" tx_lso) ($(net_field "$r" tx_lso_segs) segments), tx_csum $(net_field "$r" tx_csum), rx_csum_ok $(net_field "$r" rx_csum_ok)"
+
+	# IPv6: TCP over IPv6 with the host segmenting (LSOv2 IPv6) and
+	# computing and checking the TCP/IPv6 checksums
+	# (no duplicate address detection: the addresses are usable at once)
+	echo 0 > "/proc/sys/net/ipv6/conf/$NET_ETH/accept_dad"
+	$NS sh -c 'echo 0 > /proc/sys/net/ipv6/conf/hvsimnet0/accept_dad'
+	ip -6 addr add 2001:db8:5::1/64 dev "$NET_ETH" || vm_fail "guest: ip -6 addr add failed"
+	$NS ip -6 addr add 2001:db8:5::2/64 dev hvsimnet0 || vm_fail "host: ip -6 addr add failed"
+	lso0=$(net_field "$r" tx_lso)
+	csum0=$(net_field "$r" tx_csum)
+	rxok0=$(net_field "$r" rx_csum_ok)
+	off_xfer v6 1024 2001:db8:5::1 2001:db8:5::2
+	[ "$(net_field "$r" tx_lso)" -gt "$lso0" ] || vm_fail "the host segmented no IPv6 LSOv2 frame"
+	[ "$(net_field "$r" tx_csum)" -gt "$csum0" ] ||
+		vm_fail "the host computed no TCP/IPv6 checksum"
+	[ "$(net_field "$r" rx_csum_ok)" -gt "$rxok0" ] ||
+		vm_fail "the host marked no TCP/IPv6 checksum good"
+	vm_log "IPv6: host tx_lso $lso0 -> $(net_field "$r" tx_lso), tx_csum $csum0 -> $(net_field "$r" tx_csum), rx_csum_ok $rxok0 -> $(net_field "$r" rx_csum_ok)"
 
 	# Three frames to the guest spoiled and marked "failed": dropped, resent.
 	e0=$(tcp_csum_errors)
