@@ -8,7 +8,7 @@
 # through a plain shared buffer, at 64 B, 1 KiB and 16 KiB messages. See
 # docs/benchmarks.md. Not part of `make check`; never a timed test.
 #
-#   HVLIS_RING_REPS=5 HVLIS_RING_BYTES=536870912 tests/bench/ring-run.sh
+#   HVLIS_RING_REPS=7 HVLIS_RING_BYTES=1073741824 tests/bench/ring-run.sh
 #
 # First a self-check: with one message sent wrong on purpose (-x), both
 # ways must fail, or the consumer's check is not checking and the run stops.
@@ -40,7 +40,7 @@ done
 	echo "# self-check: a wrong message fails both ways (ring, plain)"
 	echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out"
-"$B/ring_bench" -n "${HVLIS_RING_REPS:-5}" -b "${HVLIS_RING_BYTES:-536870912}" >>"$out"
+"$B/ring_bench" -n "${HVLIS_RING_REPS:-7}" -b "${HVLIS_RING_BYTES:-1073741824}" >>"$out"
 rc=$?
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
 cat "$out"

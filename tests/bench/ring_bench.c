@@ -26,7 +26,11 @@
  * of the message as it lies in the ring or buffer. A wrong message ends the
  * run with exit status 1 ("FAIL:" line); the speed numbers never do. Both
  * ways run the same message count; a run's result is the median of the
- * repetitions, which alternate ring and plain.
+ * repetitions, which alternate ring and plain. Besides the wall-clock rates
+ * it gives the ratio of the CPU time the busier of the two threads used
+ * (median over the repetitions): on a loaded machine a thread that is not
+ * running adds wall time but no CPU time, and a thread that waits spins
+ * only briefly before it yields the CPU.
  *
  *   ring_bench [-n reps] [-s sizes,...] [-b bytes per run] [-r ring bytes]
  *              [-m ring|plain]   (only one of them, e.g. under perf record)
@@ -50,6 +54,7 @@
 #define NPAT		61u	/* distinct message bodies (a prime) */
 #define CSUM_SEQ_MUL	0x9e3779b97f4a7c15ull
 #define SPIN_BEFORE_YIELD 256
+#define MAX_MSGS	(4ull << 20)	/* so 64-byte runs do not take minutes */
 
 static u32 msg_size;		/* bytes of one message, a multiple of 8 */
 static u64 msg_count;		/* messages per run */
@@ -82,6 +87,14 @@ static void wait_a_bit(struct waiter *w)
 	w->spins = 0;
 	w->yields++;
 	sched_yield();
+}
+
+static u64 thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
 }
 
 static u64 now_ns(void)
@@ -187,6 +200,7 @@ static bool check_msg(u64 seq, const u8 *a, u32 alen, const u8 *b)
 
 struct side {
 	u64 t_end;
+	u64 cpu_ns;	/* the thread's CPU time from the start to its end */
 	struct waiter w;
 	u64 signals;	/* ring: signals the ring code asked for */
 	u64 batches;	/* consumer: batches read */
@@ -223,6 +237,7 @@ static void pin(int cpu)
 static void *ring_producer(void *arg)
 {
 	struct run *rn = arg;
+	u64 cpu0;
 	struct hvlis_packet_desc desc;
 	u8 hdr[HDR_BYTES];
 	struct hvlis_ring_vec vec[3];
@@ -233,6 +248,7 @@ static void *ring_producer(void *arg)
 
 	pin(0);
 	pthread_barrier_wait(&rn->go);
+	cpu0 = thread_cpu_ns();
 	for (seq = 0; seq < msg_count && !atomic_load(&failed); seq++) {
 		desc.type = HVLIS_PKT_DATA_INBAND;
 		desc.offset8 = sizeof(desc) / 8;
@@ -261,12 +277,14 @@ static void *ring_producer(void *arg)
 		rn->prod.signals += sig;
 	}
 	rn->prod.t_end = now_ns();
+	rn->prod.cpu_ns = thread_cpu_ns() - cpu0;
 	return NULL;
 }
 
 static void *ring_consumer(void *arg)
 {
 	struct run *rn = arg;
+	u64 cpu0;
 	struct hvlis_ring_iter it;
 	struct hvlis_packet_desc desc;
 	u32 bounce_len = msg_size + 64, len, off;
@@ -283,6 +301,7 @@ static void *ring_consumer(void *arg)
 		return NULL;
 	}
 	pthread_barrier_wait(&rn->go);
+	cpu0 = thread_cpu_ns();
 	while (seq < msg_count && !atomic_load(&failed)) {
 		if (hvlis_ring_iter_begin(&rn->ring, &it)) {
 			fail("corrupt ring indices", seq, 0);
@@ -313,6 +332,7 @@ static void *ring_consumer(void *arg)
 		rn->cons.batches++;
 	}
 	rn->cons.t_end = now_ns();
+	rn->cons.cpu_ns = thread_cpu_ns() - cpu0;
 	free(bounce);
 	return NULL;
 }
@@ -322,12 +342,14 @@ static void *ring_consumer(void *arg)
 static void *plain_producer(void *arg)
 {
 	struct run *rn = arg;
+	u64 cpu0;
 	u64 seq, head = 0, sum;
 	u32 size = rn->buf_size, at, first;
 	u8 hdr[HDR_BYTES];
 
 	pin(0);
 	pthread_barrier_wait(&rn->go);
+	cpu0 = thread_cpu_ns();
 	for (seq = 0; seq < msg_count && !atomic_load(&failed); seq++) {
 		while (head + msg_size - atomic_load_explicit(&rn->tail, memory_order_acquire) >
 		       size) {
@@ -354,17 +376,20 @@ static void *plain_producer(void *arg)
 		atomic_store_explicit(&rn->head, head, memory_order_release);
 	}
 	rn->prod.t_end = now_ns();
+	rn->prod.cpu_ns = thread_cpu_ns() - cpu0;
 	return NULL;
 }
 
 static void *plain_consumer(void *arg)
 {
 	struct run *rn = arg;
+	u64 cpu0;
 	u64 seq = 0, tail = 0, head;
 	u32 size = rn->buf_size, at, first;
 
 	pin(1);
 	pthread_barrier_wait(&rn->go);
+	cpu0 = thread_cpu_ns();
 	while (seq < msg_count && !atomic_load(&failed)) {
 		head = atomic_load_explicit(&rn->head, memory_order_acquire);
 		if (head == tail) {
@@ -384,11 +409,13 @@ static void *plain_consumer(void *arg)
 		rn->cons.batches++;
 	}
 	rn->cons.t_end = now_ns();
+	rn->cons.cpu_ns = thread_cpu_ns() - cpu0;
 	return NULL;
 }
 
 struct result {
-	double secs;
+	double secs;	/* wall clock, start to the consumer's end */
+	double cpu;	/* CPU time of the busier thread */
 	struct side prod, cons;
 };
 
@@ -424,6 +451,8 @@ static int one_run(bool ring, struct result *res)
 	pthread_join(c, NULL);
 	pthread_barrier_destroy(&rn->go);
 	res->secs = (double)(rn->cons.t_end - rn->t_start) / 1e9;
+	res->cpu = (double)(rn->prod.cpu_ns > rn->cons.cpu_ns ? rn->prod.cpu_ns :
+			    rn->cons.cpu_ns) / 1e9;
 	res->prod = rn->prod;
 	res->cons = rn->cons;
 	free(rn->ring_mem);
@@ -438,6 +467,25 @@ static int cmp_res(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of the busier thread's CPU time over @n runs. */
+static double median_cpu(const struct result *r, int n)
+{
+	double v[101];
+	int i;
+
+	for (i = 0; i < n; i++)
+		v[i] = r[i].cpu;
+	qsort(v, n, sizeof(v[0]), cmp_dbl);
+	return v[n / 2];
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: ring_bench [-n reps] [-s 64,1024,16384] [-b bytes per run]\n"
@@ -448,8 +496,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *sizes = "64,1024,16384", *mode = NULL;
-	unsigned long long bytes = 512ull << 20;
-	int reps = 5, opt, i;
+	unsigned long long bytes = 1ull << 30;
+	int reps = 7, opt, i;
 	char *list, *tok, *save;
 
 	while ((opt = getopt(argc, argv, "n:s:b:r:m:Px:")) != -1) {
@@ -469,15 +517,16 @@ int main(int argc, char **argv)
 		usage();
 
 	printf("# ring_bench: ring %u bytes (data %u), %d repetitions alternating ring and plain, "
-	       "median; %llu MiB per run and size (at least 20000 messages)\n",
-	       ring_total, ring_total - 4096, reps, bytes >> 20);
+	       "median; %llu MiB per run and size (at least 20000, at most %llu messages)\n",
+	       ring_total, ring_total - 4096, reps, bytes >> 20, MAX_MSGS);
 	printf("| message | messages | ring msg/s | ring MB/s | plain msg/s | plain MB/s | ring / plain "
-	       "| ring: producer full-waits, consumer empty-polls, batches | plain: same |\n");
-	printf("|---|---|---|---|---|---|---|---|---|\n");
+	       "| ring / plain, CPU time | ring: producer full-waits, consumer empty-polls, batches "
+	       "| plain: same |\n");
+	printf("|---|---|---|---|---|---|---|---|---|---|\n");
 	list = strdup(sizes);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct result rr[101], pr[101], *rm, *pm;
-		double rmps, pmps;
+		double rmps, pmps, rcpu, pcpu;
 
 		msg_size = (u32)strtoul(tok, NULL, 0);
 		if (msg_size < 32 || msg_size % 16 || msg_size > 65536 ||
@@ -489,6 +538,8 @@ int main(int argc, char **argv)
 		memset(rr, 0, sizeof(rr));
 		memset(pr, 0, sizeof(pr));
 		msg_count = bytes / msg_size;
+		if (msg_count > MAX_MSGS)
+			msg_count = MAX_MSGS;
 		if (msg_count < 20000)
 			msg_count = 20000;
 		make_patterns();
@@ -498,16 +549,19 @@ int main(int argc, char **argv)
 			if ((!mode || !strcmp(mode, "plain")) && one_run(false, &pr[i]))
 				return 1;
 		}
+		rcpu = median_cpu(rr, reps);
+		pcpu = median_cpu(pr, reps);
 		qsort(rr, reps, sizeof(rr[0]), cmp_res);
 		qsort(pr, reps, sizeof(pr[0]), cmp_res);
 		rm = &rr[reps / 2];
 		pm = &pr[reps / 2];
 		rmps = mode && !strcmp(mode, "plain") ? 0 : msg_count / rm->secs;
 		pmps = mode && !strcmp(mode, "ring") ? 0 : msg_count / pm->secs;
-		printf("| %u B | %llu | %.0f | %.0f | %.0f | %.0f | %.2f | %llu, %llu, %llu "
+		printf("| %u B | %llu | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %llu, %llu, %llu "
 		       "| %llu, %llu, %llu |\n",
 		       msg_size, (unsigned long long)msg_count, rmps, rmps * msg_size / 1e6,
 		       pmps, pmps * msg_size / 1e6, pmps ? rmps / pmps : 0,
+		       rcpu > 0 && pcpu > 0 ? pcpu / rcpu : 0,
 		       (unsigned long long)rm->prod.w.waits, (unsigned long long)rm->cons.w.waits,
 		       (unsigned long long)rm->cons.batches,
 		       (unsigned long long)pm->prod.w.waits, (unsigned long long)pm->cons.w.waits,

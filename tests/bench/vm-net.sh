@@ -266,7 +266,8 @@ check_log() {
 			for (i = 1; i <= nw; i++) {
 				w = order[i]
 				a = med(v[w, "netvsc"]); b = med(v[w, "veth"])
-				printf "| %s | %s | %.0f | %.0f | %.2f |\n", w, unit[w], a, b, b ? a / b : 0
+				f = unit[w] == "MB/s" ? "%.1f" : "%.0f"
+				printf "| %s | %s | " f " | " f " | %.2f |\n", w, unit[w], a, b, b ? a / b : 0
 			}
 			print ""
 			print "Per MB (TCP) or per 1000 packets (UDP), medians, netvsc / veth (the whole guest, both CPUs):"
