@@ -52,7 +52,7 @@ help:
 	@echo "  make check-packaging  build, install and remove the packages (root)"
 	@echo "  make bench            benchmarks: KVP daemon against Debian's in-box one (root)"
 	@echo "  make bench-stor       benchmark: hv_storvsc against brd in a VM (root, QEMU, ~5 min)"
-	@echo "  make bench-ring       benchmark: the VMBus ring code in userspace against a plain buffer (~2 min)"
+	@echo "  make bench-ring       benchmark: the VMBus ring code in userspace against a plain buffer (~3 min)"
 	@echo "  make bench-net        benchmark: hv_netvsc against veth in a VM (root, QEMU, ~5 min)"
 	@echo "  make install          install modules (to $(INSTALL_MOD_DIR)) and daemons"
 	@echo "  make demo             build everything and show what works"
