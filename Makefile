@@ -23,7 +23,7 @@ CFGDIR = $(TOP)/.build/$(KREL)-$(shell cd $(KDIR) && pwd -P | cksum | cut -d' ' 
 KBUILD_ARGS = -C $(KDIR) M=$(TOP)/modules HVLIS_TOP=$(TOP) HVLIS_CFGDIR=$(CFGDIR) \
 	HVLIS_WERROR=$(HVLIS_WERROR) HVLIS_VERSION=$(VERSION) HVLIS_TEST_HOOKS=$(HVLIS_TEST_HOOKS)
 
-.PHONY: print-cfgdir print-test-module-dirs all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-compat-rhel check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor check-vmsmoke check-vm-all check-install check-install-dracut check-vm-quarantine check-vm-stress \
+.PHONY: print-cfgdir print-test-module-dirs all kdir-check modules test-modules daemons check check-unit check-fuzz fuzz-deep check-compat-rhel check-matrix check-vm check-daemons deb rpm check-packaging bench bench-kvp bench-stor bench-ring bench-net check-vmsmoke check-vm-all check-install check-install-dracut check-vm-quarantine check-vm-stress \
 	install modules_install daemons_install clean demo help version
 
 all: modules daemons
@@ -52,6 +52,8 @@ help:
 	@echo "  make check-packaging  build, install and remove the packages (root)"
 	@echo "  make bench            benchmarks: KVP daemon against Debian's in-box one (root)"
 	@echo "  make bench-stor       benchmark: hv_storvsc against brd in a VM (root, QEMU, ~5 min)"
+	@echo "  make bench-ring       benchmark: the VMBus ring code in userspace against a plain buffer (~3 min)"
+	@echo "  make bench-net        benchmark: hv_netvsc against veth in a VM (root, QEMU, ~5 min)"
 	@echo "  make install          install modules (to $(INSTALL_MOD_DIR)) and daemons"
 	@echo "  make demo             build everything and show what works"
 	@echo "  make clean"
@@ -182,6 +184,16 @@ bench-kvp:
 # (minutes of QEMU) nor in check.
 bench-stor:
 	$(TOP)/tests/bench/stor-run.sh
+
+# The ring code (modules/proto) in userspace, two threads, against a plain
+# shared buffer; no VM. See docs/benchmarks.md. Not in bench nor in check.
+bench-ring:
+	$(TOP)/tests/bench/ring-run.sh
+
+# hv_netvsc against a veth pair in one VM (QEMU); see docs/benchmarks.md.
+# Not in bench nor in check.
+bench-net:
+	$(TOP)/tests/bench/net-run.sh
 
 deb:
 	$(TOP)/packaging/build-deb.sh
