@@ -181,7 +181,7 @@ scripts() {
 	if [ -z "$out" ]; then pass scripts/dhcp-sources; else fail scripts/dhcp-sources "$out"; fi
 
 	cp "$here/set_ifconfig.settings" "$r/settings"
-	for backend in nm ifcfg ifupdown; do
+	for backend in nm networkd ifcfg ifupdown; do
 		rm -rf "$r/set-$backend" && mkdir -p "$r/set-$backend/etc/network"
 		printf 'auto lo\niface lo inet loopback\n\nallow-hotplug eth0\niface eth0 inet dhcp\n\thostname x\n\nauto eth1\niface eth1 inet dhcp\n' \
 			> "$r/set-$backend/etc/network/interfaces"
@@ -205,6 +205,24 @@ scripts() {
 		[ -f "$r/detect/etc/sysconfig/network-scripts/ifcfg-eth0" ]; then
 		pass scripts/set-ifconfig-detect
 	else fail scripts/set-ifconfig-detect "ifcfg not chosen"; fi
+	# systemd-networkd running (its state file) wins over ifupdown's files
+	rm -rf "$r/detect-nd" && mkdir -p "$r/detect-nd/etc/network" "$r/detect-nd/run/systemd/netif"
+	printf 'auto lo\niface lo inet loopback\n' > "$r/detect-nd/etc/network/interfaces"
+	: > "$r/detect-nd/run/systemd/netif/state"
+	if HVLIS_ROOT=$r/detect-nd HV_SET_IFCONFIG_APPLY=0 NMCLI=/nonexistent "$s/hv_set_ifconfig" "$r/settings" > /dev/null 2>&1 &&
+		[ -f "$r/detect-nd/etc/systemd/network/10-hyperv-eth0.network" ] &&
+		[ ! -e "$r/detect-nd/etc/network/interfaces.d" ]; then
+		pass scripts/set-ifconfig-detect-networkd
+	else fail scripts/set-ifconfig-detect-networkd "networkd not chosen"; fi
+	# applied: networkctl reload, then reconfigure of the interface
+	mkdir -p "$r/nd-bin"
+	printf '#!/bin/sh\necho "$*" >> "%s/networkctl.calls"\n' "$r" > "$r/nd-bin/networkctl"
+	chmod 755 "$r/nd-bin/networkctl"
+	rm -f "$r/networkctl.calls"
+	if HVLIS_ROOT=$r/detect-nd NETWORKCTL=$r/nd-bin/networkctl NMCLI=/nonexistent "$s/hv_set_ifconfig" "$r/settings" > /dev/null 2>&1 &&
+		[ "$(cat "$r/networkctl.calls" 2> /dev/null)" = "$(printf 'reload\nreconfigure eth0')" ]; then
+		pass scripts/set-ifconfig-networkd-applies
+	else fail scripts/set-ifconfig-networkd-applies "networkctl calls: $(cat "$r/networkctl.calls" 2> /dev/null)"; fi
 	# settings that did not come from the daemon are refused
 	out=""
 	# shellcheck disable=SC2016 # the point is that they are not expanded
