@@ -223,6 +223,16 @@ scripts() {
 		[ "$(cat "$r/networkctl.calls" 2> /dev/null)" = "$(printf 'reload\nreconfigure eth0')" ]; then
 		pass scripts/set-ifconfig-networkd-applies
 	else fail scripts/set-ifconfig-networkd-applies "networkctl calls: $(cat "$r/networkctl.calls" 2> /dev/null)"; fi
+	# networkctl without D-Bus fails: networkd is restarted instead
+	printf '#!/bin/sh\necho "networkctl $*" >> "%s/networkctl.calls"\nexit 1\n' "$r" > "$r/nd-bin/networkctl"
+	printf '#!/bin/sh\necho "systemctl $*" >> "%s/networkctl.calls"\n' "$r" > "$r/nd-bin/systemctl"
+	chmod 755 "$r/nd-bin/networkctl" "$r/nd-bin/systemctl"
+	rm -f "$r/networkctl.calls"
+	if HVLIS_ROOT=$r/detect-nd NETWORKCTL=$r/nd-bin/networkctl SYSTEMCTL=$r/nd-bin/systemctl NMCLI=/nonexistent \
+		"$s/hv_set_ifconfig" "$r/settings" > /dev/null 2>&1 &&
+		[ "$(cat "$r/networkctl.calls" 2> /dev/null)" = "$(printf 'networkctl reload\nsystemctl restart systemd-networkd.service')" ]; then
+		pass scripts/set-ifconfig-networkd-no-bus-restarts
+	else fail scripts/set-ifconfig-networkd-no-bus-restarts "calls: $(cat "$r/networkctl.calls" 2> /dev/null)"; fi
 	# settings that did not come from the daemon are refused
 	out=""
 	# shellcheck disable=SC2016 # the point is that they are not expanded

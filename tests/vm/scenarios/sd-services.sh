@@ -12,11 +12,16 @@
 #  - KVP: a value the host sets on the external pool lands in
 #    /var/lib/hyperv/.kvp_pool_0 and reads back; the guest's intrinsics
 #    (FullyQualifiedDomainName, OSName, OSVersion) come back from the
-#    auto pool; SET_IP_INFO (IP injection) is applied from inside the
-#    daemon's sandbox, which cannot reach systemd (nsenter into its mount
+#    auto pool; IP injection for real: the host adds a network adapter,
+#    udev loads hv_netvsc for it, systemd-networkd runs, and SET_IP_INFO
+#    to that adapter's instance GUID is applied from inside the daemon's
+#    sandbox, which cannot reach systemd (nsenter into its mount
 #    namespace: systemd-run fails there, works outside) nor write
-#    /etc/network: through hvlis-ifconfig.socket and its helper service,
-#    which writes /etc/network/interfaces.d/hyperv-hvdummy0;
+#    /etc/systemd/network: through hvlis-ifconfig.socket and its helper
+#    service, which writes /etc/systemd/network/10-hyperv-IF.network and
+#    has networkd apply it; the adapter then has the injected address and
+#    reaches the host side (hvsimnet0 in namespace "hs"), and GET_IP_INFO
+#    of its MAC reports that address;
 #  - time sync: a SYNC 30 s ahead moves the guest clock by 30 s (+-2 s);
 #  - VSS: a freeze blocks a writer on /data until the thaw;
 #  - file copy: a 10 MiB file arrives under /data/incoming (CREATE_PATH),
@@ -32,12 +37,7 @@
 # microsoft cannot hold under QEMU (systemd-detect-virt says qemu, from
 # CPUID, whatever SMBIOS says), so prepare_image adds a drop-in that
 # clears that one condition; everything else about the units is as
-# packaged, but for SET_IP_INFO: the VM has no netvsc device, whose sysfs
-# device_id names the adapter, so the KVP daemon gets --sysfs-net with a
-# copy of a dummy interface's sysfs directory plus a VMBus instance GUID
-# (a drop-in repeating the packaged ExecStart with that option added), and
-# the helper writes the ifupdown configuration without applying it
-# (HV_SET_IFCONFIG_APPLY=0: the root file system has no ifupdown).
+# packaged.
 
 # shellcheck disable=SC2034
 VM_ROOTFS=systemd
@@ -49,9 +49,8 @@ VM_HVLIS_LOAD="hvsim hv_vmbus"
 VM_MODPROBE_CONF="options hv_vmbus transport=hvsim"
 # shellcheck disable=SC2034
 VM_DATA_MB=96
-# the dummy interface SET_IP_INFO configures
-# shellcheck disable=SC2034
-VM_KMODS="dummy"
+# the network adapter SET_IP_INFO configures
+MAC=00:15:5d:00:05:31
 # the host powers the VM off: the runner must not
 # shellcheck disable=SC2034
 VM_END=none
@@ -81,13 +80,6 @@ prepare_image() {
 		printf '[Unit]\n# hvlis VM test: QEMU is not Hyper-V to systemd-detect-virt\nConditionVirtualization=\n' \
 			> "$1/etc/systemd/system/$u.d/hvlis-test.conf"
 	done
-	exec_start=$(sed -n 's/^ExecStart=//p' "$1/usr/lib/systemd/system/hv-kvp-daemon.service")
-	[ -n "$exec_start" ] || return 1
-	printf '[Service]\n# hvlis VM test: no netvsc, a fake sysfs\nExecStart=\nExecStart=%s --sysfs-net /run/hvlis-test-net\n' \
-		"$exec_start" > "$1/etc/systemd/system/hv-kvp-daemon.service.d/hvlis-test-net.conf"
-	mkdir -p "$1/etc/systemd/system/hvlis-ifconfig@.service.d"
-	printf '[Service]\n# hvlis VM test: no ifupdown to apply with\nEnvironment=HV_SET_IFCONFIG_APPLY=0 HV_SET_IFCONFIG_BACKEND=ifupdown\n' \
-		> "$1/etc/systemd/system/hvlis-ifconfig@.service.d/hvlis-test.conf"
 }
 
 # demo TEXT / demo_lines: lines make demo prints (scripts/demo.sh)
@@ -102,6 +94,74 @@ kvp_ok() {
 # CRC-32 (zlib's) of a file, from the gzip trailer: 8 hex digits
 crc_of() {
 	gzip -c < "$1" | tail -c 8 | head -c 4 | od -An -tx4 | tr -d ' \n'
+}
+
+# ip_inject: the host's SET_IP_INFO configures the adapter of $MAC for real
+ip_inject() {
+	local eth guid pid f out
+
+	sim_ctl add net mac=$MAC
+	wait_for "hv_netvsc loaded by udev" 30 test -d /sys/module/hv_netvsc
+	wait_for "the adapter's interface" 30 net_eth $MAC
+	eth=$(net_eth $MAC)
+	guid=$(cat "/sys/class/net/$eth/device/device_id")
+	mkdir -p /run/netns
+	if ! { ip netns add hs && ip link set hvsimnet0 netns hs && ip -n hs link set lo up &&
+		ip -n hs addr add 192.0.2.2/24 dev hvsimnet0 && ip -n hs link set hvsimnet0 up; }; then
+		vm_fail "host side: hvsimnet0 not set up in namespace hs"
+	fi
+	systemctl start systemd-networkd || vm_fail "systemd-networkd did not start"
+	wait_for "systemd-networkd's state file" 30 test -f /run/systemd/netif/state
+
+	grep -q -- '^ExecStart=.* --ifconfig-socket /run/hvlis-ifconfig.sock' /usr/lib/systemd/system/hv-kvp-daemon.service ||
+		vm_fail "the packaged KVP unit does not use the helper socket"
+	systemctl is-active -q hvlis-ifconfig.socket || vm_fail "hvlis-ifconfig.socket is not listening"
+	pid=$(systemctl show -p MainPID --value hv-kvp-daemon.service)
+	# (no --wait: that needs a D-Bus daemon, which the root file system
+	# lacks; without it root's systemd-run talks to /run/systemd/private)
+	systemd-run --quiet --unit=hvlis-test-control true ||
+		vm_fail "control: systemd-run does not work outside the sandbox"
+	if nsenter -t "$pid" -m systemd-run --quiet --unit=hvlis-test-sandbox true 2> /run/sandbox-run.err; then
+		vm_fail "systemd-run works from inside the KVP daemon's sandbox"
+	else
+		vm_log "ok: systemd-run from the KVP daemon's mount namespace fails: $(head -n 1 /run/sandbox-run.err)"
+	fi
+	nsenter -t "$pid" -m sh -c 'mkdir -p /etc/systemd/network && echo x > /etc/systemd/network/hvlis-probe' 2> /dev/null &&
+		vm_fail "/etc/systemd/network is writable in the KVP daemon's sandbox"
+
+	kvp_ok set_ip_info "$guid" 0 192.0.2.8 255.255.255.0 192.0.2.1 192.0.2.53
+	f=/etc/systemd/network/10-hyperv-$eth.network
+	[ -f "$f" ] || vm_fail "set_ip_info wrote no $f"
+	vm_detail "networkd configuration written by the helper" < "$f"
+	if ! { grep -qx "Address=192.0.2.8/24" "$f" && grep -qx "Gateway=192.0.2.1" "$f" &&
+		grep -qx "DNS=192.0.2.53" "$f"; }; then
+		vm_fail "$f lacks the address, gateway or DNS server"
+	fi
+	journalctl --no-pager -q -u 'hvlis-ifconfig@*' | grep -q "$eth configured (networkd)" ||
+		vm_fail "the helper service did not log the configuration"
+	journalctl --no-pager -q -u 'hvlis-ifconfig@*' | vm_detail "hvlis-ifconfig@ journal"
+	wait_for "192.0.2.8 on $eth" 30 sh -c "ip -4 -o addr show dev $eth | grep -q ' 192.0.2.8/24 '"
+	# the host side answers a TCP connection to a closed port with a reset
+	out=$(timeout 10 bash -c 'exec 3<> /dev/tcp/192.0.2.2/9' 2>&1)
+	case $out in
+	*"Connection refused"*)
+		vm_log "ok: the host side answered from 192.0.2.2 (connection refused)"
+		demo "# guest -> host side (192.0.2.2, namespace hs), TCP to a closed port: $out"
+		;;
+	*) vm_fail "no answer from the host side at 192.0.2.2: $out" ;;
+	esac
+	kvp_ok get_ip_info "$MAC"
+	case " $(ic_field kvp kvp_ip) " in
+	*192.0.2.8*) ;;
+	*) vm_fail "get_ip_info $MAC: address list '$(ic_field kvp kvp_ip)' lacks 192.0.2.8" ;;
+	esac
+	demo "# host: a network adapter (MAC $MAC); udev loaded hv_netvsc: $eth"
+	demo "# host: SET_IP_INFO 192.0.2.8/24 gateway 192.0.2.1 DNS 192.0.2.53 to $guid"
+	demo "# the KVP daemon (no way out of its sandbox) handed it to hvlis-ifconfig@.service,"
+	demo "# which wrote $f and had systemd-networkd apply it:"
+	demo "\$ ip -4 addr show dev $eth"
+	ip -4 addr show dev "$eth" | demo_lines
+	demo "# host: GET_IP_INFO $MAC -> addresses $(ic_field kvp kvp_ip), DHCP $(ic_field kvp kvp_dhcp)"
 }
 
 guest() {
@@ -155,42 +215,9 @@ guest() {
 	kvp_ok enumerate 2 5
 	expect "auto pool 5: key" "$(ic_field kvp kvp_key)" OSName
 
-	# SET_IP_INFO from inside the KVP daemon's sandbox (issue 16, item 19)
-	if ! { ip link add hvdummy0 type dummy && ip addr add 192.0.2.7/24 dev hvdummy0 &&
-		ip link set hvdummy0 up; }; then
-		vm_fail "cannot create a dummy interface"
-	fi
-	mkdir -p /run/hvlis-test-net/hvdummy0/device
-	cp /sys/class/net/hvdummy0/address /sys/class/net/hvdummy0/ifindex /run/hvlis-test-net/hvdummy0/
-	echo "{f5bee29c-1741-4aad-a4c2-8fdedb46dcc2}" > /run/hvlis-test-net/hvdummy0/device/device_id
-	[ -f /etc/network/interfaces ] || { mkdir -p /etc/network && printf 'auto lo\niface lo inet loopback\n' > /etc/network/interfaces; }
-	grep -q -- '^ExecStart=.* --ifconfig-socket /run/hvlis-ifconfig.sock' /usr/lib/systemd/system/hv-kvp-daemon.service ||
-		vm_fail "the packaged KVP unit does not use the helper socket"
-	systemctl is-active -q hvlis-ifconfig.socket || vm_fail "hvlis-ifconfig.socket is not listening"
-	pid=$(systemctl show -p MainPID --value hv-kvp-daemon.service)
-	# (no --wait: that needs a D-Bus daemon, which the root file system
-	# lacks; without it root's systemd-run talks to /run/systemd/private)
-	systemd-run --quiet --unit=hvlis-test-control true ||
-		vm_fail "control: systemd-run does not work outside the sandbox"
-	if nsenter -t "$pid" -m systemd-run --quiet --unit=hvlis-test-sandbox true 2> /run/sandbox-run.err; then
-		vm_fail "systemd-run works from inside the KVP daemon's sandbox"
-	else
-		vm_log "ok: systemd-run from the KVP daemon's mount namespace fails: $(head -n 1 /run/sandbox-run.err)"
-	fi
-	nsenter -t "$pid" -m sh -c 'echo x > /etc/network/hvlis-probe' 2> /dev/null &&
-		vm_fail "/etc/network is writable in the KVP daemon's sandbox"
-	kvp_ok set_ip_info "{f5bee29c-1741-4aad-a4c2-8fdedb46dcc2}" 0 192.0.2.8 255.255.255.0 192.0.2.1 192.0.2.53
-	f=/etc/network/interfaces.d/hyperv-hvdummy0
-	[ -f "$f" ] || vm_fail "set_ip_info wrote no $f"
-	vm_detail "ifupdown configuration written by the helper" < "$f"
-	if ! { grep -q "192.0.2.8" "$f" && grep -q "192.0.2.1" "$f" && grep -q "192.0.2.53" "$f"; }; then
-		vm_fail "$f lacks the address, gateway or DNS server"
-	fi
-	journalctl --no-pager -q -u 'hvlis-ifconfig@*' | grep -q 'hvdummy0 configured' ||
-		vm_fail "the helper service did not log the configuration"
-	journalctl --no-pager -q -u 'hvlis-ifconfig@*' | vm_detail "hvlis-ifconfig@ journal"
-	demo "# SET_IP_INFO from the host: the KVP daemon (no way out of its sandbox) hands the"
-	demo "# settings to hvlis-ifconfig@.service, which wrote $f"
+	# SET_IP_INFO from inside the KVP daemon's sandbox (issue 16, item 19),
+	# applied for real to a netvsc adapter (issue 14)
+	ip_inject
 
 	# time sync: 30 s ahead
 	t0=$(date +%s)
