@@ -72,9 +72,13 @@ wait_for() {
 	vm_log "ok: $what"
 }
 
-# host side: the drop-ins that clear ConditionVirtualization (see above)
+# host side: the drop-ins that clear ConditionVirtualization (see above);
+# ethq (tests/vm/guest, the image has no ethtool) for the adapter's
+# channels and offloads
 prepare_image() {
-	local u exec_start
+	local u
+	mkdir -p "$1/usr/local/sbin"
+	cc -O2 -Wall -Wextra -Werror -o "$1/usr/local/sbin/ethq" "$VM_DIR/guest/ethq.c" || return 1
 	for u in $UNITS; do
 		mkdir -p "$1/etc/systemd/system/$u.d"
 		printf '[Unit]\n# hvlis VM test: QEMU is not Hyper-V to systemd-detect-virt\nConditionVirtualization=\n' \
@@ -162,6 +166,10 @@ ip_inject() {
 	demo "\$ ip -4 addr show dev $eth"
 	ip -4 addr show dev "$eth" | demo_lines
 	demo "# host: GET_IP_INFO $MAC -> addresses $(ic_field kvp kvp_ip), DHCP $(ic_field kvp kvp_dhcp)"
+	demo "\$ ethtool -l $eth; ethtool -k $eth   (the image has no ethtool: tests/vm/guest/ethq.c)"
+	{ /usr/local/sbin/ethq "$eth" channels && /usr/local/sbin/ethq "$eth" offload; } > /run/ethq.out 2>&1 ||
+		vm_fail "ethq $eth: $(cat /run/ethq.out)"
+	demo_lines < /run/ethq.out
 }
 
 guest() {
