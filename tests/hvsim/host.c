@@ -413,6 +413,7 @@ static void __exit hvsim_exit(void)
 		mutex_lock(&sim.chans[i].ring_lock);
 		sim_unmap_ring(&sim.chans[i]);
 		mutex_unlock(&sim.chans[i].ring_lock);
+		kfree(sim.chans[i].work_buf);	/* the works are cancelled */
 	}
 }
 

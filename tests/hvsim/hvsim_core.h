@@ -98,6 +98,7 @@ struct sim_chan {
 	struct mutex ring_lock;
 	struct work_struct work;
 	u32 gen;			/* opens so far, of any channel in the slot */
+	u8 *work_buf;			/* the work's packet buffer, kept (xchg) */
 	/* The rest is cleared when the slot is freed or taken. */
 	bool used;
 	u32 relid;
