@@ -9,6 +9,7 @@
 
 #include "hvsim_core.h"
 
+/* The channel of a relid; under sim.lock or that channel's ring_lock. */
 struct sim_chan *sim_chan_by_relid(u32 relid)
 {
 	struct sim_chan *c;
@@ -18,6 +19,39 @@ struct sim_chan *sim_chan_by_relid(u32 relid)
 		return NULL;
 	c = &sim.chans[relid - 1];
 	return c->used && c->relid == relid ? c : NULL;
+}
+
+/*
+ * The data path's way in: the channel of a relid with its ring_lock held,
+ * if it is open and not rescinded (its rings mapped until the caller
+ * unlocks); NULL, nothing held, if not. Without sim.lock.
+ */
+struct sim_chan *sim_chan_lock_open(u32 relid)
+{
+	struct sim_chan *c;
+
+	if (!relid || relid > SIM_MAX_CHANS)
+		return NULL;
+	c = &sim.chans[relid - 1];
+	mutex_lock(&c->ring_lock);
+	if (c->used && c->relid == relid && c->open && !c->rescinded)
+		return c;
+	mutex_unlock(&c->ring_lock);
+	return NULL;
+}
+
+/*
+ * A slot freed or taken: everything but what hvsim_init() set up for the
+ * module's life (see struct sim_chan). Under sim.lock and ring_lock.
+ */
+void sim_chan_clear(struct sim_chan *c)
+{
+	size_t keep = offsetof(struct sim_chan, used);
+
+	lockdep_assert_held(&sim.lock);
+	lockdep_assert_held(&c->ring_lock);
+	/* Through a byte pointer: the range is the struct's tail, not one field. */
+	memset((u8 *)c + keep, 0, sizeof(*c) - keep);
 }
 
 /* ------------------------------------------------------ monitored channels */
@@ -146,7 +180,8 @@ int hvsim_add_dev(const struct hvsim_dev_ops *ops, void *priv, const struct hvli
 			return id;
 		}
 	}
-	memset(c, 0, sizeof(*c));
+	mutex_lock(&c->ring_lock);
+	sim_chan_clear(c);
 	if (id >= 0) {
 		c->monitored = true;
 		c->monitor_id = id;
@@ -159,7 +194,7 @@ int hvsim_add_dev(const struct hvsim_dev_ops *ops, void *priv, const struct hvli
 	c->sub_index = sub_index;
 	c->ops = ops;
 	c->priv = priv;
-	INIT_WORK(&c->work, sim_chan_work_fn);
+	mutex_unlock(&c->ring_lock);
 	if (sim.connected)
 		sim_send_offer(c);	/* hot add */
 	i = c->relid;
@@ -245,6 +280,8 @@ void hvsim_show_devices(struct seq_file *s)
 
 		if (!c->used)
 			continue;
+		/* The data path's counters are the channel's lock's. */
+		mutex_lock(&c->ring_lock);
 		hvlis_guid_to_string(&c->type, t);
 		hvlis_guid_to_string(&c->instance, in);
 		seq_printf(s, "%u %u %s %s %s %d %d %d %llu %llu %llu %llu %llu ", c->relid,
@@ -259,6 +296,7 @@ void hvsim_show_devices(struct seq_file *s)
 		seq_printf(s, " %llu %llu %u %u %u %llu %llu\n", c->signals_monitor,
 			   c->monitored_hypercalls, c->conn_id, c->target_vp, c->moves,
 			   c->batches, c->signals_saved);
+		mutex_unlock(&c->ring_lock);
 	}
 	mutex_unlock(&sim.lock);
 }

@@ -10,6 +10,11 @@
  *              sub <relid> <count>         offer sub-channels of a device
  *              rescind <relid>             withdraw a channel
  *              fault <name> [args] [count=N]   commit a fault (below)
+ *              lock hold | lock release    hold the host's global lock
+ *                                          (sim.lock) in a worker until
+ *                                          released (at most 120 s): a
+ *                                          channel's data path must go on
+ *                                          without it (file lock_held)
  *              crash                       run the guest's kexec/crash
  *                                          handler (the polling UNLOAD) on
  *                                          the message CPU, interrupts off
@@ -22,6 +27,8 @@
  *                                          lists the verbs and add options)
  *   devices  read: one line per channel
  *   stats    read: host counters; fault_<name> counts each fault committed
+ *   lock_held  read: 1 while "lock hold" has the host's lock (read
+ *            without that lock, unlike stats and devices)
  *   ic       read: each integration-service channel (ic_host.c)
  *   stor     read: each storage controller, its LUNs and channels
  *            (stor_host.c)
@@ -156,11 +163,11 @@
 #include <linux/string.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/completion.h>
 #include <hvlis/compat_base.h>
 #include <hvlis/compat_fs.h>
 #include <hvlis/chanmsg.h>
-#include "hvsim.h"
-#include "hvsim_dev.h"
+#include "hvsim_core.h"
 
 static struct dentry *dir;
 static u32 next_instance = 1;
@@ -438,6 +445,51 @@ static int cmd_fault(char *args)
 	return ret;
 }
 
+/*
+ * "lock hold": a worker takes the host's global lock and keeps it until
+ * "lock release" (or 120 s, so a test that dies cannot leave the host
+ * stuck for good); the command returns once the lock is held. Test use:
+ * a channel's data path (ring.c) must serve the guest meanwhile.
+ */
+static struct {
+	struct work_struct work;
+	struct completion taken, release;
+	atomic_t busy;		/* a hold from "hold" until its worker let go */
+} lock_hold;
+
+static void lock_hold_fn(struct work_struct *work)
+{
+	mutex_lock(&sim.lock);
+	atomic_set(&sim.lock_held, 1);
+	complete(&lock_hold.taken);
+	if (!wait_for_completion_timeout(&lock_hold.release, 120 * HZ))
+		pr_warn("lock hold: nobody released the host's lock in 120 s; letting go\n");
+	atomic_set(&sim.lock_held, 0);
+	mutex_unlock(&sim.lock);
+	atomic_set(&lock_hold.busy, 0);
+}
+
+static int cmd_lock(const char *verb)
+{
+	if (verb && !strcmp(verb, "hold")) {
+		if (atomic_cmpxchg(&lock_hold.busy, 0, 1))
+			return -EBUSY;
+		reinit_completion(&lock_hold.taken);
+		reinit_completion(&lock_hold.release);
+		queue_work(system_long_wq, &lock_hold.work);
+		wait_for_completion(&lock_hold.taken);
+		return 0;
+	}
+	if (verb && !strcmp(verb, "release")) {
+		if (!atomic_read(&lock_hold.busy))
+			return -ENOENT;
+		complete(&lock_hold.release);
+		flush_work(&lock_hold.work);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int run_command(char *line)
 {
 	char *cmd = strsep(&line, " ");
@@ -456,6 +508,8 @@ static int run_command(char *line)
 		return cmd_fault(line);
 	if (!strcmp(cmd, "crash"))
 		return hvsim_crash();
+	if (!strcmp(cmd, "lock"))
+		return cmd_lock(line);
 	for (i = 0; i < hvsim_nkinds; i++)
 		if (hvsim_kinds[i]->command && !strcmp(cmd, hvsim_kinds[i]->name))
 			return hvsim_kinds[i]->command(line);
@@ -509,6 +563,14 @@ static int kind_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
+/* Without sim.lock, which "lock hold" may have. */
+static int lock_held_show(struct seq_file *s, void *unused)
+{
+	seq_printf(s, "%d\n", atomic_read(&sim.lock_held));
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(lock_held);
 DEFINE_SHOW_ATTRIBUTE(devices);
 DEFINE_SHOW_ATTRIBUTE(stats);
 DEFINE_SHOW_ATTRIBUTE(kind);
@@ -520,10 +582,14 @@ void hvsim_debugfs_init(void)
 {
 	unsigned int i;
 
+	INIT_WORK(&lock_hold.work, lock_hold_fn);
+	init_completion(&lock_hold.taken);
+	init_completion(&lock_hold.release);
 	dir = debugfs_create_dir("hvsim", NULL);
 	debugfs_create_file("ctl", 0200, dir, NULL, &ctl_fops);
 	debugfs_create_file("devices", 0444, dir, NULL, &devices_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
+	debugfs_create_file("lock_held", 0444, dir, NULL, &lock_held_fops);
 	for (i = 0; i < hvsim_nkinds; i++)
 		if (hvsim_kinds[i]->show)
 			debugfs_create_file(hvsim_kinds[i]->name, 0444, dir,
@@ -536,4 +602,7 @@ void hvsim_debugfs_init(void)
 void hvsim_debugfs_exit(void)
 {
 	debugfs_remove_recursive(dir);
+	/* No command comes any more: a hold still on ends now. */
+	complete(&lock_hold.release);
+	flush_work(&lock_hold.work);
 }

@@ -59,16 +59,15 @@ int hvsim_chan_send_hostile(u32 relid, const void *payload, u32 len, u64 tid,
 	d->len8 = total / 8;
 	d->trans_id = tid;
 	memcpy(pkt + sizeof(*d), payload, len);
-	mutex_lock(&sim.lock);
-	c = sim_chan_by_relid(relid);
-	if (!c || !c->open || c->rescinded) {
+	c = sim_chan_lock_open(relid);
+	if (!c) {
 		ret = -ENODEV;
 	} else {
 		ret = sim_ring_give(&c->guest_in, pkt, total, &sig);
 		if (!ret && ((sig && !(how & HVSIM_SEND_NO_SIGNAL)) || (how & HVSIM_SEND_SIGNAL)))
 			sim_signal_guest(c);
+		mutex_unlock(&c->ring_lock);
 	}
-	mutex_unlock(&sim.lock);
 	kfree(pkt);
 	return ret;
 }
@@ -79,13 +78,12 @@ int hvsim_chan_send_hostile(u32 relid, const void *payload, u32 len, u64 tid,
  */
 void hvsim_chan_kick(u32 relid)
 {
-	struct sim_chan *c;
+	struct sim_chan *c = sim_chan_lock_open(relid);
 
-	mutex_lock(&sim.lock);
-	c = sim_chan_by_relid(relid);
-	if (c && c->open)
-		sim_signal_guest(c);
-	mutex_unlock(&sim.lock);
+	if (!c)
+		return;
+	sim_signal_guest(c);
+	mutex_unlock(&c->ring_lock);
 }
 
 /**
@@ -95,7 +93,8 @@ void hvsim_chan_kick(u32 relid)
  * @len: its length, a multiple of 8
  *
  * Waits (up to 10 s, polling) while the guest's inbound ring is full.
- * May sleep; call without sim.lock.
+ * Takes the channel's ring_lock only, never the host's lock. May sleep;
+ * call without the channel's ring_lock.
  *
  * Return: 0; -ENODEV if the channel is not open; -ENOSPC if the ring
  * stayed full; -EIO if the guest corrupted it; -EINVAL for a bad length.
@@ -110,9 +109,8 @@ int hvsim_chan_give(u32 relid, const void *pkt, u32 len)
 	if (len < sizeof(struct hvlis_packet_desc) || len % 8 || len > HVLIS_HV_PAGE_SIZE * 8)
 		return -EINVAL;
 	for (;;) {
-		mutex_lock(&sim.lock);
-		c = sim_chan_by_relid(relid);
-		if (!c || !c->open || c->rescinded) {
+		c = sim_chan_lock_open(relid);
+		if (!c) {
 			ret = -ENODEV;
 		} else {
 			ret = sim_ring_give(&c->guest_in, pkt, len, &sig);
@@ -125,8 +123,8 @@ int hvsim_chan_give(u32 relid, const void *pkt, u32 len)
 				c->waits++;
 				waited = true;
 			}
+			mutex_unlock(&c->ring_lock);
 		}
-		mutex_unlock(&sim.lock);
 		if (ret != -ENOSPC || time_after(jiffies, until))
 			return ret;
 		usleep_range(100, 500);

@@ -231,14 +231,15 @@ static int arm(enum hvsim_fault kind, u32 relid, u32 arg, u32 count)
 	return 0;
 }
 
-/* ring-index: set one index of an open channel's rings, then signal. */
-static int ring_set_index(u32 relid, u32 which, u32 value)
+/*
+ * ring-index: set one index of an open channel's rings, then signal.
+ * Under the channel's ring_lock (its data path may be at the rings).
+ */
+static int ring_set_index_locked(struct sim_chan *c, u32 which, u32 value)
 {
-	struct sim_chan *c = sim_chan_by_relid(relid);
+	u32 relid = c->relid;
 	u32 *idx;
 
-	if (!c || !c->open)
-		return -ENOENT;
 	/*
 	 * The ring header is packed, but each index sits at a 4-byte aligned
 	 * offset of a page-aligned header, so the pointer is aligned; it is
@@ -278,20 +279,17 @@ static int ring_set_index(u32 relid, u32 which, u32 value)
  * ring-lie: plant one packet in the guest's inbound ring whose descriptor
  * does not match what was written, move the write index past it and signal.
  */
-static int ring_lie(u32 relid, u32 how)
+static int ring_lie_locked(struct sim_chan *c, u32 how)
 {
 	struct {
 		struct hvlis_packet_desc d;
 		u8 payload[16];
 	} __packed pkt;
-	struct sim_chan *c = sim_chan_by_relid(relid);
 	struct sim_ring *r;
-	u32 wr, advance = sizeof(pkt) + 8;
+	u32 relid = c->relid, wr, advance = sizeof(pkt) + 8;
 	u64 trailer;
 	long used;
 
-	if (!c || !c->open)
-		return -ENOENT;
 	r = &c->guest_in;
 	used = sim_ring_used(r);
 	if (used < 0 || r->size - used <= 2 * sizeof(pkt))
@@ -334,6 +332,22 @@ static int ring_lie(u32 relid, u32 how)
 		relid, pkt.d.offset8, pkt.d.len8, advance);
 	sim_signal_guest(c);
 	return 0;
+}
+
+/* A ring fault on relid's open channel, under its ring_lock; -ENOENT if none. */
+static int ring_fault(enum hvsim_fault kind, u32 relid, u32 a, u32 b)
+{
+	struct sim_chan *c = sim_chan_lock_open(relid);
+	int ret;
+
+	if (!c)
+		return -ENOENT;
+	if (kind == HVSIM_FAULT_RING_INDEX)
+		ret = ring_set_index_locked(c, a, b);
+	else
+		ret = ring_lie_locked(c, a);
+	mutex_unlock(&c->ring_lock);
+	return ret;
 }
 
 struct storm_args {
@@ -765,13 +779,13 @@ int hvsim_fault(enum hvsim_fault kind, const u32 *arg, unsigned int nargs, u32 c
 		break;
 	case HVSIM_FAULT_RING_INDEX:
 		for (i = 0; i < count && !ret; i++)
-			ret = ring_set_index(arg[0], arg[1], arg[2]);
+			ret = ring_fault(kind, arg[0], arg[1], arg[2]);
 		if (!ret)
 			atomic_add(count, &sim.faults[kind]);
 		break;
 	case HVSIM_FAULT_RING_LIE:
 		for (i = 0; i < count && !ret; i++)
-			ret = ring_lie(arg[0], arg[1]);
+			ret = ring_fault(kind, arg[0], arg[1], 0);
 		if (!ret)
 			atomic_add(count, &sim.faults[kind]);
 		break;

@@ -350,6 +350,10 @@ static int __init hvsim_init(void)
 	INIT_LIST_HEAD(&sim.to_guest);
 	INIT_LIST_HEAD(&sim.gpadls);
 	mutex_init(&sim.lock);
+	for (i = 0; i < SIM_MAX_CHANS; i++) {
+		mutex_init(&sim.chans[i].ring_lock);
+		INIT_WORK(&sim.chans[i].work, sim_chan_work_fn);
+	}
 	INIT_WORK(&sim.host_work, sim_host_fn);
 	INIT_DELAYED_WORK(&sim.deliver_work, sim_deliver_fn);
 	INIT_DELAYED_WORK(&sim.monitor_work, sim_monitor_fn);
@@ -396,8 +400,7 @@ static void __exit hvsim_exit(void)
 	cancel_delayed_work_sync(&sim.late_work);
 	cancel_delayed_work_sync(&sim.monitor_work);
 	for (i = 0; i < SIM_MAX_CHANS; i++)
-		if (sim.chans[i].used)
-			cancel_work_sync(&sim.chans[i].work);
+		cancel_work_sync(&sim.chans[i].work);
 	destroy_workqueue(sim.wq);
 	destroy_workqueue(sim.dev_wq);
 	destroy_workqueue(sim.local_wq);
@@ -406,8 +409,12 @@ static void __exit hvsim_exit(void)
 			hvsim_kinds[i]->exit();
 	list_for_each_entry_safe(g, tmp, &sim.gpadls, node)
 		sim_gpadl_free(g);
-	for (i = 0; i < SIM_MAX_CHANS; i++)
+	for (i = 0; i < SIM_MAX_CHANS; i++) {
+		mutex_lock(&sim.chans[i].ring_lock);
 		sim_unmap_ring(&sim.chans[i]);
+		mutex_unlock(&sim.chans[i].ring_lock);
+		kfree(sim.chans[i].work_buf);	/* the works are cancelled */
+	}
 }
 
 module_init(hvsim_init);

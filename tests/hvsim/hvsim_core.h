@@ -73,7 +73,33 @@ struct sim_gpadl {
 	bool in_use;	/* by an open channel */
 };
 
+/*
+ * One channel. Its lock (ring_lock) serialises the data path, the
+ * channel's rings and signals, without the host's lock: the channel's
+ * worker taking packets out of the guest's ring, a kind's answers into
+ * it (hvsim_chan_give() and the other dev_helpers.c senders), ring faults.
+ * What says whether and where the rings are (used, relid, ops, priv,
+ * open, rescinded, gen, ring_va, guest_out, guest_in, target_vp) changes
+ * only with both sim.lock and ring_lock held (sim.lock first; the two are
+ * never taken the other way round), so either lock is enough to read it:
+ * once a close, rescind or UNLOAD has cleared open under ring_lock and
+ * unmapped the rings, no data path can reach them, and the ring GPADL can
+ * be torn down (it is in use until then). The rest of the channel's
+ * state is sim.lock's; its data path counters are ring_lock's.
+ */
 struct sim_chan {
+	/*
+	 * Set up once (hvsim_init()) and kept for the module's life:
+	 * sim_chan_clear() leaves them, so a stale queued work item or a
+	 * waiter on ring_lock never meets a cleared lock or work, and gen
+	 * goes on counting when a slot is reused (a packet's channel is
+	 * still it only if gen did not move).
+	 */
+	struct mutex ring_lock;
+	struct work_struct work;
+	u32 gen;			/* opens so far, of any channel in the slot */
+	u8 *work_buf;			/* the work's packet buffer, kept (xchg) */
+	/* The rest is cleared when the slot is freed or taken. */
 	bool used;
 	u32 relid;
 	u32 conn_id;
@@ -89,10 +115,8 @@ struct sim_chan {
 	void *ring_va;
 	struct sim_ring guest_out;	/* the guest writes, we read */
 	struct sim_ring guest_in;	/* we write, the guest reads */
-	struct work_struct work;
 	const struct hvsim_dev_ops *ops;	/* its kind's operations */
 	void *priv;			/* ... and its state */
-	u32 gen;			/* opens so far: a packet's channel is still it */
 	bool want_signal;		/* packet_locked: an answer needs a signal */
 	/*
 	 * A packet kind's batch: while the channel's worker serves the
@@ -154,6 +178,7 @@ struct sim_host {
 	atomic_t monitor_signals, monitor_stray, monitored_hypercalls;
 	atomic_t unload_responses, gpadl_pages_freed, requests_after_rescind;
 	atomic_t modifies, modifies_refused;	/* MODIFYCHANNEL */
+	atomic_t lock_held;		/* "lock hold" has sim.lock (control.c) */
 	atomic_t faults[HVSIM_FAULT_COUNT];
 	struct dentry *dir;
 };
@@ -199,6 +224,8 @@ void sim_chan_work_fn(struct work_struct *work);
 
 /* channels.c */
 struct sim_chan *sim_chan_by_relid(u32 relid);
+struct sim_chan *sim_chan_lock_open(u32 relid);
+void sim_chan_clear(struct sim_chan *c);
 void sim_monitor_fn(struct work_struct *work);
 void sim_rescind_with_subchannels(struct sim_chan *c);
 

@@ -194,8 +194,10 @@ void sim_send_offer(struct sim_chan *c)
 	sim_queue_to_guest(&m, sizeof(m));
 }
 
+/* The rings go: under the channel's ring_lock (and sim.lock but at unload). */
 void sim_unmap_ring(struct sim_chan *c)
 {
+	lockdep_assert_held(&c->ring_lock);
 	if (c->ring_va)
 		vunmap(c->ring_va);
 	c->ring_va = NULL;
@@ -208,9 +210,13 @@ void sim_send_rescind(struct sim_chan *c)
 {
 	struct hvlis_msg_rescind_offer m;
 
+	/* The data path stops before the rings go (see struct sim_chan). */
+	mutex_lock(&c->ring_lock);
 	c->rescinded = true;
 	c->open = false;
 	sim_unmap_ring(c);
+	mutex_unlock(&c->ring_lock);
+	/* Outside ring_lock: a kind takes its own lock before it. */
 	if (c->ops->closed)
 		c->ops->closed(c->priv, c->relid, c->sub_index, true);
 	memset(&m, 0, sizeof(m));
@@ -221,7 +227,8 @@ void sim_send_rescind(struct sim_chan *c)
 
 /*
  * Fault early-packet: data for the guest on a channel just opened, signalled
- * before the open's answer goes out (events overtake messages).
+ * before the open's answer goes out (events overtake messages). Under the
+ * channel's ring_lock.
  */
 static void early_packet(struct sim_chan *c)
 {
@@ -271,6 +278,7 @@ static void on_open(const u8 *msg)
 	    o->downstream_ring_page_offset + 2 > g->npfns) {
 		status = 0xc0000001;	/* STATUS_UNSUCCESSFUL */
 	} else {
+		mutex_lock(&c->ring_lock);
 		c->ring_va = hvsim_map_pfns(g->pfns, g->npfns);
 		if (!c->ring_va) {
 			status = 0xc0000017;	/* STATUS_NO_MEMORY */
@@ -291,6 +299,7 @@ static void on_open(const u8 *msg)
 			if (hvsim_armed_take(HVSIM_FAULT_EARLY_PACKET, c->relid, NULL))
 				early_packet(c);
 		}
+		mutex_unlock(&c->ring_lock);
 	}
 answer:
 	memset(&r, 0, sizeof(r));
@@ -314,8 +323,10 @@ static void on_close(const u8 *msg)
 		pr_err("CLOSECHANNEL of relid %u, which is not open\n", m->child_relid);
 		return;
 	}
+	mutex_lock(&c->ring_lock);
 	c->open = false;
 	sim_unmap_ring(c);
+	mutex_unlock(&c->ring_lock);
 	atomic_inc(&sim.closes);
 	if (c->ops->closed)
 		c->ops->closed(c->priv, c->relid, c->sub_index, false);
@@ -349,7 +360,9 @@ static void on_modify_channel(const u8 *msg)
 	} else if (!hvsim_armed_take(HVSIM_FAULT_MODIFY_FAIL, c->relid, &status)) {
 		pr_info("relid %u: interrupts now go to VP %u (were VP %u)\n", c->relid,
 			m->target_vp, c->target_vp);
+		mutex_lock(&c->ring_lock);
 		c->target_vp = m->target_vp;
+		mutex_unlock(&c->ring_lock);
 		c->moves++;
 		atomic_inc(&sim.modifies);
 	}
@@ -389,7 +402,9 @@ void sim_chan_forget(struct sim_chan *c)
 {
 	if (c->ops && c->ops->released)
 		c->ops->released(c->priv, c->relid, c->sub_index);
-	memset(c, 0, sizeof(*c));
+	mutex_lock(&c->ring_lock);
+	sim_chan_clear(c);
+	mutex_unlock(&c->ring_lock);
 }
 
 static bool version_known(u32 v)
@@ -460,8 +475,10 @@ static void on_unload(void)
 			continue;
 		if (c->ops->closed && (c->open || c->offered))
 			c->ops->closed(c->priv, c->relid, c->sub_index, true);
+		mutex_lock(&c->ring_lock);
 		c->open = false;
 		sim_unmap_ring(c);
+		mutex_unlock(&c->ring_lock);
 		/* Sub-channels the guest asked for exist per guest: it asks again. */
 		if (c->rescinded || (!c->ops->keep_subchannels && c->sub_index)) {
 			sim_chan_forget(c);	/* the guest is gone: relid free */

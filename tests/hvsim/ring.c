@@ -4,7 +4,8 @@
  * the guest's ring_core.c on purpose), the events that signal the guest,
  * and the work that takes a channel's packets to its device kind: without
  * the host's lock for a packet operation, in place for packet_locked (see
- * hvsim_dev.h).
+ * hvsim_dev.h). A channel's rings are its ring_lock's (struct sim_chan):
+ * a packet kind's channel is served without the host's lock at all.
  */
 #define pr_fmt(fmt) "hvsim: " fmt
 
@@ -142,10 +143,13 @@ bool sim_set_event(unsigned int cpu, u32 relid)
 	return true;
 }
 
+/* Under the channel's ring_lock. */
 void sim_signal_guest(struct sim_chan *c)
 {
-	unsigned int cpu = sim_vp_to_cpu(c->target_vp);
+	unsigned int cpu;
 
+	lockdep_assert_held(&c->ring_lock);
+	cpu = sim_vp_to_cpu(c->target_vp);
 	if (!sim_set_event(cpu, c->relid))
 		return;
 	c->signals_out++;
@@ -161,12 +165,16 @@ void sim_signal_guest(struct sim_chan *c)
 	local_bh_enable();
 }
 
+/* Serve a channel (its work looks at what it is then); without locks. */
 void sim_chan_kick(struct sim_chan *c)
 {
+	const struct hvsim_dev_ops *ops = READ_ONCE(c->ops);
 	struct workqueue_struct *wq = sim.wq;
 
-	if (c->ops->packet)
-		wq = c->ops->serve_on_signaller ? sim.local_wq : sim.dev_wq;
+	if (!ops)
+		return;		/* the slot was just freed */
+	if (ops->packet)
+		wq = ops->serve_on_signaller ? sim.local_wq : sim.dev_wq;
 	/* A per-CPU queue: queue_work() takes the calling CPU's worker. */
 	queue_work(wq, &c->work);
 }
@@ -174,11 +182,11 @@ void sim_chan_kick(struct sim_chan *c)
 /*
  * Signal the guest for an answer just given (sig: the ring was empty and
  * not masked), or, in the channel's batch, once when the batch ends.
- * Under the host's lock.
+ * Under the channel's ring_lock.
  */
 void sim_chan_answered(struct sim_chan *c, bool sig)
 {
-	lockdep_assert_held(&sim.lock);
+	lockdep_assert_held(&c->ring_lock);
 	if (!sig)
 		return;
 	if (c->batching) {
@@ -190,10 +198,10 @@ void sim_chan_answered(struct sim_chan *c, bool sig)
 	sim_signal_guest(c);
 }
 
-/* The signal a batch owes the guest, now. Under the host's lock. */
+/* The signal a batch owes the guest, now. Under the channel's ring_lock. */
 void sim_chan_flush_signal(struct sim_chan *c)
 {
-	lockdep_assert_held(&sim.lock);
+	lockdep_assert_held(&c->ring_lock);
 	if (!c->batch_signal)
 		return;
 	c->batch_signal = false;
@@ -223,13 +231,17 @@ static long next_packet(struct sim_chan *c, u8 *buf, u32 buf_len)
 
 /*
  * A kind with a packet operation: each packet is taken out of the ring (so the guest
- * gets its room back at once) and handed to the kind without our lock held,
+ * gets its room back at once) and handed to the kind without a lock held,
  * since serving it may take long (storage I/O) and sleeps. The kind
  * answers through hvsim_chan_give(). For a serve_on_signaller kind the
  * packets found in one go are a batch: the guest is signalled once for
  * the answers of up to SIM_BATCH_MAX of them, when the ring has no more
  * (a real host's interrupt coalescing), not once per answer that found
- * its ring empty. Called and returns with sim.lock held.
+ * its ring empty. Called and returns with the channel's ring_lock held
+ * (only: the host's lock is not needed for the rings, and a close,
+ * rescind or UNLOAD takes ring_lock before it unmaps them); the lock is
+ * dropped around each packet's operation, and the loop goes on only if
+ * the channel is still open and still the one it was (gen).
  */
 static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 {
@@ -250,12 +262,12 @@ static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 		if (sig)
 			sim_signal_guest(c);
 		c->packets++;
-		mutex_unlock(&sim.lock);
+		mutex_unlock(&c->ring_lock);
 		/* The guest's I/O may wait on us: no reclaim that needs I/O. */
 		noio = memalloc_noio_save();
 		ops->packet(priv, relid, sub, buf, len);
 		memalloc_noio_restore(noio);
-		mutex_lock(&sim.lock);
+		mutex_lock(&c->ring_lock);
 		if (++n % SIM_BATCH_MAX == 0)
 			sim_chan_flush_signal(c);
 	}
@@ -270,7 +282,8 @@ static void chan_dev_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
  * packets are swallowed): each packet stays in the guest's ring until the
  * kind is done with it; one that waits for room in the guest's inbound
  * ring stays there, and the host asked (pending_send_sz) to be signalled
- * when room frees. Called and returns with sim.lock held.
+ * when room frees. Called and returns with sim.lock and the channel's
+ * ring_lock held (the kind may look at the host's GPADLs).
  */
 static void chan_locked_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
 {
@@ -305,7 +318,8 @@ static void chan_locked_packets(struct sim_chan *c, u8 *buf, u32 buf_len)
  * @pkt: the whole answer, descriptor included
  * @len: its length, a multiple of 8
  *
- * For a packet_locked operation only, under the host's lock. When the
+ * For a packet_locked operation only, under the host's lock and the
+ * channel's ring_lock (as packet_locked is called). When the
  * guest's inbound ring has no room, asks the guest (pending_send_sz) to
  * signal when it has.
  *
@@ -319,6 +333,7 @@ int hvsim_chan_reply_locked(struct sim_chan *c, const void *pkt, u32 len)
 	int ret;
 
 	lockdep_assert_held(&sim.lock);
+	lockdep_assert_held(&c->ring_lock);
 	ret = sim_ring_give(&c->guest_in, pkt, len, &sig);
 	if (ret == -ENOSPC) {
 		WRITE_ONCE(c->guest_in.hdr->pending_send_sz, len + 16);
@@ -339,19 +354,45 @@ int hvsim_chan_reply_locked(struct sim_chan *c, const void *pkt, u32 len)
 	return 0;
 }
 
+/*
+ * A channel's work: a packet kind's channel under its ring_lock only, a
+ * packet_locked (or idle) one under the host's lock too. The slot may have
+ * been freed or taken by another channel since the work was queued: its
+ * kind (ops, static) says which locks to take, and under them the channel
+ * must still be used, open and of that kind.
+ */
 void sim_chan_work_fn(struct work_struct *work)
 {
 	struct sim_chan *c = container_of(work, struct sim_chan, work);
+	const struct hvsim_dev_ops *ops = READ_ONCE(c->ops);
 	u8 *buf;
 
-	buf = kmalloc(HVLIS_HV_PAGE_SIZE * 8, GFP_KERNEL);
+	if (!ops)
+		return;
+	/*
+	 * The slot's buffer, allocated once: a 32 KiB kmalloc per run is an
+	 * order-3 page allocation, zeroed where init_on_alloc is on (Debian),
+	 * 8 KiB zeroed per request at 4 requests a run. Taken with xchg, so
+	 * two runs of the slot's work (queued on different queues after the
+	 * slot changed kinds) never share it: the second allocates its own.
+	 */
+	buf = xchg(&c->work_buf, NULL);
+	if (!buf)
+		buf = kmalloc(HVLIS_HV_PAGE_SIZE * 8, GFP_KERNEL);
 	if (!buf)
 		return;
-	mutex_lock(&sim.lock);
-	if (c->ops->packet)
-		chan_dev_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
-	else
-		chan_locked_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
-	mutex_unlock(&sim.lock);
-	kfree(buf);
+	if (!ops->packet)
+		mutex_lock(&sim.lock);
+	mutex_lock(&c->ring_lock);
+	if (c->used && c->ops == ops && c->open && !c->rescinded) {
+		if (ops->packet)
+			chan_dev_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
+		else
+			chan_locked_packets(c, buf, HVLIS_HV_PAGE_SIZE * 8);
+	}
+	mutex_unlock(&c->ring_lock);
+	if (!ops->packet)
+		mutex_unlock(&sim.lock);
+	if (cmpxchg(&c->work_buf, NULL, buf))
+		kfree(buf);
 }

@@ -903,7 +903,7 @@ static void on_init_op(struct stor_dev *d, u32 relid, u16 sub, u64 tid,
 			status = HVLIS_VSTOR_STATUS_REVISION_MISMATCH;
 			atomic64_inc(&d->version_refused);
 		} else {
-			d->version = v;
+			WRITE_ONCE(d->version, v);
 			psize = min(psize, hvlis_vstor_packet_size(v));
 		}
 		break;
@@ -988,7 +988,7 @@ static void finish_srb(struct stor_dev *d, u32 relid, u16 sub, u64 tid,
 		       struct hvlis_vstor_packet *vp, u32 psize, struct stor_io *io)
 {
 	struct hvlis_vstor_srb *srb = &vp->srb;
-	u32 sense_max = hvlis_vstor_sense_size(d->version);
+	u32 sense_max = hvlis_vstor_sense_size(READ_ONCE(d->version));
 	u32 asked = srb->data_transfer_length;
 	bool flood = false;
 
@@ -1170,6 +1170,7 @@ static void stor_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 	u32 buf_len = 0;
 	void *map = NULL;
 	bool vmapped = false;
+	u16 version;
 	int err = 0;
 
 	if (desc->type != HVLIS_PKT_DATA_INBAND &&
@@ -1188,12 +1189,16 @@ static void stor_packet(void *priv, u32 relid, u16 sub, const u8 *pkt, u32 len)
 	psize = blen >= HVLIS_VSTOR_PACKET_SIZE_WIN8 ? HVLIS_VSTOR_PACKET_SIZE_WIN8 :
 		HVLIS_VSTOR_PACKET_SIZE_PRE_WIN8;
 	need = HVLIS_VSTOR_PACKET_SIZE_PRE_WIN8;
-	mutex_lock(&d->lock);
-	if (d->version) {
-		need = hvlis_vstor_packet_size(d->version);
+	/*
+	 * The version once, without the controller's lock, which all its
+	 * channels share (it is written under the lock, read whole here: the
+	 * lock would not keep it from changing after we let go anyway).
+	 */
+	version = READ_ONCE(d->version);
+	if (version) {
+		need = hvlis_vstor_packet_size(version);
 		psize = need;
 	}
-	mutex_unlock(&d->lock);
 	if (blen < need) {
 		atomic64_inc(&d->bad_packets);
 		pr_warn_ratelimited("relid %u: %u-byte VSTOR packet, want %u\n", relid, blen, need);
@@ -1256,7 +1261,7 @@ static void stor_opened(void *priv, u32 relid, u16 sub)
 	if (!sub) {
 		/* A new guest driver: initialization starts over. */
 		mutex_lock(&d->lock);
-		d->version = 0;
+		WRITE_ONCE(d->version, 0);
 		d->began = false;
 		d->ready = false;
 		d->subch_created = 0;

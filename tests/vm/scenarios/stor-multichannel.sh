@@ -12,7 +12,10 @@
 # command a sub-channel carried was sent there by its hardware queue (the
 # guest's hwq_ios). The host served each channel's packets in batches, one
 # signal to the guest per batch (hvsim's devices file: batches, at least
-# one and at most one per packet of the channel).
+# one and at most one per packet of the channel). A channel's data path is
+# its own: with the host's global lock held by another worker ("lock hold"),
+# direct reads of the disk are still served (60 s is a hang guard, not a
+# speed goal; the lock is released after).
 
 # shellcheck disable=SC2034
 VM_TIMEOUT=240
@@ -37,6 +40,13 @@ guest() {
 	# four workers on their own slices of the disk, over both CPUs
 	out=$(storverify "/dev/$sd" 300 4 1 2>&1) || vm_fail "verify run failed"
 	echo "$out" | vm_detail storverify
+	sim_ctl lock hold
+	expect "host's global lock held" "$(cat "$HVSIM/lock_held")" 1
+	out=$(timeout 60 dd if="/dev/$sd" of=/dev/null bs=4096 count=256 iflag=direct 2>&1) ||
+		vm_fail "direct reads stalled while the host's global lock was held: $out"
+	expect "host's global lock still held after those reads" "$(cat "$HVSIM/lock_held")" 1
+	sim_ctl lock release
+	expect "host's global lock released" "$(cat "$HVSIM/lock_held")" 0
 	grep "^$r chan" "$HVSIM/stor" | vm_detail "host channels"
 	# one blk-mq hardware queue per channel: the primary and the sub-channel
 	nq=0
