@@ -29,9 +29,9 @@ static void nvc_get_drvinfo(struct net_device *ndev, struct ethtool_drvinfo *inf
 
 	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
 	strscpy(info->version, HVLIS_VERSION, sizeof(info->version));
-	snprintf(info->fw_version, sizeof(info->fw_version), "NVSP %u.%u NDIS %u.%u",
-		 nvc->nvsp_version >> 16, nvc->nvsp_version & 0xffff,
-		 HVLIS_NDIS_MAJOR(nvc->ndis_version), HVLIS_NDIS_MINOR(nvc->ndis_version));
+	scnprintf(info->fw_version, sizeof(info->fw_version), "NVSP %u.%u NDIS %u.%u",
+		  nvc->nvsp_version >> 16, nvc->nvsp_version & 0xffff,
+		  HVLIS_NDIS_MAJOR(nvc->ndis_version), HVLIS_NDIS_MINOR(nvc->ndis_version));
 	strscpy(info->bus_info, dev_name(&nvc->hd->dev), sizeof(info->bus_info));
 }
 

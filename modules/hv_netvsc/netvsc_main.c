@@ -366,7 +366,7 @@ static int nvc_buffers(struct nvc_dev *nvc)
 		dev_err(&nvc->hd->dev, "the host's send buffer sections are unusable (%d)\n", ret);
 		return -EPROTO;
 	}
-	nvc->sec_map = bitmap_zalloc(nvc->sec_count, GFP_KERNEL);
+	nvc->sec_map = kcalloc(BITS_TO_LONGS(nvc->sec_count), sizeof(unsigned long), GFP_KERNEL);
 	return nvc->sec_map ? 0 : -ENOMEM;
 }
 
@@ -852,7 +852,7 @@ static void nvc_detach(struct nvc_dev *nvc)
 		netif_set_real_num_rx_queues(nvc->ndev, 1);
 	}
 	nvc->nqueues = 1;
-	bitmap_free(nvc->sec_map);
+	kfree(nvc->sec_map);
 	nvc->sec_map = NULL;
 	vfree(nvc->recv_buf);
 	nvc->recv_buf = NULL;
@@ -910,7 +910,7 @@ static void nvc_free(struct nvc_dev *nvc)
 	for (i = 0; i < NVC_MAX_CHANS; i++)
 		nvc_chan_free(&nvc->chans[i]);
 	nvc_tx_free(nvc);
-	bitmap_free(nvc->sec_map);
+	kfree(nvc->sec_map);
 	vfree(nvc->recv_buf);
 	vfree(nvc->send_buf);
 	kfree(nvc->rndis_req);
@@ -1097,7 +1097,7 @@ static const struct net_device_ops nvc_netdev_ops = {
 	.ndo_start_xmit = nvc_start_xmit,
 	.ndo_get_stats64 = nvc_get_stats64,
 	.ndo_set_rx_mode = nvc_set_rx_mode,
-	.ndo_change_mtu = nvc_change_mtu,
+	HVLIS_NDO_CHANGE_MTU(nvc_change_mtu),
 	.ndo_set_mac_address = nvc_set_mac_address,
 	.ndo_set_features = nvc_set_features,
 	.ndo_features_check = nvc_features_check,
@@ -1154,8 +1154,8 @@ static int nvc_probe(struct hvlis_device *hd, const struct hvlis_device_id *id)
 	ndev->features = NETIF_F_SG | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_CTAG_RX;
 	nvc_offload_features(nvc);
 	ndev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
-	ndev->min_mtu = ETH_MIN_MTU;
-	ndev->max_mtu = nvc->nvsp_version >= HVLIS_NVSP_V2 ? NVC_JUMBO_MTU : ETH_DATA_LEN;
+	hvlis_netdev_set_mtu_range(ndev, ETH_MIN_MTU, nvc->nvsp_version >= HVLIS_NVSP_V2 ?
+				   NVC_JUMBO_MTU : ETH_DATA_LEN);
 	ret = register_netdev(ndev);
 	if (ret)
 		goto fail;

@@ -2116,16 +2116,15 @@ int hvsim_net_add(const struct hvlis_guid *instance, int monitor, char *opts)
 		}
 	}
 	ether_addr_copy(d->guest_mac, d->mac);
-	d->ndev = alloc_netdev(sizeof(struct net_priv), "hvsimnet%d", NET_NAME_ENUM,
-			       ether_setup);
+	d->ndev = hvlis_alloc_netdev(sizeof(struct net_priv), "hvsimnet%d", NET_NAME_ENUM,
+				     ether_setup);
 	if (!d->ndev) {
 		ret = -ENOMEM;
 		goto fail;
 	}
 	((struct net_priv *)netdev_priv(d->ndev))->d = d;
 	d->ndev->netdev_ops = &hn_ops;
-	d->ndev->min_mtu = ETH_MIN_MTU;
-	d->ndev->max_mtu = NET_MAX_MTU;
+	hvlis_netdev_set_mtu_range(d->ndev, ETH_MIN_MTU, NET_MAX_MTU);
 	d->ndev->mtu = d->mtu;
 	/* a switch port: the stack may leave checksums to it (tx_work_fn) */
 	d->ndev->features = NETIF_F_SG | NETIF_F_HW_CSUM;

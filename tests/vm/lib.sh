@@ -269,7 +269,10 @@ vm_accel_args() {
 
 # vm_kmod_order MODROOT REL NAME...: the kernel modules (paths relative to
 # MODROOT/lib/modules/REL) to load for NAMEs, dependencies first.  Built-in
-# modules are skipped.  Fails naming an unknown module.
+# modules are skipped.  A NAME the kernel does not know is looked up by
+# its former name, for older kernels: crc32c_generic (what ext4 asks for
+# on Debian) is crc32c in RHEL 7's 3.10 (crypto/crc32c.c).  Fails naming
+# an unknown module.
 vm_kmod_order() {
 	local root=$1 rel=$2
 	shift 2
@@ -287,6 +290,7 @@ vm_kmod_order() {
 	}
 	BEGIN {
 		while ((getline l < builtin) > 0) isbuiltin[norm(l)] = 1
+		former["crc32c_generic"] = "crc32c"
 	}
 	{
 		p = $1; sub(/:$/, "", p)
@@ -298,6 +302,7 @@ vm_kmod_order() {
 		n = split(want, w, " ")
 		for (i = 1; i <= n; i++) {
 			m = w[i]; gsub(/-/, "_", m)
+			if (!(m in path) && !(m in isbuiltin) && (m in former)) m = former[m]
 			if (m in path) visit(path[m])
 			else if (m in isbuiltin) continue
 			else { print "unknown kernel module: " w[i] > "/dev/stderr"; bad = 1 }
