@@ -132,7 +132,7 @@ guest() {
 		bench_counters "$dev" > /tmp/cnt1
 		[ "$kind" = netvsc ] && bench_counters_delta /tmp/cnt0 /tmp/cnt1 "$out"
 	done
-	[ -s /tmp/prof ] && bench_net_profile /tmp/prof
+	[ -s /tmp/prof ] && kprof_top /tmp/prof
 	# the host's counters and the guest's: where the packets went
 	awk -v r="$r" '$1 == r { s = s sep $2 " " $3; sep = ", " } END { print "HVLIS-BENCH-INFO: host adapter counters: " s }' "$HVSIM/net"
 	for k in tx_packets rx_packets tx_busy; do
@@ -173,57 +173,6 @@ bench_counters_delta() {
 	}' "$1" "$2"
 }
 
-# bench_net_profile FILE: the profiled runs' tick samples ("KIND step N",
-# "KIND BUCKET COUNT", "KIND buckets N" lines) named by the kernel
-# function they fall in (from /proc/kallsyms; every sample beyond the
-# kernel's text, i.e. in a module, counts as "(modules)"), the 12 largest
-# of each path as "HVLIS-PROF: KIND PERCENT FUNCTION" lines
-bench_net_profile() {
-	awk '
-	function h2n(s,   i, v) {
-		v = 0
-		s = tolower(s)
-		for (i = 1; i <= length(s); i++)
-			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-		return v
-	}
-	BEGIN {
-		# kernel text lies within one 4 GiB window: its low 32 bits do
-		while ((getline l < "/proc/kallsyms") > 0) {
-			split(l, f, " ")
-			if (f[4] != "")
-				continue
-			a = h2n(substr(f[1], 9))
-			if (f[3] == "_stext") text0 = a
-			if (f[3] == "_etext") text1 = a
-			if (f[2] == "t" || f[2] == "T") { nsym++; addr[nsym] = a; name[nsym] = f[3] }
-		}
-	}
-	$2 == "step" { step[$1] = $3; next }
-	$2 == "buckets" { next }
-	{
-		pc = text0 + $2 * step[$1]
-		fn = "(modules)"
-		if (text0 && pc + step[$1] < text1) {
-			lo = 1; hi = nsym
-			while (lo < hi) {
-				m = int((lo + hi + 1) / 2)
-				if (addr[m] <= pc) lo = m; else hi = m - 1
-			}
-			fn = name[lo]
-		}
-		all[$1] += $3
-		hits[$1 SUBSEP fn] += $3
-	}
-	END {
-		for (k in hits) {
-			split(k, kf, SUBSEP)
-			printf "%s %d %.1f %s\n", kf[1], hits[k], 100 * hits[k] / all[kf[1]], kf[2]
-		}
-	}' "$1" | sort -k1,1 -k2,2nr | awk '
-	$1 != prev { prev = $1; n = 0 }
-	++n <= 12 { printf "HVLIS-PROF: %s %5.1f %% %s\n", $1, $3, $4 }'
-}
 
 check_log() {
 	local out="$VM_OUT/bench-net.txt" n want

@@ -105,7 +105,7 @@ guest() {
 		blkload --profile | sed "s/^/$kind /" >> /tmp/prof
 		[ "$kind" = multi ] && bench_chans "$rn" /tmp/chan0
 	done
-	[ -s /tmp/prof ] && bench_profile /tmp/prof
+	[ -s /tmp/prof ] && kprof_top /tmp/prof
 	grep -E "^$rn chan[0-9]+_(relid|ios)|^$r1 chan0_ios" "$HVSIM/stor" | while read -r a b c; do
 		echo "HVLIS-BENCH-INFO: host controller $a $b $c"
 	done
@@ -136,55 +136,6 @@ bench_chans() {
 	[ "$n" -ge 2 ] || vm_fail "QD32 on the sub-channel controller used $n channel(s): ${line%, }"
 }
 
-# bench_profile FILE: in the guest, the profiled runs' tick samples
-# ("KIND BUCKET COUNT" lines, "KIND step BYTES") named by kernel function from
-# /proc/kallsyms (the image has no System.map): the last bucket holds every
-# sample outside the kernel image (modules: hvsim's host side, hv_vmbus,
-# hv_storvsc, brd, sd_mod, the SCSI midlayer's modules), the top 12 of
-# each disk as "HVLIS-PROF: KIND PERCENT FUNCTION" lines
-bench_profile() {
-	awk '
-	function hex(s,   i, r) {
-		r = 0
-		s = tolower(s)
-		for (i = 1; i <= length(s); i++)
-			r = r * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-		return r
-	}
-	BEGIN {
-		# the low 32 bits: the kernel image lies in one 4 GiB window
-		while ((getline l < "/proc/kallsyms") > 0) {
-			split(l, f, " ")
-			if (f[4] != "") continue
-			a = hex(substr(f[1], 9))
-			if (f[3] == "_stext") st = a
-			if (f[3] == "_etext") et = a
-			if (f[2] ~ /^[tT]$/) { ns++; sa[ns] = a; sn[ns] = f[3] }
-		}
-		if (!st || !et) print "x 0 no-addresses-in-/proc/kallsyms 0"
-	}
-	$2 == "step" { sz[$1] = $3; next }
-	$2 == "buckets" { next }
-	{
-		k = $1; tot[k] += $3
-		pc = st + $2 * sz[k]
-		if (!st || pc + sz[k] >= et) { name = "(modules)" }
-		else {
-			lo = 1; hi = ns
-			while (lo < hi) { mid = int((lo + hi + 1) / 2); if (sa[mid] <= pc) lo = mid; else hi = mid - 1 }
-			name = sn[lo]
-		}
-		cnt[k, name] += $3
-	}
-	END {
-		for (key in cnt) {
-			split(key, p, SUBSEP)
-			printf "%s %d %s %.1f\n", p[1], cnt[key], p[2], 100 * cnt[key] / tot[p[1]]
-		}
-	}' "$1" | sort -k1,1 -k2,2nr | awk '
-	$1 != last { last = $1; n = 0 }
-	++n <= 12 { printf "HVLIS-PROF: %s %5.1f %% %s\n", $1, $4, $3 }'
-}
 
 check_log() {
 	local out="$VM_OUT/bench-stor.txt" n want

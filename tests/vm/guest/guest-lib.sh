@@ -361,6 +361,57 @@ net_jumbo_up() {
 	$NET_IP -n hs link set hvsimnet0 mtu 9000 || vm_fail "hvsimnet0 takes no MTU 9000"
 }
 
+# ---- kernel profiles (tests/bench: vm-stor.sh, vm-net.sh) --------------------
+# kprof_top FILE: the profiled runs' tick samples of /proc/profile (blkload
+# --profile: "KIND step BYTES" and "KIND BUCKET COUNT" lines, KIND first)
+# named by kernel function from /proc/kallsyms (the image has no
+# System.map); every sample outside the kernel image (modules: hvsim's
+# host side, hvlis's drivers, brd, ...) counts as "(modules)"; prints the
+# 12 largest of each KIND as "HVLIS-PROF: KIND PERCENT % FUNCTION" lines
+kprof_top() {
+	awk '
+	function hex(s,   i, r) {
+		r = 0
+		s = tolower(s)
+		for (i = 1; i <= length(s); i++)
+			r = r * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return r
+	}
+	BEGIN {
+		# the low 32 bits: the kernel image lies in one 4 GiB window
+		while ((getline l < "/proc/kallsyms") > 0) {
+			split(l, f, " ")
+			if (f[4] != "") continue
+			a = hex(substr(f[1], 9))
+			if (f[3] == "_stext") st = a
+			if (f[3] == "_etext") et = a
+			if (f[2] ~ /^[tT]$/) { ns++; sa[ns] = a; sn[ns] = f[3] }
+		}
+		if (!st || !et) print "x 0 no-addresses-in-/proc/kallsyms 0"
+	}
+	$2 == "step" { sz[$1] = $3; next }
+	$2 == "buckets" { next }
+	{
+		k = $1; tot[k] += $3
+		pc = st + $2 * sz[k]
+		if (!st || pc + sz[k] >= et) { name = "(modules)" }
+		else {
+			lo = 1; hi = ns
+			while (lo < hi) { mid = int((lo + hi + 1) / 2); if (sa[mid] <= pc) lo = mid; else hi = mid - 1 }
+			name = sn[lo]
+		}
+		cnt[k, name] += $3
+	}
+	END {
+		for (key in cnt) {
+			split(key, p, SUBSEP)
+			printf "%s %d %s %.1f\n", p[1], cnt[key], p[2], 100 * cnt[key] / tot[p[1]]
+		}
+	}' "$1" | sort -k1,1 -k2,2nr | awk '
+	$1 != last { last = $1; n = 0 }
+	++n <= 12 { printf "HVLIS-PROF: %s %5.1f %% %s\n", $1, $4, $3 }'
+}
+
 # ---- systemd scenarios (VM_ROOTFS=systemd, see ../README.md) ---------------
 #   SD_STATE               what "systemctl is-system-running --wait" said
 #                          before guest() (set by /hvlis/sd-run)
