@@ -27,6 +27,7 @@
 #include <linux/completion.h>
 #include <linux/workqueue.h>
 #include <hvlis/vmbus.h>
+#include <hvlis/compat_mm.h>
 #include <hvlis/compat_net.h>
 #include "netvsc_msg.h"
 

@@ -311,7 +311,7 @@ int hvsim_gpadl_map(u32 relid, u32 handle, struct hvsim_map *map)
 	g = sim_gpadl_find(handle);
 	if (g && g->created && g->relid == relid) {
 		n = g->npfns;
-		pfns = vmalloc(array_size(n, sizeof(u64)));
+		pfns = kvcalloc(n, sizeof(u64), GFP_KERNEL);
 		if (pfns)
 			memcpy(pfns, g->pfns, n * sizeof(u64));
 		else
@@ -340,7 +340,7 @@ int hvsim_gpadl_map(u32 relid, u32 handle, struct hvsim_map *map)
 	map->bytes = n * HVLIS_HV_PAGE_SIZE;
 	ret = 0;
 out:
-	vfree(pfns);
+	kvfree(pfns);
 	if (ret) {
 		kvfree(map->pages);
 		memset(map, 0, sizeof(*map));

@@ -22,6 +22,7 @@
 #include <linux/sched.h>
 #include <linux/delay.h>
 #include <hvlis/compat_cpu.h>
+#include <hvlis/compat_mm.h>
 #include <hvlis/vmbus_proto.h>
 #include <hvlis/chanmsg.h>
 #include <hvlis/transport.h>

@@ -101,6 +101,7 @@
 #include <net/ip6_checksum.h>
 #include <net/tcp.h>
 #include <hvlis/compat_base.h>
+#include <hvlis/compat_mm.h>
 #include <hvlis/compat_net.h>
 #include <hvlis/nvsp_proto.h>
 #include <hvlis/rndis_proto.h>

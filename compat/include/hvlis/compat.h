@@ -16,6 +16,7 @@
  *   compat_cpu.h    CPU hotplug lock, ordered workqueues (and their names)
  *   compat_power.h  orderly reboot, hibernation_available()
  *   compat_time.h   setting the wall clock
+ *   compat_mm.h     kvcalloc() (included by name: hv_netvsc, hvsim)
  *   compat_poll.h   ->poll()'s type and bits
  *   compat_scsi.h   the SCSI midlayer (hv_storvsc only)
  *   compat_x86.h    MSRs, CPUID, read-execute pages, the VMBus vector
